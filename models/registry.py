@@ -1,0 +1,90 @@
+"""The model registry: which model serves each task and language pair."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from service.errors import UnsupportedPairError
+from service.settings import Settings
+
+TASKS = ("translation", "summarization", "embedding")
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One configured model. ``model`` is a hub id; ``local_path`` overrides where it lives."""
+
+    task: str
+    key: str  # "en-ja" for translation, the summarizer name otherwise
+    engine: str  # "transformers" | "ctranslate2" | "sentence-embeddings"
+    model: str
+    architecture: str = ""  # "marian" | "m2m100" | "nllb" | "mbart50" | "bart" | "bert" ...
+    revision: str = "main"
+    license: str = ""
+    size_mb: float = 0.0
+    non_commercial: bool = False
+    local_path: str = ""
+    pairs: tuple[str, ...] = ()
+    tiny: bool = False
+
+    @property
+    def store_name(self) -> str:
+        """Folder name of this model in the model store (hub id with '/' made safe)."""
+        return self.model.replace("/", "--")
+
+    def signature(self) -> dict[str, Any]:
+        """What a brief records about the model that produced it."""
+        return {
+            "model": self.model,
+            "revision": self.revision,
+            "engine": self.engine,
+            "architecture": self.architecture,
+            "license": self.license,
+            **({"tiny": True} if self.tiny else {}),
+        }
+
+
+def _spec(task: str, key: str, raw: Mapping[str, Any]) -> ModelSpec:
+    known = set(ModelSpec.__dataclass_fields__) - {"task", "key"}
+    unknown = set(raw) - known
+    if unknown:
+        raise ValueError(f"unknown field(s) in model {task}.{key}: {', '.join(sorted(unknown))}")
+    data = dict(raw)
+    data["pairs"] = tuple(data.get("pairs", ()) or ((key,) if task == "translation" else ()))
+    return ModelSpec(task=task, key=key, **data)
+
+
+class ModelRegistry:
+    """The configured models, read from ``settings.models``."""
+
+    def __init__(self, settings: Settings) -> None:
+        tables = settings.models
+        self._specs: dict[tuple[str, str], ModelSpec] = {}
+        for task in TASKS:
+            for key, raw in dict(tables.get(task, {})).items():
+                self._specs[(task, key)] = _spec(task, key, raw)
+        self.catalog: tuple[ModelSpec, ...] = tuple(
+            _spec(raw["task"], raw["model"], {k: v for k, v in raw.items() if k != "task"})
+            for raw in tables.get("catalog", ())
+        )
+
+    def get(self, task: str, key: str) -> ModelSpec:
+        """The spec for a task and key; UnsupportedPairError when none is configured."""
+        try:
+            return self._specs[(task, key)]
+        except KeyError:
+            if task == "translation":
+                raise UnsupportedPairError(
+                    f"no translation model is configured for {key}; configured pairs: "
+                    f"{', '.join(self.pairs()) or 'none'}"
+                ) from None
+            raise ValueError(f"no {task} model named {key!r} is configured") from None
+
+    def pairs(self) -> list[str]:
+        """Configured translation pairs such as ``en-ja``."""
+        return sorted(k for (t, k) in self._specs if t == "translation")
+
+    def specs(self, task: str | None = None) -> list[ModelSpec]:
+        """Configured specs, optionally of one task."""
+        return [s for (t, _), s in sorted(self._specs.items()) if task in (None, t)]

@@ -1,0 +1,47 @@
+"""Glossary data: entries, named glossaries, and the merged view a request uses."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ENTRY_TYPES = ("person", "organization", "place", "title", "term")
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One entity: a source term, its aliases, and its rendering per target language."""
+
+    source: str
+    renderings: dict[str, str]
+    type: str = "term"
+    aliases: tuple[str, ...] = ()
+    notes: str = ""
+    case_sensitive: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.source.strip():
+            raise ValueError("glossary entry needs a source term")
+        if self.type not in ENTRY_TYPES:
+            raise ValueError(f"unknown entry type {self.type!r}; expected one of {', '.join(ENTRY_TYPES)}")
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """A named glossary. ``id`` is stable across renames; ``version`` grows with every change."""
+
+    name: str
+    entries: tuple[GlossaryEntry, ...]
+    id: str = ""
+    source_lang: str = "en"
+    description: str = ""
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class ActiveGlossary:
+    """The glossaries one request uses, highest precedence first (inline, given order, default)."""
+
+    layers: tuple[Glossary, ...] = field(default_factory=tuple)
+
+    def key(self) -> str:
+        """Identifies this combination and versions, for cache keys and brief signatures."""
+        return "+".join(f"{g.name}@{g.version}" for g in self.layers)

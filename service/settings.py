@@ -1,0 +1,197 @@
+"""Settings: read once into one frozen object and passed down.
+
+Layers, later wins: ``config/default.toml``; the file named by ``BRIEFS_CONFIG``
+(or ``config_path``); ``<models_dir>/briefs.toml`` when present (written by
+``models build-tiny``); ``BRIEFS_*`` environment variables; explicit overrides.
+This is the only module that reads ``os.environ``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, get_type_hints
+
+CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+DEFAULT_CONFIG = CONFIG_DIR / "default.toml"
+MODELS_DIR_SETTINGS = "briefs.toml"
+ENV_PREFIX = "BRIEFS_"
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_chars: int = 100_000
+    max_sentences: int = 50
+    default_sentences: int = 5
+    max_texts: int = 32
+
+
+@dataclass(frozen=True)
+class TranslationOptions:
+    beam_size: int = 4
+    max_length: int = 256
+    batch_size: int = 16
+    threads: int = 0
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    lead_bias: float = 0.25
+    redundancy: float = 0.7
+    min_words: int = 5
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    max_body_bytes: int = 2_000_000
+    api_keys_required: bool = False
+    rate_limit: str = "120/minute"
+    char_quota: int = 0
+    batch_max_size: int = 32
+    batch_max_wait_ms: int = 5
+    log_text: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the service; build it with :func:`load_settings`."""
+
+    models_dir: Path = Path("var/models")
+    store_path: Path = Path("var/briefs.sqlite3")
+    source_lang: str = "en"
+    target_langs: tuple[str, ...] = ("ja", "ko")
+    summarizer: str = "extractive"
+    auto_pull: bool = True
+    pull_timeout_s: float = 10.0
+    tiny_models: bool = False
+    limits: Limits = field(default_factory=Limits)
+    translation: TranslationOptions = field(default_factory=TranslationOptions)
+    summary: SummaryOptions = field(default_factory=SummaryOptions)
+    http: HttpOptions = field(default_factory=HttpOptions)
+    # Raw model registry tables; models.registry turns them into ModelSpecs.
+    models: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    def replace(self, **changes: Any) -> "Settings":
+        """Return a copy with top-level fields changed."""
+        return dataclasses.replace(self, **changes)
+
+
+def load_settings(
+    config_path: str | Path | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the settings layers once and return the frozen result.
+
+    ``overrides`` uses the same keys as the TOML files (``{"models_dir": ...,
+    "limits": {"max_chars": 10}}``); ``environ`` defaults to ``os.environ``.
+    """
+    env = os.environ if environ is None else environ
+    config_path = config_path or env.get(ENV_PREFIX + "CONFIG")
+    layers = [_read_toml(DEFAULT_CONFIG)]
+    if config_path:
+        layers.append(_read_toml(Path(config_path)))
+    env_layer = _env_layer(env)
+    tail = [env_layer, dict(overrides or {})]
+    models_dir = Path(_merge(*layers, *tail).get("models_dir", "var/models"))
+    tiny_file = models_dir / MODELS_DIR_SETTINGS
+    if tiny_file.is_file():
+        layers.append(_rebase_paths(_read_toml(tiny_file), models_dir))
+    return _build(Settings, _merge(*layers, *tail))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ValueError(f"settings file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(f"settings file {path} is not valid TOML: {exc}") from None
+
+
+def _rebase_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
+    """Model paths in a models-dir settings file are relative to that dir."""
+    for table in data.get("models", {}).values():
+        if not isinstance(table, Mapping):
+            continue
+        for spec in table.values():
+            if isinstance(spec, dict) and spec.get("local_path"):
+                spec["local_path"] = str(base / spec["local_path"])
+    return data
+
+
+def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
+    """Map BRIEFS_KEY and BRIEFS_SECTION_KEY variables onto the settings tree."""
+    layer: dict[str, Any] = {}
+    sections = ("limits", "translation", "summary", "http")
+    for name, value in env.items():
+        if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
+            continue
+        key = name[len(ENV_PREFIX):].lower()
+        section = next((s for s in sections if key.startswith(s + "_")), None)
+        if section:
+            layer.setdefault(section, {})[key[len(section) + 1:]] = value
+        else:
+            layer[key] = value
+    return layer
+
+
+def _merge(*layers: Mapping[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in layer.items():
+            if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+                out[key] = _merge(out[key], value)
+            else:
+                out[key] = value
+    return out
+
+
+def _build(cls: type, data: Mapping[str, Any]) -> Any:
+    hints = get_type_hints(cls)
+    known = {f.name for f in fields(cls)}
+    unknown = set(data) - known
+    if unknown:
+        raise ValueError(f"unknown setting(s) for {cls.__name__}: {', '.join(sorted(unknown))}")
+    kwargs = {name: _coerce(name, hints[name], value) for name, value in data.items()}
+    return cls(**kwargs)
+
+
+def _coerce(name: str, hint: Any, value: Any) -> Any:
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, Mapping):
+            raise ValueError(f"setting {name} must be a table")
+        return _build(hint, value)
+    if hint is Path:
+        return Path(value)
+    if hint is bool:
+        if isinstance(value, str):
+            if value.lower() not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+                raise ValueError(f"setting {name} must be a boolean, got {value!r}")
+            return value.lower() in {"1", "true", "yes", "on"}
+        return bool(value)
+    if hint in (int, float):
+        try:
+            return hint(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"setting {name} must be a number, got {value!r}") from None
+    if hint == tuple[str, ...]:
+        items = value.split(",") if isinstance(value, str) else value
+        return tuple(str(v).strip() for v in items if str(v).strip())
+    if name == "models":
+        return _freeze(json.loads(value) if isinstance(value, str) else value)
+    return value
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
