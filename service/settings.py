@@ -68,6 +68,7 @@ class Settings:
     summarizer: str = "extractive"
     auto_pull: bool = True
     pull_timeout_s: float = 10.0
+    hub_endpoint: str = ""
     tiny_models: bool = False
     limits: Limits = field(default_factory=Limits)
     translation: TranslationOptions = field(default_factory=TranslationOptions)
