@@ -1,0 +1,58 @@
+"""``python -m service brief FILE|-``: one article in, one bilingual brief out."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from service.errors import BadInputError
+from service.pipeline import BriefRequest, build_brief, decode_text
+from service.render import FORMATS, render_brief
+from service.resources import Resources
+from service.settings import Settings
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``brief`` command."""
+    p = subparsers.add_parser("brief", help="summarize an English article and translate the summary")
+    p.add_argument("file", help="article text file (UTF-8), or - for standard input")
+    p.add_argument("--to", default=None, help="target languages, comma-separated (default from settings)")
+    size = p.add_mutually_exclusive_group()
+    size.add_argument("--sentences", type=int, help="number of summary sentences")
+    size.add_argument("--ratio", type=float, help="share of the article's sentences to keep, in (0, 1]")
+    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--glossary", action="append", default=[], metavar="NAME",
+                   help="named glossary to apply (repeatable; 'default' always applies last)")
+    p.add_argument("--summarizer", choices=("extractive", "abstractive"), default=None)
+    p.add_argument("--models-dir", help="model store to use (e.g. one written by models build-tiny)")
+    p.set_defaults(handler=run_brief)
+
+
+def run_brief(args: argparse.Namespace, settings: Settings) -> int:
+    """Read the article, build the brief, print it."""
+    text = decode_text(_read_input(args.file), origin=args.file)
+    targets = tuple(args.to.split(",")) if args.to else settings.target_langs
+    request = BriefRequest(
+        target_langs=tuple(t.strip() for t in targets if t.strip()),
+        sentences=args.sentences, ratio=args.ratio, source_lang=settings.source_lang,
+        glossaries=tuple(args.glossary), summarizer=args.summarizer,
+    )
+    brief = build_brief(text, request, Resources(settings))
+    sys.stdout.write(render_brief(brief, args.format))
+    if not args.format == "json":
+        sys.stdout.write("\n" if not sys.stdout.isatty() else "")
+    return 0
+
+
+def _read_input(name: str) -> bytes:
+    if name == "-":
+        return sys.stdin.buffer.read()
+    path = Path(name)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise BadInputError(f"no such file: {name}") from None
+    except IsADirectoryError:
+        raise BadInputError(f"{name} is a directory, not an article file") from None
+    except PermissionError:
+        raise BadInputError(f"cannot read {name}: permission denied") from None

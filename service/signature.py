@@ -1,0 +1,34 @@
+"""Provenance of a brief: which models, revisions, engines and glossaries produced it."""
+from __future__ import annotations
+
+from typing import Any
+
+SERVICE_VERSION = "0.1.0"
+
+
+def model_provenance(request: Any, resources: Any, *, summarized: bool = True) -> tuple[dict, dict]:
+    """Model signatures and engine names for a request, keyed by stage ('summarizer', 'en-ja', ...)."""
+    models: dict[str, dict[str, Any]] = {}
+    engines: dict[str, str] = {}
+    manager = resources.models
+    if summarized:
+        name = request.summarizer or resources.settings.summarizer
+        task, key = ("embedding", "extractive") if name == "extractive" else ("summarization", name)
+        models["summarizer"] = {"name": name, **manager.spec_for(task, key).signature()}
+        engines["summarizer"] = name
+    for target in request.target_langs:
+        pair = f"{request.source_lang}-{target}"
+        spec = manager.spec_for("translation", pair)
+        models[pair] = spec.signature()
+        engines[pair] = spec.engine
+    return models, engines
+
+
+def brief_signature(models: dict[str, dict[str, Any]], request: Any, outcome: Any) -> str:
+    """A sacrebleu-style one-line signature of versions and settings."""
+    parts = [f"briefs:{SERVICE_VERSION}"]
+    for stage, sig in models.items():
+        parts.append(f"{stage}:{sig.get('model')}@{sig.get('revision')}/{sig.get('engine')}")
+    glossary_key = getattr(outcome, "glossary_key", "") or ",".join(request.glossaries) or "default"
+    parts.append(f"glossary:{glossary_key}")
+    return "|".join(parts)
