@@ -38,9 +38,8 @@ def run_brief(args: argparse.Namespace, settings: Settings) -> int:
         glossaries=tuple(args.glossary), summarizer=args.summarizer,
     )
     brief = build_brief(text, request, Resources(settings))
-    sys.stdout.write(render_brief(brief, args.format))
-    if not args.format == "json":
-        sys.stdout.write("\n" if not sys.stdout.isatty() else "")
+    out = render_brief(brief, args.format)
+    sys.stdout.write(out if out.endswith("\n") else out + "\n")
     return 0
 
 

@@ -1,0 +1,63 @@
+"""Test doubles. Nothing here is a translation: fakes tag text so tests can trace it."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+from models.registry import ModelRegistry, ModelSpec
+from models.summarizers.base import SummarySentence
+
+
+class TaggingTranslator:
+    """Returns ``<lang>`` + the source text, so each output is traceable to its input."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, str, str]] = []
+        self._lock = threading.Lock()
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        with self._lock:
+            self.calls.append((len(texts), source_lang, target_lang))
+        return [f"<{target_lang}> {t}" if t.strip() else "" for t in texts]
+
+
+class DictTranslator:
+    """Looks each sentence up in a dict; unknown sentences come back empty."""
+
+    def __init__(self, table: dict[tuple[str, str], str]) -> None:
+        self.table = table
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        return [self.table.get((t, target_lang), "") for t in texts]
+
+
+class LeadSummarizer:
+    """Keeps the first ``count`` sentences."""
+
+    name = "extractive"
+
+    def summarize(self, sentences: Sequence[str], count: int) -> list[SummarySentence]:
+        return [SummarySentence(s, i) for i, s in enumerate(sentences[:count])]
+
+
+class FakeModelManager:
+    """The ModelManager surface the pipeline uses, over injected doubles."""
+
+    def __init__(self, settings, translator=None, summarizer=None) -> None:
+        self.registry = ModelRegistry(settings)
+        self._translator = translator or TaggingTranslator()
+        self._summarizer = summarizer or LeadSummarizer()
+        self.is_tiny = False
+
+    def translator(self):
+        return self._translator
+
+    def summarizer(self, name: str | None = None):
+        return self._summarizer
+
+    def spec_for(self, task: str, key: str) -> ModelSpec:
+        return self.registry.get(task, key)
+
+    def status(self) -> list[dict]:
+        return [{"task": s.task, "key": s.key, "model": s.model, "engine": s.engine,
+                 "license": s.license, "installed": True, "loaded": True} for s in self.registry.specs()]
