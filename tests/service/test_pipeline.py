@@ -1,0 +1,117 @@
+"""The pipeline on injected doubles: structure, alignment, batching and bad input."""
+from __future__ import annotations
+
+import pytest
+
+from service import errors
+from service.pipeline import BriefRequest, build_brief, build_briefs, decode_text, translate_segments
+from service.resources import Resources
+from tests.fakes import DictTranslator, FakeModelManager, TaggingTranslator
+
+ARTICLE = (
+    "Officials met in Tokyo on Monday. They discussed trade and security.\n\n"
+    "The talks will continue next month. A joint statement is expected soon."
+)
+
+
+@pytest.fixture
+def translator():
+    return TaggingTranslator()
+
+
+@pytest.fixture
+def resources(settings, translator):
+    return Resources(settings, models=FakeModelManager(settings, translator=translator))
+
+
+def request(**kw) -> BriefRequest:
+    return BriefRequest(target_langs=kw.pop("target_langs", ("ja", "ko")), **kw)
+
+
+def test_brief_pairs_each_summary_sentence_with_each_language(resources):
+    brief = build_brief(ARTICLE, request(sentences=2), resources)
+    assert [s.id for s in brief.segments] == ["s1", "s2"]
+    for seg in brief.segments:
+        assert seg.translations["ja"] == f"<ja> {seg.en}"
+        assert seg.translations["ko"] == f"<ko> {seg.en}"
+        assert seg.provenance == {"ja": "model", "ko": "model"}
+    assert brief.segments[0].source_index == 0
+
+
+def test_meta_carries_models_engines_timings_and_signature(resources):
+    meta = build_brief(ARTICLE, request(sentences=1), resources).meta
+    assert set(meta.timings_ms) == {"segment", "summarize", "translate", "align"}
+    assert meta.models["en-ja"]["model"] == "Helsinki-NLP/opus-tatoeba-en-ja"
+    assert meta.engines["en-ko"] == "transformers"
+    assert "en-ja:Helsinki-NLP/opus-tatoeba-en-ja@main/transformers" in meta.signature
+
+
+def test_ratio_selects_a_share_of_sentences(resources):
+    assert len(build_brief(ARTICLE, request(ratio=0.5), resources).segments) == 2
+
+
+def test_many_articles_share_one_engine_call_per_language(resources, translator):
+    briefs = build_briefs([ARTICLE, "Rain fell in Seoul. Markets were calm."], request(sentences=2), resources)
+    assert len(briefs) == 2
+    assert briefs[1].segments[0].en == "Rain fell in Seoul."
+    sentence_calls = [c for c in translator.calls if c[0] >= 4]
+    assert {c[2] for c in sentence_calls} == {"ja", "ko"}
+
+
+def test_empty_model_output_is_paired_and_warned(settings):
+    models = FakeModelManager(settings, translator=DictTranslator({}))
+    brief = build_brief(ARTICLE, request(sentences=1, target_langs=("ja",)), Resources(settings, models=models))
+    assert brief.segments[0].translations["ja"] == ""
+    assert any(w.code == "alignment-empty" and w.segment == "s1" for w in brief.meta.warnings)
+
+
+def test_several_target_sentences_are_kept_together_with_a_warning(settings):
+    first = "Officials met in Tokyo on Monday."
+    models = FakeModelManager(settings, translator=DictTranslator({(first, "ja"): "会った。話した。"}))
+    brief = build_brief(ARTICLE, request(sentences=1, target_langs=("ja",)), Resources(settings, models=models))
+    assert brief.segments[0].translations["ja"] == "会った。話した。"
+    assert any(w.code == "alignment-multiple" for w in brief.meta.warnings)
+
+
+def test_translate_segments_keeps_given_segments(resources):
+    brief = translate_segments(["One.", "Two."], request(target_langs=("ko",)), resources)
+    assert [s.en for s in brief.segments] == ["One.", "Two."]
+    assert brief.segments[1].translations == {"ko": "<ko> Two."}
+    assert "summarizer" not in brief.meta.models
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t  "], ids=["empty", "whitespace"])
+def test_empty_text_is_refused(resources, text):
+    with pytest.raises(errors.EmptyTextError):
+        build_brief(text, request(), resources)
+
+
+def test_text_over_the_limit_is_refused(tmp_path, translator):
+    from tests.conftest import make_settings
+
+    settings = make_settings(tmp_path, limits={"max_chars": 20})
+    res = Resources(settings, models=FakeModelManager(settings, translator=translator))
+    with pytest.raises(errors.TextTooLongError, match="limit is 20"):
+        build_brief(ARTICLE, request(), res)
+
+
+def test_non_utf8_bytes_are_refused():
+    with pytest.raises(errors.TextEncodingError, match="offset 3"):
+        decode_text(b"abc\xff\xfe")
+
+
+def test_unknown_language_is_refused(resources):
+    with pytest.raises(errors.UnknownLanguageError):
+        build_brief(ARTICLE, request(target_langs=("xx",)), resources)
+
+
+def test_pair_without_model_is_refused_before_any_work(resources, translator):
+    with pytest.raises(errors.UnsupportedPairError, match="en-fr"):
+        build_brief(ARTICLE, request(target_langs=("fr",)), resources)
+    assert translator.calls == []
+
+
+@pytest.mark.parametrize("kw", [{"sentences": 0}, {"ratio": 0.0}, {"ratio": 1.5}])
+def test_bad_summary_size_is_refused(resources, kw):
+    with pytest.raises(ValueError):
+        build_brief(ARTICLE, request(**kw), resources)
