@@ -1,0 +1,205 @@
+"""The one place models live in a process: loaded lazily, once, shared by every request."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+from models.engines.base import Translator
+from models.registry import ModelRegistry, ModelSpec
+from models.store import ModelStore, spec_ref
+from models.summarizers.base import Summarizer
+from service.errors import BadInputError, ModelCorruptError, ModelMissingError
+from service.languages import validate_lang
+from service.settings import Settings, SummaryOptions, TranslationOptions
+
+log = logging.getLogger(__name__)
+
+TranslatorFactory = Callable[[ModelSpec, Path, TranslationOptions], Translator]
+SummarizerFactory = Callable[[ModelSpec, Path, SummaryOptions], Summarizer]
+T = TypeVar("T")
+# After a failed auto-pull, requests fail from memory for this long instead of probing the hub again.
+PULL_RETRY_AFTER_S = 60.0
+
+
+def _default_translator_factory(spec: ModelSpec, path: Path, options: TranslationOptions) -> Translator:
+    from models.engines import create_translator
+
+    return create_translator(spec, path, options)
+
+
+def _default_summarizer_factory(spec: ModelSpec, path: Path, options: SummaryOptions) -> Summarizer:
+    from models.summarizers import create_summarizer
+
+    return create_summarizer(spec, path, options)
+
+
+class PairRouter:
+    """A Translator over every configured pair: each call goes to the engine for its pair."""
+
+    def __init__(self, manager: "ModelManager") -> None:
+        self._manager = manager
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        """Translate with the engine for ``source_lang-target_lang``, loading it on first use."""
+        source, target = validate_lang(source_lang), validate_lang(target_lang)
+        engine = self._manager.translator_for(source, target)
+        if not texts:
+            return []
+        return engine.translate_batch(list(texts), source, target)
+
+
+class ModelManager:
+    """Loads each configured model once per process (thread-safe) and hands out shared instances."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: ModelStore | None = None,
+        translator_factory: TranslatorFactory | None = None,
+        summarizer_factory: SummarizerFactory | None = None,
+    ) -> None:
+        self.settings = settings
+        self.registry = ModelRegistry(settings)
+        self.store = store or ModelStore(settings)
+        self._translator_factory = translator_factory or _default_translator_factory
+        self._summarizer_factory = summarizer_factory or _default_summarizer_factory
+        self._router = PairRouter(self)
+        self._instances: dict[tuple[str, ...], Any] = {}
+        self._locks: dict[tuple[str, ...], threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self._pull_failures: dict[str, tuple[float, ModelMissingError]] = {}
+        self._loaded: set[str] = set()
+        self.load_times_ms: dict[str, float] = {}
+
+    @property
+    def is_tiny(self) -> bool:
+        """True when the configured models are the random-weight tiny ones (briefs say so)."""
+        return bool(self.settings.tiny_models)
+
+    def spec_for(self, task: str, key: str) -> ModelSpec:
+        """The configured spec; UnsupportedPairError for a translation pair with no model."""
+        return self.registry.get(task, key)
+
+    def translator(self) -> Translator:
+        """The process's pair-routing translator."""
+        return self._router
+
+    def translator_for(self, source_lang: str, target_lang: str) -> Translator:
+        """The engine for one pair, loaded on first use."""
+        source, target = validate_lang(source_lang), validate_lang(target_lang)
+        pair = f"{source}-{target}"
+        return self._once(("pair", pair), lambda: self._load_translator(self.spec_for("translation", pair)))
+
+    def summarizer(self, name: str | None = None) -> Summarizer:
+        """The named summarizer (default ``settings.summarizer``), loaded on first use."""
+        name = name or self.settings.summarizer
+        spec = self._summarizer_spec(name)
+        return self._once(("summarizer", name), lambda: self._load(
+            spec, lambda path: self._summarizer_factory(spec, path, self.settings.summary)))
+
+    def preload(self, pairs: Iterable[str] | None = None, *, summarizers: Iterable[str] | None = None) -> None:
+        """Load models eagerly (gunicorn workers, readiness); defaults to the configured targets."""
+        if pairs is None:
+            pairs = [f"{self.settings.source_lang}-{t}" for t in self.settings.target_langs]
+        for pair in pairs:
+            source, sep, target = pair.partition("-")
+            if not sep:
+                raise ValueError(f"language pair must look like 'en-ja', got {pair!r}")
+            self.translator_for(source, target)
+        for name in summarizers if summarizers is not None else [self.settings.summarizer]:
+            self.summarizer(name)
+
+    def status(self) -> list[dict[str, Any]]:
+        """One row per configured model: what it is, whether it is installed and loaded."""
+        rows = []
+        for spec in self.registry.specs():
+            state = self.store.state(spec)
+            rows.append({
+                "task": spec.task,
+                "key": spec.key,
+                "model": spec.model,
+                "engine": spec.engine,
+                "license": spec.license,
+                "non_commercial": spec.non_commercial,
+                "installed": state == "installed",
+                "state": state,
+                "loaded": f"{spec.task}.{spec.key}" in self._loaded,
+                "size_mb": self.store.size_mb(spec),
+                "path": str(self.store.path(spec)),
+                "tiny": spec.tiny or self.is_tiny,
+            })
+        return rows
+
+    def _summarizer_spec(self, name: str) -> ModelSpec:
+        for task in ("summarization", "embedding"):
+            if any(s.key == name for s in self.registry.specs(task)):
+                return self.registry.get(task, name)
+        known = sorted({s.key for t in ("summarization", "embedding") for s in self.registry.specs(t)})
+        raise BadInputError(f"unknown summarizer {name!r}; configured: {', '.join(known) or 'none'}")
+
+    def _load_translator(self, spec: ModelSpec) -> Translator:
+        def build(path: Path) -> Translator:
+            # Pairs served by one multilingual model share one loaded engine.
+            return self._once(("engine", spec.engine, str(path.resolve())),
+                              lambda: self._translator_factory(spec, path, self.settings.translation))
+
+        return self._load(spec, build)
+
+    def _load(self, spec: ModelSpec, build: Callable[[Path], T]) -> T:
+        path = self._installed_path(spec)
+        started = time.perf_counter()
+        instance = build(path)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        ref = f"{spec.task}.{spec.key}"
+        self.load_times_ms[ref] = round(elapsed_ms, 1)
+        self._loaded.add(ref)
+        log.info("loaded %s (%s, %s) from %s in %.0f ms", ref, spec.model, spec.engine, path, elapsed_ms)
+        return instance
+
+    def _installed_path(self, spec: ModelSpec) -> Path:
+        try:
+            return self.store.check(spec)
+        except ModelCorruptError:
+            raise
+        except ModelMissingError:
+            if not self._may_pull(spec):
+                raise
+        self._pull(spec)
+        return self.store.check(spec)
+
+    def _may_pull(self, spec: ModelSpec) -> bool:
+        # Tiny models and the packaged embedding model are not on the hub.
+        return self.settings.auto_pull and not spec.tiny and spec.engine != "sentence-embeddings"
+
+    def _pull(self, spec: ModelSpec) -> None:
+        from models.pull import pull_model
+
+        ref = spec_ref(spec)
+        failed = self._pull_failures.get(ref)
+        if failed and time.monotonic() - failed[0] < PULL_RETRY_AFTER_S:
+            raise failed[1]
+        try:
+            pull_model(spec, self.store.install_path(spec), endpoint=self.settings.hub_endpoint,
+                       timeout_s=self.settings.pull_timeout_s, progress=False)
+        except ModelMissingError as exc:
+            self._pull_failures[ref] = (time.monotonic(), exc)
+            raise
+
+    def _once(self, key: tuple[str, ...], create: Callable[[], T]) -> T:
+        """Double-checked creation under a lock per key: concurrent first calls build one instance."""
+        instance = self._instances.get(key)
+        if instance is not None:
+            return instance
+        with self._locks_guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            instance = self._instances.get(key)
+            if instance is None:
+                instance = create()
+                self._instances[key] = instance
+            return instance
