@@ -1,0 +1,151 @@
+"""Cross-request micro-batching for the translation engine.
+
+Concurrent HTTP requests each translate a few sentences; engines are far more
+efficient on one larger batch. ``MicroBatchTranslator`` collects concurrent
+``translate_batch`` calls for the same language pair for at most
+``max_wait_ms`` (or until ``max_batch_size`` sentences), runs the engine once on
+the combined list and hands every caller exactly its own slice.
+
+Leader/follower: the first caller of a batch waits for company, then runs the
+engine for everyone; followers wait on the batch's done event. No background
+threads, so there is nothing to leak or shut down beyond refusing new work.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+
+from models.engines.base import Translator
+
+log = logging.getLogger(__name__)
+
+
+class _Batch:
+    """Texts of several callers for one language pair, run together."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.slices: list[tuple[int, int]] = []
+        self.results: list[list[str] | BaseException] = []
+        self.closed = threading.Event()
+        self.done = threading.Event()
+
+    def add(self, texts: Sequence[str]) -> int:
+        start = len(self.texts)
+        self.texts.extend(texts)
+        self.slices.append((start, len(self.texts)))
+        return len(self.slices) - 1
+
+    def run(self, inner: Translator, source: str, target: str) -> None:
+        """Translate everything at once; on failure, each caller's slice alone."""
+        try:
+            combined = inner.translate_batch(list(self.texts), source, target)
+            if len(combined) != len(self.texts):
+                raise RuntimeError(
+                    f"engine returned {len(combined)} translations for {len(self.texts)} texts")
+            self.results = [combined[a:b] for a, b in self.slices]
+        except Exception as exc:  # noqa: BLE001 - isolate the failing caller below
+            if len(self.slices) == 1:
+                self.results = [exc]
+            else:
+                log.info("batched translation failed (%s); retrying %d callers separately",
+                         type(exc).__name__, len(self.slices))
+                self.results = [self._run_one(inner, a, b, source, target) for a, b in self.slices]
+
+    def _run_one(self, inner: Translator, a: int, b: int, source: str, target: str):
+        try:
+            return inner.translate_batch(self.texts[a:b], source, target)
+        except Exception as exc:  # noqa: BLE001 - handed to the caller that owns this slice
+            return exc
+
+
+class MicroBatchTranslator:
+    """A Translator that merges concurrent calls per (source, target) into one engine call."""
+
+    def __init__(
+        self,
+        inner: Translator,
+        *,
+        max_batch_size: int,
+        max_wait_ms: float,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        if max_batch_size < 1:
+            raise ValueError(f"max_batch_size must be at least 1, got {max_batch_size}")
+        if max_wait_ms < 0:
+            raise ValueError(f"max_wait_ms must not be negative, got {max_wait_ms}")
+        self.inner = inner
+        self.max_batch_size = max_batch_size
+        self.max_wait_s = max_wait_ms / 1000.0
+        self.on_batch = on_batch
+        self._lock = threading.Lock()
+        self._open: dict[tuple[str, str], _Batch] = {}
+        self._closed = False
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        """Return exactly ``len(texts)`` translations, in input order."""
+        if self._closed:
+            raise RuntimeError("the micro-batch translator is shut down")
+        texts = list(texts)
+        if not texts:
+            return []
+        if len(texts) >= self.max_batch_size:
+            return self._direct(texts, source_lang, target_lang)
+        batch, index, leader = self._join((source_lang, target_lang), texts)
+        if leader:
+            self._lead(batch, (source_lang, target_lang))
+        else:
+            batch.done.wait()
+        result = batch.results[index]
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def close(self) -> None:
+        """Refuse new calls; calls already in flight finish normally."""
+        self._closed = True
+
+    def _direct(self, texts: list[str], source: str, target: str) -> list[str]:
+        self._report(len(texts))
+        return self.inner.translate_batch(texts, source, target)
+
+    def _join(self, pair: tuple[str, str], texts: list[str]) -> tuple[_Batch, int, bool]:
+        with self._lock:
+            batch = self._open.get(pair)
+            if batch is not None and len(batch.texts) + len(texts) > self.max_batch_size:
+                self._seal(pair, batch)
+                batch = None
+            leader = batch is None
+            if batch is None:
+                batch = self._open[pair] = _Batch()
+            index = batch.add(texts)
+            if len(batch.texts) >= self.max_batch_size:
+                self._seal(pair, batch)
+        return batch, index, leader
+
+    def _seal(self, pair: tuple[str, str], batch: _Batch) -> None:
+        """Stop a batch taking more callers (caller holds the lock)."""
+        if self._open.get(pair) is batch:
+            del self._open[pair]
+        batch.closed.set()
+
+    def _lead(self, batch: _Batch, pair: tuple[str, str]) -> None:
+        try:
+            batch.closed.wait(self.max_wait_s)
+            with self._lock:
+                self._seal(pair, batch)
+            self._report(len(batch.texts))
+            batch.run(self.inner, *pair)
+        except BaseException as exc:
+            batch.results = [exc] * len(batch.slices)
+            raise
+        finally:
+            batch.done.set()
+
+    def _report(self, size: int) -> None:
+        if self.on_batch is not None:
+            try:
+                self.on_batch(size)
+            except Exception:  # noqa: BLE001 - metrics must never fail a translation
+                log.warning("micro-batch size callback failed", exc_info=True)
