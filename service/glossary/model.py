@@ -16,6 +16,7 @@ class GlossaryEntry:
     aliases: tuple[str, ...] = ()
     notes: str = ""
     case_sensitive: bool = True
+    source_ref: str = ""  # where the renderings come from (official site, Wikipedia title)
 
     def __post_init__(self) -> None:
         if not self.source.strip():
@@ -34,6 +35,22 @@ class Glossary:
     source_lang: str = "en"
     description: str = ""
     version: int = 1
+    created_at: str = ""
+    updated_at: str = ""
+
+
+@dataclass(frozen=True)
+class GlossaryInfo:
+    """A stored glossary's summary, as listed without loading its entries."""
+
+    name: str
+    id: str
+    entry_count: int
+    languages: tuple[str, ...]
+    version: int
+    updated_at: str
+    description: str = ""
+    source_lang: str = "en"
 
 
 @dataclass(frozen=True)
