@@ -139,7 +139,7 @@ def read_manifest(model_dir: Path) -> dict[str, Any] | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data.get("files"), dict):
+        if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
             raise ValueError("no files table")
     except (UnicodeDecodeError, ValueError) as exc:
         raise ModelCorruptError(f"manifest {path} is unreadable: {exc}", file=MANIFEST_NAME) from None
