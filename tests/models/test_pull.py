@@ -41,11 +41,11 @@ class _NotFoundHandler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def local_hub_url() -> Iterator[str]:
     """A loopback HTTP server that answers every request (with 404)."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _NotFoundHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
