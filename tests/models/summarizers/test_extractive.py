@@ -1,0 +1,276 @@
+"""Extractive summarizer: selection rules on a fake embedder, quality on the real MiniLM."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from models.summarizers.base import Summarizer, SummarySentence
+from models.summarizers.extractive import ExtractiveSummarizer, summary_count
+from service.segmentation import Sentence, split_sentences
+from service.settings import SummaryOptions
+
+
+class TableEmbedder:
+    """Test double: a fixed vector per sentence text, and a count of model calls."""
+
+    def __init__(self, table: dict[str, Sequence[float]]) -> None:
+        self.table = table
+        self.calls = 0
+
+    def embed(self, sentences: Sequence[str]) -> np.ndarray:
+        self.calls += 1
+        rows = np.array([self.table[s] for s in sentences], dtype=np.float64)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def sentences_of(n: int) -> list[str]:
+    return [f"Sentence number {i} says something new." for i in range(n)]
+
+
+def one_hot(texts: list[str]) -> dict[str, list[float]]:
+    return {t: [1.0 if j == i else 0.0 for j in range(len(texts))] for i, t in enumerate(texts)}
+
+
+def summarize(table, texts, count, **options) -> list[int]:
+    summarizer = ExtractiveSummarizer(TableEmbedder(table), SummaryOptions(**options))
+    return [s.source_index for s in summarizer.summarize(texts, count)]
+
+
+def test_is_a_summarizer() -> None:
+    summarizer = ExtractiveSummarizer(TableEmbedder({}), SummaryOptions())
+    assert isinstance(summarizer, Summarizer)
+    assert summarizer.name == "extractive"
+
+
+def test_lead_bias_breaks_ties_towards_the_top() -> None:
+    # One-hot vectors are all equally central, so only position can decide.
+    texts = sentences_of(6)
+    assert summarize(one_hot(texts), texts, 2, lead_bias=0.25) == [0, 1]
+
+
+def test_centrality_beats_position_without_lead_bias() -> None:
+    texts = sentences_of(4)
+    table = {texts[0]: [0, 0, 1], texts[1]: [1, 0.6, 0], texts[2]: [1, -0.6, 0], texts[3]: [1, 0, 0]}
+    # Sentence 0 is off-topic; the others share the article's direction.
+    assert summarize(table, texts, 1, lead_bias=0.0) == [3]
+    assert 0 not in summarize(table, texts, 2, lead_bias=0.0, redundancy=1.0)
+
+
+def test_strong_lead_bias_keeps_the_lead_even_if_off_centre() -> None:
+    texts = sentences_of(4)
+    table = {texts[0]: [0.3, 0, 1], texts[1]: [1, 0.1, 0], texts[2]: [1, -0.1, 0], texts[3]: [1, 0, 0]}
+    assert summarize(table, texts, 1, lead_bias=0.9) == [0]
+
+
+@pytest.mark.parametrize(("redundancy", "expected"), [(1.0, [0, 1]), (0.5, [1, 2])])
+def test_mmr_trades_relevance_for_novelty(redundancy: float, expected: list[int]) -> None:
+    texts = sentences_of(4)
+    # 0 and 1 are the two most central and similar (cos 0.89, under the duplicate
+    # threshold); 2 is less central but new; 3 is off-topic.
+    table = {
+        texts[0]: [1, 0.6, 0, 0],
+        texts[1]: [1, 0.6, 0.6, 0],
+        texts[2]: [1, -0.9, 0, 0],
+        texts[3]: [0, 0, 0.3, 1],
+    }
+    assert summarize(table, texts, 2, lead_bias=0.0, redundancy=redundancy) == expected
+
+
+def test_near_identical_sentences_are_never_both_chosen() -> None:
+    texts = sentences_of(4)
+    table = {texts[0]: [1, 0, 0], texts[1]: [1, 0.01, 0], texts[2]: [0, 1, 0], texts[3]: [0, 0, 1]}
+    chosen = summarize(table, texts, 3, lead_bias=0.0, redundancy=1.0)
+    assert not {0, 1} <= set(chosen)
+
+
+def test_output_is_in_article_order() -> None:
+    texts = sentences_of(6)
+    table = one_hot(texts)
+    table[texts[5]] = [1, 1, 1, 1, 1, 1]  # most central, last in the article
+    chosen = summarize(table, texts, 3, lead_bias=0.0)
+    assert 5 in chosen and chosen == sorted(chosen)
+
+
+@pytest.mark.parametrize(
+    "skipped",
+    [
+        Sentence("Big Headline Here Today Now", 0, 1, is_headline=True),
+        "Too short.",
+        "continuing fragment of a sentence that broke.",
+        "An unpunctuated caption line with words",
+    ],
+)
+def test_headlines_short_and_fragments_are_not_picked(skipped) -> None:
+    texts = sentences_of(4)
+    items = [skipped, *texts]
+    text_of = getattr(skipped, "text", skipped)
+    table = {**one_hot(texts), text_of: [1, 1, 1, 1]}  # the most central of all
+    table = {k: list(v) + [0.0] * (4 - len(v)) for k, v in table.items()}
+    chosen = summarize(table, items, 2, lead_bias=0.0)
+    assert 0 not in chosen and len(chosen) == 2
+
+
+def test_skipped_sentences_fill_in_when_too_few_others() -> None:
+    items = [Sentence("Big Headline Here", 0, 1, is_headline=True), "Short one.",
+             "A proper sentence with enough words.", "Another proper sentence with words."]
+    table = one_hot([getattr(t, "text", t) for t in items])
+    chosen = summarize(table, items, 3)
+    assert chosen == [1, 2, 3]
+
+
+def test_count_at_least_length_returns_everything_without_the_model() -> None:
+    embedder = TableEmbedder({})
+    texts = sentences_of(3)
+    result = ExtractiveSummarizer(embedder, SummaryOptions()).summarize(texts, 3)
+    assert result == [SummarySentence(t, i) for i, t in enumerate(texts)]
+    assert embedder.calls == 0
+
+
+def test_model_is_called_once_per_summary() -> None:
+    texts = sentences_of(8)
+    embedder = TableEmbedder(one_hot(texts))
+    ExtractiveSummarizer(embedder, SummaryOptions()).summarize(texts, 3)
+    assert embedder.calls == 1
+
+
+@pytest.mark.parametrize("count", [0, -1, 2.5, True])
+def test_bad_count(count) -> None:
+    with pytest.raises(ValueError):
+        ExtractiveSummarizer(TableEmbedder({}), SummaryOptions()).summarize(["A b c d e."], count)
+
+
+def test_a_single_string_is_refused() -> None:
+    with pytest.raises(TypeError):
+        ExtractiveSummarizer(TableEmbedder({}), SummaryOptions()).summarize("One text.", 1)
+
+
+@pytest.mark.parametrize("options", [SummaryOptions(lead_bias=1.5), SummaryOptions(redundancy=-0.1)])
+def test_bad_options(options: SummaryOptions) -> None:
+    with pytest.raises(ValueError):
+        ExtractiveSummarizer(TableEmbedder({}), options)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((20, None, None, 5, 50), 5),
+        ((3, None, None, 5, 50), 3),
+        ((20, 7, None, 5, 50), 7),
+        ((20, 30, None, 5, 10), 10),
+        ((20, None, 0.25, 5, 50), 5),
+        ((10, None, 0.33, 5, 50), 4),
+        ((10, None, 1.0, 5, 50), 10),
+        ((3, None, 0.01, 5, 50), 1),
+        ((0, None, None, 5, 50), 0),
+    ],
+)
+def test_summary_count(args, expected: int) -> None:
+    assert summary_count(*args) == expected
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        (10, 0, None, 5, 50),
+        (10, -3, None, 5, 50),
+        (10, None, 0.0, 5, 50),
+        (10, None, 1.5, 5, 50),
+        (10, None, -0.2, 5, 50),
+        (10, 3, 0.5, 5, 50),
+        (-1, None, None, 5, 50),
+        (10, None, None, 0, 50),
+        (10, None, None, 5, 0),
+    ],
+)
+def test_summary_count_bad_values(args) -> None:
+    with pytest.raises(ValueError):
+        summary_count(*args)
+
+
+# ---- the real all-MiniLM-L6-v2 model on the seed article -------------------------
+
+
+@pytest.fixture(scope="module")
+def minilm():
+    from models.embeddings import SentenceEmbedder, default_model_path
+
+    return SentenceEmbedder(default_model_path())
+
+
+def picked(summary: list[SummarySentence]) -> str:
+    return "\n".join(s.text for s in summary)
+
+
+# What a good summary of the seed article must hold, and why:
+# - LEAD: the first body sentence ("...today condemned Russia's growing military
+#   cooperation with China and North Korea..."): the news itself, per the inverted pyramid.
+# - MEETING: "Secretary of State Antony Blinken and Secretary of Defense Lloyd Austin
+#   joined ... Kamikawa and Minoru Kihara at the Japan-US Security Consultative
+#   Committee": who met, where and why; without it the lead has no context.
+# - KEY_FACTS: one concrete outcome or position beyond the condemnation itself: the
+#   command-and-control upgrade, China's coercive behaviour, the PAC-3 production,
+#   or the 50,000 troops without command authority.
+# - REPEATS of the lead's condemnation (the joint statement, Austin on North Korea and
+#   its duplicated fragment) add nothing to a 3-sentence summary next to the lead.
+LEAD = "today condemned Russia's growing military cooperation"
+MEETING = "Japan-US Security Consultative Committee"
+KEY_FACTS = ("command and control structures", "engaging in coercive behavior",
+             "PAC-3", "does not have command authority")
+FRAGMENT = "cooperation with Russia “threatens"
+
+
+@pytest.mark.slow
+def test_seed_three_sentence_summary(minilm, seed_article: str) -> None:
+    sentences = split_sentences(seed_article)
+    summary = ExtractiveSummarizer(minilm, SummaryOptions()).summarize(sentences, 3)
+    text = picked(summary)
+    assert len(summary) == 3
+    assert LEAD in text and MEETING in text
+    assert any(fact in text for fact in KEY_FACTS), text
+    assert "strongly condemned the deepening cooperation" not in text  # repeats the lead
+    assert not summary[0].text.startswith("USA And Japan")  # the headline
+
+
+@pytest.mark.slow
+def test_seed_five_sentence_summary(minilm, seed_article: str) -> None:
+    sentences = split_sentences(seed_article)
+    summary = ExtractiveSummarizer(minilm, SummaryOptions()).summarize(sentences, 5)
+    text = picked(summary)
+    assert len(summary) == 5
+    assert LEAD in text and MEETING in text
+    assert any(fact in text for fact in KEY_FACTS), text
+    assert FRAGMENT not in text
+    indices = [s.source_index for s in summary]
+    assert indices == sorted(indices) and 0 not in indices
+    assert all(s.text == sentences[s.source_index].text for s in summary)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("count", [1, 2, 4, 8])
+def test_seed_count_is_honoured(minilm, seed_article: str, count: int) -> None:
+    sentences = split_sentences(seed_article)
+    summary = ExtractiveSummarizer(minilm, SummaryOptions()).summarize(sentences, count)
+    assert len(summary) == count
+    if count == 1:
+        assert LEAD in summary[0].text
+
+
+@pytest.mark.slow
+def test_seed_repeated_sentence_is_chosen_once(minilm, seed_article: str) -> None:
+    # Pasted text often repeats a paragraph; the copy must not fill a summary slot.
+    sentences = [s.text for s in split_sentences(seed_article)]
+    meeting = next(s for s in sentences if MEETING in s)
+    doubled = sentences[:6] + [meeting.replace("Secretary of State", "Secretary of state")] + sentences[6:]
+    summary = ExtractiveSummarizer(minilm, SummaryOptions()).summarize(doubled, 5)
+    assert sum(MEETING in s.text for s in summary) == 1
+
+
+@pytest.mark.slow
+def test_path_builds_its_own_embedder(seed_article: str) -> None:
+    from models.embeddings import default_model_path
+
+    summarizer = ExtractiveSummarizer(Path(default_model_path()), SummaryOptions())
+    assert len(summarizer.summarize(split_sentences(seed_article), 2)) == 2
