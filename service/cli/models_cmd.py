@@ -8,7 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from models.registry import ModelRegistry, ModelSpec
-from models.store import CT2_QUANTIZATIONS, EMBEDDING_PACKAGE, ModelStore, read_manifest, spec_ref, write_manifest
+from models.store import (
+    CT2_QUANTIZATIONS,
+    EMBEDDING_PACKAGE,
+    ModelStore,
+    read_manifest,
+    spec_ref,
+    verify_dir,
+    write_manifest,
+)
 from service.errors import BadInputError, ModelCorruptError
 from service.settings import Settings
 
@@ -174,7 +182,7 @@ def run_convert(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_verify(args: argparse.Namespace, settings: Settings) -> int:
-    """Re-hash models against their manifests; name every changed, missing or extra file."""
+    """Re-hash models (and their ctranslate2 forms) against their manifests; name every bad file."""
     registry, store = ModelRegistry(settings), ModelStore(settings)
     specs = resolve_targets(registry, args.targets, catalog=True) if args.targets else registry.specs()
     failed: list[str] = []
@@ -183,18 +191,28 @@ def run_verify(args: argparse.Namespace, settings: Settings) -> int:
         if not args.targets and store.state(spec) == "missing":
             print(f"{ref}: not installed, skipped")
             continue
-        problems = store.verify(spec)
-        if not problems:
-            print(f"{ref}: ok ({spec.model})")
-            continue
-        failed.append(ref)
-        print(f"{ref}: FAILED ({spec.model} at {store.path(spec)})")
-        for problem in problems:
-            print(f"  {problem}")
+        checks = [(ref, store.path(spec), store.verify(spec))]
+        checks += [(f"{ref} (ctranslate2 {q})", p, verify_dir(p)) for q, p in _conversions(store, spec)]
+        for label, path, problems in checks:
+            if not problems:
+                print(f"{label}: ok ({spec.model})")
+                continue
+            failed.append(label)
+            print(f"{label}: FAILED ({spec.model} at {path})")
+            for problem in problems:
+                print(f"  {problem}")
     if failed:
         raise ModelCorruptError(f"{len(failed)} model(s) failed verification: {', '.join(failed)} "
                                 f"(files named above); re-import or re-pull them")
     return 0
+
+
+def _conversions(store: ModelStore, spec: ModelSpec) -> list[tuple[str, Path]]:
+    """Existing ctranslate2 conversions of a transformers spec, other than the folder it loads from."""
+    if spec.engine != "transformers":
+        return []
+    found = [(q, store.ct2_path(spec, q)) for q in CT2_QUANTIZATIONS]
+    return [(q, p) for q, p in found if p.is_dir() and p != store.path(spec)]
 
 
 def run_build_tiny(args: argparse.Namespace, settings: Settings) -> int:
