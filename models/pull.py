@@ -67,6 +67,8 @@ def _download(snapshot_download: Any, spec: ModelSpec, staged: Path, endpoint: s
             repo_id=spec.model,
             revision=spec.revision or None,
             local_dir=staged,
+            # The hub's own cache bookkeeping stays inside the staged folder and is removed with it.
+            cache_dir=staged / ".cache" / "hub",
             endpoint=endpoint,
             etag_timeout=timeout_s,
             tqdm_class=None if progress else _silent(tqdm_base),

@@ -1,10 +1,12 @@
 """Pulling from the hub: fast, explained failure offline; temp-then-rename with a manifest online.
 
-Only loopback addresses are contacted. The download itself is a test double that writes
-files where snapshot_download would; the reachability probe talks to a real local server.
+Only loopback addresses are contacted: a closed port (offline), a server that answers 404
+to everything (probe), and a minimal hub double that speaks the endpoints
+huggingface_hub.snapshot_download uses, so the real download code runs end to end.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import socket
 import threading
@@ -12,6 +14,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -157,3 +160,72 @@ def test_connection_lost_during_download(local_hub_url: str, tmp_path: Path, mon
 def test_timeout_must_be_positive(timeout_s: float, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="timeout_s"):
         pull_model(SPEC, tmp_path / "dest", endpoint="http://127.0.0.1:9", timeout_s=timeout_s, progress=False)
+
+
+HUB_REPO = "org/tiny-en-ja"
+HUB_COMMIT = "c0ffee" + "0" * 34
+HUB_FILES = {"config.json": b'{"model_type": "marian"}', "model.safetensors": b"\x01" * 256,
+             "source.spm": b"spm-model", "vocab.json": b"{}"}
+
+
+class _HubHandler(BaseHTTPRequestHandler):
+    """Just enough of the hub's HTTP API for snapshot_download of one repository."""
+
+    protocol_version = "HTTP/1.1"
+
+    def _reply(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _route(self) -> None:
+        path = unquote(urlparse(self.path).path)
+        if path.startswith(f"/api/models/{HUB_REPO}/revision/"):
+            info = {"id": HUB_REPO, "sha": HUB_COMMIT, "siblings": [{"rfilename": f} for f in HUB_FILES]}
+            return self._reply(200, json.dumps(info).encode(), {"Content-Type": "application/json"})
+        if path.startswith(f"/api/models/{HUB_REPO}/tree/"):
+            tree = [{"type": "file", "path": f, "size": len(b), "oid": hashlib.sha1(b).hexdigest()}
+                    for f, b in HUB_FILES.items()]
+            return self._reply(200, json.dumps(tree).encode(), {"Content-Type": "application/json"})
+        prefix = f"/{HUB_REPO}/resolve/{HUB_COMMIT}/"
+        if path.startswith(prefix) and path[len(prefix):] in HUB_FILES:
+            body = HUB_FILES[path[len(prefix):]]
+            return self._reply(200, body, {"X-Repo-Commit": HUB_COMMIT,
+                                           "ETag": f'"{hashlib.sha1(body).hexdigest()}"'})
+        self._reply(404, b'{"error": "Repository not found"}', {"X-Error-Code": "RepoNotFound",
+                                                                 "Content-Type": "application/json"})
+
+    do_GET = _route
+    do_HEAD = _route
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def fake_hub_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HubHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_real_download_from_a_loopback_hub(fake_hub_url: str, tmp_path: Path) -> None:
+    dest = tmp_path / "org--tiny-en-ja"
+    pull_model(SPEC, dest, endpoint=fake_hub_url, timeout_s=10.0, progress=False)
+    assert {p.name: p.read_bytes() for p in dest.iterdir() if p.name != MANIFEST_NAME} == HUB_FILES
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["org--tiny-en-ja"]
+    assert verify_dir(dest) == []
+
+
+def test_unknown_repository_on_the_hub(fake_hub_url: str, tmp_path: Path) -> None:
+    spec = ModelSpec(task="translation", key="en-ko", engine="transformers", model="org/absent")
+    with pytest.raises(ModelMissingError, match="org/absent .*not found on the hub"):
+        pull_model(spec, tmp_path / "dest", endpoint=fake_hub_url, timeout_s=10.0, progress=False)
+    assert list(tmp_path.iterdir()) == []
