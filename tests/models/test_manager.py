@@ -274,3 +274,14 @@ def test_is_tiny_follows_settings(tmp_path: Path, tiny: bool) -> None:
 def test_construction_loads_nothing(settings, translators, summarizers) -> None:
     ModelManager(settings, translator_factory=translators, summarizer_factory=summarizers)
     assert translators.calls == summarizers.calls == []
+
+
+def test_real_abstractive_summarizer_on_tiny_models(tiny_settings) -> None:
+    manager = ModelManager(tiny_settings)
+    summarizer = manager.summarizer("abstractive")
+    assert summarizer is manager.summarizer("abstractive")
+    summary = summarizer.summarize(["The council approved the budget on Monday.", "Buses will run more often."], 1)
+    assert len(summary) <= 1
+    assert all(isinstance(s.text, str) for s in summary)
+    row = next(r for r in manager.status() if r["key"] == "abstractive")
+    assert (row["installed"], row["loaded"], row["tiny"]) == (True, True, True)
