@@ -1,0 +1,107 @@
+"""API keys, per-key rate limits (flask-limiter) and per-key daily character quotas.
+
+Keys arrive as ``Authorization: Bearer <key>``, ``Authorization: DeepL-Auth-Key
+<key>`` or an ``api_key`` form/JSON field. Only ``/v1/`` routes are guarded;
+health, metrics and docs are open.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, current_app, g, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+from service.errors import AuthError
+from service.keys import ApiKey, KeyStore
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+GUARDED_PREFIX = "/v1/"
+AUTH_SCHEMES = ("bearer", "deepl-auth-key")
+
+
+def presented_key() -> str | None:
+    """The key the caller sent, wherever it was sent; None when there is none."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() in AUTH_SCHEMES and value.strip():
+        return value.strip()
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return request.form.get("api_key") or None
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if isinstance(body, dict) and isinstance(body.get("api_key"), str):
+            return body["api_key"] or None
+    return None
+
+
+def current_key() -> ApiKey | None:
+    """The verified key of this request (None when keys are optional and none was sent)."""
+    return g.get("api_key")
+
+
+def _authenticate() -> None:
+    if not request.path.startswith(GUARDED_PREFIX):
+        return
+    settings: Settings = current_app.extensions["briefs"].settings
+    secret = presented_key()
+    if secret is None:
+        if settings.http.api_keys_required:
+            raise AuthError("this service needs an API key: send 'Authorization: Bearer <key>'")
+        return
+    g.api_key = current_app.extensions["briefs.keys"].verify(secret)
+
+
+def _rate_key() -> str:
+    key = current_key()
+    return f"key:{key.id}" if key else f"addr:{get_remote_address()}"
+
+
+def _rate_limit() -> str:
+    key = current_key()
+    return (key.rate_limit if key and key.rate_limit else None) or current_app.extensions["briefs"].settings.http.rate_limit
+
+
+def quota_for(key: ApiKey, settings: Settings) -> int:
+    """The key's characters per day; 0 means unlimited."""
+    return settings.http.char_quota if key.char_quota is None else key.char_quota
+
+
+def charge(characters: int) -> None:
+    """Count this request's characters against the caller's daily quota (429 past it)."""
+    key = current_key()
+    if key is None:
+        return
+    settings: Settings = current_app.extensions["briefs"].settings
+    current_app.extensions["briefs.keys"].record(key.id, characters=characters, quota=quota_for(key, settings))
+    g.usage_recorded = True
+
+
+def _count_request(response):
+    key = current_key()
+    if key is not None and not g.get("usage_recorded"):
+        try:
+            current_app.extensions["briefs.keys"].record(key.id)
+        except Exception:  # noqa: BLE001 - a usage counter must not turn a success into a failure
+            log.warning("could not record usage of key %s", key.id, exc_info=True)
+    return response
+
+
+def init_access(app: Flask, settings: Settings) -> Limiter:
+    """Register key checks before flask-limiter, so limits are per verified key."""
+    app.extensions["briefs.keys"] = KeyStore(settings.store_path)
+    app.before_request(_authenticate)
+    app.after_request(_count_request)
+    limiter = Limiter(
+        _rate_key,
+        app=app,
+        default_limits=[_rate_limit],
+        default_limits_exempt_when=lambda: not request.path.startswith(GUARDED_PREFIX),
+        storage_uri="memory://",
+        headers_enabled=True,
+        enabled=bool(settings.http.rate_limit),
+    )
+    app.extensions["briefs.limiter"] = limiter
+    return limiter

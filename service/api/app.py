@@ -1,0 +1,69 @@
+"""The Flask app factory (flaskr style): one Resources per app, one blueprint per resource."""
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_smorest import Api
+
+from service.api.errors import http_error, register_error_handlers
+from service.api.schemas import ProblemSchema
+from service.metrics import ServiceMetrics
+from service.resources import Resources, TranslatorWrapper
+from service.settings import Settings, load_settings
+
+API_TITLE = "Bilingual news briefs"
+API_VERSION = "v1"
+
+
+class ProblemApi(Api):
+    """flask-smorest Api whose HTTP errors (webargs 422s included) come out as problem+json."""
+
+    ERROR_SCHEMA = ProblemSchema
+
+    def handle_http_exception(self, error):
+        return http_error(error)
+
+
+def micro_batch_wrapper(settings: Settings, metrics: ServiceMetrics | None = None) -> TranslatorWrapper:
+    """Wrap the engine translator in the cross-request micro-batcher configured in ``settings.http``."""
+    from service.batching import MicroBatchTranslator
+
+    def wrap(inner):
+        return MicroBatchTranslator(inner, max_batch_size=settings.http.batch_max_size,
+                                    max_wait_ms=settings.http.batch_max_wait_ms,
+                                    on_batch=metrics.observe_batch if metrics else None)
+
+    return wrap
+
+
+def create_app(settings: Settings | None = None, *, resources: Resources | None = None) -> Flask:
+    """Build the app; nothing heavy loads here (models load on first use or in the worker hook)."""
+    from service.api import access, briefs, docs, glossaries, health, meta, metrics_view, translate
+
+    settings = settings or (resources.settings if resources else load_settings())
+    app = Flask("service.api")
+    app.config.update(
+        MAX_CONTENT_LENGTH=settings.http.max_body_bytes, JSON_SORT_KEYS=False,
+        API_TITLE=API_TITLE, API_VERSION=API_VERSION, OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL=docs.ASSETS_URL,
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    service_metrics = ServiceMetrics()
+    resources = resources or Resources(settings, translator_wrapper=micro_batch_wrapper(settings, service_metrics))
+    app.extensions["briefs"] = resources
+    app.extensions["briefs.metrics"] = service_metrics
+    service_metrics.watch_model_loads(lambda: dict(getattr(resources.models, "load_times_ms", {}) or {}))
+    register_error_handlers(app)
+    metrics_view.init_request_metrics(app)
+    access.init_access(app, settings)
+    api = ProblemApi(app)
+    for module in (briefs, translate, glossaries, meta, health, metrics_view):
+        api.register_blueprint(module.blp)
+    docs.init_docs(app)
+    return app
+
+
+def get_resources() -> Resources:
+    """The current app's shared Resources (models, glossary store, translator stack)."""
+    return current_app.extensions["briefs"]

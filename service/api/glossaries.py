@@ -1,0 +1,131 @@
+"""/v1/glossaries: named glossaries as JSON, or TSV/CSV/TBX files by Content-Type and Accept."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Response, request
+from flask_smorest import Blueprint
+
+from service.api.app import get_resources
+from service.api.glossary_schemas import (
+    EntriesSchema, EntryListSchema, EntrySourcesSchema, ExportQuerySchema, FileImportQuerySchema,
+    GlossaryCreateSchema, GlossaryListSchema, GlossaryReplaceSchema, GlossarySchema,
+)
+from service.api.media import EXPORT_MIMETYPES, GLOSSARY_FORMATS, download_format, require_body_types, upload_format
+from service.errors import BadInputError
+from service.glossary.model import Glossary
+
+blp = Blueprint("glossaries", __name__, url_prefix="/v1/glossaries", description="Named glossaries")
+blp.before_request(require_body_types(files=True))
+
+FILE_TYPES = {mt: {"schema": {"type": "string"}} for mt in GLOSSARY_FORMATS}
+
+
+def _body(schema: type, files: bool = True) -> dict[str, Any]:
+    content = {"application/json": {"schema": schema}, **(FILE_TYPES if files else {})}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+def _load(schema: type) -> dict[str, Any]:
+    """Validate a JSON body (422 problem on failure, via the ValidationError handler)."""
+    body = request.get_json()
+    if not isinstance(body, dict):
+        raise BadInputError("the request body must be a JSON object")
+    return schema().load(body)
+
+
+def glossary_body(glossary: Glossary) -> dict[str, Any]:
+    data = asdict(glossary)
+    data["entry_count"] = len(glossary.entries)
+    return data
+
+
+def _file_or_json(glossary: Glossary, target_lang: str | None) -> Any:
+    fmt = download_format()
+    if fmt is None:
+        return glossary_body(glossary)
+    data = get_resources().glossaries.export(glossary.name, fmt, target_lang=target_lang)
+    response = Response(data, mimetype=EXPORT_MIMETYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{glossary.name}.{fmt}"'
+    return response
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, GlossaryListSchema)
+def list_glossaries():
+    """Every glossary with its entry count, languages and version."""
+    return {"glossaries": [asdict(g) for g in get_resources().glossaries.list_glossaries()]}
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(FileImportQuerySchema, location="query", as_kwargs=True)
+@blp.doc(**_body(GlossaryCreateSchema))
+@blp.response(201, GlossarySchema)
+def create_glossary(**query):
+    """Create a glossary from JSON, or import a TSV/CSV/TBX file (name in the query)."""
+    store = get_resources().glossaries
+    fmt = upload_format()
+    if fmt is not None:
+        if not query.get("name"):
+            raise BadInputError("a glossary file upload needs ?name=")
+        return glossary_body(store.import_file(request.get_data(), fmt=fmt, **query))
+    body = _load(GlossaryCreateSchema)
+    return glossary_body(store.create(body["name"], body["entries"], description=body["description"],
+                                      replace=body["replace"]))
+
+
+@blp.route("/<name>", methods=["GET"])
+@blp.arguments(ExportQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, GlossarySchema, description="JSON, or the file format named in Accept")
+def get_glossary(name, target_lang=None):
+    """One glossary with its entries (JSON), or as TSV/CSV/TBX by Accept."""
+    return _file_or_json(get_resources().glossaries.get(name), target_lang)
+
+
+@blp.route("/<name>", methods=["PUT"])
+@blp.arguments(FileImportQuerySchema, location="query", as_kwargs=True)
+@blp.doc(**_body(GlossaryReplaceSchema))
+@blp.response(200, GlossarySchema)
+def replace_glossary(name, **query):
+    """Create or replace a glossary's entries (its id stays, its version grows)."""
+    store = get_resources().glossaries
+    fmt = upload_format()
+    if fmt is not None:
+        query.update(name=name, replace=True)
+        return glossary_body(store.import_file(request.get_data(), fmt=fmt, **query))
+    body = _load(GlossaryReplaceSchema)
+    return glossary_body(store.create(name, body["entries"], description=body["description"], replace=True))
+
+
+@blp.route("/<name>", methods=["DELETE"])
+@blp.response(204)
+def delete_glossary(name):
+    """Delete a glossary and its entries."""
+    get_resources().glossaries.delete(name)
+
+
+@blp.route("/<name>/entries", methods=["GET"])
+@blp.response(200, EntryListSchema)
+def list_entries(name):
+    """The entries of one glossary."""
+    glossary = get_resources().glossaries.get(name)
+    return {"name": glossary.name, "version": glossary.version, "entries": glossary.entries}
+
+
+@blp.route("/<name>/entries", methods=["POST"])
+@blp.doc(**_body(EntriesSchema, files=False))
+@blp.response(200, EntryListSchema)
+def add_entries(name):
+    """Add entries (an entry with the same source replaces the old one)."""
+    glossary = get_resources().glossaries.add_entries(name, _load(EntriesSchema)["entries"])
+    return {"name": glossary.name, "version": glossary.version, "entries": glossary.entries}
+
+
+@blp.route("/<name>/entries", methods=["DELETE"])
+@blp.doc(**_body(EntrySourcesSchema, files=False))
+@blp.response(200, EntryListSchema)
+def delete_entries(name):
+    """Delete the entries with the given source terms."""
+    glossary = get_resources().glossaries.delete_entries(name, _load(EntrySourcesSchema)["sources"])
+    return {"name": glossary.name, "version": glossary.version, "entries": glossary.entries}

@@ -1,0 +1,72 @@
+"""Shapes of the glossary endpoints."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from service.api.schemas import InlineEntrySchema, RequestSchema
+
+NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+                       error="use 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit")
+
+
+class EntrySchema(InlineEntrySchema):
+    """A glossary entry (loads into ``GlossaryEntry``, dumps from it)."""
+
+
+class GlossarySummarySchema(Schema):
+    name = fields.Str()
+    id = fields.Str()
+    source_lang = fields.Str()
+    description = fields.Str()
+    version = fields.Int()
+    entry_count = fields.Int()
+    languages = fields.List(fields.Str())
+    updated_at = fields.Str()
+
+
+class GlossaryListSchema(Schema):
+    glossaries = fields.List(fields.Nested(GlossarySummarySchema))
+
+
+class GlossarySchema(GlossarySummarySchema):
+    entries = fields.List(fields.Nested(EntrySchema))
+
+
+class GlossaryCreateSchema(RequestSchema):
+    name = fields.Str(required=True, validate=NAME)
+    description = fields.Str(load_default="")
+    entries = fields.List(fields.Nested(EntrySchema), load_default=list)
+    replace = fields.Bool(load_default=False, metadata={"description": "replace a glossary of that name"})
+
+
+class GlossaryReplaceSchema(RequestSchema):
+    description = fields.Str(load_default="")
+    entries = fields.List(fields.Nested(EntrySchema), required=True)
+
+
+class EntriesSchema(RequestSchema):
+    entries = fields.List(fields.Nested(EntrySchema), required=True, validate=validate.Length(min=1))
+
+
+class EntryListSchema(Schema):
+    name = fields.Str()
+    version = fields.Int()
+    entries = fields.List(fields.Nested(EntrySchema))
+
+
+class EntrySourcesSchema(RequestSchema):
+    sources = fields.List(fields.Str(), required=True, validate=validate.Length(min=1),
+                          metadata={"description": "source terms of the entries to delete"})
+
+
+class FileImportQuerySchema(Schema):
+    """Query parameters of a file upload (TSV, CSV or TBX body)."""
+
+    name = fields.Str(validate=NAME, metadata={"description": "glossary name (POST /v1/glossaries)"})
+    source_lang = fields.Str(load_default="en")
+    target_lang = fields.Str(metadata={"description": "language of a two-column TSV/CSV file"})
+    replace = fields.Bool(load_default=False)
+
+
+class ExportQuerySchema(Schema):
+    target_lang = fields.Str(metadata={"description": "for two-column (DeepL-style) TSV/CSV downloads"})

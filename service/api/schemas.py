@@ -1,0 +1,181 @@
+"""Request and response shapes of the HTTP API: the single source of truth for the OpenAPI document.
+
+Briefs mirror ``service.brief.Brief.to_dict()``; glossary shapes are in
+``service.api.glossary_schemas``.
+"""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from service.glossary.model import ENTRY_TYPES, GlossaryEntry
+
+BRIEF_PARTS = ("entities", "meta")
+
+
+class RequestSchema(Schema):
+    """Base of request bodies: ``api_key`` may travel in the body (DeepL/LibreTranslate style)."""
+
+    api_key = fields.Str(load_only=True, metadata={"description": "API key, if not sent as a header"})
+
+
+class InlineEntrySchema(Schema):
+    """A glossary entry given with the request, applied before named glossaries."""
+
+    source = fields.Str(required=True, validate=validate.Regexp(r"\S", error="must not be blank"))
+    renderings = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True,
+                             metadata={"example": {"ja": "岸田文雄", "ko": "기시다 후미오"}})
+    type = fields.Str(load_default="term", validate=validate.OneOf(ENTRY_TYPES))
+    aliases = fields.List(fields.Str(), load_default=list)
+    notes = fields.Str(load_default="")
+    case_sensitive = fields.Bool(load_default=True)
+
+    @post_load
+    def make_entry(self, data: dict, **_: object) -> GlossaryEntry:
+        try:
+            return GlossaryEntry(**{**data, "aliases": tuple(data["aliases"])})
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
+
+
+class _TranslationOptions(RequestSchema):
+    target_langs = fields.List(fields.Str(), validate=validate.Length(min=1),
+                               metadata={"description": "default: the service's configured targets",
+                                         "example": ["ja", "ko"]})
+    source_lang = fields.Str(metadata={"description": "default: the service's source language (en)"})
+    glossaries = fields.List(fields.Str(), load_default=list,
+                             metadata={"description": "named glossaries, highest precedence first"})
+    inline_glossary = fields.List(fields.Nested(InlineEntrySchema), load_default=list)
+    include = fields.List(fields.Str(validate=validate.OneOf(BRIEF_PARTS)), load_default=lambda: list(BRIEF_PARTS),
+                          metadata={"description": "optional parts of the brief to return"})
+
+
+class BriefsRequestSchema(_TranslationOptions):
+    text = fields.Str(metadata={"description": "one English article"})
+    texts = fields.List(fields.Str(), validate=validate.Length(min=1),
+                        metadata={"description": "several articles; the answer is then a list of briefs"})
+    sentences = fields.Int(validate=validate.Range(min=1), metadata={"description": "summary length"})
+    ratio = fields.Float(validate=validate.Range(min=0, max=1, min_inclusive=False),
+                         metadata={"description": "share of the article's sentences to keep"})
+    summarizer = fields.Str(validate=validate.OneOf(("extractive", "abstractive")))
+
+    @validates_schema
+    def one_source_and_one_size(self, data: dict, **_: object) -> None:
+        if ("text" in data) == ("texts" in data):
+            raise ValidationError("give exactly one of text and texts", "text")
+        if "sentences" in data and "ratio" in data:
+            raise ValidationError("give at most one of sentences and ratio", "ratio")
+
+
+class TranslateRequestSchema(_TranslationOptions):
+    segments = fields.List(fields.Str(), required=True, validate=validate.Length(min=1),
+                           metadata={"description": "sentences to translate as given (no summarizing)"})
+
+
+class SegmentSchema(Schema):
+    id = fields.Str(required=True)
+    source_index = fields.Int(allow_none=True, metadata={"description": "index of the article sentence"})
+    en = fields.Str(required=True)
+    translations = fields.Dict(keys=fields.Str(), values=fields.Str())
+    provenance = fields.Dict(keys=fields.Str(), values=fields.Str(),
+                             metadata={"description": "per language: model, tm-exact, edited"})
+
+
+class MentionSchema(Schema):
+    segment = fields.Str()
+    lang = fields.Str()
+    start = fields.Int()
+    end = fields.Int()
+
+
+class EntitySchema(Schema):
+    source = fields.Str()
+    type = fields.Str()
+    resolution = fields.Str(metadata={"description": "glossary | learned | unresolved"})
+    glossary = fields.Str(allow_none=True)
+    renderings = fields.Dict(keys=fields.Str(), values=fields.Str())
+    mentions = fields.List(fields.Nested(MentionSchema))
+
+
+class WarningSchema(Schema):
+    code = fields.Str(required=True)
+    message = fields.Str(required=True)
+    segment = fields.Str()
+    lang = fields.Str()
+
+
+class MetaSchema(Schema):
+    models = fields.Dict(keys=fields.Str(), values=fields.Dict())
+    engines = fields.Dict(keys=fields.Str(), values=fields.Str())
+    timings_ms = fields.Dict(keys=fields.Str(), values=fields.Float())
+    warnings = fields.List(fields.Nested(WarningSchema))
+    source_lang = fields.Str()
+    target_langs = fields.List(fields.Str())
+    signature = fields.Str()
+
+
+class BriefSchema(Schema):
+    """One aligned bilingual brief; ``entities`` and ``meta`` only when included."""
+
+    segments = fields.List(fields.Nested(SegmentSchema), required=True)
+    entities = fields.List(fields.Nested(EntitySchema))
+    meta = fields.Nested(MetaSchema)
+
+
+class LanguageSchema(Schema):
+    code = fields.Str()
+    name = fields.Str()
+    targets = fields.List(fields.Str(), metadata={"description": "languages it can be translated into"})
+
+
+class ModelStatusSchema(Schema):
+    task = fields.Str()
+    key = fields.Str()
+    model = fields.Str()
+    engine = fields.Str()
+    license = fields.Str()
+    non_commercial = fields.Bool()
+    installed = fields.Bool()
+    state = fields.Str()
+    loaded = fields.Bool()
+    size_mb = fields.Float(allow_none=True)
+    tiny = fields.Bool()
+    load_ms = fields.Float(allow_none=True)
+
+
+class ModelsSchema(Schema):
+    models = fields.List(fields.Nested(ModelStatusSchema))
+
+
+class UsageSchema(Schema):
+    key_id = fields.Str()
+    name = fields.Str()
+    day = fields.Str(metadata={"description": "UTC day the counts are for"})
+    requests = fields.Int()
+    characters = fields.Int()
+    char_quota = fields.Int(metadata={"description": "characters per UTC day; 0 = unlimited"})
+    rate_limit = fields.Str()
+
+
+class HealthSchema(Schema):
+    status = fields.Str()
+    models = fields.List(fields.Dict(), metadata={"description": "readiness of each configured pair"})
+
+
+class FieldErrorSchema(Schema):
+    location = fields.Str(metadata={"description": "json, query, form, headers"})
+    field = fields.Str(metadata={"description": "dotted path of the field, '' for the whole body"})
+    message = fields.Str()
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, the body of every error response."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    type = fields.Str(required=True, metadata={"example": "/problems/bad-input"})
+    title = fields.Str(required=True)
+    status = fields.Int(required=True)
+    detail = fields.Str(required=True)
+    code = fields.Str(required=True, metadata={"description": "stable machine code (last part of type)"})
+    errors = fields.List(fields.Nested(FieldErrorSchema), metadata={"description": "field errors (422)"})

@@ -1,0 +1,28 @@
+"""POST /v1/translate: given sentences in, aligned translations and the entity report out."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from service.api import access
+from service.api.app import get_resources
+from service.api.media import require_body_types
+from service.api.metrics_view import observe_timings
+from service.api.requests import brief_body, brief_request, log_texts
+from service.api.schemas import BriefSchema, TranslateRequestSchema
+from service.pipeline import translate_segments
+
+blp = Blueprint("translate", __name__, url_prefix="/v1", description="Sentence translation with glossaries")
+blp.before_request(require_body_types())
+
+
+@blp.route("/translate", methods=["POST"])
+@blp.arguments(TranslateRequestSchema)
+@blp.response(200, BriefSchema)
+def translate(body):
+    """Translate the segments as given (no summary), through the glossary layer."""
+    resources = get_resources()
+    access.charge(sum(len(s) for s in body["segments"]))
+    log_texts(body["segments"], resources.settings)
+    brief = translate_segments(body["segments"], brief_request(body, resources.settings), resources)
+    observe_timings(brief.meta.timings_ms)
+    return brief_body(brief, body["include"])

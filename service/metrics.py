@@ -1,0 +1,66 @@
+"""Prometheus metrics of one app, in their own registry so tests can build many apps."""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
+BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
+
+
+class _ModelLoadTimes:
+    """Collects model load times at scrape time from the model manager."""
+
+    def __init__(self, source: Callable[[], Mapping[str, float]]) -> None:
+        self._source = source
+
+    def collect(self):
+        family = GaugeMetricFamily("briefs_model_load_seconds", "Time taken to load each model",
+                                   labels=["model"])
+        for ref, ms in sorted(self._source().items()):
+            family.add_metric([ref], ms / 1000.0)
+        yield family
+
+
+class ServiceMetrics:
+    """Requests, latencies, pipeline stage times, micro-batch sizes, model load times and errors."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter("briefs_http_requests", "HTTP requests by route, method and status",
+                                ["route", "method", "status"], registry=self.registry)
+        self.latency = Histogram("briefs_http_request_seconds", "HTTP request latency by route",
+                                 ["route"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.stage = Histogram("briefs_pipeline_stage_seconds", "Pipeline stage time per request",
+                               ["stage"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.batch_size = Histogram("briefs_translation_batch_size",
+                                    "Sentences per engine call after cross-request micro-batching",
+                                    buckets=BATCH_BUCKETS, registry=self.registry)
+        self.errors = Counter("briefs_errors", "Error responses by problem type", ["type"],
+                              registry=self.registry)
+
+    def watch_model_loads(self, source: Callable[[], Mapping[str, float]]) -> None:
+        """Report ``source()`` (model ref -> load ms) as a gauge on every scrape."""
+        self.registry.register(_ModelLoadTimes(source))
+
+    def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
+        self.requests.labels(route, method, str(status)).inc()
+        self.latency.labels(route).observe(seconds)
+
+    def observe_timings(self, timings_ms: Mapping[str, float]) -> None:
+        """Record a brief's ``meta.timings_ms``."""
+        for stage, ms in timings_ms.items():
+            self.stage.labels(stage).observe(ms / 1000.0)
+
+    def observe_batch(self, size: int) -> None:
+        self.batch_size.observe(size)
+
+    def observe_error(self, code: str) -> None:
+        self.errors.labels(code).inc()
+
+    def render(self) -> bytes:
+        """The Prometheus text exposition of this registry."""
+        return generate_latest(self.registry)

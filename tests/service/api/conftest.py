@@ -1,0 +1,115 @@
+"""App, client and CLI runner fixtures on injected doubles (tests.fakes), plus problem+json checks."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+import types
+from dataclasses import dataclass, field
+
+import pytest
+
+from service.api.app import create_app, micro_batch_wrapper
+from service.api.schemas import ProblemSchema
+from service.resources import Resources
+from tests.conftest import make_settings
+from tests.fakes import FakeModelManager, TaggingTranslator
+
+ARTICLE = (
+    "Officials met in Tokyo on Monday. They discussed trade and security.\n\n"
+    "The talks will continue next month. A joint statement is expected soon."
+)
+
+
+@dataclass
+class _Outcome:
+    translations: dict
+    warnings: list = field(default_factory=list)
+    entities: list = field(default_factory=list)
+    glossary_key: str = ""
+
+
+class _PassThroughGlossaryTranslator:
+    """Stand-in for service.glossary.enforce until it lands: no enforcement, same outcome shape."""
+
+    def __init__(self, inner, active, learned=None) -> None:
+        self.inner = inner
+
+    def translate_segments(self, texts, source, targets, segment_ids):
+        return _Outcome({t: self.inner.translate_batch(list(texts), source, t) for t in targets})
+
+
+@pytest.fixture(autouse=True)
+def _glossary_enforcement_available(monkeypatch):
+    if importlib.util.find_spec("service.glossary.enforce") is None:
+        module = types.ModuleType("service.glossary.enforce")
+        module.GlossaryTranslator = _PassThroughGlossaryTranslator
+        monkeypatch.setitem(sys.modules, "service.glossary.enforce", module)
+
+
+@pytest.fixture(autouse=True)
+def _default_glossary_data_available(monkeypatch):
+    """Until the glossary helper ships its default data file, seed an empty default glossary."""
+    from service.glossary import store, store_schema
+
+    if not store_schema.DEFAULT_DATA.is_file():
+        monkeypatch.setattr(store_schema, "load_default_entries", lambda path=None: [])
+        monkeypatch.setattr(store, "load_default_entries", lambda path=None: [], raising=False)
+
+
+@pytest.fixture
+def api_settings(tmp_path):
+    return make_settings(tmp_path, http={"rate_limit": "1000/minute", "batch_max_wait_ms": 1})
+
+
+@pytest.fixture
+def translator():
+    return TaggingTranslator()
+
+
+@pytest.fixture
+def resources(api_settings, translator):
+    models = FakeModelManager(api_settings, translator=translator)
+    return Resources(api_settings, models=models, translator_wrapper=micro_batch_wrapper(api_settings))
+
+
+@pytest.fixture
+def app(resources):
+    app = create_app(resources.settings, resources=resources)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_app(tmp_path, translator):
+    """Build an app on settings overrides (e.g. keys required) over the same doubles."""
+
+    def build(**overrides):
+        settings = make_settings(tmp_path, **overrides)
+        models = FakeModelManager(settings, translator=translator)
+        app = create_app(settings, resources=Resources(settings, models=models))
+        app.config["TESTING"] = True
+        return app
+
+    return build
+
+
+def assert_problem(response, status: int, code: str | None = None) -> dict:
+    """The response is RFC 9457 problem+json with this status (and code)."""
+    assert response.status_code == status, response.data
+    assert response.mimetype == "application/problem+json"
+    body = ProblemSchema().load(response.get_json(force=True))
+    assert body["status"] == status
+    assert body["type"] == f"/problems/{body['code']}"
+    if code is not None:
+        assert body["code"] == code
+    return body
