@@ -40,12 +40,17 @@ class SentenceEmbedder:
         self._model: Any = None
         self._tokenizer: Any = None
 
-    def _load(self) -> None:
+    def load(self) -> None:
+        """Load the model now (it otherwise loads on first use); safe to call again."""
+        if self._model is not None:
+            return
         with self._lock:
             if self._model is not None:
                 return
+            if not self.path.is_dir():
+                raise ModelMissingError(f"no embedding model at {self.path}")
             if not (self.path / "config.json").is_file():
-                raise ModelMissingError(f"no embedding model at {self.path}: config.json not found")
+                raise ModelCorruptError(f"embedding model folder {self.path} has no config.json")
             try:
                 import torch  # noqa: F401
                 from transformers import AutoModel, AutoTokenizer
@@ -57,7 +62,8 @@ class SentenceEmbedder:
             try:
                 tokenizer = AutoTokenizer.from_pretrained(self.path, local_files_only=True)
                 model = AutoModel.from_pretrained(self.path, local_files_only=True)
-            except (OSError, ValueError, RuntimeError) as exc:
+            # Loaders raise many types for a bad folder (OSError, ValueError, SafetensorError...).
+            except Exception as exc:  # noqa: BLE001
                 raise ModelCorruptError(f"cannot load the embedding model at {self.path}: {exc}") from exc
             model.eval()
             self._tokenizer, self._model = tokenizer, model
@@ -65,7 +71,7 @@ class SentenceEmbedder:
     @property
     def dimension(self) -> int:
         """Length of each embedding vector."""
-        self._load()
+        self.load()
         return int(self._model.config.hidden_size)
 
     def embed(self, sentences: Sequence[str]) -> Any:
@@ -74,7 +80,7 @@ class SentenceEmbedder:
             raise TypeError("embed takes a sequence of sentences, not one string")
         import numpy as np
 
-        self._load()
+        self.load()
         if not sentences:
             return np.zeros((0, self.dimension), dtype=np.float32)
         parts = [self._embed_batch(list(sentences[i:i + _BATCH])) for i in range(0, len(sentences), _BATCH)]

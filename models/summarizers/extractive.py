@@ -83,6 +83,8 @@ class ExtractiveSummarizer:
             from models.embeddings import SentenceEmbedder
 
             embedder = SentenceEmbedder(embedder)
+            # Load now so a missing or corrupt model shows when the service starts.
+            embedder.load()
         if not 0 <= options.lead_bias <= 1 or not 0 <= options.redundancy <= 1:
             raise ValueError("lead_bias and redundancy must be within [0, 1]")
         self.embedder = embedder

@@ -1,0 +1,149 @@
+"""Abstractive summarizer on tiny random-weight models: shape and behaviour, never wording."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from models.registry import ModelSpec
+from models.summarizers.abstractive import AbstractiveSummarizer, best_source
+from models.summarizers.base import Summarizer, SummarySentence
+from service.errors import ModelCorruptError, ModelMissingError
+from service.segmentation import split_sentences
+from service.settings import SummaryOptions
+
+BART_FOLDER = "briefs-tiny--bart"  # documented in models/tiny.py
+SPEC = ModelSpec(task="summarization", key="abstractive", engine="transformers",
+                 model="briefs-tiny/bart", architecture="bart", tiny=True)
+
+
+@pytest.fixture(scope="module")
+def bart_dir(tiny_models_dir: Path) -> Path:
+    return tiny_models_dir / BART_FOLDER
+
+
+@pytest.fixture(scope="module")
+def summarizer(bart_dir: Path) -> AbstractiveSummarizer:
+    return AbstractiveSummarizer(SPEC, bart_dir, SummaryOptions())
+
+
+ARTICLE = [
+    "The United States and Japan condemned Russia's military cooperation with China.",
+    "Ministers met in Tokyo for the security talks.",
+    "Japan will produce more missile interceptors for export.",
+]
+
+
+def test_is_a_summarizer(summarizer: AbstractiveSummarizer) -> None:
+    assert isinstance(summarizer, Summarizer)
+    assert summarizer.name == "abstractive"
+
+
+@pytest.mark.parametrize("count", [1, 2, 5])
+def test_summary_shape(summarizer: AbstractiveSummarizer, count: int) -> None:
+    summary = summarizer.summarize(ARTICLE, count)
+    assert isinstance(summary, list) and 1 <= len(summary) <= count
+    for sentence in summary:
+        assert isinstance(sentence, SummarySentence)
+        assert sentence.text.strip()
+        assert sentence.source_index is None or 0 <= sentence.source_index < len(ARTICLE)
+
+
+def test_seed_article_sentences(summarizer: AbstractiveSummarizer, seed_article: str) -> None:
+    summary = summarizer.summarize(split_sentences(seed_article), 3)
+    assert 1 <= len(summary) <= 3 and all(s.text for s in summary)
+
+
+def test_input_longer_than_the_model_is_truncated(summarizer: AbstractiveSummarizer) -> None:
+    long_article = ARTICLE * 200
+    assert 1 <= len(summarizer.summarize(long_article, 2)) <= 2
+
+
+def test_empty_article_gives_empty_summary(summarizer: AbstractiveSummarizer) -> None:
+    assert summarizer.summarize([], 3) == []
+    assert summarizer.summarize(["", "  "], 3) == []
+
+
+@pytest.mark.parametrize("count", [0, -2, 1.5, True])
+def test_bad_count(summarizer: AbstractiveSummarizer, count) -> None:
+    with pytest.raises(ValueError):
+        summarizer.summarize(ARTICLE, count)
+
+
+def test_a_single_string_is_refused(summarizer: AbstractiveSummarizer) -> None:
+    with pytest.raises(TypeError):
+        summarizer.summarize("One article as a string.", 1)
+
+
+def test_postprocess_limits_dedupes_and_attributes(summarizer: AbstractiveSummarizer) -> None:
+    generated = ("Ministers met in Tokyo for talks. Ministers met in Tokyo for talks. "
+                 "Japan will export interceptors. Cats purr loudly.")
+    summary = summarizer.postprocess(ARTICLE, generated, 3)
+    assert summary == [
+        SummarySentence("Ministers met in Tokyo for talks.", 1),
+        SummarySentence("Japan will export interceptors.", 2),
+        SummarySentence("Cats purr loudly.", None),
+    ]
+    assert len(summarizer.postprocess(ARTICLE, generated, 1)) == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Ministers met in Tokyo.", 1),
+        ("Russia's cooperation with China was condemned.", 0),
+        ("Interceptors for export", 2),
+        ("Completely unrelated words here.", None),
+        ("the and of", None),
+        ("", None),
+    ],
+)
+def test_best_source(sentence: str, expected: int | None) -> None:
+    assert best_source(sentence, ARTICLE) == expected
+
+
+def test_folder_without_config_is_corrupt(bart_dir: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "bart"
+    shutil.copytree(bart_dir, broken)
+    (broken / "config.json").unlink()
+    with pytest.raises(ModelCorruptError):
+        AbstractiveSummarizer(SPEC, broken, SummaryOptions())
+
+
+def test_truncated_weights_are_corrupt(bart_dir: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "bart"
+    shutil.copytree(bart_dir, broken)
+    weights = next(broken.glob("*.safetensors"))
+    weights.write_bytes(weights.read_bytes()[:100])
+    with pytest.raises(ModelCorruptError):
+        AbstractiveSummarizer(SPEC, broken, SummaryOptions())
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(ModelMissingError):
+        AbstractiveSummarizer(SPEC, tmp_path / "absent", SummaryOptions())
+
+
+def test_bad_max_length(bart_dir: Path) -> None:
+    with pytest.raises(ValueError):
+        AbstractiveSummarizer(SPEC, bart_dir, SummaryOptions(), max_length=0)
+
+
+def test_t5_gets_its_task_prefix(bart_dir: Path, tmp_path: Path) -> None:
+    # A tiny random T5 using the tiny BART's tokenizer files: enough to load and generate.
+    from transformers import AutoTokenizer, T5Config, T5ForConditionalGeneration
+
+    tokenizer = AutoTokenizer.from_pretrained(bart_dir)
+    config = T5Config(vocab_size=len(tokenizer), d_model=16, d_kv=8, d_ff=32, num_layers=1,
+                      num_heads=2, pad_token_id=tokenizer.pad_token_id,
+                      eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.pad_token_id)
+    folder = tmp_path / "t5"
+    T5ForConditionalGeneration(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    spec = ModelSpec(task="summarization", key="abstractive", engine="transformers",
+                     model="tiny/t5", architecture="t5")
+    t5 = AbstractiveSummarizer(spec, folder, SummaryOptions(), max_length=12)
+    assert t5._prefix == "summarize: "
+    summary = t5.summarize(ARTICLE, 2)
+    assert len(summary) <= 2 and all(isinstance(s, SummarySentence) for s in summary)
