@@ -27,6 +27,7 @@ class ModelSpec:
     local_path: str = ""
     pairs: tuple[str, ...] = ()
     tiny: bool = False
+    lang_token: str = ""  # Marian multi-target ">>jpn<<"-style source token; "" = from the vocabulary
 
     @property
     def store_name(self) -> str:

@@ -1,0 +1,94 @@
+"""Convert a transformers seq2seq model folder to the ctranslate2 format.
+
+The converter writes into a temporary folder next to ``out_dir`` which is renamed
+into place only when complete, so a failed conversion never leaves a half-written
+model under the real name.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from service.errors import ConflictError, DependencyMissingError, ModelCorruptError, ModelMissingError
+
+QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "float32")
+# Tokenizer and generation files the ctranslate2 engine reads next to model.bin.
+COPIED_FILES = (
+    "source.spm", "target.spm", "vocab.json", "sentencepiece.bpe.model", "spiece.model",
+    "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "merges.txt",
+    "generation_config.json",
+)
+CONVERTED_MARKER = "model.bin"
+
+
+def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "int8", force: bool = False) -> Path:
+    """Convert the transformers model in ``model_dir`` to ctranslate2 at ``out_dir``; return ``out_dir``.
+
+    Tokenizer and generation-config files are copied alongside. ``force`` replaces an
+    existing ``out_dir``; otherwise an existing one raises ConflictError.
+    """
+    model_dir, out_dir = Path(model_dir), Path(out_dir)
+    if quantization not in QUANTIZATIONS:
+        raise ValueError(f"unknown quantization {quantization!r}; choose one of {', '.join(QUANTIZATIONS)}")
+    _check_source(model_dir)
+    if out_dir.exists() and not force:
+        raise ConflictError(f"{out_dir} already exists; pass force to replace it")
+    converters = _import_converters()
+    copy_files = [name for name in COPIED_FILES if (model_dir / name).is_file()]
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.converting-", dir=out_dir.parent))
+    try:
+        converter = converters.TransformersConverter(str(model_dir), copy_files=copy_files)
+        converter.convert(str(staging), quantization=quantization, force=True)
+        _replace(staging, out_dir)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        if isinstance(exc, (ConflictError, OSError)):
+            raise
+        raise ModelCorruptError(
+            f"cannot convert {model_dir} to ctranslate2: {type(exc).__name__}: {exc}", path=str(model_dir)
+        ) from None
+    return out_dir
+
+
+def _check_source(model_dir: Path) -> None:
+    if not model_dir.is_dir():
+        raise ModelMissingError(f"cannot convert {model_dir}: no such model folder", path=str(model_dir))
+    config = model_dir / "config.json"
+    if not config.is_file():
+        raise ModelCorruptError(f"cannot convert {model_dir}: config.json is missing", path=str(model_dir))
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelCorruptError(f"cannot convert {model_dir}: config.json is not valid JSON ({exc})",
+                                path=str(model_dir)) from None
+    if (model_dir / CONVERTED_MARKER).is_file() and "model_type" not in data:
+        raise ValueError(f"{model_dir} is already a ctranslate2 model")
+
+
+def _import_converters():
+    try:
+        import ctranslate2.converters as converters
+    except ImportError:
+        raise DependencyMissingError(
+            "converting to ctranslate2 needs the ctranslate2 package: pip install ctranslate2"
+        ) from None
+    return converters
+
+
+def _replace(staging: Path, out_dir: Path) -> None:
+    """Swap ``staging`` into ``out_dir``; an old ``out_dir`` is removed only after the rename."""
+    if not out_dir.exists():
+        os.replace(staging, out_dir)
+        return
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    os.replace(out_dir, old)
+    try:
+        os.replace(staging, out_dir)
+    except OSError:
+        os.replace(old, out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
