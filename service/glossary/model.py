@@ -17,6 +17,9 @@ class GlossaryEntry:
     notes: str = ""
     case_sensitive: bool = True
     source_ref: str = ""  # where the renderings come from (official site, Wikipedia title)
+    # Known other spellings per target language (a model's own transliteration); enforcement
+    # rewrites them into the rendering instead of leaving two spellings side by side.
+    variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.source.strip():

@@ -1,0 +1,198 @@
+"""The glossary layer: a Translator wrapper that renders every entity the glossary way, exactly once.
+
+Mechanism: each matched entity (glossary entry or learned name) in the English is replaced by a
+placeholder, every sentence of every segment goes to the inner translator in ONE batch per target
+language, and ``restore`` puts the renderings back, repairing whatever the model did to the
+placeholders. Each repair becomes a BriefWarning; every mention gets exact offsets.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from models.engines.base import Translator
+from service.brief import BriefWarning, EntityMention, EntityReport
+from service.errors import BriefsError
+from service.glossary.learned import LEARNED_GLOSSARY_NAME, LearnedGlossary, detect_candidate_names
+from service.glossary.matcher import EntityMatch, EntityMatcher, matcher_for
+from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry
+from service.glossary.restore import PlaceholderScheme, Protected, choose_scheme, restore
+
+
+class TranslatorContractError(BriefsError):
+    """The inner translator broke the one-output-per-input contract."""
+
+    code, title = "translator-contract", "Translator returned the wrong number of outputs"
+
+
+@dataclass
+class GlossaryOutcome:
+    """Translations per language (one per segment, in order), the entity report and repairs."""
+
+    translations: dict[str, list[str]]
+    entities: list[EntityReport]
+    warnings: list[BriefWarning]
+    glossary_key: str = ""
+
+
+@dataclass
+class _Entity:
+    key: str
+    source: str
+    type: str
+    glossary: str | None  # None for learned names
+    entry: GlossaryEntry
+    renderings: dict[str, str] = field(default_factory=dict)
+    mentions: list[EntityMention] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _SourceMention:
+    start: int
+    end: int
+    surface: str
+    entity: str
+
+
+class GlossaryTranslator:
+    """Wraps a Translator; enforces the active glossaries and the job's learned names."""
+
+    def __init__(self, inner: Translator, active: ActiveGlossary | None = None, *,
+                 learned: LearnedGlossary | None = None, detect_names: bool = True) -> None:
+        if not hasattr(inner, "translate_batch"):
+            raise TypeError(f"inner must be a Translator, not {type(inner).__name__}")
+        self.inner = inner
+        self.active = active if active is not None else ActiveGlossary()
+        self.matcher = matcher_for(self.active)
+        self.detect_names = detect_names
+        self.learned = learned if learned is not None else LearnedGlossary()
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        """Translator interface: glossary-enforced translations, one per text."""
+        ids = [str(i) for i in range(len(texts))]
+        return self.translate_segments(texts, source_lang, [target_lang], ids).translations[target_lang]
+
+    def translate_segments(self, segments: Sequence[str], source_lang: str,
+                           target_langs: Sequence[str], segment_ids: Sequence[str]) -> GlossaryOutcome:
+        """Translate all segments into every target language with entity enforcement and report."""
+        segments, target_langs = list(segments), list(dict.fromkeys(target_langs))
+        if len(segment_ids) != len(segments):
+            raise ValueError(f"{len(segment_ids)} segment ids for {len(segments)} segments")
+        if any(not isinstance(s, str) for s in segments):
+            raise TypeError("segments must be strings")
+        entities: dict[str, _Entity] = {}
+        found = [self._mentions(text, entities) for text in segments]
+        for sid, mentions in zip(segment_ids, found):
+            for m in mentions:
+                entities[m.entity].mentions.append(EntityMention(sid, "en", m.start, m.end))
+        scheme = choose_scheme(segments)
+        translations: dict[str, list[str]] = {}
+        warnings: list[BriefWarning] = []
+        for lang in target_langs:
+            warnings += self._resolve_renderings(entities, lang, source_lang)
+            translations[lang] = self._translate_lang(
+                segments, segment_ids, found, entities, scheme, source_lang, lang, warnings)
+        report = [self._report(e) for e in entities.values()]
+        return GlossaryOutcome(translations, report, warnings, self.active.key())
+
+    # -- finding entities ----------------------------------------------------------------------
+
+    def _mentions(self, text: str, entities: dict[str, _Entity]) -> list[_SourceMention]:
+        tagged = [(m, False) for m in self.matcher.find(text)]
+        if self.detect_names:
+            spans = [(m.start, m.end) for m, _ in tagged]
+            for span in detect_candidate_names(text, spans):
+                self.learned.note(span.name, span.kind)
+            tagged += [(m, True) for m in self._learned_matcher().find(text, exclude=spans)]
+            tagged.sort(key=lambda t: t[0].start)
+        return [_SourceMention(m.start, m.end, m.surface, self._entity_key(m, learned, entities))
+                for m, learned in tagged]
+
+    def _learned_matcher(self) -> EntityMatcher:
+        entries = tuple(GlossaryEntry(source=name, renderings={}, type=self.learned.kind(name))
+                        for name in self.learned.names())
+        return EntityMatcher(ActiveGlossary((Glossary(LEARNED_GLOSSARY_NAME, entries),)))
+
+    @staticmethod
+    def _entity_key(match: EntityMatch, learned: bool, entities: dict[str, _Entity]) -> str:
+        key = f"learned:{match.entry.source}" if learned else f"glossary:{match.glossary}:{match.entry.source}"
+        if key not in entities:
+            entities[key] = _Entity(key, match.entry.source, match.entry.type,
+                                    None if learned else match.glossary, match.entry)
+        return key
+
+    def _resolve_renderings(self, entities: dict[str, _Entity], lang: str, source_lang: str) -> list[BriefWarning]:
+        """Glossary renderings, else the learned one (all new names translated in one call)."""
+        warnings = []
+        for entity in entities.values():
+            rendering = entity.entry.renderings.get(lang, "").strip()
+            if rendering:
+                entity.renderings[lang] = rendering
+            elif entity.glossary is not None:
+                warnings.append(BriefWarning(
+                    "glossary-missing-rendering",
+                    f"glossary {entity.glossary!r} has no {lang} rendering for {entity.source!r}; "
+                    "used the name's own translation", None, lang))
+        need = [e for e in entities.values() if lang not in e.renderings and self.detect_names]
+        if need:
+            learned = self.learned.render_many([e.source for e in need], lang, self.inner,
+                                               source_lang=source_lang)
+            for entity in need:
+                if learned.get(entity.source):
+                    entity.renderings[lang] = learned[entity.source]
+        return warnings
+
+    # -- translating one language --------------------------------------------------------------
+
+    def _protect(self, text: str, mentions: list[_SourceMention], entities: dict[str, _Entity],
+                 scheme: PlaceholderScheme, lang: str) -> tuple[str, list[Protected]]:
+        parts, protected, last = [], [], 0
+        for m in mentions:
+            entity = entities[m.entity]
+            rendering = entity.renderings.get(lang)
+            if not rendering:
+                continue  # unresolved: the model sees the name and renders it as it will
+            token = scheme.token(len(protected) + 1)
+            if m.surface.endswith(".") and not text[m.end:].strip():
+                token += "."  # "in the U.S." ends the sentence too
+            parts += [text[last:m.start], token]
+            last = m.end
+            variants = (m.surface, entity.entry.source, *entity.entry.aliases,
+                        *entity.entry.variants.get(lang, ()))
+            protected.append(Protected(len(protected) + 1, m.entity, m.surface, rendering,
+                                       tuple(v for v in dict.fromkeys(variants) if v and v != rendering)))
+        parts.append(text[last:])
+        source = "".join(parts)
+        return source, [self._placed(p, source, scheme) for p in protected]
+
+    @staticmethod
+    def _placed(mention: Protected, source: str, scheme: PlaceholderScheme) -> Protected:
+        at = next((s for s, _e, i, _x in scheme.locate(source) if i == mention.index), 0)
+        position = at / len(source) if source else 0.0
+        return Protected(mention.index, mention.entity, mention.label, mention.rendering,
+                         mention.variants, position)
+
+    def _translate_lang(self, segments, segment_ids, found, entities, scheme, source_lang, lang,
+                        warnings: list[BriefWarning]) -> list[str]:
+        prepared = [self._protect(t, ms, entities, scheme, lang) for t, ms in zip(segments, found)]
+        outputs = self.inner.translate_batch([p[0] for p in prepared], source_lang, lang)
+        if len(outputs) != len(prepared):
+            raise TranslatorContractError(
+                f"the {source_lang}-{lang} translator returned {len(outputs)} outputs for {len(prepared)} inputs")
+        results = []
+        for sid, (_source, protected), output in zip(segment_ids, prepared, outputs):
+            restored = restore(output if isinstance(output, str) else "", protected, scheme, lang)
+            for mention, start, end in restored.spans:
+                entities[mention.entity].mentions.append(EntityMention(sid, lang, start, end))
+            warnings += [BriefWarning(r.code, r.message, sid, lang) for r in restored.repairs]
+            results.append(restored.text)
+        return results
+
+    def _report(self, entity: _Entity) -> EntityReport:
+        if entity.glossary is not None:
+            resolution = "glossary"
+        else:
+            resolution = "learned" if entity.renderings else "unresolved"
+        return EntityReport(source=entity.source, type=entity.type, resolution=resolution,
+                            glossary=entity.glossary, renderings=dict(entity.renderings),
+                            mentions=list(entity.mentions))

@@ -1,0 +1,155 @@
+"""Finds glossary entities in English text: longest match first, with the spelling variants news uses.
+
+One ``EntityMatcher`` is compiled per ``ActiveGlossary`` and cached (``matcher_for``), so a request
+never recompiles the patterns of a glossary it shares with earlier requests.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from service.glossary.model import ActiveGlossary, GlossaryEntry
+
+# Latin, Greek and Cyrillic letters and digits make a word; CJK next to a term is a boundary.
+WORD_CHARS = r"0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"
+_BEFORE = rf"(?<![{WORD_CHARS}])"
+_AFTER = rf"(?![{WORD_CHARS}])"
+# Between two tokens of a term: any run of whitespace (line breaks, NBSP) or a hyphen/dash.
+_JOINER = r"(?:\s*[-\u2010-\u2015\u2212]\s*|\s+)"
+_TOKEN_SPLIT = re.compile(r"\s+|\s*[-\u2010-\u2015\u2212]\s*")
+_ACRONYM = re.compile(r"^(?:[A-Z]{2,5}|(?:[A-Z]\.){2,5})$")
+_CACHE_SIZE = 32
+
+
+@dataclass(frozen=True)
+class EntityMatch:
+    """One mention: ``text[start:end] == surface``, attributed to ``entry`` of glossary ``glossary``."""
+
+    start: int
+    end: int
+    surface: str
+    entry: GlossaryEntry
+    glossary: str
+    layer: int = 0
+
+
+@dataclass(frozen=True)
+class _Term:
+    pattern: re.Pattern[str]
+    entry: GlossaryEntry
+    glossary: str
+    layer: int
+    order: int
+    probe: str  # a lower-case piece every match contains; skips the regex on texts without it
+
+
+def _token_pattern(token: str) -> str:
+    """A token's regex: acronyms match with and without dots (US / U.S.), apostrophes either way."""
+    if _ACRONYM.match(token):
+        letters = token.replace(".", "")
+        dotted = r"\.".join(re.escape(c) for c in letters) + r"\."
+        return f"(?:{dotted}|{re.escape(letters)})"
+    return "".join("['\u2019]" if c in "'\u2019" else re.escape(c) for c in token)
+
+
+def _tokens(term: str) -> list[str]:
+    return [t for t in _TOKEN_SPLIT.split(term.strip()) if t]
+
+
+def _term_key(tokens: list[str], case_sensitive: bool) -> str:
+    key = " ".join(t.replace(".", "") for t in tokens)
+    return key if case_sensitive else key.casefold()
+
+
+def _surface_forms(entry: GlossaryEntry) -> list[list[str]]:
+    """Source, aliases, and for people the family-name-first order (Kamikawa Yoko)."""
+    forms = [_tokens(entry.source)] + [_tokens(a) for a in entry.aliases]
+    if entry.type == "person":
+        forms += [[f[-1], *f[:-1]] for f in list(forms) if len(f) >= 2 and " " in entry.source]
+    return [f for f in forms if f]
+
+
+def _compile(tokens: list[str], case_sensitive: bool) -> re.Pattern[str]:
+    body = _JOINER.join(_token_pattern(t) for t in tokens)
+    flags = 0 if case_sensitive else re.IGNORECASE
+    return re.compile(f"{_BEFORE}{body}{_AFTER}", flags)
+
+
+def _probe(tokens: list[str]) -> str:
+    longest = max((t for t in tokens if not _ACRONYM.match(t)), key=len, default="")
+    return longest.casefold()
+
+
+class EntityMatcher:
+    """All entries of an ActiveGlossary, compiled once; ``find`` resolves overlaps deterministically."""
+
+    def __init__(self, active: ActiveGlossary) -> None:
+        self.key = active.key()
+        self._terms: list[_Term] = []
+        seen: set[str] = set()
+        order = 0
+        for layer, glossary in enumerate(active.layers):
+            for entry in glossary.entries:
+                for tokens in _surface_forms(entry):
+                    # The same source/alias in a later layer (or a later entry) is shadowed.
+                    key = _term_key(tokens, case_sensitive=False)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    pattern = _compile(tokens, entry.case_sensitive)
+                    self._terms.append(_Term(pattern, entry, glossary.name, layer, order, _probe(tokens)))
+                    order += 1
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def find(self, text: str, *, exclude: list[tuple[int, int]] | None = None) -> list[EntityMatch]:
+        """Non-overlapping matches in text order: longest wins, then earliest, then layer order."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be str, not {type(text).__name__}")
+        folded = text.casefold()
+        candidates: list[tuple[int, int, int, int, _Term]] = []
+        for term in self._terms:
+            if term.probe and term.probe not in folded:
+                continue
+            for m in term.pattern.finditer(text):
+                candidates.append((-(m.end() - m.start()), m.start(), term.layer, term.order, term))
+        candidates.sort(key=lambda c: c[:4])
+        taken: list[tuple[int, int]] = list(exclude or [])
+        chosen: list[EntityMatch] = []
+        for neg_len, start, _layer, _order, term in candidates:
+            end = start - neg_len
+            if any(start < e and s < end for s, e in taken):
+                continue
+            taken.append((start, end))
+            chosen.append(EntityMatch(start, end, text[start:end], term.entry, term.glossary, term.layer))
+        return sorted(chosen, key=lambda m: m.start)
+
+
+_cache: OrderedDict[str, EntityMatcher] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def _fingerprint(active: ActiveGlossary) -> str:
+    # key() names versions only; inline glossaries share a name, so their content decides too.
+    digest = hashlib.sha1(repr(active.layers).encode("utf-8")).hexdigest()
+    return f"{active.key()}#{digest}"
+
+
+def matcher_for(active: ActiveGlossary) -> EntityMatcher:
+    """The compiled matcher of ``active``, shared by every request that uses the same glossaries."""
+    key = _fingerprint(active)
+    with _cache_lock:
+        found = _cache.get(key)
+        if found is not None:
+            _cache.move_to_end(key)
+            return found
+    matcher = EntityMatcher(active)
+    with _cache_lock:
+        _cache[key] = matcher
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return matcher
