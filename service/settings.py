@@ -55,6 +55,13 @@ class HttpOptions:
     batch_max_size: int = 32
     batch_max_wait_ms: int = 5
     log_text: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    threads: int = 8
+    timeout_s: int = 120
+    graceful_timeout_s: int = 30
+    preload_models: bool = True
 
 
 @dataclass(frozen=True)
