@@ -38,6 +38,7 @@ _COMMON = frozenset(
     "Mr Mrs Ms Dr According Under Over About Against Between Among Despite Following Amid".split()
 )
 _DEMONYM_ENDINGS = ("ese", "ian", "ean", "ish", "can", "ani", "i")
+_TITLE_CASE_LOWER = frozenset("and the for with from over into nor but yet".split())
 _SENTENCE_END = re.compile(r"[.!?:;\"“”'‘’(\[]\s*$")
 
 
@@ -52,8 +53,8 @@ class Span:
 
 
 def _is_headline(text: str) -> bool:
-    words = re.findall(r"[A-Za-z]{4,}", text)
-    return len(words) >= 3 and sum(w[0].isupper() for w in words) / len(words) > 0.7
+    words = [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in _TITLE_CASE_LOWER]
+    return len(words) >= 4 and all(w[0].isupper() for w in words)
 
 
 def _runs(text: str) -> list[list[re.Match[str]]]:

@@ -79,8 +79,8 @@ def _compile(tokens: list[str], case_sensitive: bool) -> re.Pattern[str]:
 
 
 def _probe(tokens: list[str]) -> str:
-    longest = max((t for t in tokens if not _ACRONYM.match(t)), key=len, default="")
-    return longest.casefold()
+    runs = [r for t in tokens if not _ACRONYM.match(t) for r in re.findall(r"[^\W_]+", t)]
+    return max(runs, key=len, default="").casefold()
 
 
 class EntityMatcher:

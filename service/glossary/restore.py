@@ -273,9 +273,9 @@ def _fix_spacing(pieces: list[_Piece], lang: str) -> None:
             pieces[i + 1] = _Piece(following)
         if lang in NO_SPACE_LANGS and i > 0 and pieces[i - 1].mention is None:
             preceding = pieces[i - 1].text
-            stripped = preceding.rstrip()
-            if stripped != preceding and (not stripped or _char_class(stripped[-1]) != "word"):
-                pieces[i - 1] = _Piece(stripped)
+            context = _joined(pieces[:i]).rstrip()
+            if preceding != preceding.rstrip() and (not context or _char_class(context[-1]) != "word"):
+                pieces[i - 1] = _Piece(preceding.rstrip())
 
 
 def _tidy(pieces: list[_Piece]) -> list[_Piece]:

@@ -1,0 +1,130 @@
+"""Learned names: detection in English, one isolated translation per name, export and promotion."""
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import pytest
+
+from service.glossary.learned import LearnedGlossary, detect_candidate_names
+
+
+class CountingNameTranslator:
+    """Test double: renders a name as ``[lang:name]`` and records every batch it is given."""
+
+    def __init__(self, empty: Sequence[str] = ()) -> None:
+        self.calls: list[list[str]] = []
+        self.empty = set(empty)
+        self._lock = threading.Lock()
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        with self._lock:
+            self.calls.append(list(texts))
+        return ["" if t in self.empty else f"[{target_lang}:{t}]" for t in texts]
+
+
+def names(text: str, known=()) -> list[str]:
+    return [s.name for s in detect_candidate_names(text, known)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Secretary of State Antony Blinken arrived.", ["Antony Blinken"]),
+    ("Secretary of Defense Lloyd Austin spoke.", ["Lloyd Austin"]),
+    ("They met President Joe Biden on Monday.", ["Joe Biden"]),
+    ("South Korean Defense Minister Shin Won-sik signed it.", ["Shin Won-sik"]),
+    ("said Japanese Defense Secretary Kamikawa, adding more.", ["Kamikawa"]),
+    ("Prime Minister Fumio Kishida and Joe Biden met.", ["Fumio Kishida", "Joe Biden"]),
+    ("The meeting took place in Hawaii last week.", ["Hawaii"]),
+    ("George W. Bush spoke.", ["George W. Bush"]),
+    ("The talks ended.", []),                                   # sentence-initial function word
+    ("Officials met in March and April.", []),                  # months are not names
+    ("It was a Monday.", []),
+    ("Japanese production grew.", []),                          # demonym
+    ("Austin also pointed out the risks.", []),                 # a lone sentence-initial word is ambiguous
+    ("USA And Japan Condemn Russia's Military Cooperation With China", []),  # headline Title Case
+    ("", []),
+])
+def test_detect_candidate_names(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+def test_detection_skips_known_spans() -> None:
+    text = "Secretary of Defense Lloyd Austin visited Tokyo."
+    start = text.index("Lloyd Austin")
+    assert names(text, [(start, start + len("Lloyd Austin"))]) == ["Tokyo"]
+
+
+def test_spans_point_at_names() -> None:
+    text = "In Tokyo, President Joe Biden met Shin Won-sik."
+    for span in detect_candidate_names(text, []):
+        assert text[span.start:span.end] == span.name
+    kinds = {s.name: s.kind for s in detect_candidate_names(text, [])}
+    assert kinds["Joe Biden"] == "person" and kinds["Shin Won-sik"] == "person"
+
+
+def test_detect_rejects_non_text() -> None:
+    with pytest.raises(TypeError):
+        detect_candidate_names(None, [])  # type: ignore[arg-type]
+
+
+def test_render_translates_each_name_once() -> None:
+    learned, translator = LearnedGlossary(), CountingNameTranslator()
+    assert learned.render("Shin Won-sik", "ko", translator) == "[ko:Shin Won-sik]"
+    assert learned.render("Shin Won-sik", "ko", translator) == "[ko:Shin Won-sik]"
+    assert translator.calls == [["Shin Won-sik"]]
+
+
+def test_render_many_batches_new_names_in_one_call() -> None:
+    learned, translator = LearnedGlossary(), CountingNameTranslator()
+    learned.render("A One", "ja", translator)
+    result = learned.render_many(["A One", "B Two", "C Three", "B Two"], "ja", translator)
+    assert result == {"A One": "[ja:A One]", "B Two": "[ja:B Two]", "C Three": "[ja:C Three]"}
+    assert translator.calls == [["A One"], ["B Two", "C Three"]]
+
+
+def test_empty_rendering_is_unresolved_and_not_retried() -> None:
+    learned, translator = LearnedGlossary(), CountingNameTranslator(empty=["Nobody Known"])
+    assert learned.render("Nobody Known", "ja", translator) is None
+    assert learned.render("Nobody Known", "ja", translator) is None
+    assert translator.calls == [["Nobody Known"]]
+    assert learned.entries() == []
+
+
+def test_entries_export_and_promotion() -> None:
+    learned, translator = LearnedGlossary(), CountingNameTranslator()
+    learned.note("Joe Biden", "person")
+    learned.render_many(["Joe Biden", "Indo-Pacific"], "ja", translator)
+    learned.render("Joe Biden", "ko", translator)
+    entries = {e.source: e for e in learned.entries()}
+    assert entries["Joe Biden"].type == "person"
+    assert entries["Joe Biden"].renderings == {"ja": "[ja:Joe Biden]", "ko": "[ko:Joe Biden]"}
+    assert learned.export_tsv("ja") == "Joe Biden\t[ja:Joe Biden]\nIndo-Pacific\t[ja:Indo-Pacific]\n"
+    assert learned.export_tsv("ko") == "Joe Biden\t[ko:Joe Biden]\n"
+    glossary = learned.to_glossary("job-42")
+    assert glossary.name == "job-42" and len(glossary.entries) == 2
+
+
+def test_to_glossary_rejects_empty_name() -> None:
+    with pytest.raises(ValueError):
+        LearnedGlossary().to_glossary("  ")
+
+
+def test_wrong_output_count_is_an_error() -> None:
+    class ShortTranslator:
+        def translate_batch(self, texts, source_lang, target_lang):
+            return []
+
+    with pytest.raises(ValueError):
+        LearnedGlossary().render("Joe Biden", "ja", ShortTranslator())
+
+
+def test_concurrent_renders_agree() -> None:
+    learned, translator = LearnedGlossary(), CountingNameTranslator()
+    results: list[str | None] = []
+    threads = [threading.Thread(target=lambda: results.append(learned.render("Joe Biden", "ja", translator)))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert set(results) == {"[ja:Joe Biden]"}
