@@ -14,12 +14,12 @@ them too) and ``briefs.toml``, the settings layer that points every task at them
 - ``briefs-tiny--m2m100``        M2M100 (``__en__``/``__ja__``/``__ko__``)
 - ``briefs-tiny--nllb``          NLLB-style tokenizer on the M2M100 model class
 - ``briefs-tiny--bart``          BART with a byte-level BPE tokenizer (summarizer)
-- ``briefs-tiny--marian-en-XX--ct2-int8``  ctranslate2 forms of the Marian models
+- ``briefs-tiny--marian-en-XX--ct2-int8``, ``briefs-tiny--nllb--ct2-int8``  ctranslate2 forms
 
 ``briefs.toml`` configures translation en-ja/en-ko (Marian, transformers engine)
 and summarization.abstractive (BART); the other specs sit under
 ``[models.alternatives.<name>]`` (ignored by the registry, rebased like the rest):
-``ct2-en-ja``, ``ct2-en-ko``, ``m2m100``, ``nllb``.
+``ct2-en-ja``, ``ct2-en-ko``, ``m2m100``, ``nllb``, ``ct2-nllb``.
 """
 from __future__ import annotations
 
@@ -76,9 +76,10 @@ def build_tiny_models(root: Path, *, progress: Callable[[str], None] | None = No
         _build_nllb(root / _folder("nllb"), scratch_dir)
         say("building BART")
         _build_bart(root / _folder("bart"))
-    for target in ("ja", "ko"):
-        say(f"converting Marian en-{target} to ctranslate2")
-        name = _folder(f"marian-en-{target}")
+    # M2M100 is not converted: ctranslate2's converter cannot find its language tokens
+    # in transformers 5 tokenizers (vocabulary size mismatch).
+    for name in (_folder("marian-en-ja"), _folder("marian-en-ko"), _folder("nllb")):
+        say(f"converting {name} to ctranslate2")
         convert_to_ctranslate2(root / name, root / f"{name}--ct2-int8", "int8", force=True)
     (root / SETTINGS_FILE).write_text(settings_toml(), encoding="utf-8")
     say(f"tiny models written to {root}")
@@ -305,6 +306,8 @@ def tiny_model_tables() -> dict[str, Any]:
                                engine="ctranslate2", pairs=["en-ko"]),
             "m2m100": _spec("m2m100", "m2m100", _folder("m2m100"), pairs=["en-ja", "en-ko"]),
             "nllb": _spec("nllb", "nllb", _folder("nllb"), pairs=["en-ja", "en-ko"]),
+            "ct2-nllb": _spec("nllb", "nllb", f"{_folder('nllb')}--ct2-int8", engine="ctranslate2",
+                              pairs=["en-ja", "en-ko"]),
         },
     }
 
