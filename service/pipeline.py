@@ -110,7 +110,7 @@ def build_briefs(
             raise EmptyTextError("no sentences found in the article text")
     _notify(progress, f"segmented {len(articles)} article(s)")
     with timer.stage("summarize"):
-        summaries = [_summarize([s.text for s in doc], request, resources) for doc in documents]
+        summaries = [_summarize(doc, request, resources) for doc in documents]
     _notify(progress, "summarized")
     ids = [[f"s{i + 1}" for i in range(len(summary))] for summary in summaries]
     all_ids = [f"{a}/{sid}" for a, doc_ids in enumerate(ids) for sid in doc_ids]
@@ -156,7 +156,7 @@ def translate_segments(
     return brief
 
 
-def _summarize(sentences: list[str], request: BriefRequest, resources: Resources) -> list[SummarySentence]:
+def _summarize(sentences: list, request: BriefRequest, resources: Resources) -> list[SummarySentence]:
     from models.summarizers.extractive import summary_count
 
     limits = resources.settings.limits
