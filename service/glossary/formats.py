@@ -24,6 +24,7 @@ from service.languages import validate_lang
 FORMATS = ("tsv", "csv", "tbx")
 FULL_LEADING = ("source", "type")
 FULL_TRAILING = ("aliases", "notes", "case_sensitive", "source_ref")
+FULL_OPTIONAL = ("variants",)  # written only when an entry has variants: ``ja:キエフ|ko:키예프``
 MAX_TERM_CHARS = 500
 MAX_NOTE_CHARS = 2000
 PREFERRED_LANG_ORDER = ("ja", "ko")
@@ -114,6 +115,12 @@ def entry_problem(entry: GlossaryEntry) -> str | None:
             return f"{what} is longer than {MAX_TERM_CHARS} characters"
     if any("|" in a for a in entry.aliases):
         return "aliases cannot contain '|'"
+    for lang, texts in entry.variants.items():
+        if lang not in entry.renderings:
+            return f"variants for {lang!r}, which has no rendering"
+        for text in texts:
+            if not text.strip() or text != text.strip() or _CONTROL.search(text) or "|" in text:
+                return f"bad {lang} variant {text!r}"
     for what, text in (("notes", entry.notes), ("source_ref", entry.source_ref)):
         if _CONTROL.search(text) or len(text) > MAX_NOTE_CHARS:
             return f"{what} must be one line of at most {MAX_NOTE_CHARS} characters"
@@ -262,7 +269,7 @@ def _full_columns(header: Sequence[str], line: int, file: str | None) -> list[st
     columns = []
     for cell in header:
         name = cell.strip().lower()
-        if name not in FULL_LEADING + FULL_TRAILING:
+        if name not in FULL_LEADING + FULL_TRAILING + FULL_OPTIONAL:
             try:
                 name = "lang:" + validate_lang(name)
             except UnknownLanguageError:
@@ -294,15 +301,31 @@ def _full_entry(cells: dict[str, str], line: int, file: str | None) -> GlossaryE
     aliases = tuple(a.strip() for a in cells.get("aliases", "").split("|") if a.strip())
     return make_entry(line, file, source=source, renderings=renderings, type=kind, aliases=aliases,
                       notes=cells.get("notes", ""), case_sensitive=flag not in _FALSE,
-                      source_ref=cells.get("source_ref", ""))
+                      source_ref=cells.get("source_ref", ""),
+                      variants=_parse_variants(cells.get("variants", ""), line, file))
+
+
+def _parse_variants(cell: str, line: int, file: str | None) -> dict[str, tuple[str, ...]]:
+    variants: dict[str, list[str]] = {}
+    for item in (i.strip() for i in cell.split("|")):
+        if not item:
+            continue
+        lang, sep, text = item.partition(":")
+        if not sep or not text.strip():
+            raise GlossaryFormatError(f"variant {item!r} must look like lang:text", line=line, file=file)
+        variants.setdefault(_row_lang(lang, line, file), []).append(text.strip())
+    return {lang: tuple(texts) for lang, texts in variants.items()}
 
 
 def _full_rows(entries: Sequence[GlossaryEntry]) -> list[list[str]]:
     present = {lang for e in entries for lang in e.renderings}
     langs = [x for x in PREFERRED_LANG_ORDER if x in present] + sorted(present - set(PREFERRED_LANG_ORDER))
-    header = [*FULL_LEADING, *langs, *FULL_TRAILING]
-    rows = [header]
+    with_variants = any(e.variants for e in entries)
+    rows = [[*FULL_LEADING, *langs, *FULL_TRAILING, *(FULL_OPTIONAL if with_variants else ())]]
     for e in entries:
-        rows.append([e.source, e.type, *(e.renderings.get(lang, "") for lang in langs), "|".join(e.aliases),
-                     e.notes, "true" if e.case_sensitive else "false", e.source_ref])
+        row = [e.source, e.type, *(e.renderings.get(lang, "") for lang in langs), "|".join(e.aliases),
+               e.notes, "true" if e.case_sensitive else "false", e.source_ref]
+        if with_variants:
+            row.append("|".join(f"{lang}:{v}" for lang, texts in sorted(e.variants.items()) for v in texts))
+        rows.append(row)
     return rows

@@ -1,7 +1,7 @@
 """TBX glossaries through translate-toolkit: one termEntry per entry, one langSet per language.
 
 The source langSet holds the source term first and its aliases as further terms;
-each target langSet holds that language's rendering. Entry metadata travels as
+each target langSet holds that language's rendering first and its known variants after. Entry metadata travels as
 ``<descrip type="entityType|caseSensitive|source">`` and notes as ``<note>``.
 Untrusted input is parsed with entity resolution and network access off, and a
 document that declares entities is refused outright (no XXE, no entity bombs).
@@ -95,6 +95,7 @@ def _unit_entry(unit: Any, source_lang: str, target_lang: str | None, line: int,
     if target_lang is not None:
         terms = {k: v for k, v in terms.items() if k == target_lang}
     renderings = {lang: values[0] for lang, values in terms.items() if values}
+    variants = {lang: tuple(values[1:]) for lang, values in terms.items() if len(values) > 1}
     if not renderings:
         raise GlossaryFormatError(f"empty target: termEntry {sources[0]!r} has no "
                                   f"{target_lang or 'target'} term", line=line, file=file)
@@ -102,7 +103,7 @@ def _unit_entry(unit: Any, source_lang: str, target_lang: str | None, line: int,
     flag = meta.get(CASE_NOTE, "true").strip().lower()
     return make_entry(line, file, source=sources[0], aliases=tuple(sources[1:]), renderings=renderings,
                       type=meta.get(TYPE_NOTE, "term").strip() or "term", notes=" ".join(notes),
-                      case_sensitive=flag not in ("false", "no", "0"), source_ref=meta.get(REF_NOTE, ""))
+                      case_sensitive=flag not in ("false", "no", "0"), source_ref=meta.get(REF_NOTE, ""), variants=variants)
 
 
 def _lang_of(raw: str, line: int, file: str | None) -> str:
@@ -141,7 +142,7 @@ def serialise_tbx(entries: Sequence[GlossaryEntry], *, source_lang: str = "en",
         unit = store.addsourceunit(entry.source)
         unit.set_source_terms([entry.source, *entry.aliases])
         for lang in langs:
-            unit.set_target_terms([entry.renderings[lang]], lang=lang)
+            unit.set_target_terms([entry.renderings[lang], *entry.variants.get(lang, ())], lang=lang)
         first_lang_set = unit.getlanguageNodes()[0]
         fields = [("descrip", TYPE_NOTE, entry.type), ("descrip", CASE_NOTE, str(entry.case_sensitive).lower())]
         if entry.source_ref:
