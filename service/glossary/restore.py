@@ -298,8 +298,8 @@ def restore(output: str, mentions: Sequence[Protected], scheme: PlaceholderSchem
     repairs: list[Repair] = []
     pieces, order = _parse(output or "", mentions, scheme, repairs)
     if order != sorted(order):
-        labels = ", ".join(repr(m.label) for m in sorted(mentions, key=lambda m: order.index(m.index))
-                           if m.index in order)
+        by_index = {m.index: m for m in mentions}
+        labels = ", ".join(repr(by_index[i].label) for i in order)
         repairs.append(Repair("glossary-repair-reordered",
                               f"the model reordered the names (now {labels}); kept its order"))
     for mention in mentions:
