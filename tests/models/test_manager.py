@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from models.manager import ModelManager
-from models.registry import ModelSpec
+from models.registry import ModelRegistry, ModelSpec
 from models.store import ModelStore, embedding_package_path
 from models.summarizers.base import SummarySentence
 from service.errors import (
@@ -285,3 +285,46 @@ def test_real_abstractive_summarizer_on_tiny_models(tiny_settings) -> None:
     assert all(isinstance(s.text, str) for s in summary)
     row = next(r for r in manager.status() if r["key"] == "abstractive")
     assert (row["installed"], row["loaded"], row["tiny"]) == (True, True, True)
+
+
+def counting_real_factory(calls: list[str]):
+    from models.engines import create_translator
+
+    def factory(spec: ModelSpec, path: Path, options: object):
+        calls.append(spec.key)
+        return create_translator(spec, path, options)
+
+    return factory
+
+
+def test_real_transformers_engine_loads_once_on_tiny_models(tiny_settings) -> None:
+    calls: list[str] = []
+    manager = ModelManager(tiny_settings, translator_factory=counting_real_factory(calls))
+    router = manager.translator()
+    results = run_concurrently(lambda: router.translate_batch(["Hello.", "The council met."], "en", "ja"), n=4)
+    assert calls == ["en-ja"]
+    assert all(len(r) == 2 and all(isinstance(t, str) for t in r) for r in results)
+
+
+def test_real_ctranslate2_engine_on_tiny_models(tiny_models_dir: Path, tmp_path: Path) -> None:
+    ct2 = tiny_models_dir / "briefs-tiny--marian-en-ko--ct2-int8"
+    settings = make_settings(tmp_path, models_dir=str(tiny_models_dir), models={
+        "translation": {"en-ko": {"engine": "ctranslate2", "local_path": str(ct2)}}})
+    manager = ModelManager(settings)
+    assert len(manager.translator().translate_batch(["Hello.", "Goodbye."], "en", "ko")) == 2
+    row = next(r for r in manager.status() if r["key"] == "en-ko")
+    assert (row["engine"], row["path"], row["loaded"]) == ("ctranslate2", str(ct2), True)
+
+
+def test_converted_model_is_found_in_the_store(tiny_models_dir: Path, tmp_path: Path) -> None:
+    from models.convert import convert_to_ctranslate2
+
+    store = ModelStore(make_settings(tmp_path))
+    spec = ModelRegistry(store.settings).get("translation", "en-ja")
+    source = store.import_dir(tiny_models_dir / "briefs-tiny--marian-en-ja", spec)
+    convert_to_ctranslate2(source, store.ct2_path(spec, "int8"), quantization="int8")
+    settings = make_settings(tmp_path, models={"translation": {"en-ja": {"engine": "ctranslate2"}}})
+    calls: list[str] = []
+    manager = ModelManager(settings, translator_factory=counting_real_factory(calls))
+    assert len(manager.translator().translate_batch(["Hello."], "en", "ja")) == 1
+    assert manager.store.path(manager.spec_for("translation", "en-ja")) == store.ct2_path(spec, "int8")
