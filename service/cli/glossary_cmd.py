@@ -1,0 +1,122 @@
+"""``python -m service glossary list|show|import|export|delete``: manage stored glossaries."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from service.errors import BadInputError
+from service.settings import Settings
+
+FORMAT_CHOICES = ("tsv", "csv", "tbx")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``glossary`` command and its subcommands."""
+    p = subparsers.add_parser("glossary", help="list, show, import, export and delete glossaries")
+    sub = p.add_subparsers(dest="glossary_command", required=True, metavar="SUBCOMMAND")
+
+    sub.add_parser("list", help="list stored glossaries").set_defaults(handler=run_list)
+
+    show = sub.add_parser("show", help="print a glossary's entries")
+    show.add_argument("name", help="glossary name or id")
+    show.set_defaults(handler=run_show)
+
+    imp = sub.add_parser("import", help="create a glossary from a TSV, CSV or TBX file")
+    imp.add_argument("file", help="glossary file")
+    imp.add_argument("--name", required=True, help="name of the glossary to create")
+    imp.add_argument("--format", choices=FORMAT_CHOICES, help="file format (default: from the extension)")
+    imp.add_argument("--source", default="en", help="source language of the file (default: en)")
+    imp.add_argument("--target", help="target language of a one-language TSV/CSV pair file")
+    imp.add_argument("--description", default="", help="a short description")
+    imp.add_argument("--replace", action="store_true", help="replace a glossary of the same name")
+    imp.set_defaults(handler=run_import)
+
+    exp = sub.add_parser("export", help="write a glossary as TSV, CSV or TBX")
+    exp.add_argument("name", help="glossary name or id")
+    exp.add_argument("--format", choices=FORMAT_CHOICES, required=True)
+    exp.add_argument("--target", help="only this target language (TSV/CSV: source,target pairs)")
+    exp.add_argument("--out", help="output file (default: standard output)")
+    exp.set_defaults(handler=run_export)
+
+    delete = sub.add_parser("delete", help="delete a glossary")
+    delete.add_argument("name", help="glossary name or id")
+    delete.set_defaults(handler=run_delete)
+
+
+def _store(settings: Settings):  # noqa: ANN202 - GlossaryStore, imported lazily
+    from service.glossary.store import GlossaryStore
+
+    return GlossaryStore(settings.store_path)
+
+
+def run_list(args: argparse.Namespace, settings: Settings) -> int:
+    """One line per glossary: name, entries, languages, version, last change, id."""
+    infos = _store(settings).list_glossaries()
+    print(f"{'NAME':<24} {'ENTRIES':>7}  {'LANGS':<8} {'VERSION':>7}  {'UPDATED':<20} ID")
+    for info in infos:
+        print(f"{info.name:<24} {info.entry_count:>7}  {','.join(info.languages):<8} {info.version:>7}  "
+              f"{info.updated_at[:19]:<20} {info.id}")
+    return 0
+
+
+def run_show(args: argparse.Namespace, settings: Settings) -> int:
+    """The glossary's header and its entries as the full TSV format."""
+    store = _store(settings)
+    glossary = store.get(args.name)
+    print(f"# {glossary.name} (id {glossary.id}, version {glossary.version}, {len(glossary.entries)} entries)")
+    if glossary.description:
+        print(f"# {glossary.description}")
+    sys.stdout.write(store.export(glossary.id, "tsv").decode("utf-8"))
+    return 0
+
+
+def run_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Create the glossary from the file; a bad file changes nothing."""
+    path = Path(args.file)
+    if not path.is_file():
+        raise BadInputError(f"no such glossary file: {args.file}")
+    glossary = _store(settings).import_file(
+        path, name=args.name, fmt=args.format, source_lang=args.source, target_lang=args.target,
+        replace=args.replace, description=args.description)
+    print(f"imported {len(glossary.entries)} entries into {glossary.name!r} (version {glossary.version})")
+    return 0
+
+
+def run_export(args: argparse.Namespace, settings: Settings) -> int:
+    """Write the glossary to --out (atomically) or standard output."""
+    data = _store(settings).export(args.name, args.format, target_lang=args.target)
+    if not args.out:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return 0
+    write_atomically(Path(args.out), data)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def run_delete(args: argparse.Namespace, settings: Settings) -> int:
+    """Delete the glossary."""
+    _store(settings).delete(args.name)
+    print(f"deleted {args.name!r}")
+    return 0
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write via a temporary file in the same folder and rename, so readers never see half a file."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise BadInputError(f"cannot write {path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
