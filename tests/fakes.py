@@ -37,7 +37,7 @@ class LeadSummarizer:
     name = "extractive"
 
     def summarize(self, sentences: Sequence[str], count: int) -> list[SummarySentence]:
-        return [SummarySentence(s, i) for i, s in enumerate(sentences[:count])]
+        return [SummarySentence(getattr(s, "text", s), i) for i, s in enumerate(sentences[:count])]
 
 
 class FakeModelManager:

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from service.segmentation import Sentence
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,10 @@ class SummarySentence:
 class Summarizer(Protocol):
     name: str
 
-    def summarize(self, sentences: Sequence[str], count: int) -> list[SummarySentence]:
-        """Return at most ``count`` summary sentences, in article order."""
+    def summarize(self, sentences: Sequence[str | Sentence], count: int) -> list[SummarySentence]:
+        """Return at most ``count`` summary sentences, in article order.
+
+        The pipeline passes ``service.segmentation.Sentence`` objects so summarizers can
+        honour headline flags; plain strings are accepted too.
+        """
         ...

@@ -9,7 +9,7 @@ from service.resources import Resources
 from tests.fakes import DictTranslator, FakeModelManager, TaggingTranslator
 
 ARTICLE = (
-    "Officials met in Tokyo on Monday. They discussed trade and security.\n\n"
+    "Officials met in the capital on Monday. They discussed trade and security.\n\n"
     "The talks will continue next month. A joint statement is expected soon."
 )
 
@@ -51,9 +51,9 @@ def test_ratio_selects_a_share_of_sentences(resources):
 
 
 def test_many_articles_share_one_engine_call_per_language(resources, translator):
-    briefs = build_briefs([ARTICLE, "Rain fell in Seoul. Markets were calm."], request(sentences=2), resources)
+    briefs = build_briefs([ARTICLE, "Rain fell in the city. Markets were calm."], request(sentences=2), resources)
     assert len(briefs) == 2
-    assert briefs[1].segments[0].en == "Rain fell in Seoul."
+    assert briefs[1].segments[0].en == "Rain fell in the city."
     sentence_calls = [c for c in translator.calls if c[0] >= 4]
     assert {c[2] for c in sentence_calls} == {"ja", "ko"}
 
@@ -66,7 +66,7 @@ def test_empty_model_output_is_paired_and_warned(settings):
 
 
 def test_several_target_sentences_are_kept_together_with_a_warning(settings):
-    first = "Officials met in Tokyo on Monday."
+    first = "Officials met in the capital on Monday."
     models = FakeModelManager(settings, translator=DictTranslator({(first, "ja"): "会った。話した。"}))
     brief = build_brief(ARTICLE, request(sentences=1, target_langs=("ja",)), Resources(settings, models=models))
     assert brief.segments[0].translations["ja"] == "会った。話した。"
