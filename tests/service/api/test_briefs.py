@@ -14,11 +14,25 @@ def test_one_article_gives_one_brief_matching_the_schema(client):
     assert BriefSchema().validate(body) == {}
     assert [s["en"] for s in body["segments"]] == ["Officials met in Tokyo on Monday.",
                                                   "They discussed trade and security."]
-    first = body["segments"][0]
-    assert first["translations"] == {"ja": f"<ja> {first['en']}", "ko": f"<ko> {first['en']}"}
+    second = body["segments"][1]
+    assert second["translations"] == {"ja": f"<ja> {second['en']}", "ko": f"<ko> {second['en']}"}
     assert set(body["meta"]["timings_ms"]) >= {"segment", "summarize", "translate", "align"}
     assert body["meta"]["target_langs"] == ["ja", "ko"]
-    assert body["entities"] == []
+
+
+def test_default_glossary_is_enforced_and_reported(client):
+    body = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 1}).get_json()
+    tokyo = next(e for e in body["entities"] if e["source"] == "Tokyo")
+    assert tokyo["resolution"] == "glossary"
+    assert tokyo["renderings"]["ja"] in body["segments"][0]["translations"]["ja"]
+    assert {m["lang"] for m in tokyo["mentions"]} == {"en", "ja", "ko"}
+
+
+def test_inline_glossary_overrides_the_default(client):
+    entry = {"source": "Tokyo", "renderings": {"ja": "トーキョー", "ko": "토오쿄"}, "type": "place"}
+    body = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 1, "inline_glossary": [entry]}).get_json()
+    assert "トーキョー" in body["segments"][0]["translations"]["ja"]
+    assert "토오쿄" in body["segments"][0]["translations"]["ko"]
 
 
 def test_texts_give_a_list_of_briefs_each_from_its_own_article(client):
@@ -28,7 +42,8 @@ def test_texts_give_a_list_of_briefs_each_from_its_own_article(client):
     assert response.status_code == 200
     briefs = response.get_json()
     assert [b["segments"][0]["en"] for b in briefs] == ["Officials met in Tokyo on Monday.", "Rain fell in Seoul."]
-    assert briefs[1]["segments"][0]["translations"] == {"ko": "<ko> Rain fell in Seoul."}
+    assert briefs[1]["segments"][0]["translations"]["ko"].startswith("<ko> Rain fell in ")
+    assert set(briefs[1]["segments"][0]["translations"]) == {"ko"}
 
 
 @pytest.mark.parametrize("include, present", [([], set()), (["meta"], {"meta"}), (["entities"], {"entities"}),
