@@ -1,0 +1,311 @@
+"""The SQLite glossary store: migrations, transactions, precedence, versions, threads."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from service.errors import BadInputError, ConflictError, GlossaryFormatError, GlossaryNotFoundError, NotFoundError
+from service.glossary.formats import serialise_glossary
+from service.glossary.model import GlossaryEntry
+from service.glossary.store import GlossaryStore
+from service.glossary.store_schema import MIGRATIONS, load_default_entries
+
+NEWS = [
+    GlossaryEntry("Lloyd Austin", {"ja": "ロイド・オースティン", "ko": "로이드 오스틴"}, type="person",
+                  aliases=("Austin", "Secretary Austin"), notes="US SecDef 2021-2025", source_ref="defense.gov"),
+    GlossaryEntry("Tokyo", {"ja": "東京都", "ko": "도쿄도"}, type="place"),
+    GlossaryEntry("ICBM", {"ja": "大陸間弾道ミサイル", "ko": "대륙간탄도미사일"},
+                  aliases=("intercontinental ballistic missile",), case_sensitive=False),
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> GlossaryStore:
+    glossaries = GlossaryStore(tmp_path / "db" / "store.sqlite3")
+    glossaries.create("news", NEWS, description="newsroom terms")
+    yield glossaries
+    glossaries.close()
+
+
+def snapshot(store: GlossaryStore) -> list:
+    """Everything a user can see: the listing and a full export of each glossary."""
+    infos = store.list_glossaries()
+    return [infos] + [store.export(info.name, "tsv") for info in infos]
+
+
+def test_store_file_is_created_lazily(tmp_path):
+    path = tmp_path / "later" / "store.sqlite3"
+    store = GlossaryStore(path)
+    assert not path.parent.exists()
+    store.list_glossaries()
+    assert path.is_file()
+    store.close()
+
+
+def test_schema_is_migrated_once_and_default_seeded(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    first = GlossaryStore(path)
+    default = first.get("default")
+    assert first.schema_version() == len(MIGRATIONS)
+    assert list(default.entries) == load_default_entries()
+    first.close()
+    again = GlossaryStore(path)
+    assert again.get("default").version == default.version
+    assert again.get("default").id == default.id
+    again.close()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(store):
+    conn = store._connection()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_create_and_get_by_name_or_id(store):
+    news = store.get("news")
+    assert news.entries == tuple(NEWS)
+    assert news.description == "newsroom terms"
+    assert len(news.id) == 32
+    assert store.get(news.id) == news
+    assert store.get("NEWS").id == news.id
+
+
+def test_list_glossaries(store):
+    infos = {info.name: info for info in store.list_glossaries()}
+    assert set(infos) == {"default", "news"}
+    assert infos["news"].entry_count == 3
+    assert infos["news"].languages == ("ja", "ko")
+    assert infos["news"].version == 1
+    assert infos["default"].entry_count >= 150
+
+
+def test_get_unknown_raises(store):
+    with pytest.raises(GlossaryNotFoundError):
+        store.get("nope")
+
+
+def test_create_conflict_and_replace(store):
+    original = store.get("news")
+    with pytest.raises(ConflictError):
+        store.create("News", NEWS[:1])
+    replaced = store.create("news", NEWS[:1], replace=True)
+    assert replaced.id == original.id
+    assert replaced.version == original.version + 1
+    assert replaced.entries == (NEWS[0],)
+
+
+@pytest.mark.parametrize("name", ["", " ", "a/b", "x" * 65, " lead", "trail ", "tab\tname", "日本", "a;drop"])
+def test_bad_names_are_refused(store, name):
+    with pytest.raises(BadInputError):
+        store.create(name, NEWS)
+
+
+@pytest.mark.parametrize("name", ["a", "my glossary", "team_1.v2-final", "x" * 64])
+def test_good_names_are_accepted(store, name):
+    assert store.create(name, NEWS).name == name
+
+
+def test_inline_name_is_reserved(store):
+    with pytest.raises(BadInputError, match="reserved"):
+        store.create("inline", NEWS)
+
+
+def test_add_entries_upserts_case_insensitively(store):
+    updated = store.add_entries("news", [GlossaryEntry("tokyo", {"ja": "東京"}, type="place"),
+                                         GlossaryEntry("Seoul", {"ko": "서울"}, type="place")])
+    assert [e.source for e in updated.entries] == ["Lloyd Austin", "tokyo", "ICBM", "Seoul"]
+    assert updated.entries[1].renderings == {"ja": "東京"}
+    assert updated.version == 2
+
+
+def test_delete_entries(store):
+    updated = store.delete_entries("news", ["TOKYO", "icbm"])
+    assert [e.source for e in updated.entries] == ["Lloyd Austin"]
+
+
+def test_delete_missing_entry_changes_nothing(store):
+    before = snapshot(store)
+    with pytest.raises(NotFoundError):
+        store.delete_entries("news", ["Tokyo", "Atlantis"])
+    assert snapshot(store) == before
+
+
+def test_conflicting_alias_changes_nothing(store):
+    before = snapshot(store)
+    with pytest.raises(BadInputError, match="Austin"):
+        store.add_entries("news", [GlossaryEntry("Austin, Texas", {"ja": "オースティン"}, aliases=("Austin",))])
+    assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("entry", [
+    GlossaryEntry("Tokyo ", {"ja": "東京"}),
+    GlossaryEntry("Tokyo", {"ja": ""}),
+    GlossaryEntry("Tokyo", {"xx": "東京"}),
+    GlossaryEntry("Tokyo", {}),
+    GlossaryEntry("Tokyo", {"ja": "東\n京"}),
+    GlossaryEntry("Tokyo", {"ja": "東京"}, aliases=("a|b",)),
+])
+def test_bad_entries_are_refused(store, entry):
+    with pytest.raises(BadInputError):
+        store.create("bad", [entry])
+
+
+def test_delete_glossary(store):
+    store.delete("news")
+    with pytest.raises(GlossaryNotFoundError):
+        store.get("news")
+    assert [i.name for i in store.list_glossaries()] == ["default"]
+
+
+def test_default_cannot_be_deleted_but_can_be_reseeded(store):
+    with pytest.raises(BadInputError):
+        store.delete("default")
+    store.delete_entries("default", ["Tokyo"])
+    reseeded = store.reseed_default()
+    assert list(reseeded.entries) == load_default_entries()
+    assert store.get("news").entries == tuple(NEWS)
+
+
+def test_versions_grow_and_never_repeat_for_a_name(store):
+    versions = [store.get("news").version]
+    versions.append(store.add_entries("news", [GlossaryEntry("Seoul", {"ko": "서울"})]).version)
+    versions.append(store.delete_entries("news", ["Seoul"]).version)
+    versions.append(store.create("news", NEWS, replace=True).version)
+    store.delete("news")
+    versions.append(store.create("news", NEWS).version)
+    assert versions == sorted(set(versions))
+
+
+def test_resolve_precedence(store):
+    store.create("team", [GlossaryEntry("Tokyo", {"ja": "トーキョー"})])
+    inline = [GlossaryEntry("Tokyo", {"ja": "東京"})]
+    active = store.resolve(["team", "news"], inline)
+    assert [g.name for g in active.layers] == ["inline", "team", "news", "default"]
+    assert active.layers[0].entries == tuple(inline)
+
+
+def test_resolve_does_not_repeat_default(store):
+    assert [g.name for g in store.resolve(["default", "news"]).layers] == ["default", "news"]
+    assert [g.name for g in store.resolve([]).layers] == ["default"]
+
+
+def test_resolve_unknown_name_raises(store):
+    with pytest.raises(GlossaryNotFoundError):
+        store.resolve(["news", "missing"])
+
+
+def test_inline_layers_with_different_entries_have_different_keys(store):
+    one = store.resolve([], [GlossaryEntry("Tokyo", {"ja": "東京"})])
+    two = store.resolve([], [GlossaryEntry("Tokyo", {"ja": "トウキョウ"})])
+    assert one.key() != two.key()
+
+
+def test_key_changes_when_a_glossary_changes(store):
+    before = store.resolve(["news"]).key()
+    store.add_entries("news", [GlossaryEntry("Seoul", {"ko": "서울"})])
+    assert store.resolve(["news"]).key() != before
+
+
+GOOD_FILES = [
+    ("tsv", "ja", "Tokyo\t東京\nOsaka\t大阪\n"),
+    ("csv", "ja", "Tokyo,東京\nOsaka,大阪\n"),
+]
+
+
+@pytest.mark.parametrize(("fmt", "target", "text"), GOOD_FILES)
+def test_import_pair_file(store, tmp_path, fmt, target, text):
+    path = tmp_path / f"cities.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    glossary = store.import_file(path, name="cities", target_lang=target)
+    assert [(e.source, e.renderings) for e in glossary.entries] == [("Tokyo", {"ja": "東京"}),
+                                                                    ("Osaka", {"ja": "大阪"})]
+
+
+def test_import_existing_name_needs_replace(store):
+    with pytest.raises(ConflictError):
+        store.import_file(b"Tokyo\t\xe6\x9d\xb1\n", name="news", fmt="tsv", target_lang="ja")
+
+
+def test_import_missing_file(store, tmp_path):
+    with pytest.raises(BadInputError, match="no such glossary file"):
+        store.import_file(tmp_path / "nope.tsv", name="x")
+
+
+BAD_IMPORTS = [
+    ("tsv", "ja", "Tokyo\t東京\nOsaka\n".encode(), 2),
+    ("tsv", "ja", b"Tokyo\t\xe6\x9d\xb1\n\xff\t\xe6\x9d\xb1\n", 2),
+    ("tsv", None, "source\ttype\tja\nTokyo\tplace\t東京\nTokyo\tplace\t東京\n".encode(), 3),
+    ("csv", "ja", "Tokyo,東京\nOsaka,\n".encode(), 2),
+    ("csv", "ja", "Tokyo,東京,en,ja\nOsaka,大阪,en,qq\n".encode(), 2),
+    ("tbx", None, b'<?xml version="1.0"?>\n<martif><text><body>\n<termEntry>\n</body></text></martif>', 4),
+    ("tbx", None, ('<?xml version="1.0"?>\n<martif><text><body>\n<termEntry><langSet xml:lang="en"><tig>'
+                   "<term>Tokyo</term></tig></langSet></termEntry>\n</body></text></martif>").encode(), 3),
+]
+
+
+@pytest.mark.parametrize(("fmt", "target", "data", "line"), BAD_IMPORTS)
+@pytest.mark.parametrize("name", ["news", "fresh"])
+def test_failed_import_changes_nothing(store, fmt, target, data, line, name):
+    before = snapshot(store)
+    with pytest.raises(GlossaryFormatError) as caught:
+        store.import_file(data, name=name, fmt=fmt, target_lang=target, replace=True)
+    assert caught.value.line == line
+    assert snapshot(store) == before
+
+
+def test_tsv_to_store_to_tbx_to_store_round_trips(store, tmp_path):
+    source = tmp_path / "news.tsv"
+    source.write_bytes(serialise_glossary(NEWS, "tsv"))
+    first = store.import_file(source, name="from-tsv")
+    tbx = tmp_path / "news.tbx"
+    tbx.write_bytes(store.export("from-tsv", "tbx"))
+    second = store.import_file(tbx, name="from-tbx")
+    assert first.entries == second.entries == tuple(NEWS)
+    assert store.export("from-tsv", "tsv") == store.export("from-tbx", "tsv") == source.read_bytes()
+
+
+def test_default_round_trips_through_tbx(store):
+    default = store.get("default")
+    copy = store.import_file(store.export("default", "tbx"), name="copy", fmt="tbx")
+    assert copy.entries == default.entries
+
+
+def test_export_pairs_for_one_language(store):
+    assert store.export("news", "tsv", target_lang="ko").decode() == (
+        "Lloyd Austin\t로이드 오스틴\nTokyo\t도쿄도\nICBM\t대륙간탄도미사일\n")
+
+
+def test_export_missing_language_is_refused(store):
+    with pytest.raises(BadInputError, match="no 'fr'"):
+        store.export("news", "csv", target_lang="fr")
+
+
+def test_concurrent_writers_do_not_corrupt(tmp_path):
+    path = tmp_path / "c.sqlite3"
+    stores = [GlossaryStore(path) for _ in range(2)]  # two connections, as two processes would have
+    stores[0].create("shared", [GlossaryEntry("seed", {"ja": "種"})])
+    errors: list[BaseException] = []
+
+    def writer(worker: int) -> None:
+        try:
+            for i in range(10):
+                entry = GlossaryEntry(f"term {worker}-{i}", {"ja": f"用語{worker}-{i}"})
+                stores[worker % 2].add_entries("shared", [entry])
+                stores[(worker + 1) % 2].get("shared")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    final = stores[0].get("shared")
+    assert len(final.entries) == 1 + 4 * 10
+    assert final.version == 1 + 4 * 10
+    assert stores[0]._connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    for s in stores:
+        s.close()
