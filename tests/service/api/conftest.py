@@ -1,11 +1,6 @@
 """App, client and CLI runner fixtures on injected doubles (tests.fakes), plus problem+json checks."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-import types
-from dataclasses import dataclass, field
-
 import pytest
 
 from service.api.app import create_app, micro_batch_wrapper
@@ -18,42 +13,6 @@ ARTICLE = (
     "Officials met in Tokyo on Monday. They discussed trade and security.\n\n"
     "The talks will continue next month. A joint statement is expected soon."
 )
-
-
-@dataclass
-class _Outcome:
-    translations: dict
-    warnings: list = field(default_factory=list)
-    entities: list = field(default_factory=list)
-    glossary_key: str = ""
-
-
-class _PassThroughGlossaryTranslator:
-    """Stand-in for service.glossary.enforce until it lands: no enforcement, same outcome shape."""
-
-    def __init__(self, inner, active, learned=None) -> None:
-        self.inner = inner
-
-    def translate_segments(self, texts, source, targets, segment_ids):
-        return _Outcome({t: self.inner.translate_batch(list(texts), source, t) for t in targets})
-
-
-@pytest.fixture(autouse=True)
-def _glossary_enforcement_available(monkeypatch):
-    if importlib.util.find_spec("service.glossary.enforce") is None:
-        module = types.ModuleType("service.glossary.enforce")
-        module.GlossaryTranslator = _PassThroughGlossaryTranslator
-        monkeypatch.setitem(sys.modules, "service.glossary.enforce", module)
-
-
-@pytest.fixture(autouse=True)
-def _default_glossary_data_available(monkeypatch):
-    """Until the glossary helper ships its default data file, seed an empty default glossary."""
-    from service.glossary import store, store_schema
-
-    if not store_schema.DEFAULT_DATA.is_file():
-        monkeypatch.setattr(store_schema, "load_default_entries", lambda path=None: [])
-        monkeypatch.setattr(store, "load_default_entries", lambda path=None: [], raising=False)
 
 
 @pytest.fixture
