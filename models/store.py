@@ -72,11 +72,29 @@ def check_dir(model_dir: Path, what: str) -> None:
     empty = next((w for w in weights if w.stat().st_size == 0), None)
     if empty is not None:
         raise ModelCorruptError(f"{what} at {model_dir} is corrupt: {empty.name} is empty", file=empty.name)
+    for shard in sorted(model_dir.glob("*.safetensors")):
+        _check_safetensors_header(shard, what)
     if not any((model_dir / name).is_file() for name in TOKENIZER_FILES):
         raise ModelCorruptError(
             f"{what} at {model_dir} is incomplete: no tokenizer files (expected one of {', '.join(TOKENIZER_FILES)})",
             file="tokenizer")
     _check_manifest_sizes(model_dir, what)
+
+
+def _check_safetensors_header(path: Path, what: str) -> None:
+    """A safetensors file starts with an 8-byte length and that many bytes of JSON; check both
+    so a truncated or overwritten file is named here rather than failing inside the loader."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        length = int.from_bytes(fh.read(8), "little") if size >= 8 else -1
+        header = fh.read(length) if 0 < length <= size - 8 else b""
+    try:
+        valid = isinstance(json.loads(header), dict) if header else False
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        valid = False
+    if not valid:
+        raise ModelCorruptError(f"{what} at {path.parent} is corrupt: {path.name} is truncated or not a "
+                                f"safetensors file", file=path.name)
 
 
 def _check_manifest_sizes(model_dir: Path, what: str) -> None:

@@ -60,11 +60,17 @@ class FirstSentences:
         return [SummarySentence(s, i) for i, s in enumerate(sentences[:count])]
 
 
+def safetensors_bytes(note: str) -> bytes:
+    """A minimal valid safetensors file (no tensors, metadata only)."""
+    header = json.dumps({"__metadata__": {"note": note}}).encode()
+    return len(header).to_bytes(8, "little") + header
+
+
 def install(store: ModelStore, spec: ModelSpec) -> Path:
     folder = store.install_path(spec)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.json").write_text(json.dumps({"model_type": spec.architecture}), encoding="utf-8")
-    (folder / "model.safetensors").write_bytes(b"weights")
+    (folder / "model.safetensors").write_bytes(safetensors_bytes(spec.model))
     (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
     return folder
 

@@ -55,6 +55,12 @@ def local_hub_url() -> Iterator[str]:
     server.server_close()
 
 
+def safetensors_bytes(note: str) -> bytes:
+    """A minimal valid safetensors file (no tensors, metadata only)."""
+    header = json.dumps({"__metadata__": {"note": note}}).encode()
+    return len(header).to_bytes(8, "little") + header
+
+
 def fake_snapshot_download(files: dict[str, str], calls: list[dict]):
     """Writes ``files`` into local_dir as a hub download would (plus the hub's .cache folder)."""
 
@@ -63,13 +69,13 @@ def fake_snapshot_download(files: dict[str, str], calls: list[dict]):
         local_dir = Path(str(kwargs["local_dir"]))
         (local_dir / ".cache" / "huggingface").mkdir(parents=True)
         for name, text in files.items():
-            (local_dir / name).write_text(text, encoding="utf-8")
+            (local_dir / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
         return str(local_dir)
 
     return download
 
 
-COMPLETE = {"config.json": json.dumps({"model_type": "marian"}), "model.safetensors": "w" * 64,
+COMPLETE = {"config.json": json.dumps({"model_type": "marian"}), "model.safetensors": safetensors_bytes("w"),
             "source.spm": "spm", "tokenizer_config.json": "{}"}
 
 
@@ -164,7 +170,7 @@ def test_timeout_must_be_positive(timeout_s: float, tmp_path: Path) -> None:
 
 HUB_REPO = "org/tiny-en-ja"
 HUB_COMMIT = "c0ffee" + "0" * 34
-HUB_FILES = {"config.json": b'{"model_type": "marian"}', "model.safetensors": b"\x01" * 256,
+HUB_FILES = {"config.json": b'{"model_type": "marian"}', "model.safetensors": safetensors_bytes("hub"),
              "source.spm": b"spm-model", "vocab.json": b"{}"}
 
 

@@ -19,12 +19,18 @@ from service.errors import BadInputError, ConflictError, ModelCorruptError, Mode
 SPEC = ModelSpec(task="translation", key="en-ja", engine="transformers", model="org/tiny-en-ja", revision="r1")
 
 
+def safetensors_bytes(note: str) -> bytes:
+    """A minimal valid safetensors file (no tensors, metadata only)."""
+    header = json.dumps({"__metadata__": {"note": note}}).encode()
+    return len(header).to_bytes(8, "little") + header
+
+
 def write_model(folder: Path, *, skip: tuple[str, ...] = ()) -> Path:
     """A minimal complete model folder (content is arbitrary bytes, not a real model)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = {
         "config.json": json.dumps({"model_type": "marian"}),
-        "model.safetensors": "weights-bytes" * 10,
+        "model.safetensors": safetensors_bytes("weights"),
         "tokenizer.json": "{}",
         "source.spm": "spm",
         "sub/extra.txt": "nested file",
@@ -32,7 +38,8 @@ def write_model(folder: Path, *, skip: tuple[str, ...] = ()) -> Path:
     for name, text in files.items():
         if name not in skip:
             (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_text(text, encoding="utf-8")
+            data = text if isinstance(text, bytes) else text.encode("utf-8")
+            (folder / name).write_bytes(data)
     return folder
 
 
@@ -247,3 +254,21 @@ def test_packaged_embedding_model_matches_its_record() -> None:
 def test_unknown_package_is_reported(tmp_path: Path) -> None:
     assert verify_package_files("no-such-distribution-xyz", tmp_path) == [
         "no-such-distribution-xyz: package metadata not found"]
+
+
+@pytest.mark.parametrize("content", [b"not a model", b"\x10\x00\x00\x00\x00\x00\x00\x00{}", b"\x02" * 4],
+                         ids=["garbage", "truncated-header", "shorter-than-length"])
+def test_check_detects_broken_safetensors(store: ModelStore, content: bytes) -> None:
+    folder = write_model(store.store_dir(SPEC))
+    (folder / "model.safetensors").write_bytes(content)
+    with pytest.raises(ModelCorruptError, match="model.safetensors is truncated or not a safetensors file"):
+        store.check(SPEC)
+
+
+def test_check_accepts_a_real_safetensors_file(store: ModelStore) -> None:
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    folder = write_model(store.store_dir(SPEC))
+    save_file({"w": np.zeros((2, 2), dtype=np.float32)}, str(folder / "model.safetensors"))
+    assert store.check(SPEC) == folder
