@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -139,8 +140,6 @@ def _http_detail(error: HTTPException, status: int) -> str:
 def _retry_after_seconds() -> int:
     limiter = current_app.extensions.get("briefs.limiter")
     try:
-        import time
-
         current = limiter.current_limit if limiter is not None else None
         if current is not None:
             return max(1, math.ceil(current.reset_at - time.time()))
