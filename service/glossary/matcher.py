@@ -38,7 +38,8 @@ class EntityMatch:
 
 @dataclass(frozen=True)
 class _Term:
-    pattern: re.Pattern[str]
+    regex: str
+    flags: int
     entry: GlossaryEntry
     glossary: str
     layer: int
@@ -72,10 +73,9 @@ def _surface_forms(entry: GlossaryEntry) -> list[list[str]]:
     return [f for f in forms if f]
 
 
-def _compile(tokens: list[str], case_sensitive: bool) -> re.Pattern[str]:
+def _regex(tokens: list[str], case_sensitive: bool) -> tuple[str, int]:
     body = _JOINER.join(_token_pattern(t) for t in tokens)
-    flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(f"{_BEFORE}{body}{_AFTER}", flags)
+    return f"{_BEFORE}{body}{_AFTER}", 0 if case_sensitive else re.IGNORECASE
 
 
 def _probe(tokens: list[str]) -> str:
@@ -89,6 +89,8 @@ class EntityMatcher:
     def __init__(self, active: ActiveGlossary) -> None:
         self.key = active.key()
         self._terms: list[_Term] = []
+        # Compiled on first use: a large glossary has hundreds of terms, most absent from any text.
+        self._compiled: dict[int, re.Pattern[str]] = {}
         seen: set[str] = set()
         order = 0
         for layer, glossary in enumerate(active.layers):
@@ -99,12 +101,18 @@ class EntityMatcher:
                     if key in seen:
                         continue
                     seen.add(key)
-                    pattern = _compile(tokens, entry.case_sensitive)
-                    self._terms.append(_Term(pattern, entry, glossary.name, layer, order, _probe(tokens)))
+                    regex, flags = _regex(tokens, entry.case_sensitive)
+                    self._terms.append(_Term(regex, flags, entry, glossary.name, layer, order, _probe(tokens)))
                     order += 1
 
     def __len__(self) -> int:
         return len(self._terms)
+
+    def _pattern(self, term: _Term) -> re.Pattern[str]:
+        pattern = self._compiled.get(term.order)
+        if pattern is None:
+            pattern = self._compiled[term.order] = re.compile(term.regex, term.flags)
+        return pattern
 
     def find(self, text: str, *, exclude: list[tuple[int, int]] | None = None) -> list[EntityMatch]:
         """Non-overlapping matches in text order: longest wins, then earliest, then layer order."""
@@ -115,7 +123,7 @@ class EntityMatcher:
         for term in self._terms:
             if term.probe and term.probe not in folded:
                 continue
-            for m in term.pattern.finditer(text):
+            for m in self._pattern(term).finditer(text):
                 candidates.append((-(m.end() - m.start()), m.start(), term.layer, term.order, term))
         candidates.sort(key=lambda c: c[:4])
         taken: list[tuple[int, int]] = list(exclude or [])
