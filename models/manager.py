@@ -25,6 +25,15 @@ T = TypeVar("T")
 PULL_RETRY_AFTER_S = 60.0
 
 
+def _silence_load_progress() -> None:
+    """transformers draws a per-load progress bar on stderr; CLI output and logs want one line."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:
+        return
+    hf_logging.disable_progress_bar()
+
+
 def _default_translator_factory(spec: ModelSpec, path: Path, options: TranslationOptions) -> Translator:
     from models.engines import create_translator
 
@@ -152,6 +161,7 @@ class ModelManager:
 
     def _load(self, spec: ModelSpec, build: Callable[[Path], T]) -> T:
         path = self._installed_path(spec)
+        _silence_load_progress()
         started = time.perf_counter()
         instance = build(path)
         elapsed_ms = (time.perf_counter() - started) * 1000
