@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from models.engines.transformers_engine import quiet_loading
 from service.errors import ConflictError, DependencyMissingError, ModelCorruptError, ModelMissingError
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "float32")
@@ -42,15 +43,20 @@ def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.converting-", dir=out_dir.parent))
     try:
         converter = converters.TransformersConverter(str(model_dir), copy_files=copy_files)
-        converter.convert(str(staging), quantization=quantization, force=True)
-        _replace(staging, out_dir)
-    except Exception as exc:
+        with quiet_loading():
+            converter.convert(str(staging), quantization=quantization, force=True)
+    except DependencyMissingError:
         shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, (ConflictError, OSError)):
-            raise
+        raise
+    except Exception as exc:  # the converter fails in many ways on a bad or unsupported model
+        shutil.rmtree(staging, ignore_errors=True)
         raise ModelCorruptError(
             f"cannot convert {model_dir} to ctranslate2: {type(exc).__name__}: {exc}", path=str(model_dir)
         ) from None
+    try:
+        _replace(staging, out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return out_dir
 
 

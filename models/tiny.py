@@ -181,10 +181,13 @@ def _build_marian(out: Path, target: str, lang_tokens: Iterable[str], scratch: P
 
 
 def _save(out: Path, model: Any, tokenizer: Any) -> None:
+    from models.engines.transformers_engine import quiet_loading
+
     if out.exists():
         shutil.rmtree(out)
-    model.save_pretrained(out)
-    tokenizer.save_pretrained(out)
+    with quiet_loading():
+        model.save_pretrained(out)
+        tokenizer.save_pretrained(out)
 
 
 def _bias_via_layer_norm(model: Any, bias: list[float]) -> None:

@@ -8,6 +8,7 @@ batch can be tokenized while another is generating.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator, Sequence
@@ -38,6 +39,20 @@ def import_transformers() -> tuple[Any, Any]:
     return torch, transformers
 
 
+@contextlib.contextmanager
+def quiet_loading() -> Iterator[None]:
+    """Silence transformers' load/save progress bars (they would pollute CLI stderr)."""
+    _, transformers = import_transformers()
+    hf_logging = transformers.utils.logging
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
+
+
 def check_model_dir(model_dir: Path, *, weights: Sequence[str] = WEIGHT_FILES) -> None:
     """Raise ModelCorruptError naming ``model_dir`` and the missing or broken file."""
     config = model_dir / "config.json"
@@ -66,7 +81,8 @@ def load_tokenizer(source: str, *, local: bool, revision: str) -> Any:
     _, transformers = import_transformers()
     kwargs = {"local_files_only": True} if local else {"revision": revision}
     try:
-        return transformers.AutoTokenizer.from_pretrained(source, **kwargs)
+        with quiet_loading():
+            return transformers.AutoTokenizer.from_pretrained(source, **kwargs)
     except Exception as exc:  # any loader failure means the files are unusable
         raise _load_error(source, local, "tokenizer", exc) from None
 
@@ -115,7 +131,8 @@ class TransformersTranslator:
         self.tokenizer = load_tokenizer(source, local=local, revision=spec.revision)
         kwargs = {"local_files_only": True} if local else {"revision": spec.revision}
         try:
-            self.model = transformers.AutoModelForSeq2SeqLM.from_pretrained(source, **kwargs).eval()
+            with quiet_loading():
+                self.model = transformers.AutoModelForSeq2SeqLM.from_pretrained(source, **kwargs).eval()
         except Exception as exc:  # truncated weights, wrong shapes, unknown config ...
             raise _load_error(source, local, "weights", exc) from None
         self._vocab = TokenizerVocab(self.tokenizer)
