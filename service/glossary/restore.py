@@ -12,7 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from service.glossary.korean import fix_particle
-from service.glossary.matcher import WORD_CHARS
+from service.glossary.standalone import find_standalone, is_standalone
+
+__all__ = ["PlaceholderScheme", "Protected", "Repair", "Restored", "choose_scheme", "find_standalone", "restore"]
 
 NO_SPACE_LANGS = frozenset({"ja", "zh", "th", "lo", "km", "my"})
 _PREFIXES = ("ZX", "QJ", "XQ", "JQZ", "QZX")
@@ -88,23 +90,22 @@ def choose_scheme(texts: Sequence[str]) -> PlaceholderScheme:
     return PlaceholderScheme("QZXJQ")
 
 
-def _needle(word: str, ignore_case: bool = False) -> re.Pattern[str]:
-    """``word`` as a pattern; a Latin edge must sit on a word boundary (US is not in USB)."""
-    before = rf"(?<![{WORD_CHARS}])" if re.match(rf"[{WORD_CHARS}]", word[0]) else ""
-    after = rf"(?![{WORD_CHARS}])" if re.match(rf"[{WORD_CHARS}]", word[-1]) else ""
-    return re.compile(before + re.escape(word) + after, re.IGNORECASE if ignore_case else 0)
-
-
 def _joined(pieces: list[_Piece]) -> str:
     return "".join(p.text for p in pieces)
 
 
-def _find_plain(pieces: list[_Piece], pattern: re.Pattern[str]) -> tuple[int, int, int] | None:
+def _find_plain(pieces: list[_Piece], word: str, lang: str,
+                ignore_case: bool = False) -> tuple[int, int, int] | None:
+    """First standalone ``word`` inside plain model text, judged in the context of the whole output."""
+    spans = find_standalone(_joined(pieces), word, lang, ignore_case=ignore_case)
+    offset = 0
     for i, piece in enumerate(pieces):
+        end = offset + len(piece.text)
         if piece.mention is None:
-            m = pattern.search(piece.text)
-            if m and m.end() > m.start():
-                return i, m.start(), m.end()
+            for start, stop in spans:
+                if offset <= start and stop <= end:
+                    return i, start - offset, stop - offset
+        offset = end
     return None
 
 
@@ -173,21 +174,37 @@ def _split_at(pieces: list[_Piece], position: int) -> int:
     return len(pieces) - 1
 
 
-def _insert(pieces: list[_Piece], mention: Protected, lang: str) -> None:
+def _inserted(pieces: list[_Piece], mention: Protected, lang: str, position: int,
+              force_space: bool = False) -> tuple[list[_Piece], str]:
+    """The pieces to put at ``position`` (the name plus any spaces) and the resulting text."""
     text = _joined(pieces)
-    target = round(mention.position * len(text))
-    positions = _allowed_positions(pieces, lang)
-    position = min(positions, key=lambda p: (abs(p - target), p))
-    i = _split_at(pieces, position)
     new = [_Piece(mention.rendering, mention)]
     before, after = text[:position], text[position:]
-    spaced = lang not in NO_SPACE_LANGS
+    spaced = lang not in NO_SPACE_LANGS or force_space
     # In ja/zh a name only needs a space where it would otherwise run into a Latin word.
     if before and not before[-1].isspace() and (spaced or _char_class(before[-1]) == "word"):
         new.insert(0, _Piece(" "))
     if after and not after[0].isspace() and _char_class(after[0]) != "punct" and (
             spaced or _char_class(after[0]) == "word"):
         new.append(_Piece(" "))
+    return new, before + _joined(new) + after
+
+
+def _insert(pieces: list[_Piece], mention: Protected, lang: str) -> None:
+    """Insert the rendering near its source position, where it cannot fuse into a longer word."""
+    text = _joined(pieces)
+    target = round(mention.position * len(text))
+    positions = sorted(_allowed_positions(pieces, lang), key=lambda p: (abs(p - target), p))
+    for position in positions:
+        new, result = _inserted(pieces, mention, lang, position)
+        start = position + (1 if new[0].mention is None else 0)
+        if is_standalone(result, start, start + len(mention.rendering), lang):
+            break
+    else:
+        # Nowhere is the name its own word (a kanji run, say): spaces keep it apart.
+        position = positions[0]
+        new, _result = _inserted(pieces, mention, lang, position, force_space=True)
+    i = _split_at(pieces, position)
     pieces[i:i] = new
 
 
@@ -222,12 +239,12 @@ def _parse(output: str, mentions: Sequence[Protected], scheme: PlaceholderScheme
 
 def _recover_dropped(pieces: list[_Piece], mention: Protected, lang: str, repairs: list[Repair]) -> None:
     """A lost placeholder: adopt the model's own rendering or variant, else insert the rendering."""
-    where = _find_plain(pieces, _needle(mention.rendering))
+    where = _find_plain(pieces, mention.rendering, lang)
     if where is not None:
         _replace(pieces, where, [_Piece(mention.rendering, mention)])
         return
     for variant in mention.variants:
-        where = _find_plain(pieces, _needle(variant, ignore_case=variant.isascii()))
+        where = _find_plain(pieces, variant, lang, ignore_case=variant.isascii())
         if where is not None:
             i, start, end = where
             repairs.append(Repair("glossary-repair-variant",
@@ -240,16 +257,17 @@ def _recover_dropped(pieces: list[_Piece], mention: Protected, lang: str, repair
                           f"the model dropped {mention.label!r}; inserted {mention.rendering!r}"))
 
 
-def _remove_extras(pieces: list[_Piece], mentions: Sequence[Protected], repairs: list[Repair]) -> None:
-    """Copies of a rendering (or a variant) the model wrote besides the placeholders: removed."""
+def _remove_extras(pieces: list[_Piece], mentions: Sequence[Protected], lang: str,
+                   repairs: list[Repair]) -> None:
+    """Standalone copies of a rendering (or a variant) the model wrote besides the placeholders:
+    removed. A copy inside a longer word (日本 in 日本人) is a different word and stays."""
     done: set[str] = set()
     for mention in mentions:
         for word, ignore_case in [(mention.rendering, False), *((v, v.isascii()) for v in mention.variants)]:
             if not word or word in done:
                 continue
             done.add(word)
-            pattern = _needle(word, ignore_case)
-            while (where := _find_plain(pieces, pattern)) is not None:
+            while (where := _find_plain(pieces, word, lang, ignore_case)) is not None:
                 i, start, end = where
                 repairs.append(Repair("glossary-repair-duplicated",
                                       f"removed an extra {pieces[i].text[start:end]!r} the model wrote "
@@ -305,7 +323,7 @@ def restore(output: str, mentions: Sequence[Protected], scheme: PlaceholderSchem
     for mention in mentions:
         if mention.index not in order:
             _recover_dropped(pieces, mention, lang, repairs)
-    _remove_extras(pieces, mentions, repairs)
+    _remove_extras(pieces, mentions, lang, repairs)
     _fix_spacing(pieces, lang)
     pieces = _tidy(pieces)
     spans: list[tuple[Protected, int, int]] = []
