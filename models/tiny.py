@@ -81,9 +81,19 @@ def build_tiny_models(root: Path, *, progress: Callable[[str], None] | None = No
     for name in (_folder("marian-en-ja"), _folder("marian-en-ko"), _folder("nllb")):
         say(f"converting {name} to ctranslate2")
         convert_to_ctranslate2(root / name, root / f"{name}--ct2-int8", "int8", force=True)
+    _write_manifests(root)
     (root / SETTINGS_FILE).write_text(settings_toml(), encoding="utf-8")
     say(f"tiny models written to {root}")
     return root
+
+
+def _write_manifests(root: Path) -> None:
+    """Manifests let `models verify --models-dir ROOT` check tiny models like imported ones."""
+    from models.store import write_manifest
+
+    for folder in sorted(p for p in root.iterdir() if p.is_dir() and p.name.startswith("briefs-tiny--")):
+        write_manifest(folder, model=f"briefs-tiny/{folder.name.removeprefix('briefs-tiny--')}",
+                       revision="tiny", source="build-tiny")
 
 
 def _folder(name: str) -> str:
