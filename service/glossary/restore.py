@@ -276,23 +276,28 @@ def _remove_extras(pieces: list[_Piece], mentions: Sequence[Protected], lang: st
 
 
 def _fix_spacing(pieces: list[_Piece], lang: str) -> None:
-    """No spaces between a name and CJK text in ja/zh; Korean particles agree with the name."""
+    """No spaces between a name and CJK text in ja/zh, unless that would fuse the name into a
+    neighbouring word (朝鮮 after 北); Korean particles agree with the name."""
     for i, piece in enumerate(pieces):
         if piece.mention is None:
             continue
+        name = piece.text
         if i + 1 < len(pieces) and pieces[i + 1].mention is None:
             following = pieces[i + 1].text
             if lang == "ko":
-                following = fix_particle(piece.text, following)
+                following = fix_particle(name, following)
             elif lang in NO_SPACE_LANGS:
                 stripped = following.lstrip()
-                if stripped and _char_class(stripped[0]) != "word":
+                if (stripped and _char_class(stripped[0]) != "word"
+                        and is_standalone(name + stripped[0], 0, len(name), lang)):
                     following = stripped
             pieces[i + 1] = _Piece(following)
         if lang in NO_SPACE_LANGS and i > 0 and pieces[i - 1].mention is None:
             preceding = pieces[i - 1].text
             context = _joined(pieces[:i]).rstrip()
-            if preceding != preceding.rstrip() and (not context or _char_class(context[-1]) != "word"):
+            if preceding != preceding.rstrip() and (not context or (
+                    _char_class(context[-1]) != "word"
+                    and is_standalone(context[-1] + name, 1, 1 + len(name), lang))):
                 pieces[i - 1] = _Piece(preceding.rstrip())
 
 

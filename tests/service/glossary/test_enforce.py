@@ -14,6 +14,7 @@ from models.engines.base import Translator
 from service.glossary.enforce import GlossaryTranslator, TranslatorContractError
 from service.glossary.learned import LearnedGlossary
 from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry
+from service.glossary.restore import find_standalone
 
 PLACEHOLDER = re.compile(r"\b[A-Z]{2,5}(\d+)\b")
 
@@ -90,6 +91,24 @@ class EchoingTranslator(TagTranslator):
         return f"[{lang}] {text} {extra}"
 
 
+# Words that contain a rendering but are other words: "Japanese (person)", "the Russian language".
+COMPOUNDS = {"ja": "日本人とロシア語", "ko": "일본인과 러시아어"}
+
+
+class CompoundWritingTranslator(TagTranslator):
+    """Keeps the placeholders and also writes words that merely CONTAIN a rendering."""
+
+    def garble(self, text: str, lang: str) -> str:
+        return f"[{lang}] {text} {COMPOUNDS[lang]}"
+
+
+class CompoundAndEchoTranslator(EchoingTranslator):
+    """A real extra copy of the name next to words that only contain it."""
+
+    def garble(self, text: str, lang: str) -> str:
+        return f"{super().garble(text, lang)} {COMPOUNDS[lang]}"
+
+
 def run(translator: Translator, segments: Sequence[str], langs=("ja", "ko"), active=ACTIVE, **kwargs):
     gt = GlossaryTranslator(translator, active, **kwargs)
     return gt.translate_segments(list(segments), "en", list(langs), [f"s{i}" for i in range(len(segments))])
@@ -102,7 +121,7 @@ def assert_enforced(outcome, segments: Sequence[str], expected: dict[int, dict[s
             text = outcome.translations[lang][i]
             for source, count in counts.items():
                 rendering = RENDER[(source, lang)]
-                assert text.count(rendering) == count, (lang, text, rendering)
+                assert len(find_standalone(text, rendering, lang)) == count, (lang, text, rendering)
     by_segment = {f"s{i}": s for i, s in enumerate(segments)}
     for entity in outcome.entities:
         for m in entity.mentions:
@@ -126,6 +145,8 @@ EXPECTED = {0: {"Japan": 1, "United States": 1, "Russia": 1}, 1: {"Yoko Kamikawa
     (SplittingTranslator(), {"glossary-repair-mangled"}),
     (ReorderingTranslator(), {"glossary-repair-reordered"}),
     (EchoingTranslator(), {"glossary-repair-duplicated"}),
+    (CompoundWritingTranslator(), set()),
+    (CompoundAndEchoTranslator(), {"glossary-repair-duplicated"}),
 ], ids=lambda x: type(x).__name__ if not isinstance(x, set) else "")
 def test_adversarial_translators(translator: TagTranslator, codes: set[str]) -> None:
     outcome = run(translator, SEGMENTS)
@@ -133,6 +154,26 @@ def test_adversarial_translators(translator: TagTranslator, codes: set[str]) -> 
     assert {w.code for w in outcome.warnings} == codes
     for w in outcome.warnings:
         assert w.segment in ("s0", "s1") and w.lang in ("ja", "ko") and w.message
+    if isinstance(translator, CompoundWritingTranslator | CompoundAndEchoTranslator):
+        for lang in ("ja", "ko"):
+            assert all(text.endswith(COMPOUNDS[lang]) for text in outcome.translations[lang])
+
+
+@pytest.mark.parametrize("lang, model_output, expected", [
+    ("ja", "ZX1と日本人の当局者が会談した。", "日本と日本人の当局者が会談した。"),
+    ("ja", "ZX1と日本語を話す当局者が会談した。", "日本と日本語を話す当局者が会談した。"),
+    ("ko", "ZX1과 일본인 관리들이 회담했다.", "일본과 일본인 관리들이 회담했다."),
+    ("ko", "ZX1과 일본어를 하는 관리들이 회담했다.", "일본과 일본어를 하는 관리들이 회담했다."),
+])
+def test_japan_and_japanese_officials(lang: str, model_output: str, expected: str) -> None:
+    class Fixed(TagTranslator):
+        def garble(self, text: str, _lang: str) -> str:
+            assert text == "ZX1 and Japanese officials met."
+            return model_output
+
+    outcome = run(Fixed(), ["Japan and Japanese officials met."], langs=(lang,), detect_names=False)
+    assert outcome.translations[lang] == [expected]
+    assert outcome.warnings == []
 
 
 def test_one_batch_call_per_language() -> None:
