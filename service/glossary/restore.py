@@ -190,15 +190,29 @@ def _inserted(pieces: list[_Piece], mention: Protected, lang: str, position: int
     return new, before + _joined(new) + after
 
 
+def _names_stay_standalone(pieces: list[_Piece], position: int, new: list[_Piece], lang: str) -> bool:
+    """Whether inserting ``new`` at ``position`` leaves every name, old and new, its own word."""
+    trial = list(pieces)
+    i = _split_at(trial, position)
+    trial[i:i] = new
+    text = _joined(trial)
+    offset = 0
+    for piece in trial:
+        end = offset + len(piece.text)
+        if piece.mention is not None and not is_standalone(text, offset, end, lang):
+            return False
+        offset = end
+    return True
+
+
 def _insert(pieces: list[_Piece], mention: Protected, lang: str) -> None:
     """Insert the rendering near its source position, where it cannot fuse into a longer word."""
     text = _joined(pieces)
     target = round(mention.position * len(text))
     positions = sorted(_allowed_positions(pieces, lang), key=lambda p: (abs(p - target), p))
     for position in positions:
-        new, result = _inserted(pieces, mention, lang, position)
-        start = position + (1 if new[0].mention is None else 0)
-        if is_standalone(result, start, start + len(mention.rendering), lang):
+        new, _result = _inserted(pieces, mention, lang, position)
+        if _names_stay_standalone(pieces, position, new, lang):
             break
     else:
         # Nowhere is the name its own word (a kanji run, say): spaces keep it apart.
@@ -301,6 +315,28 @@ def _fix_spacing(pieces: list[_Piece], lang: str) -> None:
                 pieces[i - 1] = _Piece(preceding.rstrip())
 
 
+def _separate_names(pieces: list[_Piece], lang: str) -> None:
+    """Where the model ran a restored name into a neighbour (日本ロシア, ZX1語), set it apart:
+    a list mark between two names in ja/zh, a space otherwise."""
+    for i in range(len(pieces) - 1, 0, -1):
+        if pieces[i].mention is not None and pieces[i - 1].mention is not None:
+            pieces.insert(i, _Piece("、" if lang in NO_SPACE_LANGS else " "))
+    i = 0
+    while i < len(pieces):
+        if pieces[i].mention is not None:
+            for side in (1, 0):  # the right neighbour first, then the left
+                text = _joined(pieces)
+                start = len(_joined(pieces[:i]))
+                end = start + len(pieces[i].text)
+                if is_standalone(text, start, end, lang) or not (end < len(text) if side else start > 0):
+                    continue
+                neighbour = pieces[i + 1] if side else pieces[i - 1]
+                mark = "、" if lang in NO_SPACE_LANGS and neighbour.mention is not None else " "
+                pieces.insert(i + side, _Piece(mark))
+                i += 1 - side
+        i += 1
+
+
 def _tidy(pieces: list[_Piece]) -> list[_Piece]:
     """Drop empty plain pieces, squeeze the double spaces repairs leave, trim the ends."""
     out = [p if p.mention else _Piece(re.sub(r"[ \u00a0]{2,}", " ", p.text)) for p in pieces]
@@ -328,8 +364,10 @@ def restore(output: str, mentions: Sequence[Protected], scheme: PlaceholderSchem
     for mention in mentions:
         if mention.index not in order:
             _recover_dropped(pieces, mention, lang, repairs)
+    _separate_names(pieces, lang)
     _remove_extras(pieces, mentions, lang, repairs)
     _fix_spacing(pieces, lang)
+    _separate_names(pieces, lang)
     pieces = _tidy(pieces)
     spans: list[tuple[Protected, int, int]] = []
     offset = 0

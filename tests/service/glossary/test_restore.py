@@ -91,3 +91,17 @@ def test_an_inserted_kanji_name_never_fuses_into_a_kanji_word(output: str) -> No
     result = restore(output, [mention("朝鮮", position=0.5)], SCHEME, "ja")
     assert [r.code for r in result.repairs] == ["glossary-repair-dropped"]
     check(result, "朝鮮", "ja")
+
+
+@pytest.mark.parametrize("lang, output, expected", [
+    ("ja", "ZX1ZX2は会談した。", "日本、ロシアは会談した。"),
+    ("ja", "ZX2語ZX1", "ロシア 語 日本"),
+    ("ko", "ZX1ZX2는 회담했다.", "일본 러시아는 회담했다."),
+])
+def test_names_run_together_by_the_model_are_set_apart(lang: str, output: str, expected: str) -> None:
+    renderings = {"ja": ("日本", "ロシア"), "ko": ("일본", "러시아")}[lang]
+    mentions = [Protected(i + 1, f"e{i}", f"Name{i}", r, (), i / 2) for i, r in enumerate(renderings)]
+    result = restore(output, mentions, SCHEME, lang)
+    assert result.text == expected
+    for _m, start, end in result.spans:
+        assert find_standalone(result.text, result.text[start:end], lang) != []

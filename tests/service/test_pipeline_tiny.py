@@ -1,0 +1,96 @@
+"""The whole pipeline on the tiny models (gibberish output): glossary enforcement holds anyway."""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import pytest
+
+from service.glossary.standalone import find_standalone
+from service.pipeline import BriefRequest, build_brief, build_briefs
+from service.resources import Resources
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def tiny_resources(tiny_models_dir, tmp_path_factory):
+    from tests.conftest import make_settings
+
+    return Resources(make_settings(tmp_path_factory.mktemp("e2e"), models_dir=str(tiny_models_dir)))
+
+
+@pytest.fixture(scope="module")
+def seed_brief(tiny_resources, seed_article):
+    return build_brief(seed_article, BriefRequest(target_langs=("ja", "ko"), ratio=1.0), tiny_resources)
+
+
+def _by_id(brief):
+    return {s.id: s for s in brief.segments}
+
+
+def test_every_offset_reads_back_its_rendering_or_source(seed_brief):
+    segments = _by_id(seed_brief)
+    assert seed_brief.entities, "the seed article names people, places and institutions"
+    for entity in seed_brief.entities:
+        for m in entity.mentions:
+            seg = segments[m.segment]
+            text = seg.en if m.lang == "en" else seg.translations[m.lang]
+            assert 0 <= m.start < m.end <= len(text)
+            if m.lang != "en":
+                assert text[m.start:m.end] == entity.renderings[m.lang], (entity.source, m)
+
+
+def test_glossary_consistency_is_100_percent_on_the_seed_article(seed_brief):
+    """Each glossary entity appears in each translation exactly once per English mention."""
+    segments = _by_id(seed_brief)
+    checked = 0
+    for entity in (e for e in seed_brief.entities if e.resolution == "glossary"):
+        en_mentions = Counter(m.segment for m in entity.mentions if m.lang == "en")
+        for lang in ("ja", "ko"):
+            for seg_id, count in en_mentions.items():
+                text = segments[seg_id].translations[lang]
+                found = find_standalone(text, entity.renderings[lang], lang)
+                reported = [m for m in entity.mentions if m.segment == seg_id and m.lang == lang]
+                assert len(reported) == count, (entity.source, seg_id, lang)
+                assert len(found) >= count, (entity.source, seg_id, lang, text)
+                checked += 1
+    assert checked >= 20
+
+
+def test_required_seed_entities_resolve_from_the_default_glossary(seed_brief):
+    resolved = {e.source: e for e in seed_brief.entities if e.resolution == "glossary"}
+    for name in ("Lloyd Austin", "Antony Blinken", "Yoko Kamikawa", "Minoru Kihara", "North Korea",
+                 "Fumio Kishida", "PAC-3"):
+        assert name in resolved, name
+        assert resolved[name].glossary == "default"
+    assert resolved["Lloyd Austin"].renderings == {"ja": "ロイド・オースティン", "ko": "로이드 오스틴"}
+
+
+def test_repairs_of_gibberish_output_are_reported(seed_brief):
+    codes = {w.code for w in seed_brief.meta.warnings}
+    assert "tiny-models" in codes
+    assert any(c.startswith("glossary-repair-") for c in codes)
+
+
+def test_an_unknown_name_renders_the_same_everywhere(tiny_resources):
+    article = ("Harold Quimby met trade officials in the capital on Monday. "
+               "Officials said the talks with Harold Quimby went well.")
+    brief = build_brief(article, BriefRequest(target_langs=("ja", "ko"), sentences=2), tiny_resources)
+    learned = [e for e in brief.entities if e.source == "Harold Quimby"]
+    assert len(learned) == 1 and learned[0].resolution == "learned"
+    entity = learned[0]
+    per_lang = defaultdict(set)
+    segments = _by_id(brief)
+    for m in entity.mentions:
+        if m.lang != "en":
+            per_lang[m.lang].add(segments[m.segment].translations[m.lang][m.start:m.end])
+    assert set(per_lang) == {"ja", "ko"}
+    assert all(len(spellings) == 1 for spellings in per_lang.values()), per_lang
+    assert {m.segment for m in entity.mentions if m.lang == "ko"} == {"s1", "s2"}
+
+
+def test_a_learned_name_stays_the_same_across_a_batch_of_articles(tiny_resources):
+    articles = ["Harold Quimby arrived in the capital on Monday.", "On Tuesday Harold Quimby left again."]
+    briefs = build_briefs(articles, BriefRequest(target_langs=("ko",), sentences=1), tiny_resources)
+    renderings = {b.entities[0].renderings["ko"] for b in briefs if b.entities}
+    assert len(renderings) == 1
