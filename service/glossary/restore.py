@@ -318,9 +318,10 @@ def _fix_spacing(pieces: list[_Piece], lang: str) -> None:
 def _separate_names(pieces: list[_Piece], lang: str) -> None:
     """Where the model ran a restored name into a neighbour (日本ロシア, ZX1語), set it apart:
     a list mark between two names in ja/zh, a space otherwise."""
-    for i in range(len(pieces) - 1, 0, -1):
-        if pieces[i].mention is not None and pieces[i - 1].mention is not None:
-            pieces.insert(i, _Piece("、" if lang in NO_SPACE_LANGS else " "))
+    named = [i for i, p in enumerate(pieces) if p.mention is not None]
+    for left, right in reversed(list(zip(named, named[1:]))):
+        if not _joined(pieces[left + 1:right]):
+            pieces.insert(right, _Piece("、" if lang in NO_SPACE_LANGS else " "))
     i = 0
     while i < len(pieces):
         if pieces[i].mention is not None:
