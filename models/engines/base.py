@@ -19,3 +19,13 @@ class Translator(Protocol):
     ) -> list[str]:
         """Return exactly ``len(texts)`` translations, in input order."""
         ...
+
+
+def validated_texts(texts: Sequence[str]) -> list[str]:
+    """The batch as a list; TypeError for a bare string or a non-string item."""
+    if isinstance(texts, str):
+        raise TypeError("texts must be a sequence of strings, not a string")
+    texts = list(texts)
+    if any(not isinstance(t, str) for t in texts):
+        raise TypeError("every text must be a string")
+    return texts

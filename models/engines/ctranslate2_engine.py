@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from models.engines.base import validated_texts
 from models.engines.transformers_engine import TokenizerVocab, load_tokenizer
 from models.langcodes import LanguagePlan, plan_for
 from models.registry import ModelSpec
@@ -71,11 +72,7 @@ class CTranslate2Translator:
 
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
         """One translation per input, in order; blank inputs give ""."""
-        if isinstance(texts, str):
-            raise TypeError("texts must be a sequence of strings, not a string")
-        texts = list(texts)
-        if any(not isinstance(t, str) for t in texts):
-            raise TypeError("every text must be a string")
+        texts = validated_texts(texts)
         if not texts:
             return []
         plan = self.language_plan(source_lang, target_lang)

@@ -17,6 +17,7 @@ from typing import Any
 
 from models.langcodes import LanguagePlan, plan_for
 from models.registry import ModelSpec
+from models.engines.base import validated_texts
 from service.errors import DependencyMissingError, ModelCorruptError, ModelMissingError
 from service.settings import TranslationOptions
 
@@ -142,11 +143,7 @@ class TransformersTranslator:
 
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
         """One translation per input, in order; blank inputs give ""."""
-        if isinstance(texts, str):
-            raise TypeError("texts must be a sequence of strings, not a string")
-        texts = list(texts)
-        if any(not isinstance(t, str) for t in texts):
-            raise TypeError("every text must be a string")
+        texts = validated_texts(texts)
         if not texts:
             return []
         plan = self.language_plan(source_lang, target_lang)
