@@ -87,9 +87,11 @@ def resolve_request(request: BriefRequest, resources: Resources) -> BriefRequest
     return BriefRequest(**{**request.__dict__, "source_lang": source, "target_langs": targets})
 
 
-def build_brief(article: str, request: BriefRequest, resources: Resources) -> Brief:
-    """One article in, one brief out."""
-    return build_briefs([article], request, resources)[0]
+def build_brief(
+    article: str, request: BriefRequest, resources: Resources, *, learned: object | None = None
+) -> Brief:
+    """One article in, one brief out; ``learned`` collects names no glossary knows."""
+    return build_briefs([article], request, resources, learned=learned)[0]
 
 
 def build_briefs(

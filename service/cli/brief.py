@@ -5,7 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from service.errors import BadInputError
+from service.errors import BadInputError, GlossaryNotFoundError
+from service.glossary.learned import LearnedGlossary
 from service.pipeline import BriefRequest, build_brief, decode_text
 from service.render import FORMATS, render_brief
 from service.resources import Resources
@@ -24,6 +25,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--glossary", action="append", default=[], metavar="NAME",
                    help="named glossary to apply (repeatable; 'default' always applies last)")
     p.add_argument("--summarizer", choices=("extractive", "abstractive"), default=None)
+    p.add_argument("--save-learned", metavar="NAME",
+                   help="add the names no glossary knew, as rendered in this brief, to glossary NAME")
     p.add_argument("--models-dir", help="model store to use (e.g. one written by models build-tiny)")
     p.set_defaults(handler=run_brief)
 
@@ -37,10 +40,27 @@ def run_brief(args: argparse.Namespace, settings: Settings) -> int:
         sentences=args.sentences, ratio=args.ratio, source_lang=settings.source_lang,
         glossaries=tuple(args.glossary), summarizer=args.summarizer,
     )
-    brief = build_brief(text, request, Resources(settings))
+    resources = Resources(settings)
+    learned = LearnedGlossary()
+    brief = build_brief(text, request, resources, learned=learned)
     out = render_brief(brief, args.format)
     sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    if args.save_learned:
+        _save_learned(resources.glossaries, args.save_learned, learned)
     return 0
+
+
+def _save_learned(store, name: str, learned: LearnedGlossary) -> None:
+    """Promote this job's learned names into a named glossary (created when missing)."""
+    entries = learned.entries()
+    if not entries:
+        print(f"no new names to save to glossary {name}", file=sys.stderr)
+        return
+    try:
+        store.add_entries(name, entries)
+    except GlossaryNotFoundError:
+        store.create(name, entries, description="names learned from briefs")
+    print(f"saved {len(entries)} learned name(s) to glossary {name}", file=sys.stderr)
 
 
 def _read_input(name: str) -> bytes:

@@ -100,3 +100,15 @@ def test_sentences_and_ratio_are_exclusive(run_cli, article):
     with pytest.raises(SystemExit) as exc:
         run_cli("brief", str(article), "--sentences", "2", "--ratio", "0.5")
     assert exc.value.code == 2
+
+
+def test_learned_names_can_be_saved_into_a_glossary(run_cli, tmp_path, tiny_models_dir):
+    path = tmp_path / "names.txt"
+    path.write_text("Harold Quimby visited the port on Monday. Harold Quimby left on Friday.", encoding="utf-8")
+    code, out, err = run_cli("brief", str(path), "--to", "ja,ko", "--sentences", "2", "--format", "json",
+                             "--models-dir", str(tiny_models_dir), "--save-learned", "desk")
+    assert code == 0, err
+    learned = {e["source"]: e for e in json.loads(out)["entities"] if e["resolution"] == "learned"}
+    assert "Harold Quimby" in learned and "saved" in err
+    code, shown, _ = run_cli("glossary", "show", "desk")
+    assert code == 0 and "Harold Quimby" in shown and learned["Harold Quimby"]["renderings"]["ko"] in shown
