@@ -73,7 +73,7 @@ def validate_article(text: str, max_chars: int) -> str:
 
 
 def resolve_request(request: BriefRequest, resources: Resources) -> BriefRequest:
-    """Normalise language codes and fail fast on pairs with no model, before any model work."""
+    """Normalise language codes; fail fast on a pair with no model or a model not installed."""
     from service.languages import validate_lang
 
     source = validate_lang(request.source_lang)
@@ -83,7 +83,8 @@ def resolve_request(request: BriefRequest, resources: Resources) -> BriefRequest
     for target in targets:
         if target == source:
             raise BadInputError(f"target language {target} is the source language")
-        resources.models.spec_for("translation", f"{source}-{target}")
+        # Loads the engine now (once per process): a missing model fails before any summarizing.
+        resources.models.translator_for(source, target)
     return BriefRequest(**{**request.__dict__, "source_lang": source, "target_langs": targets})
 
 
@@ -103,11 +104,11 @@ def build_briefs(
     progress: Progress | None = None,
 ) -> list[Brief]:
     """Many articles in, one brief each; the translate stage batches sentences of all articles."""
-    settings = resources.settings
+    texts = [validate_article(a, resources.settings.limits.max_chars) for a in articles]
     request = resolve_request(request, resources)
     timer = _Timer()
     with timer.stage("segment"):
-        documents = [split_sentences(validate_article(a, settings.limits.max_chars)) for a in articles]
+        documents = [split_sentences(text) for text in texts]
         if not any(documents):
             raise EmptyTextError("no sentences found in the article text")
     _notify(progress, f"segmented {len(articles)} article(s)")
@@ -139,12 +140,12 @@ def translate_segments(
     learned: object | None = None,
 ) -> Brief:
     """Translate given sentences (no summarization) into an aligned brief with its entity report."""
-    request = resolve_request(request, resources)
     if not segments or not any(s.strip() for s in segments):
         raise EmptyTextError("no segments to translate")
     limit = resources.settings.limits.max_chars
     if sum(len(s) for s in segments) > limit:
         raise TextTooLongError(f"the segments total more than {limit} characters (limits.max_chars)")
+    request = resolve_request(request, resources)
     timer = _Timer()
     ids = [f"s{i + 1}" for i in range(len(segments))]
     summary = [SummarySentence(text=s, source_index=i) for i, s in enumerate(segments)]

@@ -52,6 +52,10 @@ class FakeModelManager:
     def translator(self):
         return self._translator
 
+    def translator_for(self, source_lang: str, target_lang: str):
+        self.spec_for("translation", f"{source_lang}-{target_lang}")
+        return self._translator
+
     def summarizer(self, name: str | None = None):
         return self._summarizer
 

@@ -210,13 +210,17 @@ def _insert(pieces: list[_Piece], mention: Protected, lang: str) -> None:
     text = _joined(pieces)
     target = round(mention.position * len(text))
     positions = sorted(_allowed_positions(pieces, lang), key=lambda p: (abs(p - target), p))
-    for position in positions:
-        new, _result = _inserted(pieces, mention, lang, position)
+    # Nowhere may the name be its own word as the model's text stands (a kanji run, say): then
+    # spaces keep it apart, at the nearest gap where that works, else at the end.
+    gaps = [p for p in positions if p in (0, len(text))
+            or _char_class(text[p - 1]) in ("space", "punct") or _char_class(text[p]) in ("space", "punct")]
+    candidates = [(p, False) for p in positions] + [(p, True) for p in gaps]
+    for position, spaced in candidates:
+        new, _result = _inserted(pieces, mention, lang, position, force_space=spaced)
         if _names_stay_standalone(pieces, position, new, lang):
             break
     else:
-        # Nowhere is the name its own word (a kanji run, say): spaces keep it apart.
-        position = positions[0]
+        position = len(_joined(pieces))
         new, _result = _inserted(pieces, mention, lang, position, force_space=True)
     i = _split_at(pieces, position)
     pieces[i:i] = new

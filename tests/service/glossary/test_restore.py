@@ -105,3 +105,11 @@ def test_names_run_together_by_the_model_are_set_apart(lang: str, output: str, e
     assert result.text == expected
     for _m, start, end in result.spans:
         assert find_standalone(result.text, result.text[start:end], lang) != []
+
+
+def test_a_name_with_no_place_of_its_own_goes_to_a_gap_and_never_splits_a_word() -> None:
+    mentions = [Protected(1, "e", "Japan", "日本", (), 0.0), Protected(2, "e", "Japan", "日本", (), 0.3),
+                Protected(3, "e", "Japan", "日本", (), 0.9)]
+    result = restore("ZX2  ロシア語", mentions, SCHEME, "ja")
+    assert "ロシア語" in result.text
+    assert len(result.spans) == 3 and all(result.text[s:e] == "日本" for _m, s, e in result.spans)
