@@ -21,7 +21,7 @@ from service.glossary.formats import (check_format, entry_problem, format_from_p
                                       serialise_glossary)
 from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry, GlossaryInfo
 from service.glossary.store_schema import (DEFAULT_DESCRIPTION, DEFAULT_NAME, MIGRATIONS, insert_entries,
-                                           load_default_entries, next_version, now)
+                                           load_default_entries, next_version, now, refresh_default)
 from service.languages import validate_lang
 
 INLINE_NAME = "inline"
@@ -65,6 +65,7 @@ class GlossaryStore:
             conn.execute("PRAGMA busy_timeout = 30000")
             conn.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never corrupt
             self._migrate(conn)
+            self._refresh_default(conn)
             self._conn = conn
         return self._conn
 
@@ -81,6 +82,17 @@ class GlossaryStore:
             except BaseException:
                 conn.execute("ROLLBACK")
                 raise
+
+    @staticmethod
+    def _refresh_default(conn: sqlite3.Connection) -> None:
+        """An upgraded service brings its newer default glossary into an existing store."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            refresh_default(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     @contextmanager
     def _transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:

@@ -5,6 +5,7 @@ Migrations run in order, each in its own transaction, and are recorded in
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import uuid
@@ -50,7 +51,11 @@ _SCHEMA_V1 = (
     """CREATE TABLE glossary_names (
         name_key VARCHAR(64) PRIMARY KEY,
         last_version INTEGER NOT NULL)""",
+    """CREATE TABLE store_meta (
+        meta_key VARCHAR(64) PRIMARY KEY,
+        meta_value TEXT NOT NULL)""",
 )
+DEFAULT_HASH_KEY = "default_data_sha256"
 
 
 def now() -> str:
@@ -101,15 +106,43 @@ def _create_tables(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
+def default_data_sha256(path: Path = DEFAULT_DATA) -> str:
+    """Fingerprint of the shipped default glossary file."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def refresh_default(conn: sqlite3.Connection) -> bool:
+    """Bring the default glossary up to the shipped data when that data changed (an upgrade).
+
+    Runs inside the caller's transaction; user glossaries are never touched. Returns whether it wrote.
+    """
+    shipped = default_data_sha256()
+    row = conn.execute("SELECT meta_value FROM store_meta WHERE meta_key = ?", (DEFAULT_HASH_KEY,)).fetchone()
+    if row is not None and row[0] == shipped:
+        return False
+    stamp = now()
+    found = conn.execute("SELECT id FROM glossaries WHERE name_key = ?", (DEFAULT_NAME,)).fetchone()
+    version = next_version(conn, DEFAULT_NAME)
+    if found is None:
+        gid = uuid.uuid4().hex
+        conn.execute("INSERT INTO glossaries (id, name, name_key, description, source_lang, version, created_at, "
+                     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                     (gid, DEFAULT_NAME, DEFAULT_NAME, DEFAULT_DESCRIPTION, "en", version, stamp, stamp))
+    else:
+        gid = found[0]
+        conn.execute("DELETE FROM glossary_entries WHERE glossary_id = ?", (gid,))
+        conn.execute("UPDATE glossaries SET version = ?, updated_at = ? WHERE id = ?", (version, stamp, gid))
+    insert_entries(conn, gid, load_default_entries())
+    if row is None:
+        conn.execute("INSERT INTO store_meta (meta_key, meta_value) VALUES (?, ?)", (DEFAULT_HASH_KEY, shipped))
+    else:
+        conn.execute("UPDATE store_meta SET meta_value = ? WHERE meta_key = ?", (shipped, DEFAULT_HASH_KEY))
+    return True
+
+
 def _seed_default(conn: sqlite3.Connection) -> None:
     """The default glossary, kept apart from user glossaries by its reserved name."""
-    stamp = now()
-    gid = uuid.uuid4().hex
-    conn.execute("INSERT INTO glossaries (id, name, name_key, description, source_lang, version, created_at, "
-                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 (gid, DEFAULT_NAME, DEFAULT_NAME, DEFAULT_DESCRIPTION, "en", next_version(conn, DEFAULT_NAME),
-                  stamp, stamp))
-    insert_entries(conn, gid, load_default_entries())
+    refresh_default(conn)
 
 
 MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_tables, _add_variants, _seed_default)

@@ -309,3 +309,28 @@ def test_concurrent_writers_do_not_corrupt(tmp_path):
     assert stores[0]._connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     for s in stores:
         s.close()
+
+
+def test_an_upgraded_default_glossary_reaches_an_existing_store(tmp_path):
+    import sqlite3
+
+    from service.glossary.model import GlossaryEntry
+    from service.glossary.store import GlossaryStore
+
+    path = tmp_path / "old.sqlite3"
+    store = GlossaryStore(path)
+    before = store.get("default")
+    store.create("desk", [GlossaryEntry("Harold Quimby", {"ja": "クインビー"}, type="person")])
+    store.close()
+    with sqlite3.connect(path) as conn:  # as a store seeded by an older release would look
+        conn.execute("DELETE FROM glossary_entries WHERE source = 'Taiwan'")
+        conn.execute("UPDATE store_meta SET meta_value = 'older-release'")
+    reopened = GlossaryStore(path)
+    after = reopened.get("default")
+    assert "Taiwan" in {e.source for e in after.entries}
+    assert len(after.entries) == len(before.entries) and after.version > before.version
+    assert after.id == before.id
+    assert [e.source for e in reopened.get("desk").entries] == ["Harold Quimby"]
+    version = after.version
+    reopened.close()
+    assert GlossaryStore(path).get("default").version == version  # unchanged data: no rewrite
