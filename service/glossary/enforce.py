@@ -81,13 +81,16 @@ class GlossaryTranslator:
         if any(not isinstance(s, str) for s in segments):
             raise TypeError("segments must be strings")
         entities: dict[str, _Entity] = {}
-        found = [self._mentions(text, entities) for text in segments]
-        for sid, mentions in zip(segment_ids, found):
+        warnings: list[BriefWarning] = []
+        found = []
+        for sid, text in zip(segment_ids, segments):
+            mentions, suggestions = self._mentions(text, entities)
+            found.append(mentions)
+            warnings += [BriefWarning("glossary-possible-misspelling", message, sid) for message in suggestions]
             for m in mentions:
                 entities[m.entity].mentions.append(EntityMention(sid, "en", m.start, m.end))
         scheme = choose_scheme(segments)
         translations: dict[str, list[str]] = {}
-        warnings: list[BriefWarning] = []
         for lang in target_langs:
             warnings += self._resolve_renderings(entities, lang, source_lang)
             translations[lang] = self._translate_lang(
@@ -97,16 +100,23 @@ class GlossaryTranslator:
 
     # -- finding entities ----------------------------------------------------------------------
 
-    def _mentions(self, text: str, entities: dict[str, _Entity]) -> list[_SourceMention]:
+    def _mentions(self, text: str, entities: dict[str, _Entity]) -> tuple[list[_SourceMention], list[str]]:
+        """The entity mentions of one segment, and notes on names that look like glossary typos."""
         tagged = [(m, False) for m in self.matcher.find(text)]
+        suggestions = []
         if self.detect_names:
             spans = [(m.start, m.end) for m, _ in tagged]
             for span in detect_candidate_names(text, spans):
+                near = self.matcher.closest(span.name)
+                if near is not None:
+                    suggestions.append(f"{span.name!r} is not in any glossary; did the text mean "
+                                       f"{near.entry.source!r} (glossary {near.glossary!r})?")
                 self.learned.note(span.name, span.kind)
             tagged += [(m, True) for m in self._learned_matcher().find(text, exclude=spans)]
             tagged.sort(key=lambda t: t[0].start)
-        return [_SourceMention(m.start, m.end, m.surface, self._entity_key(m, learned, entities))
-                for m, learned in tagged]
+        mentions = [_SourceMention(m.start, m.end, m.surface, self._entity_key(m, learned, entities))
+                    for m, learned in tagged]
+        return mentions, suggestions
 
     def _learned_matcher(self) -> EntityMatcher:
         entries = tuple(GlossaryEntry(source=name, renderings={}, type=self.learned.kind(name))

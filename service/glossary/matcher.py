@@ -45,6 +45,7 @@ class _Term:
     layer: int
     order: int
     probe: str  # a lower-case piece every match contains; skips the regex on texts without it
+    surface: str = ""  # the form as written in the glossary, for near-miss (typo) lookups
 
 
 def _token_pattern(token: str) -> str:
@@ -102,7 +103,8 @@ class EntityMatcher:
                         continue
                     seen.add(key)
                     regex, flags = _regex(tokens, entry.case_sensitive)
-                    self._terms.append(_Term(regex, flags, entry, glossary.name, layer, order, _probe(tokens)))
+                    self._terms.append(_Term(regex, flags, entry, glossary.name, layer, order, _probe(tokens),
+                                             " ".join(tokens)))
                     order += 1
 
     def __len__(self) -> int:
@@ -135,6 +137,42 @@ class EntityMatcher:
             taken.append((start, end))
             chosen.append(EntityMatch(start, end, text[start:end], term.entry, term.glossary, term.layer))
         return sorted(chosen, key=lambda m: m.start)
+
+
+    def closest(self, name: str) -> EntityMatch | None:
+        """A glossary term that ``name`` may misspell (Tawain / Taiwan), for a reviewer's attention.
+
+        Names of six letters or more, same first letter and word count, at most two edits apart
+        (an adjacent swap is one). A suggestion only: Tainan is a real city one letter from Taiwan.
+        """
+        if len(name) < 6:
+            return None
+        words = len(name.split())
+        folded = name.casefold()
+        for term in self._terms:
+            form = term.surface
+            if abs(len(form) - len(name)) > 2 or form[:1] != name[:1] or len(form.split()) != words:
+                continue
+            if 0 < _edit_distance(folded, form.casefold(), limit=2) <= 2:
+                return EntityMatch(0, len(name), name, term.entry, term.glossary, term.layer)
+        return None
+
+
+def _edit_distance(a: str, b: str, *, limit: int) -> int:
+    """Optimal-string-alignment distance (an adjacent swap costs one), or limit + 1 once past limit."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
 
 
 _cache: OrderedDict[str, EntityMatcher] = OrderedDict()

@@ -51,9 +51,6 @@ _SCHEMA_V1 = (
     """CREATE TABLE glossary_names (
         name_key VARCHAR(64) PRIMARY KEY,
         last_version INTEGER NOT NULL)""",
-    """CREATE TABLE store_meta (
-        meta_key VARCHAR(64) PRIMARY KEY,
-        meta_value TEXT NOT NULL)""",
 )
 DEFAULT_HASH_KEY = "default_data_sha256"
 
@@ -142,7 +139,20 @@ def refresh_default(conn: sqlite3.Connection) -> bool:
 
 def _seed_default(conn: sqlite3.Connection) -> None:
     """The default glossary, kept apart from user glossaries by its reserved name."""
-    refresh_default(conn)
+    stamp = now()
+    gid = uuid.uuid4().hex
+    conn.execute("INSERT INTO glossaries (id, name, name_key, description, source_lang, version, created_at, "
+                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                 (gid, DEFAULT_NAME, DEFAULT_NAME, DEFAULT_DESCRIPTION, "en", next_version(conn, DEFAULT_NAME),
+                  stamp, stamp))
+    insert_entries(conn, gid, load_default_entries())
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_tables, _add_variants, _seed_default)
+def _add_store_meta(conn: sqlite3.Connection) -> None:
+    """Facts about the store itself, such as which shipped default glossary it holds (none recorded
+    yet, so the first open after this migration brings the default glossary up to date)."""
+    conn.execute("CREATE TABLE store_meta (meta_key VARCHAR(64) PRIMARY KEY, meta_value TEXT NOT NULL)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _create_tables, _add_variants, _seed_default, _add_store_meta)

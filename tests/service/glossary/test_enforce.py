@@ -326,3 +326,13 @@ def test_seed_article_with_gibberish_output(seed_article: str) -> None:
             if m.lang != "en":
                 text = outcome.translations[m.lang][int(m.segment[1:])]
                 assert text[m.start:m.end] == entity.renderings[m.lang]
+
+
+def test_a_likely_misspelling_of_a_glossary_name_is_flagged_not_replaced() -> None:
+    active = ActiveGlossary((Glossary("default", (GlossaryEntry("Taiwan", {"ja": "台湾", "ko": "대만"},
+                                                                type="place"),)),))
+    outcome = run(TagTranslator(), ["Ships sailed around Tawain on Monday."], active=active)
+    (warning,) = [w for w in outcome.warnings if w.code == "glossary-possible-misspelling"]
+    assert warning.segment == "s0" and "'Tawain'" in warning.message and "'Taiwan'" in warning.message
+    (entity,) = outcome.entities
+    assert entity.source == "Tawain" and entity.resolution == "learned"

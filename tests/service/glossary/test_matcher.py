@@ -102,3 +102,24 @@ def test_matcher_for_caches_by_content() -> None:
     assert matcher_for(a) is matcher_for(b)
     assert matcher_for(a) is not matcher_for(c)
     assert [m.surface for m in matcher_for(c).find("Korea and Japan")] == ["Korea"]
+
+
+NEAR_MISS = ActiveGlossary((Glossary("default", (
+    GlossaryEntry("Taiwan", {"ja": "台湾"}, type="place"),
+    GlossaryEntry("Lloyd Austin", {"ja": "ロイド・オースティン"}, type="person", aliases=("Austin",)),
+)),))
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Tawain", "Taiwan"),             # two letters rotated: the seed article's typo
+    ("Taiwna", "Taiwan"),             # adjacent swap
+    ("Lloyd Austen", "Lloyd Austin"),
+    ("Taiwan", None),                 # an exact name is a match, not a near miss
+    ("Bawain", None),                 # first letter differs
+    ("Tai", None),                    # too short to judge
+    ("Lloyd", None),                  # word count and length differ
+    ("Tokelau", None),
+])
+def test_closest_suggests_a_glossary_term_one_or_two_edits_away(name, expected):
+    near = EntityMatcher(NEAR_MISS).closest(name)
+    assert (near.entry.source if near else None) == expected
