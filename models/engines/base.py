@@ -6,7 +6,7 @@ tested with a dict-backed fake.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
 
@@ -29,3 +29,18 @@ def validated_texts(texts: Sequence[str]) -> list[str]:
     if any(not isinstance(t, str) for t in texts):
         raise TypeError("every text must be a string")
     return texts
+
+
+def translate_nonblank(
+    texts: Sequence[str], run: Callable[[list[str]], list[str]], chunk_size: int | None = None
+) -> list[str]:
+    """Validate a batch, send its non-blank texts to ``run`` (in chunks), put "" where text was blank."""
+    texts = validated_texts(texts)
+    results = [""] * len(texts)
+    todo = [i for i, t in enumerate(texts) if t.strip()]
+    size = max(1, chunk_size or len(todo) or 1)
+    for start in range(0, len(todo), size):
+        chunk = todo[start:start + size]
+        for i, text in zip(chunk, run([texts[i] for i in chunk])):
+            results[i] = text
+    return results

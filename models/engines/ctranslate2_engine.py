@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from models.engines.base import validated_texts
+from models.engines.base import translate_nonblank, validated_texts
 from models.engines.transformers_engine import TokenizerVocab, load_tokenizer
 from models.langcodes import LanguagePlan, plan_for
 from models.registry import ModelSpec
@@ -76,15 +76,8 @@ class CTranslate2Translator:
         if not texts:
             return []
         plan = self.language_plan(source_lang, target_lang)
-        results = [""] * len(texts)
-        todo = [i for i, t in enumerate(texts) if t.strip()]
-        if not todo:
-            return results
-        tokens = self.preprocess([texts[i] for i in todo], plan)
-        hypotheses = self.forward(tokens, plan)
-        for i, text in zip(todo, self.postprocess(hypotheses, plan)):
-            results[i] = text
-        return results
+        return translate_nonblank(
+            texts, lambda chunk: self.postprocess(self.forward(self.preprocess(chunk, plan), plan), plan))
 
     def language_plan(self, source_lang: str, target_lang: str) -> LanguagePlan:
         """How this model names ``source_lang`` and ``target_lang``."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from models.langcodes import LanguagePlan, plan_for
 from models.registry import ModelSpec
-from models.engines.base import validated_texts
+from models.engines.base import translate_nonblank, validated_texts
 from service.errors import DependencyMissingError, ModelCorruptError, ModelMissingError
 from service.settings import TranslationOptions
 
@@ -147,16 +147,9 @@ class TransformersTranslator:
         if not texts:
             return []
         plan = self.language_plan(source_lang, target_lang)
-        results = [""] * len(texts)
-        todo = [i for i, t in enumerate(texts) if t.strip()]
-        size = max(1, self.options.batch_size)
-        for start in range(0, len(todo), size):
-            chunk = todo[start:start + size]
-            encoded = self.preprocess([texts[i] for i in chunk], plan)
-            output_ids = self.forward(encoded, plan)
-            for i, text in zip(chunk, self.postprocess(output_ids, plan)):
-                results[i] = text
-        return results
+        return translate_nonblank(
+            texts, lambda chunk: self.postprocess(self.forward(self.preprocess(chunk, plan), plan), plan),
+            self.options.batch_size)
 
     def language_plan(self, source_lang: str, target_lang: str) -> LanguagePlan:
         """How this model names ``source_lang`` and ``target_lang``."""
