@@ -7,13 +7,49 @@ use and then shared, so nothing loads at import or per request.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from models.engines.base import Translator
+from models.registry import ModelSpec
+from models.summarizers.base import Summarizer
 from service.settings import Settings
 
+if TYPE_CHECKING:
+    from service.glossary.store import GlossaryStore
+
 TranslatorWrapper = Callable[[Translator], Translator]
+
+
+class ModelProvider(Protocol):
+    """What the service needs of ``models.manager.ModelManager`` (tests inject fakes of it)."""
+
+    # How long each loaded model took to load, keyed "task.key".
+    load_times_ms: dict[str, float]
+
+    def translator(self) -> Translator:
+        """A Translator over every configured pair."""
+        ...
+
+    def translator_for(self, source_lang: str, target_lang: str) -> Translator:
+        """The engine for one pair, loaded on first use; fails fast if its model is missing."""
+        ...
+
+    def summarizer(self, name: str | None = None) -> Summarizer:
+        """The named (or default) summarizer, loaded on first use."""
+        ...
+
+    def preload(self, pairs: Iterable[str] | None = None, *, summarizers: Iterable[str] | None = None) -> None:
+        """Load the given (or all configured) models now."""
+        ...
+
+    def status(self) -> list[dict[str, Any]]:
+        """One row per configured model: installed, loaded, engine, licence."""
+        ...
+
+    def spec_for(self, task: str, key: str) -> ModelSpec:
+        """The registry's spec for a task ("translation", "summarization", "embedding") and key."""
+        ...
 
 
 class Resources:
@@ -23,8 +59,8 @@ class Resources:
         self,
         settings: Settings,
         *,
-        models: Any | None = None,
-        glossaries: Any | None = None,
+        models: ModelProvider | None = None,
+        glossaries: GlossaryStore | None = None,
         translator_wrapper: TranslatorWrapper | None = None,
     ) -> None:
         self.settings = settings
@@ -35,7 +71,7 @@ class Resources:
         self._lock = threading.RLock()
 
     @property
-    def models(self) -> Any:
+    def models(self) -> ModelProvider:
         """The process's ``models.manager.ModelManager`` (or an injected fake)."""
         if self._models is None:
             with self._lock:
@@ -46,7 +82,7 @@ class Resources:
         return self._models
 
     @property
-    def glossaries(self) -> Any:
+    def glossaries(self) -> GlossaryStore:
         """The process's ``GlossaryStore`` (or an injected fake)."""
         if self._glossaries is None:
             with self._lock:
@@ -65,3 +101,10 @@ class Resources:
                     wrap = self._translator_wrapper
                     self._translator = wrap(base) if wrap else base
         return self._translator
+
+
+def get_resources() -> Resources:
+    """The current Flask app's shared Resources (flaskr's ``get_db``): models, glossary store, translators."""
+    from flask import current_app
+
+    return current_app.extensions["briefs"]

@@ -1,7 +1,7 @@
 """The Flask app factory (flaskr style): one Resources per app, one blueprint per resource."""
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask
 from flask_smorest import Api
 
 from service.api.errors import http_error, register_error_handlers
@@ -63,7 +63,3 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     docs.init_docs(app)
     return app
 
-
-def get_resources() -> Resources:
-    """The current app's shared Resources (models, glossary store, translator stack)."""
-    return current_app.extensions["briefs"]

@@ -5,10 +5,10 @@ from flask import jsonify
 from flask_smorest import Blueprint
 
 from service.api import access
-from service.api.app import get_resources
+from service.resources import get_resources
 from service.api.media import require_body_types
 from service.api.metrics_view import observe_timings
-from service.api.requests import brief_body, brief_request, log_texts
+from service.api.bodies import brief_body, brief_request, log_texts
 from service.api.schemas import BriefSchema, BriefsRequestSchema
 from service.pipeline import build_briefs
 

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from service.api.app import get_resources
+from service.resources import get_resources
 from service.api.glossary_schemas import (
     EntriesSchema, EntryListSchema, EntrySourcesSchema, ExportQuerySchema, FileImportQuerySchema,
     GlossaryCreateSchema, GlossaryListSchema, GlossaryReplaceSchema, GlossarySchema,

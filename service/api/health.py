@@ -5,7 +5,7 @@ import logging
 
 from flask_smorest import Blueprint
 
-from service.api.app import get_resources
+from service.resources import get_resources
 from service.api.errors import problem
 from service.api.schemas import HealthSchema
 

@@ -5,7 +5,7 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from service.api import access
-from service.api.app import get_resources
+from service.resources import get_resources
 from service.api.schemas import LanguageSchema, ModelsSchema, UsageSchema
 from service.errors import AuthError
 from service.languages import LANGUAGES

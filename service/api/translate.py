@@ -4,10 +4,10 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from service.api import access
-from service.api.app import get_resources
+from service.resources import get_resources
 from service.api.media import require_body_types
 from service.api.metrics_view import observe_timings
-from service.api.requests import brief_body, brief_request, log_texts
+from service.api.bodies import brief_body, brief_request, log_texts
 from service.api.schemas import BriefSchema, TranslateRequestSchema
 from service.pipeline import translate_segments
 
