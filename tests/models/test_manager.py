@@ -24,7 +24,7 @@ from service.errors import (
     UnknownLanguageError,
     UnsupportedPairError,
 )
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 
 class TaggingEngine:

@@ -87,7 +87,7 @@ def test_empty_text_is_refused(resources, text):
 
 
 def test_text_over_the_limit_is_refused(tmp_path, translator):
-    from tests.conftest import make_settings
+    from tests.helpers import make_settings
 
     settings = make_settings(tmp_path, limits={"max_chars": 20})
     res = Resources(settings, models=FakeModelManager(settings, translator=translator))

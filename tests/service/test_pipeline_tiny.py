@@ -14,7 +14,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def tiny_resources(tiny_models_dir, tmp_path_factory):
-    from tests.conftest import make_settings
+    from tests.helpers import make_settings
 
     return Resources(make_settings(tmp_path_factory.mktemp("e2e"), models_dir=str(tiny_models_dir)))
 

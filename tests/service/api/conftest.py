@@ -6,7 +6,7 @@ import pytest
 from service.api.app import create_app, micro_batch_wrapper
 from service.api.schemas import ProblemSchema
 from service.resources import Resources
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 from tests.fakes import FakeModelManager, TaggingTranslator
 
 ARTICLE = (

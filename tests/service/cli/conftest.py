@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 import service.cli
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 
 @pytest.fixture

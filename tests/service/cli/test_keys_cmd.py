@@ -6,7 +6,7 @@ import json
 import pytest
 
 from service.keys import KeyStore
-from tests.conftest import make_settings
+from tests.helpers import make_settings
 
 
 def test_create_list_revoke(run_cli, tmp_path):

@@ -1,0 +1,22 @@
+"""Helpers shared by the tests (fixtures stay in conftest.py; import helpers from here)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from service.settings import Settings, load_settings
+
+SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
+SEED_ARTICLE = SHARED_DIR / "examples" / "seed_article.txt"
+
+
+def make_settings(tmp: Path, **overrides: Any) -> Settings:
+    """Settings isolated from the environment, with paths under ``tmp`` and no hub access."""
+    base = {
+        "models_dir": str(tmp / "models"),
+        "store_path": str(tmp / "store.sqlite3"),
+        "auto_pull": False,
+        "hub_endpoint": "http://127.0.0.1:9",
+    }
+    base.update(overrides)
+    return load_settings(overrides=base, environ={})
