@@ -48,6 +48,8 @@ class FakeModelManager:
         self._translator = translator or TaggingTranslator()
         self._summarizer = summarizer or LeadSummarizer()
         self.is_tiny = False
+        self.load_times_ms: dict[str, float] = {}
+        self.preloaded: list[str] = []
 
     def translator(self):
         return self._translator
@@ -55,6 +57,9 @@ class FakeModelManager:
     def translator_for(self, source_lang: str, target_lang: str):
         self.spec_for("translation", f"{source_lang}-{target_lang}")
         return self._translator
+
+    def preload(self, pairs=None, *, summarizers=None) -> None:
+        self.preloaded.extend(pairs or [s.key for s in self.registry.specs() if s.task == "translation"])
 
     def summarizer(self, name: str | None = None):
         return self._summarizer

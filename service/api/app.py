@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from service.api.errors import http_error, register_error_handlers
@@ -21,6 +22,13 @@ class ProblemApi(Api):
 
     def handle_http_exception(self, error):
         return http_error(error)
+
+
+def _json_provider(app: Flask) -> DefaultJSONProvider:
+    provider = DefaultJSONProvider(app)
+    provider.ensure_ascii = False
+    provider.sort_keys = False
+    return provider
 
 
 def micro_batch_wrapper(settings: Settings, metrics: ServiceMetrics | None = None) -> TranslatorWrapper:
@@ -47,13 +55,13 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
         OPENAPI_URL_PREFIX="/", OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="docs", OPENAPI_SWAGGER_UI_URL=docs.ASSETS_URL,
     )
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    # Japanese and Korean stay readable in responses; keys keep the schema's order.
+    app.json = _json_provider(app)
     service_metrics = ServiceMetrics()
     resources = resources or Resources(settings, translator_wrapper=micro_batch_wrapper(settings, service_metrics))
     app.extensions["briefs"] = resources
     app.extensions["briefs.metrics"] = service_metrics
-    service_metrics.watch_model_loads(lambda: dict(getattr(resources.models, "load_times_ms", {}) or {}))
+    service_metrics.watch_model_loads(lambda: dict(resources.models.load_times_ms))
     register_error_handlers(app)
     metrics_view.init_request_metrics(app)
     access.init_access(app, settings)

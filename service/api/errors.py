@@ -61,8 +61,9 @@ def briefs_error(error: BriefsError) -> Response:
     """A domain error: its own status, code, title and detail."""
     extras = {k: error.extra.get(k) for k in PUBLIC_EXTRAS if isinstance(error.extra.get(k), (str, int))}
     headers = {}
-    if isinstance(error, QuotaExceededError) and error.extra.get("retry_after"):
-        headers["Retry-After"] = str(int(error.extra["retry_after"]))
+    retry_after = error.extra.get("retry_after")
+    if isinstance(error, QuotaExceededError) and isinstance(retry_after, (int, float)) and retry_after:
+        headers["Retry-After"] = str(int(retry_after))
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="briefs"'
     if error.status >= 500 and error.status != 503:
