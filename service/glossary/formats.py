@@ -13,22 +13,20 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from service.errors import BadInputError, GlossaryFormatError, UnknownLanguageError
+from service.glossary.formats_tbx import parse_tbx, serialise_tbx
 from service.glossary.model import ENTRY_TYPES, GlossaryEntry
+from service.glossary.validation import TermIndex, make_entry
 from service.languages import validate_lang
 
 FORMATS = ("tsv", "csv", "tbx")
 FULL_LEADING = ("source", "type")
 FULL_TRAILING = ("aliases", "notes", "case_sensitive", "source_ref")
 FULL_OPTIONAL = ("variants",)  # written only when an entry has variants: ``ja:キエフ|ko:키예프``
-MAX_TERM_CHARS = 500
-MAX_NOTE_CHARS = 2000
 PREFERRED_LANG_ORDER = ("ja", "ko")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n"}
 
@@ -61,8 +59,6 @@ def parse_glossary(data: bytes, fmt: str, *, source_lang: str = "en", target_lan
     source_lang = validate_lang(source_lang)
     target_lang = validate_lang(target_lang) if target_lang else None
     if fmt == "tbx":
-        from service.glossary.formats_tbx import parse_tbx
-
         return parse_tbx(data, source_lang=source_lang, target_lang=target_lang, file=file)
     rows = _rows(decode_utf8(data, file), fmt, file)
     if not rows:
@@ -77,8 +73,6 @@ def serialise_glossary(entries: Sequence[GlossaryEntry], fmt: str, *, source_lan
     """Write entries as a pair file (``target_lang`` given), a full file, or TBX."""
     fmt = check_format(fmt)
     if fmt == "tbx":
-        from service.glossary.formats_tbx import serialise_tbx
-
         return serialise_tbx(entries, source_lang=source_lang, target_lang=target_lang)
     if target_lang:
         target_lang = validate_lang(target_lang)
@@ -98,75 +92,6 @@ def decode_utf8(data: bytes, file: str | None = None) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise GlossaryFormatError("not valid UTF-8 text", line=line, file=file) from None
     return text[1:] if text.startswith("\ufeff") else text
-
-
-def entry_problem(entry: GlossaryEntry) -> str | None:
-    """Why an entry cannot be stored or written to a file, or None if it can."""
-    terms = {"source": entry.source, **{f"alias {a!r}": a for a in entry.aliases},
-             **{f"{lang} rendering": t for lang, t in entry.renderings.items()}}
-    for what, text in terms.items():
-        if not isinstance(text, str) or not text.strip():
-            return f"empty {what}"
-        if text != text.strip():
-            return f"{what} {text!r} has leading or trailing spaces"
-        if _CONTROL.search(text):
-            return f"{what} {text!r} contains a tab, line break or control character"
-        if len(text) > MAX_TERM_CHARS:
-            return f"{what} is longer than {MAX_TERM_CHARS} characters"
-    if any("|" in a for a in entry.aliases):
-        return "aliases cannot contain '|'"
-    for lang, texts in entry.variants.items():
-        if lang not in entry.renderings:
-            return f"variants for {lang!r}, which has no rendering"
-        for text in texts:
-            if not text.strip() or text != text.strip() or _CONTROL.search(text) or "|" in text:
-                return f"bad {lang} variant {text!r}"
-    for what, text in (("notes", entry.notes), ("source_ref", entry.source_ref)):
-        if _CONTROL.search(text) or len(text) > MAX_NOTE_CHARS:
-            return f"{what} must be one line of at most {MAX_NOTE_CHARS} characters"
-    if not entry.renderings:
-        return f"entry {entry.source!r} has no rendering"
-    for lang in entry.renderings:
-        try:
-            if validate_lang(lang) != lang:
-                return f"language code {lang!r} must be lower case"
-        except UnknownLanguageError as exc:
-            return exc.detail
-    keys = [t.casefold() for t in (entry.source, *entry.aliases)]
-    if len(set(keys)) != len(keys):
-        return f"entry {entry.source!r} repeats a term among its source and aliases"
-    return None
-
-
-class TermIndex:
-    """Finds a source or alias used by two entries (case-insensitively) and names the first line."""
-
-    def __init__(self, file: str | None = None) -> None:
-        self.file = file
-        self._seen: dict[str, tuple[str, int]] = {}
-
-    def add(self, entry: GlossaryEntry, line: int) -> None:
-        for term in (entry.source, *entry.aliases):
-            key = term.casefold()
-            if key in self._seen:
-                owner, first = self._seen[key]
-                what = "duplicate source" if term == entry.source else "alias"
-                raise GlossaryFormatError(f"{what} {term!r} is already used by entry {owner!r} "
-                                          f"on line {first}", line=line, file=self.file)
-        for term in (entry.source, *entry.aliases):
-            self._seen[term.casefold()] = (entry.source, line)
-
-
-def make_entry(line: int, file: str | None, **fields: object) -> GlossaryEntry:
-    """Build and check one entry; any problem becomes a GlossaryFormatError on ``line``."""
-    try:
-        entry = GlossaryEntry(**fields)  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise GlossaryFormatError(str(exc), line=line, file=file) from None
-    problem = entry_problem(entry)
-    if problem:
-        raise GlossaryFormatError(problem, line=line, file=file)
-    return entry
 
 
 # -- text rows ---------------------------------------------------------------------------------
@@ -257,7 +182,7 @@ def parse_full_rows(rows: list[Row], *, file: str | None = None) -> list[Glossar
         if len(cells) != len(columns):
             raise GlossaryFormatError(f"expected {len(columns)} columns ({', '.join(columns)}), "
                                       f"found {len(cells)}", line=line, file=file)
-        entry = _full_entry(dict(zip(columns, (c.strip() for c in cells))), line, file)
+        entry = _full_entry(dict(zip(columns, (c.strip() for c in cells), strict=True)), line, file)
         index.add(entry, line)
         entries.append(entry)
     if not entries:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from service.errors import DependencyMissingError, GlossaryFormatError, UnknownLanguageError
-from service.glossary.formats import TermIndex, make_entry
 from service.glossary.model import GlossaryEntry
+from service.glossary.validation import TermIndex, make_entry
 from service.languages import validate_lang
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

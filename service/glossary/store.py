@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 import threading
 import uuid
@@ -17,31 +16,24 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from service.errors import BadInputError, ConflictError, GlossaryNotFoundError, NotFoundError
-from service.glossary.formats import (check_format, entry_problem, format_from_path, parse_glossary,
-                                      serialise_glossary)
+from service.glossary.formats import check_format, format_from_path, parse_glossary, serialise_glossary
 from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry, GlossaryInfo
-from service.glossary.store_schema import (DEFAULT_DESCRIPTION, DEFAULT_NAME, MIGRATIONS, insert_entries,
-                                           load_default_entries, next_version, now, refresh_default)
+from service.glossary.store_schema import (
+    DEFAULT_DESCRIPTION,
+    DEFAULT_NAME,
+    MIGRATIONS,
+    insert_entries,
+    load_default_entries,
+    next_version,
+    now,
+    refresh_default,
+)
+from service.glossary.validation import check_description, check_entries, validate_name
 from service.languages import validate_lang
 
 INLINE_NAME = "inline"
-MAX_NAME_CHARS = 64
-MAX_DESCRIPTION_CHARS = 1000
-_NAME = re.compile(r"[A-Za-z0-9_.-](?:[A-Za-z0-9 _.-]*[A-Za-z0-9_.-])?")
 
 __all__ = ["GlossaryStore", "GlossaryInfo", "DEFAULT_NAME", "INLINE_NAME", "validate_name"]
-
-
-def validate_name(name: str) -> str:
-    """Return ``name`` if it is a valid glossary name, else raise BadInputError."""
-    if not isinstance(name, str) or not name:
-        raise BadInputError("a glossary name must not be empty")
-    if len(name) > MAX_NAME_CHARS:
-        raise BadInputError(f"glossary name longer than {MAX_NAME_CHARS} characters")
-    if not _NAME.fullmatch(name):
-        raise BadInputError(f"bad glossary name {name!r}: use letters, digits, space, '_', '.', '-' "
-                            "and no leading or trailing space")
-    return name
 
 
 class GlossaryStore:
@@ -216,8 +208,8 @@ class GlossaryStore:
         validate_name(name)
         if name.casefold() == INLINE_NAME:
             raise BadInputError(f"{INLINE_NAME!r} is reserved for a request's own entries")
-        entries = _checked(entries)
-        description = _checked_description(description)
+        entries = check_entries(entries)
+        description = check_description(description)
         source_lang = validate_lang(source_lang)
         with self._transaction(write=True) as conn:
             existing = conn.execute("SELECT id FROM glossaries WHERE name_key = ?", (name.casefold(),)).fetchone()
@@ -240,14 +232,14 @@ class GlossaryStore:
 
     def add_entries(self, name: str, entries: Sequence[GlossaryEntry]) -> Glossary:
         """Add entries, replacing any with the same source (case-insensitive) in place."""
-        entries = _checked(entries)
+        entries = check_entries(entries)
         with self._transaction(write=True) as conn:
             row = self._row(conn, name)
             gid = row[0]
             current = self._load(conn, row).entries
             incoming = {e.source.casefold(): e for e in entries}
             merged = [incoming.pop(e.source.casefold(), e) for e in current] + list(incoming.values())
-            _checked(merged)
+            check_entries(merged)
             conn.execute("DELETE FROM glossary_entries WHERE glossary_id = ?", (gid,))
             insert_entries(conn, gid, merged)
             return self._bump(conn, gid, row[1])
@@ -307,33 +299,9 @@ class GlossaryStore:
         return self._load(conn, self._row(conn, gid))
 
 
-def _checked(entries: Sequence[GlossaryEntry]) -> list[GlossaryEntry]:
-    """Entries that can be stored: well-formed, and no term used by two entries."""
-    seen: dict[str, str] = {}
-    out = []
-    for entry in entries:
-        if not isinstance(entry, GlossaryEntry):
-            raise TypeError(f"expected GlossaryEntry, got {type(entry).__name__}")
-        problem = entry_problem(entry)
-        if problem:
-            raise BadInputError(f"entry {entry.source!r}: {problem}")
-        for term in (entry.source, *entry.aliases):
-            owner = seen.setdefault(term.casefold(), entry.source)
-            if owner != entry.source:
-                raise BadInputError(f"term {term!r} is used by both {owner!r} and {entry.source!r}")
-        out.append(entry)
-    return out
-
-
-def _checked_description(description: str) -> str:
-    if not isinstance(description, str) or len(description) > MAX_DESCRIPTION_CHARS:
-        raise BadInputError(f"a description is text of at most {MAX_DESCRIPTION_CHARS} characters")
-    return description.strip()
-
-
 def _inline_glossary(entries: Sequence[GlossaryEntry]) -> Glossary:
     """A request's own entries; its version is derived from the content so cache keys tell them apart."""
-    checked = _checked(entries)
+    checked = check_entries(entries)
     payload = json.dumps([[e.source, sorted(e.renderings.items()), e.type, list(e.aliases), e.case_sensitive]
                           for e in checked], ensure_ascii=False)
     digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()

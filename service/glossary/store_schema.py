@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+from service.glossary.formats import parse_glossary
 from service.glossary.model import GlossaryEntry
 
 DEFAULT_NAME = "default"
@@ -62,8 +63,6 @@ def now() -> str:
 
 def load_default_entries(path: Path = DEFAULT_DATA) -> list[GlossaryEntry]:
     """The shipped default glossary, read through the same parser as users' files."""
-    from service.glossary.formats import parse_glossary
-
     return parse_glossary(path.read_bytes(), "tsv", file=path.name)
 
 
