@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from service.settings import Settings
-from tests.helpers import SEED_ARTICLE, make_settings
+from tests.helpers import OWN_ARTICLES, SEED_ARTICLE, make_settings, read_article
+
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
@@ -29,8 +30,33 @@ def tiny_settings(tiny_models_dir: Path, tmp_path: Path) -> Settings:
     return make_settings(tmp_path, models_dir=str(tiny_models_dir))
 
 
+SEED_SKIP_REASON = "seed-specific: ../shared/examples/seed_article.txt not found"
+
+
 @pytest.fixture(scope="session")
 def seed_article() -> str:
+    """The reference article in ../shared; only checks specific to its text use it."""
     if not SEED_ARTICLE.is_file():
-        pytest.skip(f"seed article not found at {SEED_ARTICLE}")
+        pytest.skip(SEED_SKIP_REASON)
     return SEED_ARTICLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session", params=[p.stem for p in OWN_ARTICLES])
+def news_article(request: pytest.FixtureRequest) -> str:
+    """Each realistic news article the repo owns, so a fresh clone runs every generic check."""
+    return read_article(next(p for p in OWN_ARTICLES if p.stem == request.param))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say how many tests skipped and why, so a skip is never silent."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        terminalreporter.write_line("skipped: none")
+        return
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_line(f"skipped: {count} ({reason})")

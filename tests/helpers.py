@@ -8,6 +8,19 @@ from service.settings import Settings, load_settings
 
 SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 SEED_ARTICLE = SHARED_DIR / "examples" / "seed_article.txt"
+REPO_DIR = Path(__file__).resolve().parents[1]
+# News articles the repo owns (written for the tests): quotes, abbreviations, decimals, a headline,
+# a pasted lower-case fragment, a likely misspelling ("Tawain") and names no glossary knows.
+OWN_ARTICLES = (
+    REPO_DIR / "examples" / "harbor_drill.txt",
+    REPO_DIR / "tests" / "data" / "articles" / "ministers_meeting.txt",
+    REPO_DIR / "tests" / "data" / "articles" / "trade_talks.txt",
+)
+
+
+def read_article(path: Path) -> str:
+    """One of the repo's own test articles."""
+    return path.read_text(encoding="utf-8")
 
 
 def make_settings(tmp: Path, **overrides: Any) -> Settings:

@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.segmentation import Sentence, normalize_text, split_sentences
+from tests.helpers import OWN_ARTICLES, read_article
 
 
 def texts(text: str) -> list[str]:
@@ -158,8 +159,38 @@ def test_normalize_text(text: str, expected: str) -> None:
     assert normalize_text(text) == expected
 
 
-def test_normalized_text_segments_the_same(seed_article: str) -> None:
-    assert texts(normalize_text(seed_article)) == texts(seed_article)
+def test_normalized_text_segments_the_same(news_article: str) -> None:
+    assert texts(normalize_text(news_article)) == texts(news_article)
+
+
+def test_own_articles_keep_invariants(news_article: str) -> None:
+    _check_invariants(news_article)
+    sentences = split_sentences(news_article)
+    assert sentences[0].is_headline and not any(s.is_headline for s in sentences[1:])
+
+
+def test_ministers_meeting_article() -> None:
+    text = read_article(OWN_ARTICLES[1])
+    sentences = texts(text)
+    assert len(sentences) == 11
+    # A quoted pair of sentences splits after the closing quote, not inside it.
+    assert sentences[3].endswith("Nakatani told reporters after the talks.")
+    assert sentences[4] == "“Every minute of warning saves lives.”"
+    # The pasted lower-case paragraph follows a complete sentence: kept apart, not glued on.
+    assert sentences[5].endswith("would be accepted.")
+    assert sentences[6] == "cooperation between the coast guards of both countries"
+    # "Gen." and "a.m." mid-sentence, "3.5" and "$2.4" do not split.
+    assert "Gen. Paul Whitcomb" in sentences[7] and sentences[7].endswith("at 10:30 a.m. local time.")
+    assert "3.5 billion won, or about $2.4 million." in sentences[8]
+
+
+def test_trade_talks_article() -> None:
+    sentences = texts(read_article(OWN_ARTICLES[2]))
+    assert sentences[0] == "U.S. And Japan Open Talks On Semiconductor Supply Chains"
+    assert sentences[5] == '"Nobody wants a subsidy race," the official said.'
+    # A stray line break inside the last paragraph still separates two sentences.
+    assert sentences[-2].endswith("report to ministers by June.")
+    assert sentences[-1] == "The next round is planned for Tokyo."
 
 
 def test_seed_article(seed_article: str) -> None:
