@@ -13,11 +13,11 @@ import re
 import secrets
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from service.errors import AuthError, ForbiddenError, NotFoundError, QuotaExceededError
 
@@ -71,12 +71,12 @@ class Usage:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def today() -> str:
     """The UTC day that quotas count against."""
-    return datetime.now(timezone.utc).date().isoformat()
+    return datetime.now(UTC).date().isoformat()
 
 
 def _digest(secret: str) -> str:
@@ -216,6 +216,6 @@ class KeyStore:
 
 
 def _seconds_to_midnight() -> int:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
     return max(1, 86400 - int((now - midnight).total_seconds()))

@@ -7,14 +7,21 @@ from typing import Any
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from service.resources import get_resources
 from service.api.glossary_schemas import (
-    EntriesSchema, EntryListSchema, EntrySourcesSchema, ExportQuerySchema, FileImportQuerySchema,
-    GlossaryCreateSchema, GlossaryListSchema, GlossaryReplaceSchema, GlossarySchema,
+    EntriesSchema,
+    EntryListSchema,
+    EntrySourcesSchema,
+    ExportQuerySchema,
+    FileImportQuerySchema,
+    GlossaryCreateSchema,
+    GlossaryListSchema,
+    GlossaryReplaceSchema,
+    GlossarySchema,
 )
 from service.api.media import EXPORT_MIMETYPES, GLOSSARY_FORMATS, download_format, require_body_types, upload_format
 from service.errors import BadInputError
 from service.glossary.model import Glossary
+from service.resources import get_resources
 
 blp = Blueprint("glossaries", __name__, url_prefix="/v1/glossaries", description="Named glossaries")
 blp.before_request(require_body_types(files=True))

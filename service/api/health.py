@@ -5,9 +5,9 @@ import logging
 
 from flask_smorest import Blueprint
 
-from service.resources import get_resources
 from service.api.errors import problem
 from service.api.schemas import HealthSchema
+from service.resources import get_resources
 
 log = logging.getLogger(__name__)
 blp = Blueprint("health", __name__, description="Liveness and readiness")

@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from service.api import access
-from service.resources import get_resources
+from service.api.bodies import brief_body, brief_request, log_texts
 from service.api.media import require_body_types
 from service.api.metrics_view import observe_timings
-from service.api.bodies import brief_body, brief_request, log_texts
 from service.api.schemas import BriefSchema, TranslateRequestSchema
 from service.pipeline import translate_segments
+from service.resources import get_resources
 
 blp = Blueprint("translate", __name__, url_prefix="/v1", description="Sentence translation with glossaries")
 blp.before_request(require_body_types())

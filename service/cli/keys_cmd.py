@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from service.keys import KeyStore, validate_rate
 from service.settings import Settings
@@ -58,7 +59,7 @@ def run_create(args: argparse.Namespace, settings: Settings) -> int:
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
     """Print every key with today's usage."""
     store = KeyStore(settings.store_path)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for key in store.list():
         usage = store.usage(key.id)
         rows.append({

@@ -50,7 +50,7 @@ def test_concurrent_callers_share_one_engine_call_and_get_their_own_results():
     batcher = MicroBatchTranslator(inner, max_batch_size=sum(map(len, jobs)), max_wait_ms=5000,
                                    on_batch=sizes.append)
     results = run_concurrently(batcher, jobs)
-    for job, result in zip(jobs, results):
+    for job, result in zip(jobs, results, strict=True):
         assert result == [f"<ja> {t}" for t in job]
     total = sum(len(j) for j in jobs)
     assert inner.calls == [(total, "en", "ja")]

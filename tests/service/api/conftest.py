@@ -6,8 +6,8 @@ import pytest
 from service.api.app import create_app, micro_batch_wrapper
 from service.api.schemas import ProblemSchema
 from service.resources import Resources
-from tests.helpers import make_settings
 from tests.fakes import FakeModelManager, TaggingTranslator
+from tests.helpers import make_settings
 
 ARTICLE = (
     "Officials met in Tokyo on Monday. They discussed trade and security.\n\n"
