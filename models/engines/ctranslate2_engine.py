@@ -18,7 +18,8 @@ from models.engines.base import translate_nonblank, validated_texts
 from models.engines.transformers_engine import TokenizerVocab, load_tokenizer
 from models.langcodes import LanguagePlan, plan_for
 from models.registry import ModelSpec
-from service.errors import DependencyMissingError, ModelCorruptError, ModelMissingError
+from models.store import check_model_dir
+from service.errors import DependencyMissingError, ModelCorruptError
 from service.settings import TranslationOptions
 
 DEFAULT_COMPUTE_TYPE = "int8"
@@ -35,19 +36,6 @@ def import_ctranslate2() -> Any:
     return ctranslate2
 
 
-def check_ct2_dir(model_dir: Path) -> None:
-    """Raise ModelMissingError / ModelCorruptError naming ``model_dir`` and the problem."""
-    if not model_dir.is_dir():
-        raise ModelMissingError(f"ctranslate2 model folder {model_dir} does not exist", path=str(model_dir))
-    for name in ("config.json", "model.bin"):
-        if not (model_dir / name).is_file():
-            raise ModelCorruptError(f"ctranslate2 model at {model_dir} is incomplete: {name} is missing",
-                                    path=str(model_dir))
-    if (model_dir / "model.bin").stat().st_size == 0:
-        raise ModelCorruptError(f"ctranslate2 model at {model_dir} is corrupt: model.bin is empty",
-                                path=str(model_dir))
-
-
 class CTranslate2Translator:
     """Translator on a ctranslate2-converted seq2seq model."""
 
@@ -56,7 +44,7 @@ class CTranslate2Translator:
         ctranslate2 = import_ctranslate2()
         self.spec, self.options = spec, options
         model_dir = Path(path)
-        check_ct2_dir(model_dir)
+        check_model_dir(model_dir, "ctranslate2", "ctranslate2 model")
         try:
             self.translator = ctranslate2.Translator(
                 str(model_dir), device="cpu", compute_type=compute_type,
@@ -64,7 +52,7 @@ class CTranslate2Translator:
             )
         except (RuntimeError, ValueError) as exc:
             raise ModelCorruptError(f"ctranslate2 model at {model_dir} is corrupt: {exc}",
-                                    path=str(model_dir)) from None
+                                    file="model.bin") from None
         self.tokenizer = load_tokenizer(str(model_dir), local=True, revision=spec.revision)
         self._vocab = TokenizerVocab(self.tokenizer)
         self._min_length = _min_new_tokens(model_dir)

@@ -9,22 +9,17 @@ batch can be tokenized while another is generating.
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from models.engines.base import translate_nonblank, validated_texts
 from models.langcodes import LanguagePlan, plan_for
 from models.registry import ModelSpec
-from models.engines.base import translate_nonblank, validated_texts
+from models.store import check_model_dir
 from service.errors import DependencyMissingError, ModelCorruptError, ModelMissingError
 from service.settings import TranslationOptions
-
-WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
-                "pytorch_model.bin.index.json")
-TOKENIZER_FILES = ("tokenizer.json", "source.spm", "sentencepiece.bpe.model", "spiece.model",
-                   "vocab.json", "vocab.txt")
 
 
 def import_transformers() -> tuple[Any, Any]:
@@ -54,29 +49,6 @@ def quiet_loading() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
-def check_model_dir(model_dir: Path, *, weights: Sequence[str] = WEIGHT_FILES) -> None:
-    """Raise ModelCorruptError naming ``model_dir`` and the missing or broken file."""
-    config = model_dir / "config.json"
-    if not config.is_file():
-        raise ModelCorruptError(f"model at {model_dir} is incomplete: config.json is missing", path=str(model_dir))
-    try:
-        json.loads(config.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelCorruptError(f"model at {model_dir} is corrupt: config.json is not valid JSON ({exc})",
-                                path=str(model_dir)) from None
-    present = [model_dir / name for name in weights if (model_dir / name).is_file()]
-    if not present:
-        raise ModelCorruptError(
-            f"model at {model_dir} is incomplete: no weights file (expected one of {', '.join(weights)})",
-            path=str(model_dir))
-    if any(p.stat().st_size == 0 for p in present):
-        raise ModelCorruptError(f"model at {model_dir} is corrupt: an empty weights file", path=str(model_dir))
-    if not any((model_dir / name).is_file() for name in TOKENIZER_FILES):
-        raise ModelCorruptError(
-            f"model at {model_dir} is incomplete: no tokenizer files (expected one of {', '.join(TOKENIZER_FILES)})",
-            path=str(model_dir))
-
-
 def load_tokenizer(source: str, *, local: bool, revision: str) -> Any:
     """AutoTokenizer from a folder or hub id; ModelCorruptError when it cannot be read."""
     _, transformers = import_transformers()
@@ -91,7 +63,7 @@ def load_tokenizer(source: str, *, local: bool, revision: str) -> Any:
 def _load_error(source: str, local: bool, what: str, exc: Exception) -> Exception:
     detail = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
     if local:
-        return ModelCorruptError(f"model at {source} is corrupt: cannot load its {what} ({detail})", path=source)
+        return ModelCorruptError(f"model at {source} is corrupt: cannot load its {what} ({detail})")
     return ModelMissingError(f"cannot load model {source} from the hub: {what} failed ({detail})", model=source)
 
 
@@ -122,10 +94,8 @@ class TransformersTranslator:
         self.spec, self.options = spec, options
         local = Path(path).is_dir()
         source = str(path)
-        if local:
-            check_model_dir(Path(path))
-        elif Path(path).is_absolute() or str(path).startswith("."):
-            raise ModelMissingError(f"model folder {path} does not exist", path=source)
+        if local or Path(path).is_absolute() or source.startswith("."):
+            check_model_dir(Path(path), "transformers")
         if options.threads > 0:
             torch.set_num_threads(options.threads)
         self._torch = torch

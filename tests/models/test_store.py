@@ -9,7 +9,9 @@ import pytest
 from models.registry import ModelSpec
 from models.store import (
     MANIFEST_NAME,
+    REQUIRED_FILES,
     ModelStore,
+    check_model_dir,
     embedding_package_path,
     sha256_file,
     verify_package_files,
@@ -94,20 +96,88 @@ def test_complete_model_is_installed(store: ModelStore, imported: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("skip", "named"),
+    ("skip", "named", "file"),
     [
-        (("config.json",), "config.json is missing"),
-        (("model.safetensors",), "no weights file"),
-        (("tokenizer.json", "source.spm"), "no tokenizer files"),
+        (("config.json",), "config.json is missing", "config.json"),
+        (("model.safetensors",), "no weights file", "weights"),
+        (("tokenizer.json", "source.spm"), "no tokenizer files", "tokenizer"),
     ],
     ids=["no-config", "no-weights", "no-tokenizer"],
 )
-def test_check_detects_missing_file_kinds(store: ModelStore, skip: tuple[str, ...], named: str) -> None:
+def test_check_detects_missing_file_kinds(store: ModelStore, skip: tuple[str, ...], named: str, file: str) -> None:
     write_model(store.store_dir(SPEC), skip=skip)
     with pytest.raises(ModelCorruptError) as err:
         store.check(SPEC)
     assert named in err.value.detail
+    assert err.value.extra == {"file": file}
     assert store.state(SPEC) == "corrupt"
+
+
+CT2_FILES = {"config.json": b"{}", "model.bin": b"\x01" * 16, "shared_vocabulary.json": b"[]", "source.spm": b"spm"}
+EMBEDDING_FILES = {"config.json": b"{}", "model.safetensors": safetensors_bytes("w"), "vocab.txt": b"[PAD]"}
+# (form, files written, breakage: file removed or emptied, the error's file field)
+FORM_BREAKAGES = [
+    ("ctranslate2", CT2_FILES, ("remove", "model.bin"), "model.bin"),
+    ("ctranslate2", CT2_FILES, ("empty", "model.bin"), "model.bin"),
+    ("ctranslate2", CT2_FILES, ("remove", "config.json"), "config.json"),
+    ("ctranslate2", CT2_FILES, ("remove", "shared_vocabulary.json"), "vocabulary"),
+    ("ctranslate2", CT2_FILES, ("remove", "source.spm"), "tokenizer"),
+    ("sentence-embeddings", EMBEDDING_FILES, ("remove", "vocab.txt"), "tokenizer"),
+    ("sentence-embeddings", EMBEDDING_FILES, ("remove", "model.safetensors"), "weights"),
+    ("sentence-embeddings", EMBEDDING_FILES, ("empty", "config.json"), "config.json"),
+    ("transformers", EMBEDDING_FILES, ("empty", "vocab.txt"), "vocab.txt"),
+]
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return folder
+
+
+@pytest.mark.parametrize(("form", "files"), [("ctranslate2", CT2_FILES), ("sentence-embeddings", EMBEDDING_FILES),
+                                             ("transformers", EMBEDDING_FILES)])
+def test_complete_folder_of_each_form_passes(tmp_path: Path, form: str, files: dict[str, bytes]) -> None:
+    check_model_dir(write_files(tmp_path / "m", files), form)
+
+
+@pytest.mark.parametrize(("form", "files", "breakage", "file"), FORM_BREAKAGES,
+                         ids=[f"{f}-{how}-{name}" for f, _, (how, name), _ in FORM_BREAKAGES])
+def test_one_check_names_the_file_for_every_form(tmp_path: Path, form: str, files: dict[str, bytes],
+                                                 breakage: tuple[str, str], file: str) -> None:
+    folder = write_files(tmp_path / "m", files)
+    how, name = breakage
+    if how == "remove":
+        (folder / name).unlink()
+    else:
+        (folder / name).write_bytes(b"")
+    with pytest.raises(ModelCorruptError) as err:
+        check_model_dir(folder, form, "the model")
+    assert err.value.extra == {"file": file}
+    assert err.value.detail.startswith(f"the model at {folder} ")
+
+
+def test_transformers_weights_do_not_make_a_ctranslate2_model(tmp_path: Path) -> None:
+    folder = write_files(tmp_path / "m", {**EMBEDDING_FILES, "shared_vocabulary.json": b"[]"})
+    with pytest.raises(ModelCorruptError, match="model.bin is missing"):
+        check_model_dir(folder, "ctranslate2")
+
+
+def test_check_of_a_missing_folder_is_model_missing(tmp_path: Path) -> None:
+    with pytest.raises(ModelMissingError) as err:
+        check_model_dir(tmp_path / "absent", "transformers")
+    assert not isinstance(err.value, ModelCorruptError)
+    assert str(tmp_path / "absent") in err.value.detail
+
+
+def test_unknown_form_is_a_value_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="ctranslate2"):
+        check_model_dir(tmp_path, "onnx")
+
+
+def test_every_form_requires_a_config() -> None:
+    assert all(files[0].names == ("config.json",) for files in REQUIRED_FILES.values())
 
 
 def test_one_tokenizer_file_is_enough(store: ModelStore) -> None:

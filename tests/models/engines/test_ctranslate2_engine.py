@@ -83,22 +83,26 @@ def _truncate(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
+# breakage -> (how, the error's ``file`` field)
 BREAKAGES = {
-    "model.bin missing": lambda d: (d / "model.bin").unlink(),
-    "model.bin empty": lambda d: (d / "model.bin").write_bytes(b""),
-    "model.bin truncated": lambda d: _truncate(d / "model.bin"),
-    "config missing": lambda d: (d / "config.json").unlink(),
-    "tokenizer missing": lambda d: [(d / n).unlink() for n in ("source.spm", "target.spm", "vocab.json")],
+    "model.bin missing": (lambda d: (d / "model.bin").unlink(), "model.bin"),
+    "model.bin empty": (lambda d: (d / "model.bin").write_bytes(b""), "model.bin"),
+    "model.bin truncated": (lambda d: _truncate(d / "model.bin"), "model.bin"),
+    "config missing": (lambda d: (d / "config.json").unlink(), "config.json"),
+    "tokenizer missing": (lambda d: [(d / n).unlink() for n in ("source.spm", "target.spm", "vocab.json")],
+                          "tokenizer"),
 }
 
 
 @pytest.mark.parametrize("breakage", sorted(BREAKAGES))
 def test_corrupt_model_dir_raises_model_corrupt_error(copy_model, options, breakage):
     model_dir = copy_model(MARIAN_KO)
-    BREAKAGES[breakage](model_dir)
+    damage, file = BREAKAGES[breakage]
+    damage(model_dir)
     with pytest.raises(ModelCorruptError) as info:
         CTranslate2Translator(tiny_spec("marian", engine="ctranslate2"), model_dir, options)
     assert str(model_dir) in info.value.detail
+    assert info.value.extra == {"file": file}
 
 
 def test_missing_model_dir_raises_model_missing_error(tmp_path, options):

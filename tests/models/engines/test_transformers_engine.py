@@ -159,24 +159,36 @@ def _truncate(path: Path, name: str) -> None:
     (path / name).write_bytes(data[: len(data) // 3])
 
 
+# breakage -> (how, the error's ``file`` field); tiny models carry a manifest, so its sizes name changed files
 BREAKAGES = {
-    "config missing": lambda d: _remove(d, "config.json"),
-    "config not json": lambda d: (d / "config.json").write_text("{not json", encoding="utf-8"),
-    "weights missing": lambda d: _remove(d, "model.safetensors"),
-    "weights empty": lambda d: (d / "model.safetensors").write_bytes(b""),
-    "weights truncated": lambda d: _truncate(d, "model.safetensors"),
-    "tokenizer missing": lambda d: _remove(d, "source.spm", "target.spm", "vocab.json"),
-    "spm garbage": lambda d: (d / "source.spm").write_bytes(b"garbage"),
+    "config missing": (lambda d: _remove(d, "config.json"), "config.json"),
+    "config not json": (lambda d: (d / "config.json").write_text("{not json", encoding="utf-8"), "config.json"),
+    "weights missing": (lambda d: _remove(d, "model.safetensors"), "weights"),
+    "weights empty": (lambda d: (d / "model.safetensors").write_bytes(b""), "model.safetensors"),
+    "weights truncated": (lambda d: _truncate(d, "model.safetensors"), "model.safetensors"),
+    "tokenizer missing": (lambda d: _remove(d, "source.spm", "target.spm", "vocab.json"), "tokenizer"),
+    "spm garbage": (lambda d: (d / "source.spm").write_bytes(b"garbage"), "source.spm"),
 }
 
 
 @pytest.mark.parametrize("breakage", sorted(BREAKAGES))
 def test_corrupt_model_dir_raises_model_corrupt_error(copy_model, options, breakage):
     model_dir = copy_model("briefs-tiny--marian-en-ko")
-    BREAKAGES[breakage](model_dir)
+    damage, file = BREAKAGES[breakage]
+    damage(model_dir)
     with pytest.raises(ModelCorruptError) as info:
         TransformersTranslator(tiny_spec("marian"), model_dir, options)
     assert str(model_dir) in info.value.detail
+    assert info.value.extra == {"file": file}
+
+
+def test_unreadable_tokenizer_without_manifest_is_corrupt(copy_model, options):
+    model_dir = copy_model("briefs-tiny--marian-en-ko")
+    (model_dir / ".briefs-manifest.json").unlink()
+    (model_dir / "source.spm").write_bytes(b"garbage")
+    with pytest.raises(ModelCorruptError) as info:
+        TransformersTranslator(tiny_spec("marian"), model_dir, options)
+    assert str(model_dir) in info.value.detail and "tokenizer" in info.value.detail
 
 
 def test_missing_model_dir_raises_model_missing_error(tmp_path, options):
