@@ -1,8 +1,8 @@
 """API keys, per-key rate limits (flask-limiter) and per-key daily character quotas.
 
 Keys arrive as ``Authorization: Bearer <key>``, ``Authorization: DeepL-Auth-Key
-<key>`` or an ``api_key`` form/JSON field. Only ``/v1/`` routes are guarded;
-health, metrics and docs are open.
+<key>`` or an ``api_key`` form/JSON field. Only the API routes (``/v1/`` and the
+DeepL/LibreTranslate-compatible doors) are guarded; health, metrics and docs are open.
 """
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from service.settings import Settings
 log = logging.getLogger(__name__)
 
 GUARDED_PREFIX = "/v1/"
+# Every door that translates or stores: ours, DeepL's (/v2, /v3) and LibreTranslate's.
+GUARDED_PREFIXES = (GUARDED_PREFIX, "/v2/", "/v3/", "/translate", "/detect", "/download_file/")
 AUTH_SCHEMES = ("bearer", "deepl-auth-key")
 
 
@@ -43,7 +45,7 @@ def current_key() -> ApiKey | None:
 
 
 def _authenticate() -> None:
-    if not request.path.startswith(GUARDED_PREFIX):
+    if not request.path.startswith(GUARDED_PREFIXES):
         return
     settings: Settings = current_app.extensions["briefs"].settings
     secret = presented_key()
@@ -98,7 +100,7 @@ def init_access(app: Flask, settings: Settings) -> Limiter:
         _rate_key,
         app=app,
         default_limits=[_rate_limit],
-        default_limits_exempt_when=lambda: not request.path.startswith(GUARDED_PREFIX),
+        default_limits_exempt_when=lambda: not request.path.startswith(GUARDED_PREFIXES),
         storage_uri="memory://",
         headers_enabled=True,
         enabled=bool(settings.http.rate_limit),
