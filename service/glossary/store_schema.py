@@ -1,5 +1,7 @@
 """The glossary store's schema migrations and low-level row writers.
 
+They run on the store's connection, whose rows are read by column name (``sqlite3.Row``).
+
 Migrations run in order, each in its own transaction, and are recorded in
 ``schema_version``; append new ones, never edit applied ones.
 """
@@ -70,7 +72,7 @@ def next_version(conn: sqlite3.Connection, name: str) -> int:
     """Versions never repeat for a name, even across delete and re-create (cache keys rely on it)."""
     key = name.casefold()
     row = conn.execute("SELECT last_version FROM glossary_names WHERE name_key = ?", (key,)).fetchone()
-    version = (row[0] if row else 0) + 1
+    version = (row["last_version"] if row else 0) + 1
     if row:
         conn.execute("UPDATE glossary_names SET last_version = ? WHERE name_key = ?", (version, key))
     else:
@@ -114,7 +116,7 @@ def refresh_default(conn: sqlite3.Connection) -> bool:
     """
     shipped = default_data_sha256()
     row = conn.execute("SELECT meta_value FROM store_meta WHERE meta_key = ?", (DEFAULT_HASH_KEY,)).fetchone()
-    if row is not None and row[0] == shipped:
+    if row is not None and row["meta_value"] == shipped:
         return False
     stamp = now()
     found = conn.execute("SELECT id FROM glossaries WHERE name_key = ?", (DEFAULT_NAME,)).fetchone()
@@ -125,7 +127,7 @@ def refresh_default(conn: sqlite3.Connection) -> bool:
                      "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                      (gid, DEFAULT_NAME, DEFAULT_NAME, DEFAULT_DESCRIPTION, "en", version, stamp, stamp))
     else:
-        gid = found[0]
+        gid = found["id"]
         conn.execute("DELETE FROM glossary_entries WHERE glossary_id = ?", (gid,))
         conn.execute("UPDATE glossaries SET version = ?, updated_at = ? WHERE id = ?", (version, stamp, gid))
     insert_entries(conn, gid, load_default_entries())

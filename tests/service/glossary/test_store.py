@@ -159,11 +159,11 @@ def test_delete_glossary(store):
     assert [i.name for i in store.list_glossaries()] == ["default"]
 
 
-def test_default_cannot_be_deleted_but_can_be_reseeded(store):
+def test_default_cannot_be_deleted_but_can_be_reset(store):
     with pytest.raises(BadInputError):
         store.delete("default")
     store.delete_entries("default", ["Tokyo"])
-    reseeded = store.reseed_default()
+    reseeded = store.reset_default()
     assert list(reseeded.entries) == load_default_entries()
     assert store.get("news").entries == tuple(NEWS)
 
@@ -334,3 +334,31 @@ def test_an_upgraded_default_glossary_reaches_an_existing_store(tmp_path):
     version = after.version
     reopened.close()
     assert GlossaryStore(path).get("default").version == version  # unchanged data: no rewrite
+
+
+def test_two_entries_with_one_source_are_refused_and_change_nothing(store):
+    before = snapshot(store)
+    with pytest.raises(BadInputError, match="duplicate source 'Tokyo'"):
+        store.create("news", [NEWS[1], NEWS[1]], replace=True)
+    assert snapshot(store) == before
+
+
+def test_a_failed_migration_keeps_the_earlier_ones_and_no_connection(tmp_path, monkeypatch):
+    import service.glossary.store as store_module
+
+    def broken(conn):
+        conn.execute("CREATE TABLE half_done (x INTEGER)")
+        raise RuntimeError("migration failed")
+
+    path = tmp_path / "m.sqlite3"
+    monkeypatch.setattr(store_module, "MIGRATIONS", (*MIGRATIONS, broken))
+    store = GlossaryStore(path)
+    with pytest.raises(RuntimeError, match="migration failed"):
+        store.list_glossaries()
+    assert store._conn is None
+    monkeypatch.undo()
+    reopened = GlossaryStore(path)
+    assert reopened.schema_version() == len(MIGRATIONS)
+    tables = {row["name"] for row in reopened._connection().execute("SELECT name FROM sqlite_master")}
+    assert "half_done" not in tables and "glossaries" in tables
+    reopened.close()
