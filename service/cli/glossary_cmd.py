@@ -1,4 +1,4 @@
-"""``python -m service glossary list|show|import|export|delete``: manage stored glossaries."""
+"""``python -m service glossary list|show|import|export|delete|reset-default``: manage stored glossaries."""
 from __future__ import annotations
 
 import argparse
@@ -6,16 +6,21 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from service.errors import BadInputError
 from service.settings import Settings
 
+if TYPE_CHECKING:
+    from service.glossary.store_api import GlossaryStoreProtocol
+
 FORMAT_CHOICES = ("tsv", "csv", "tbx")
+RESET_DEFAULT = "reset-default"  # named by the store's refusal to delete the default glossary
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``glossary`` command and its subcommands."""
-    p = subparsers.add_parser("glossary", help="list, show, import, export and delete glossaries")
+    p = subparsers.add_parser("glossary", help="list, show, import, export, delete and reset glossaries")
     sub = p.add_subparsers(dest="glossary_command", required=True, metavar="SUBCOMMAND")
 
     sub.add_parser("list", help="list stored glossaries").set_defaults(handler=run_list)
@@ -45,8 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     delete.add_argument("name", help="glossary name or id")
     delete.set_defaults(handler=run_delete)
 
+    reset = sub.add_parser(RESET_DEFAULT, help="put back the shipped entries of the default glossary "
+                                               "(your own glossaries are untouched)")
+    reset.set_defaults(handler=run_reset_default)
 
-def _store(settings: Settings):  # noqa: ANN202 - GlossaryStore, imported lazily
+
+def _store(settings: Settings) -> GlossaryStoreProtocol:
     from service.glossary.store import GlossaryStore
 
     return GlossaryStore(settings.store_path)
@@ -102,6 +111,13 @@ def run_delete(args: argparse.Namespace, settings: Settings) -> int:
     """Delete the glossary."""
     _store(settings).delete(args.name)
     print(f"deleted {args.name!r}")
+    return 0
+
+
+def run_reset_default(args: argparse.Namespace, settings: Settings) -> int:
+    """Replace the default glossary's entries with the shipped data (a new version)."""
+    glossary = _store(settings).reset_default()
+    print(f"reset {glossary.name!r} to the {len(glossary.entries)} shipped entries (version {glossary.version})")
     return 0
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from models.engines.base import Translator
-from service.glossary.model import Glossary, GlossaryEntry
+from service.glossary.model import GlossaryEntry
 
 LEARNED_GLOSSARY_NAME = "learned"
 
@@ -161,26 +161,28 @@ class LearnedGlossary:
             if len(outputs) != len(missing):
                 raise ValueError(f"translator returned {len(outputs)} outputs for {len(missing)} names")
             with self._lock:
-                for name, output in zip(missing, outputs):
+                for name, output in zip(missing, outputs, strict=True):
                     item = self._names.setdefault(name, _Learned("term", {}))
                     item.renderings.setdefault(target_lang, " ".join((output or "").split()))
         return {n: (self.known(n, target_lang) or None) for n in names}
 
-    def render(self, name: str, target_lang: str, translator: Translator) -> str | None:
-        """The rendering of one name, translated in isolation the first time; None if unresolved."""
-        return self.render_many([name], target_lang, translator)[name]
-
     def kind(self, name: str) -> str:
+        """The kind noted for ``name`` ("person" when a title introduced it), else "term"."""
         with self._lock:
             item = self._names.get(name)
             return item.kind if item else "term"
 
     def names(self) -> list[str]:
+        """Every name noted or rendered so far, in first-seen order."""
         with self._lock:
             return list(self._names)
 
     def entries(self) -> list[GlossaryEntry]:
-        """Every name with at least one non-empty rendering, as glossary entries."""
+        """Every name with at least one non-empty rendering, as entries ready to store or export.
+
+        This is how a job promotes what it learned: ``GlossaryStore.add_entries``/``create`` keep them,
+        ``serialise_glossary`` writes them as a file.
+        """
         with self._lock:
             items = list(self._names.items())
         entries = []
@@ -190,20 +192,3 @@ class LearnedGlossary:
                 kind = item.kind if item.kind in ("person", "term") else "term"
                 entries.append(GlossaryEntry(source=name, renderings=renderings, type=kind))
         return entries
-
-    def export_tsv(self, target_lang: str) -> str:
-        """``source<TAB>rendering`` lines (the DeepL glossary TSV form) for one target language."""
-        lines = []
-        for entry in self.entries():
-            rendering = entry.renderings.get(target_lang)
-            if rendering:
-                clean = [" ".join(x.replace("\t", " ").split()) for x in (entry.source, rendering)]
-                lines.append("\t".join(clean))
-        return "".join(f"{line}\n" for line in lines)
-
-    def to_glossary(self, name: str = LEARNED_GLOSSARY_NAME) -> Glossary:
-        """The learned names as a Glossary, ready to be saved under ``name``."""
-        if not name.strip():
-            raise ValueError("glossary name must not be empty")
-        return Glossary(name=name, entries=tuple(self.entries()),
-                        description="names learned from model translations")

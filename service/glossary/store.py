@@ -230,7 +230,8 @@ class GlossaryStore(GlossaryStoreBase):
         with self._transaction(write=True) as conn:
             row = self._row(conn, name)
             if row["name"] == DEFAULT_NAME:
-                raise BadInputError("the default glossary cannot be deleted (reseed it instead)")
+                raise BadInputError("the default glossary cannot be deleted; to put back its shipped entries, "
+                                    "run `python -m service glossary reset-default`")
             conn.execute("DELETE FROM glossaries WHERE id = ?", (row["id"],))
             self._cache.pop(row["id"], None)
 

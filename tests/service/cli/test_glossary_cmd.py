@@ -1,6 +1,8 @@
 """``python -m service glossary ...`` in-process, on isolated settings (run_cli from this folder's conftest)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 PAIRS_TSV = "Tokyo\t東京\nOsaka\t大阪\n"
@@ -71,6 +73,28 @@ def test_export_to_missing_folder_fails_cleanly(run_cli, tmp_path):
                            "--out", str(tmp_path / "nowhere" / "x.csv"))
     assert code == 2
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_reset_default_puts_back_the_shipped_entries(run_cli, full_file):
+    shipped = run_cli("glossary", "export", "default", "--format", "tsv")[1]
+    replaced = run_cli("glossary", "import", str(full_file), "--name", "default", "--replace")[1]
+    run_cli("glossary", "import", str(full_file), "--name", "news")
+    assert run_cli("glossary", "export", "default", "--format", "tsv")[1] == FULL_TSV
+    code, out, err = run_cli("glossary", "reset-default")
+    assert code == 0, err
+    assert out.startswith("reset 'default' to the ")
+    assert int(re.findall(r"version (\d+)", out)[0]) > int(re.findall(r"version (\d+)", replaced)[0])
+    assert run_cli("glossary", "export", "default", "--format", "tsv")[1] == shipped
+    assert run_cli("glossary", "export", "news", "--format", "tsv")[1] == FULL_TSV
+
+
+def test_refusing_to_delete_the_default_names_a_command_that_works(run_cli):
+    code, _, err = run_cli("glossary", "delete", "default")
+    assert code == 2
+    command = re.search(r"`python -m service ([^`]+)`", err)
+    assert command is not None, err
+    code, _, err = run_cli(*command.group(1).split())
+    assert code == 0, err
 
 
 def test_delete(run_cli, full_file):

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 import pytest
 
+from service.glossary.formats import serialise_glossary
 from service.glossary.learned import LearnedGlossary, detect_candidate_names
+from service.glossary.store import GlossaryStore
 
 
 class CountingNameTranslator:
@@ -67,16 +69,17 @@ def test_detect_rejects_non_text() -> None:
         detect_candidate_names(None, [])  # type: ignore[arg-type]
 
 
-def test_render_translates_each_name_once() -> None:
+def test_render_many_translates_each_name_once() -> None:
     learned, translator = LearnedGlossary(), CountingNameTranslator()
-    assert learned.render("Shin Won-sik", "ko", translator) == "[ko:Shin Won-sik]"
-    assert learned.render("Shin Won-sik", "ko", translator) == "[ko:Shin Won-sik]"
+    assert learned.render_many(["Shin Won-sik"], "ko", translator) == {"Shin Won-sik": "[ko:Shin Won-sik]"}
+    assert learned.render_many(["Shin Won-sik"], "ko", translator) == {"Shin Won-sik": "[ko:Shin Won-sik]"}
+    assert learned.known("Shin Won-sik", "ko") == "[ko:Shin Won-sik]"
     assert translator.calls == [["Shin Won-sik"]]
 
 
 def test_render_many_batches_new_names_in_one_call() -> None:
     learned, translator = LearnedGlossary(), CountingNameTranslator()
-    learned.render("A One", "ja", translator)
+    learned.render_many(["A One"], "ja", translator)
     result = learned.render_many(["A One", "B Two", "C Three", "B Two"], "ja", translator)
     assert result == {"A One": "[ja:A One]", "B Two": "[ja:B Two]", "C Three": "[ja:C Three]"}
     assert translator.calls == [["A One"], ["B Two", "C Three"]]
@@ -84,29 +87,27 @@ def test_render_many_batches_new_names_in_one_call() -> None:
 
 def test_empty_rendering_is_unresolved_and_not_retried() -> None:
     learned, translator = LearnedGlossary(), CountingNameTranslator(empty=["Nobody Known"])
-    assert learned.render("Nobody Known", "ja", translator) is None
-    assert learned.render("Nobody Known", "ja", translator) is None
+    assert learned.render_many(["Nobody Known"], "ja", translator) == {"Nobody Known": None}
+    assert learned.render_many(["Nobody Known"], "ja", translator) == {"Nobody Known": None}
     assert translator.calls == [["Nobody Known"]]
     assert learned.entries() == []
 
 
-def test_entries_export_and_promotion() -> None:
+def test_entries_can_be_promoted_into_a_glossary_and_exported(tmp_path) -> None:
     learned, translator = LearnedGlossary(), CountingNameTranslator()
     learned.note("Joe Biden", "person")
     learned.render_many(["Joe Biden", "Indo-Pacific"], "ja", translator)
-    learned.render("Joe Biden", "ko", translator)
+    learned.render_many(["Joe Biden"], "ko", translator)
     entries = {e.source: e for e in learned.entries()}
     assert entries["Joe Biden"].type == "person"
     assert entries["Joe Biden"].renderings == {"ja": "[ja:Joe Biden]", "ko": "[ko:Joe Biden]"}
-    assert learned.export_tsv("ja") == "Joe Biden\t[ja:Joe Biden]\nIndo-Pacific\t[ja:Indo-Pacific]\n"
-    assert learned.export_tsv("ko") == "Joe Biden\t[ko:Joe Biden]\n"
-    glossary = learned.to_glossary("job-42")
-    assert glossary.name == "job-42" and len(glossary.entries) == 2
-
-
-def test_to_glossary_rejects_empty_name() -> None:
-    with pytest.raises(ValueError):
-        LearnedGlossary().to_glossary("  ")
+    store = GlossaryStore(tmp_path / "store.sqlite3")
+    promoted = store.create("job-42", learned.entries())
+    assert len(promoted.entries) == 2
+    assert store.export("job-42", "tsv", target_lang="ko") == b"Joe Biden\t[ko:Joe Biden]\n"
+    assert serialise_glossary(learned.entries(), "tsv", target_lang="ja") == (
+        b"Joe Biden\t[ja:Joe Biden]\nIndo-Pacific\t[ja:Indo-Pacific]\n")
+    store.close()
 
 
 def test_wrong_output_count_is_an_error() -> None:
@@ -115,14 +116,17 @@ def test_wrong_output_count_is_an_error() -> None:
             return []
 
     with pytest.raises(ValueError):
-        LearnedGlossary().render("Joe Biden", "ja", ShortTranslator())
+        LearnedGlossary().render_many(["Joe Biden"], "ja", ShortTranslator())
 
 
 def test_concurrent_renders_agree() -> None:
     learned, translator = LearnedGlossary(), CountingNameTranslator()
     results: list[str | None] = []
-    threads = [threading.Thread(target=lambda: results.append(learned.render("Joe Biden", "ja", translator)))
-               for _ in range(8)]
+
+    def render() -> None:
+        results.append(learned.render_many(["Joe Biden"], "ja", translator)["Joe Biden"])
+
+    threads = [threading.Thread(target=render) for _ in range(8)]
     for t in threads:
         t.start()
     for t in threads:
