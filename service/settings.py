@@ -65,6 +65,19 @@ class HttpOptions:
 
 
 @dataclass(frozen=True)
+class BatchOptions:
+    """``python -m service batch``: archive safety limits and how many articles share a pipeline call."""
+
+    max_members: int = 100_000  # entries in one archive or WARC file
+    max_total_bytes: int = 4_000_000_000  # uncompressed bytes of one archive
+    max_ratio: float = 200.0  # uncompressed / compressed: per zip member, whole tar.gz
+    max_article_bytes: int = 5_000_000  # one file, member or record, before text extraction
+    group_articles: int = 32  # articles per pipeline call; their sentences share engine batches
+    prefetch_groups: int = 2  # groups read ahead while the previous one is translated
+    log_every_s: float = 10.0  # plain progress lines when stderr is not a terminal
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of the service; build it with :func:`load_settings`."""
 
@@ -81,6 +94,7 @@ class Settings:
     translation: TranslationOptions = field(default_factory=TranslationOptions)
     summary: SummaryOptions = field(default_factory=SummaryOptions)
     http: HttpOptions = field(default_factory=HttpOptions)
+    batch: BatchOptions = field(default_factory=BatchOptions)
     # Raw model registry tables; models.registry turns them into ModelSpecs.
     models: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -137,7 +151,7 @@ def _rebase_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
 def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
     """Map BRIEFS_KEY and BRIEFS_SECTION_KEY variables onto the settings tree."""
     layer: dict[str, Any] = {}
-    sections = ("limits", "translation", "summary", "http")
+    sections = ("limits", "translation", "summary", "http", "batch")
     for name, value in env.items():
         if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
             continue
