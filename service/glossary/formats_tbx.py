@@ -103,7 +103,8 @@ def _unit_entry(unit: Any, source_lang: str, target_lang: str | None, line: int,
     flag = meta.get(CASE_NOTE, "true").strip().lower()
     return make_entry(line, file, source=sources[0], aliases=tuple(sources[1:]), renderings=renderings,
                       type=meta.get(TYPE_NOTE, "term").strip() or "term", notes=" ".join(notes),
-                      case_sensitive=flag not in ("false", "no", "0"), source_ref=meta.get(REF_NOTE, ""), variants=variants)
+                      case_sensitive=flag not in ("false", "no", "0"), source_ref=meta.get(REF_NOTE, ""),
+                      variants=variants)
 
 
 def _lang_of(raw: str, line: int, file: str | None) -> str:
@@ -144,7 +145,9 @@ def serialise_tbx(entries: Sequence[GlossaryEntry], *, source_lang: str = "en",
         for lang in langs:
             unit.set_target_terms([entry.renderings[lang], *entry.variants.get(lang, ())], lang=lang)
         first_lang_set = unit.getlanguageNodes()[0]
-        fields = [("descrip", TYPE_NOTE, entry.type), ("descrip", CASE_NOTE, str(entry.case_sensitive).lower())]
+        # (element, its type attribute or None, text): metadata as <descrip type=...>, notes as <note>
+        fields: list[tuple[str, str | None, str]] = [
+            ("descrip", TYPE_NOTE, entry.type), ("descrip", CASE_NOTE, str(entry.case_sensitive).lower())]
         if entry.source_ref:
             fields.append(("descrip", REF_NOTE, entry.source_ref))
         if entry.notes:

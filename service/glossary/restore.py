@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from service.glossary.korean import fix_particle
 from service.glossary.standalone import find_standalone, is_standalone
@@ -323,7 +324,7 @@ def _separate_names(pieces: list[_Piece], lang: str) -> None:
     """Where the model ran a restored name into a neighbour (日本ロシア, ZX1語), set it apart:
     a list mark between two names in ja/zh, a space otherwise."""
     named = [i for i, p in enumerate(pieces) if p.mention is not None]
-    for left, right in reversed(list(zip(named, named[1:]))):
+    for left, right in reversed(list(pairwise(named))):
         if not _joined(pieces[left + 1:right]):
             pieces.insert(right, _Piece("、" if lang in NO_SPACE_LANGS else " "))
     i = 0

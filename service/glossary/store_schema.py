@@ -12,7 +12,7 @@ import json
 import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from service.glossary.formats import parse_glossary
@@ -60,7 +60,7 @@ DEFAULT_HASH_KEY = "default_data_sha256"
 
 def now() -> str:
     """The current UTC time as ISO-8601 text."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def load_default_entries(path: Path = DEFAULT_DATA) -> list[GlossaryEntry]:
@@ -85,7 +85,8 @@ def insert_entries(conn: sqlite3.Connection, gid: str, entries: Sequence[Glossar
     for position, entry in enumerate(entries):
         eid = uuid.uuid4().hex
         conn.execute("INSERT INTO glossary_entries (id, glossary_id, position, source, source_key, aliases, "
-                     "entry_type, notes, case_sensitive, source_ref, variants) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     "entry_type, notes, case_sensitive, source_ref, variants) "
+                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      (eid, gid, position, entry.source, entry.source.casefold(),
                       json.dumps(list(entry.aliases), ensure_ascii=False), entry.type, entry.notes,
                       1 if entry.case_sensitive else 0, entry.source_ref,

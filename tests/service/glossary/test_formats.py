@@ -59,7 +59,7 @@ BAD_FILES = [
     ("full-bad-type", "tsv", None, (FULL_HEADER + full_row("Tokyo", kind="city")).encode(), 2, "unknown type"),
     ("full-bad-case-flag", "tsv", None, (FULL_HEADER + full_row("Tokyo", case="maybe")).encode(), 2,
      "case_sensitive"),
-    ("full-csv-wrong-columns", "csv", None, "source,type,ja\nTokyo,place\n".encode(), 2, "expected 3 columns"),
+    ("full-csv-wrong-columns", "csv", None, b"source,type,ja\nTokyo,place\n", 2, "expected 3 columns"),
     ("tbx-malformed", "tbx", None, (TBX_HEAD + tbx_entry() + "<termEntry>\n<langSet>\n</termEntry>\n"
                                     + TBX_TAIL).encode(), 6, "malformed XML"),
     ("tbx-bad-utf8", "tbx", None, TBX_HEAD.encode() + b"\n<termEntry>\xff</termEntry>" + TBX_TAIL.encode(), 4,
@@ -191,10 +191,10 @@ def test_tbx_xxe_is_refused_and_never_reads_the_file(tmp_path):
 
 
 def test_tbx_entity_bomb_is_refused():
-    bomb = ('<?xml version="1.0"?>\n<!DOCTYPE martif [<!ENTITY a "aaaaaaaaaa">'
-            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
-            '<martif><text><body><termEntry><langSet xml:lang="en"><tig><term>&b;</term></tig></langSet>'
-            "</termEntry></body></text></martif>").encode()
+    bomb = (b'<?xml version="1.0"?>\n<!DOCTYPE martif [<!ENTITY a "aaaaaaaaaa">'
+            b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>\n'
+            b'<martif><text><body><termEntry><langSet xml:lang="en"><tig><term>&b;</term></tig></langSet>'
+            b"</termEntry></body></text></martif>")
     with pytest.raises(GlossaryFormatError, match="entity"):
         parse_glossary(bomb, "tbx")
 

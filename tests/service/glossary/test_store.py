@@ -240,8 +240,8 @@ BAD_IMPORTS = [
     ("csv", "ja", "Tokyo,東京\nOsaka,\n".encode(), 2),
     ("csv", "ja", "Tokyo,東京,en,ja\nOsaka,大阪,en,qq\n".encode(), 2),
     ("tbx", None, b'<?xml version="1.0"?>\n<martif><text><body>\n<termEntry>\n</body></text></martif>', 4),
-    ("tbx", None, ('<?xml version="1.0"?>\n<martif><text><body>\n<termEntry><langSet xml:lang="en"><tig>'
-                   "<term>Tokyo</term></tig></langSet></termEntry>\n</body></text></martif>").encode(), 3),
+    ("tbx", None, (b'<?xml version="1.0"?>\n<martif><text><body>\n<termEntry><langSet xml:lang="en"><tig>'
+                   b"<term>Tokyo</term></tig></langSet></termEntry>\n</body></text></martif>"), 3),
 ]
 
 
