@@ -16,8 +16,9 @@ from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning, Entity
 from service.errors import BadInputError, EmptyTextError, TextEncodingError, TextTooLongError
 from service.glossary.model import GlossaryEntry
 from service.resources import Resources
-from service.segmentation import split_sentences
+from service.segmentation import Sentence, split_sentences
 from service.signature import brief_signature, model_provenance
+from service.summary_policy import segment_written, summary_count
 
 Progress = Callable[[str], None]
 
@@ -159,14 +160,13 @@ def translate_segments(
     return brief
 
 
-def _summarize(sentences: list, request: BriefRequest, resources: Resources) -> list[SummarySentence]:
-    from models.summarizers.extractive import summary_count
-
+def _summarize(sentences: list[Sentence], request: BriefRequest, resources: Resources) -> list[SummarySentence]:
     limits = resources.settings.limits
     count = summary_count(len(sentences), request.sentences, request.ratio,
                           default=limits.default_sentences, maximum=limits.max_sentences)
     summarizer = resources.models.summarizer(request.summarizer)
-    return summarizer.summarize(sentences, count)
+    summary = summarizer.summarize(sentences, count)
+    return segment_written(summary, [s.text for s in sentences], count)
 
 
 def _translate(texts, segment_ids, request, resources, learned):

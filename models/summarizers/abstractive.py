@@ -1,9 +1,10 @@
 """Abstractive summaries with any transformers seq2seq summarizer (BART, PEGASUS, T5).
 
-The model writes new text, so each output sentence is traced back to the article
-sentence it shares the most words with (``source_index``), or to none when the
-overlap is negligible: the brief then shows it as unsourced rather than pinning
-it to a sentence it did not come from.
+The model writes new text, handed over as written (one item with no
+``source_index``): the service splits it into sentences and traces each back to
+the article sentence it shares the most words with (:func:`best_source`), or to
+none when the overlap is negligible, so the brief shows it as unsourced rather than
+pinning it to a sentence it did not come from (``service/summary_policy.py``).
 """
 from __future__ import annotations
 
@@ -14,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from models.registry import ModelSpec
-from models.summarizers.base import SummarySentence
+from models.summarizers.base import SourceSentence, SummarySentence
 from service.errors import DependencyMissingError, ModelCorruptError, ModelMissingError
-from service.segmentation import split_sentences
 from service.settings import SummaryOptions
 
 _T5_PREFIX = "summarize: "
@@ -52,17 +52,17 @@ class AbstractiveSummarizer:
         self._prefix = _T5_PREFIX if model_type in _T5_TYPES or spec.architecture in _T5_TYPES else ""
         self._max_input = _max_input_tokens(self._tokenizer, self._model.config)
 
-    def summarize(self, sentences: Sequence[Any], count: int) -> list[SummarySentence]:
-        """At most ``count`` generated sentences, each linked to its closest source sentence."""
+    def summarize(self, sentences: Sequence[str | SourceSentence], count: int) -> list[SummarySentence]:
+        """The model's summary as one written item (``source_index`` None), or none for an
+        empty article; ``count`` is applied when the service splits it into sentences."""
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError(f"count must be an integer >= 1, got {count!r}")
         texts = self.preprocess(sentences)
         if not texts:
             return []
-        generated = self.forward(texts)
-        return self.postprocess(texts, generated, count)
+        return self.postprocess(self.forward(texts))
 
-    def preprocess(self, sentences: Sequence[Any]) -> list[str]:
+    def preprocess(self, sentences: Sequence[str | SourceSentence]) -> list[str]:
         """The article's sentence texts (headlines included: they help the model)."""
         if isinstance(sentences, str):
             raise TypeError("summarize takes a sequence of sentences, not one string")
@@ -81,19 +81,9 @@ class AbstractiveSummarizer:
             output = self._model.generate(**encoded, max_length=self.max_length)
         return self._tokenizer.decode(output[0], skip_special_tokens=True).strip()
 
-    def postprocess(self, texts: list[str], generated: str, count: int) -> list[SummarySentence]:
-        """Re-segment the output, keep ``count`` distinct sentences, attribute each."""
-        out: list[SummarySentence] = []
-        seen: set[str] = set()
-        for sentence in split_sentences(generated):
-            key = sentence.text.lower()
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(SummarySentence(sentence.text, best_source(sentence.text, texts)))
-            if len(out) == count:
-                break
-        return out
+    def postprocess(self, generated: str) -> list[SummarySentence]:
+        """The written text as one unsourced item; nothing when the model wrote nothing."""
+        return [SummarySentence(generated, None)] if generated else []
 
 
 def best_source(sentence: str, sources: Sequence[str]) -> int | None:

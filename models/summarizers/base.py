@@ -3,16 +3,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
-if TYPE_CHECKING:
-    from service.segmentation import Sentence
+
+class SourceSentence(Protocol):
+    """What a summarizer reads of an article sentence (the service's segmenter yields these)."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def is_headline(self) -> bool: ...
 
 
 @dataclass(frozen=True)
 class SummarySentence:
-    """One sentence of a summary; ``source_index`` points into the article's sentences
-    (None when an abstractive model wrote a sentence that has no single source)."""
+    """One sentence of a summary; ``source_index`` points into the article's sentences.
+
+    None means written text with no single source: an abstractive model's output,
+    which the service splits into sentences and traces back where it can.
+    """
 
     text: str
     source_index: int | None
@@ -22,10 +32,10 @@ class SummarySentence:
 class Summarizer(Protocol):
     name: str
 
-    def summarize(self, sentences: Sequence[str | Sentence], count: int) -> list[SummarySentence]:
+    def summarize(self, sentences: Sequence[str | SourceSentence], count: int) -> list[SummarySentence]:
         """Return at most ``count`` summary sentences, in article order.
 
-        The pipeline passes ``service.segmentation.Sentence`` objects so summarizers can
-        honour headline flags; plain strings are accepted too.
+        Items are plain strings or :class:`SourceSentence` objects, whose headline
+        flags a summarizer may honour.
         """
         ...

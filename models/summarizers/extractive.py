@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from models.summarizers.base import SummarySentence
+from models.summarizers.base import SourceSentence, SummarySentence
 from service.settings import SummaryOptions
 
 # Cosine similarity above which two sentences say the same thing.
@@ -49,30 +49,6 @@ class Prepared:
     eligible: list[bool]
 
 
-def summary_count(
-    n_sentences: int, sentences: int | None, ratio: float | None, default: int, maximum: int
-) -> int:
-    """How many sentences a summary gets: an explicit count, a ratio of the article,
-    or ``default``; never more than ``maximum`` or than the article has."""
-    if n_sentences < 0:
-        raise ValueError(f"n_sentences must be >= 0, got {n_sentences}")
-    if default < 1 or maximum < 1:
-        raise ValueError("default and maximum must be >= 1")
-    if sentences is not None and ratio is not None:
-        raise ValueError("give either sentences or ratio, not both")
-    if sentences is not None:
-        if isinstance(sentences, bool) or not isinstance(sentences, int) or sentences < 1:
-            raise ValueError(f"sentences must be an integer >= 1, got {sentences!r}")
-        wanted = sentences
-    elif ratio is not None:
-        if not isinstance(ratio, (int, float)) or isinstance(ratio, bool) or not 0 < ratio <= 1:
-            raise ValueError(f"ratio must be in (0, 1], got {ratio!r}")
-        wanted = max(1, math.ceil(ratio * n_sentences - 1e-9))
-    else:
-        wanted = default
-    return min(wanted, maximum, n_sentences)
-
-
 class ExtractiveSummarizer:
     """Picks the most central, earliest, non-redundant sentences, in article order."""
 
@@ -90,11 +66,11 @@ class ExtractiveSummarizer:
         self.embedder = embedder
         self.options = options
 
-    def summarize(self, sentences: Sequence[Any], count: int) -> list[SummarySentence]:
+    def summarize(self, sentences: Sequence[str | SourceSentence], count: int) -> list[SummarySentence]:
         """Return at most ``count`` sentences, in article order.
 
-        Items are strings or :class:`service.segmentation.Sentence` objects (whose
-        ``is_headline`` is then honoured).
+        Items are strings or :class:`SourceSentence` objects (whose ``is_headline``
+        is then honoured).
         """
         if isinstance(count, bool) or not isinstance(count, int) or count < 1:
             raise ValueError(f"count must be an integer >= 1, got {count!r}")
@@ -105,13 +81,13 @@ class ExtractiveSummarizer:
         chosen = self.postprocess(prepared, vectors, count)
         return [SummarySentence(prepared.texts[i], i) for i in chosen]
 
-    def preprocess(self, sentences: Sequence[Any]) -> Prepared:
+    def preprocess(self, sentences: Sequence[str | SourceSentence]) -> Prepared:
         """Texts, headline flags and which sentences may be picked."""
         if isinstance(sentences, str):
             raise TypeError("summarize takes a sequence of sentences, not one string")
         texts = [str(getattr(s, "text", s)) for s in sentences]
         headline = [bool(getattr(s, "is_headline", False)) for s in sentences]
-        eligible = [not h and self._is_summary_sentence(t) for t, h in zip(texts, headline)]
+        eligible = [not h and self._is_summary_sentence(t) for t, h in zip(texts, headline, strict=True)]
         return Prepared(texts, headline, eligible)
 
     def _is_summary_sentence(self, text: str) -> bool:
@@ -152,7 +128,7 @@ class ExtractiveSummarizer:
         bias = self.options.lead_bias
         return {
             index: (1 - bias) * float(c) + bias * _position_prior(rank)
-            for rank, (index, c) in enumerate(zip(candidates, centrality))
+            for rank, (index, c) in enumerate(zip(candidates, centrality, strict=True))
         }
 
     def _select(

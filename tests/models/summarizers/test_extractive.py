@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from models.summarizers.base import Summarizer, SummarySentence
-from models.summarizers.extractive import ExtractiveSummarizer, summary_count
+from models.summarizers.extractive import ExtractiveSummarizer
 from service.segmentation import Sentence, split_sentences
 from service.settings import SummaryOptions
 
@@ -151,43 +151,6 @@ def test_a_single_string_is_refused() -> None:
 def test_bad_options(options: SummaryOptions) -> None:
     with pytest.raises(ValueError):
         ExtractiveSummarizer(TableEmbedder({}), options)
-
-
-@pytest.mark.parametrize(
-    ("args", "expected"),
-    [
-        ((20, None, None, 5, 50), 5),
-        ((3, None, None, 5, 50), 3),
-        ((20, 7, None, 5, 50), 7),
-        ((20, 30, None, 5, 10), 10),
-        ((20, None, 0.25, 5, 50), 5),
-        ((10, None, 0.33, 5, 50), 4),
-        ((10, None, 1.0, 5, 50), 10),
-        ((3, None, 0.01, 5, 50), 1),
-        ((0, None, None, 5, 50), 0),
-    ],
-)
-def test_summary_count(args, expected: int) -> None:
-    assert summary_count(*args) == expected
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        (10, 0, None, 5, 50),
-        (10, -3, None, 5, 50),
-        (10, None, 0.0, 5, 50),
-        (10, None, 1.5, 5, 50),
-        (10, None, -0.2, 5, 50),
-        (10, 3, 0.5, 5, 50),
-        (-1, None, None, 5, 50),
-        (10, None, None, 0, 50),
-        (10, None, None, 5, 0),
-    ],
-)
-def test_summary_count_bad_values(args) -> None:
-    with pytest.raises(ValueError):
-        summary_count(*args)
 
 
 # ---- the real all-MiniLM-L6-v2 model on the seed article -------------------------
