@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 from service.errors import BadInputError, GlossaryNotFoundError
 from service.glossary.learned import LearnedGlossary
 from service.pipeline import BriefRequest, build_brief, decode_text
-from service.render import FORMATS, render_brief
+from service.render import ALL_FORMATS, brief_files
 from service.resources import Resources
 from service.settings import Settings
 
@@ -21,7 +23,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     size = p.add_mutually_exclusive_group()
     size.add_argument("--sentences", type=int, help="number of summary sentences")
     size.add_argument("--ratio", type=float, help="share of the article's sentences to keep, in (0, 1]")
-    p.add_argument("--format", choices=FORMATS, default="text")
+    p.add_argument("--format", choices=ALL_FORMATS, default="text",
+                   help="xliff (2.0) and xliff12 write one file per target language, tmx and tbx one file")
+    p.add_argument("--out", metavar="DIR|PREFIX",
+                   help="write files instead of printing: into DIR as brief<suffix> (e.g. brief.ja.xlf), "
+                        "or as PREFIX<suffix> (e.g. --out out/harbor -> out/harbor.ja.xlf); "
+                        "needed when a format makes several files")
     p.add_argument("--glossary", action="append", default=[], metavar="NAME",
                    help="named glossary to apply (repeatable; 'default' always applies last)")
     p.add_argument("--summarizer", choices=("extractive", "abstractive"), default=None)
@@ -43,11 +50,45 @@ def run_brief(args: argparse.Namespace, settings: Settings) -> int:
     resources = Resources(settings)
     learned = LearnedGlossary()
     brief = build_brief(text, request, resources, learned=learned)
-    out = render_brief(brief, args.format)
-    sys.stdout.write(out if out.endswith("\n") else out + "\n")
+    files = brief_files(brief, args.format)
+    if args.out:
+        for path in write_files(args.out, files):
+            print(f"wrote {path}", file=sys.stderr)
+    elif len(files) > 1:
+        raise BadInputError(f"--format {args.format} makes {len(files)} files (one per target language); "
+                            "give --out DIR or --out PREFIX")
+    else:
+        sys.stdout.write(files[0][1].decode("utf-8"))  # every format is UTF-8 text
     if args.save_learned:
         _save_learned(resources.glossaries, args.save_learned, learned)
     return 0
+
+
+def write_files(out: str, files: list[tuple[str, bytes]], stem: str = "brief") -> list[Path]:
+    """Write each ``(suffix, data)`` as ``DIR/<stem><suffix>`` (``out`` a directory) or ``<out><suffix>``.
+
+    Each file goes to a temporary file in the same folder first and is renamed into place,
+    so a reader never sees half a file.
+    """
+    target = Path(out)
+    base = target / stem if target.is_dir() or out.endswith(os.sep) else target
+    if not base.parent.is_dir():
+        raise BadInputError(f"no such directory: {base.parent}")
+    paths = []
+    for suffix, data in files:
+        path = base.with_name(base.name + suffix)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        paths.append(path)
+    return paths
 
 
 def _save_learned(store, name: str, learned: LearnedGlossary) -> None:

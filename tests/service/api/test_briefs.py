@@ -107,3 +107,85 @@ def test_domain_errors_keep_their_code(client, payload, code):
 def test_article_over_the_character_limit_is_413(make_app):
     client = make_app(limits={"max_chars": 20}).test_client()
     assert_problem(client.post("/v1/briefs", json={"text": ARTICLE}), 413, "text-too-long")
+
+
+# -- formats: ?format= and Accept ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("query, accept, mimetype, name", [
+    ("?format=tmx", None, "application/x-tmx+xml", "brief.tmx"),
+    ("?format=tbx", None, "application/x-tbx", "brief.tbx"),
+    ("", "application/x-tmx+xml", "application/x-tmx+xml", "brief.tmx"),
+    ("", "application/x-tbx", "application/x-tbx", "brief.tbx"),
+    ("", "text/markdown", "text/markdown", "brief.md"),
+    ("?format=text", "application/x-tbx", "text/plain", "brief.txt"),
+])
+def test_single_file_formats_come_as_attachments(client, query, accept, mimetype, name):
+    headers = {"Accept": accept} if accept else {}
+    response = client.post(f"/v1/briefs{query}", json={"text": ARTICLE, "sentences": 2}, headers=headers)
+    assert response.status_code == 200, response.data
+    assert response.mimetype == mimetype
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+
+
+@pytest.mark.parametrize("fmt, accept", [("xliff", "application/xliff+xml"), ("xliff12", "application/x-xliff+xml")])
+def test_xliff_for_one_language_is_one_file_that_reads_back(client, fmt, accept):
+    from service.exports.xliff import read_xliff
+
+    for query, headers in ((f"?format={fmt}", {}), ("", {"Accept": accept})):
+        response = client.post(f"/v1/briefs{query}", json={"text": ARTICLE, "sentences": 2, "target_langs": ["ko"]},
+                               headers=headers)
+        assert response.status_code == 200 and response.mimetype == accept
+        source, target, segments = read_xliff(response.data)
+        assert (source, target) == ("en", "ko")
+        assert [s.texts["en"] for s in segments] == ["Officials met in Tokyo on Monday.",
+                                                    "They discussed trade and security."]
+
+
+def test_xliff_for_two_languages_is_a_zip_of_one_file_each(client):
+    import io
+    import zipfile
+
+    response = client.post("/v1/briefs?format=xliff", json={"text": ARTICLE, "sentences": 1})
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        assert sorted(archive.namelist()) == ["brief.ja.xlf", "brief.ko.xlf"]
+
+
+def test_texts_in_a_file_format_are_numbered_in_a_zip(client):
+    import io
+    import zipfile
+
+    response = client.post("/v1/briefs?format=tmx", json={"texts": [ARTICLE, "Rain fell in Seoul. Calm."],
+                                                          "sentences": 1})
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        assert sorted(archive.namelist()) == ["brief-1.tmx", "brief-2.tmx"]
+
+
+@pytest.mark.parametrize("accept", ["*/*", "application/json", "application/json, application/x-tmx+xml;q=0.5"])
+def test_json_stays_the_default_and_matches_the_schema(client, accept):
+    response = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 1}, headers={"Accept": accept})
+    assert response.mimetype == "application/json"
+    assert BriefSchema().validate(response.get_json()) == {}
+
+
+def test_unknown_accept_is_406(client):
+    response = client.post("/v1/briefs", json={"text": ARTICLE}, headers={"Accept": "image/png"})
+    assert_problem(response, 406, "not-acceptable")
+
+
+def test_unknown_format_query_is_422(client):
+    response = client.post("/v1/briefs?format=docx", json={"text": ARTICLE})
+    body = assert_problem(response, 422)
+    assert body["errors"][0]["field"] == "format"
+
+
+def test_hostile_article_stays_well_formed_in_every_file_format(client):
+    from lxml import etree
+
+    text = "Talks in Tokyo: <script>alert(1)</script> &amp; ]]> \u202eevil\u202c went on. Delegates left early."
+    for fmt in ("xliff12", "tmx", "tbx"):
+        response = client.post(f"/v1/briefs?format={fmt}", json={"text": text, "sentences": 2,
+                                                                 "target_langs": ["ja"]})
+        root = etree.fromstring(response.data)
+        assert not list(root.iter("{*}script", "script"))

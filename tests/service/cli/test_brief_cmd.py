@@ -112,3 +112,58 @@ def test_learned_names_can_be_saved_into_a_glossary(run_cli, tmp_path, tiny_mode
     assert "Harold Quimby" in learned and "saved" in err
     code, shown, _ = run_cli("glossary", "show", "desk")
     assert code == 0 and "Harold Quimby" in shown and learned["Harold Quimby"]["renderings"]["ko"] in shown
+
+
+# -- exchange formats (XLIFF, TMX, TBX) -----------------------------------------------------------
+
+
+def _tiny(tiny_models_dir, *extra: str) -> tuple[str, ...]:
+    return ("--sentences", "2", "--models-dir", str(tiny_models_dir), *extra)
+
+
+@pytest.mark.parametrize("fmt, root", [("tmx", "tmx"), ("tbx", "martif"), ("xliff", "xliff"), ("xliff12", "xliff")])
+def test_single_file_formats_print_to_stdout(run_cli, article, tiny_models_dir, fmt, root):
+    from lxml import etree
+
+    code, out, err = run_cli("brief", str(article), "--to", "ja", "--format", fmt, *_tiny(tiny_models_dir))
+    assert code == 0, err
+    assert etree.QName(etree.fromstring(out.encode("utf-8"))).localname == root
+
+
+def test_xliff_for_two_languages_needs_out(run_cli, article, tiny_models_dir):
+    code, out, err = run_cli("brief", str(article), "--to", "ja,ko", "--format", "xliff", *_tiny(tiny_models_dir))
+    assert code == 2 and out == ""
+    assert "--out" in err and len(err.strip().splitlines()) == 1
+
+
+def test_out_directory_gets_one_xliff_per_language(run_cli, article, tiny_models_dir, tmp_path):
+    from service.exports.xliff import read_xliff
+
+    folder = tmp_path / "desk"
+    folder.mkdir()
+    code, out, err = run_cli("brief", str(article), "--to", "ja,ko", "--format", "xliff", "--out", str(folder),
+                             *_tiny(tiny_models_dir))
+    assert code == 0, err
+    assert sorted(p.name for p in folder.iterdir()) == ["brief.ja.xlf", "brief.ko.xlf"]
+    assert read_xliff((folder / "brief.ko.xlf").read_bytes())[1] == "ko"
+    assert "brief.ja.xlf" in err
+
+
+def test_out_prefix_names_the_files(run_cli, article, tiny_models_dir, tmp_path):
+    code, _, err = run_cli("brief", str(article), "--to", "ja", "--format", "tmx", "--out",
+                           str(tmp_path / "harbor"), *_tiny(tiny_models_dir))
+    assert code == 0, err
+    assert (tmp_path / "harbor.tmx").is_file()
+    assert not list(tmp_path.glob(".*.tmp")), "temporary files are renamed into place"
+
+
+def test_out_in_a_missing_directory_exits_2(run_cli, article, tiny_models_dir, tmp_path):
+    code, _, err = run_cli("brief", str(article), "--to", "ja", "--format", "tmx", "--out",
+                           str(tmp_path / "nowhere" / "harbor"), *_tiny(tiny_models_dir))
+    assert code == 2 and "no such directory" in err
+
+
+def test_unknown_format_is_a_usage_error(run_cli, article):
+    with pytest.raises(SystemExit) as info:
+        run_cli("brief", str(article), "--format", "docx")
+    assert info.value.code == 2
