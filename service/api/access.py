@@ -20,7 +20,7 @@ log = logging.getLogger(__name__)
 
 GUARDED_PREFIX = "/v1/"
 # Every door that translates or stores: ours, DeepL's (/v2, /v3) and LibreTranslate's.
-GUARDED_PREFIXES = (GUARDED_PREFIX, "/v2/", "/v3/", "/translate", "/detect", "/download_file/")
+GUARDED_PREFIXES = (GUARDED_PREFIX, "/v2/", "/v3/", "/translate", "/detect")
 AUTH_SCHEMES = ("bearer", "deepl-auth-key")
 
 

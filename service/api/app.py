@@ -46,6 +46,7 @@ def micro_batch_wrapper(settings: Settings, metrics: ServiceMetrics | None = Non
 def create_app(settings: Settings | None = None, *, resources: Resources | None = None) -> Flask:
     """Build the app; nothing heavy loads here (models load on first use or in the worker hook)."""
     from service.api import access, briefs, docs, glossaries, health, meta, metrics_view, translate
+    from service.api.compat import register_compat
 
     settings = settings or (resources.settings if resources else load_settings())
     app = Flask("service.api")
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     api = ProblemApi(app)
     for module in (briefs, translate, glossaries, meta, health, metrics_view):
         api.register_blueprint(module.blp)
+    register_compat(api, app, resources)
     docs.init_docs(app)
     return app
 

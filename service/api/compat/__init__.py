@@ -1,0 +1,17 @@
+"""Drop-in doors: DeepL- and LibreTranslate-compatible endpoints over the one pipeline and store."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from service.resources import Resources
+
+
+def register_compat(api: Api, app: Flask, resources: Resources) -> None:
+    """Register the compatibility blueprints and the app's document job pool."""
+    from service.api.compat import deepl, deepl_documents, deepl_glossaries, libretranslate
+    from service.api.compat.documents import DocumentJobs
+
+    app.extensions["briefs.documents"] = DocumentJobs(resources)
+    for blueprint in (deepl.blp, *deepl_glossaries.BLUEPRINTS, deepl_documents.blp, libretranslate.blp):
+        api.register_blueprint(blueprint)

@@ -1,0 +1,135 @@
+"""DeepL-compatible text API: /v2/translate, /v2/languages, /v2/usage, /v2/glossary-language-pairs."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+
+from service.api import access
+from service.api.compat.detection import UNSUPPORTED, get_detector
+from service.api.compat.engine import TextJob, translate_texts
+from service.api.compat.errors import PeerError, install_peer_errors
+from service.api.compat.langcodes import check_pair, deepl_code, target_variants
+from service.api.compat.markup import parse_markup
+from service.api.compat.schemas import (
+    DeepLErrorSchema,
+    DeepLLanguageSchema,
+    DeepLTranslateSchema,
+    DeepLTranslationsSchema,
+    DeepLUsageSchema,
+    GlossaryPairsSchema,
+    load_body,
+)
+from service.api.compat.served import served_pairs
+from service.api.metrics_view import observe_timings
+from service.languages import LANGUAGES
+from service.resources import Resources, get_resources
+
+blp = Blueprint("deepl", __name__, url_prefix="/v2", description="DeepL-compatible API (text, languages, usage)")
+install_peer_errors(blp, deepl=True)
+
+LIST_FIELDS = ("text", "ignore_tags", "non_splitting_tags", "splitting_tags")
+# DeepL's answer for "no limit": its Pro accounts report this figure.
+UNLIMITED = 1_000_000_000_000
+FORM = "application/x-www-form-urlencoded"
+
+
+def body_doc(schema: type) -> dict[str, Any]:
+    """OpenAPI request body for a route that takes JSON or form fields."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema},
+                                                          FORM: {"schema": schema}}}}
+
+
+ERRORS = {"responses": {str(s): {"description": d, "content": {"application/json": {"schema": DeepLErrorSchema}}}
+                        for s, d in ((400, "bad parameters or unsupported language"), (403, "bad or missing key"),
+                                     (413, "text too long"), (429, "too many requests"),
+                                     (456, "character quota exceeded"))}}
+
+
+def _job(body: dict[str, Any], source: str, target: str) -> TextJob:
+    glossary = body.get("glossary_id")
+    return TextJob(source_lang=source, target_lang=target, glossaries=(glossary,) if glossary else (),
+                   split_sentences=body["split_sentences"] != "0", tag_handling=body.get("tag_handling"),
+                   ignore_tags=tuple(body.get("ignore_tags") or ()))
+
+
+def _plain(text: str, tag_handling: str | None) -> str:
+    if not tag_handling:
+        return text
+    return " ".join(parse_markup(text, mode=tag_handling).texts())
+
+
+def _detect_sources(texts: list[str], body: dict[str, Any], target: str, resources: Resources) -> list[str]:
+    """The source language of each text; 400 when one is not a language we translate into ``target``."""
+    pairs = served_pairs(resources)
+    sources = []
+    for detection in get_detector().best_each([_plain(t, body.get("tag_handling")) for t in texts]):
+        language = detection.language
+        if language != target and (language == UNSUPPORTED or target not in pairs.get(language, [])):
+            raise PeerError(400, "Could not detect a supported source language; set 'source_lang'.")
+        sources.append(language)
+    return sources
+
+
+@blp.route("/translate", methods=["POST"])
+@blp.doc(**body_doc(DeepLTranslateSchema), **ERRORS)
+@blp.response(200, DeepLTranslationsSchema)
+def translate():
+    """Translate texts as DeepL does, through this service's pipeline and glossaries."""
+    body = load_body(DeepLTranslateSchema(), LIST_FIELDS)
+    resources = get_resources()
+    source, target = check_pair(body.get("source_lang"), body["target_lang"], resources)
+    if body.get("formality") in ("less", "more"):
+        raise PeerError(400, "'formality' is not supported for given 'target_lang'.")
+    if body.get("glossary_id") and source is None:
+        raise PeerError(400, "Use of a glossary requires the source_lang parameter to be set.")
+    texts = body["text"]
+    access.charge(sum(len(t) for t in texts))
+    sources = [source] * len(texts) if source else _detect_sources(texts, body, target, resources)
+    translated = list(texts)
+    for language in sorted(set(sources) - {target}):
+        indexes = [n for n, s in enumerate(sources) if s == language]
+        outputs = translate_texts([texts[n] for n in indexes], _job(body, language, target), resources,
+                                  observe=observe_timings)
+        for n, output in zip(indexes, outputs, strict=True):
+            translated[n] = output
+    return {"translations": [{"detected_source_language": deepl_code(s), "text": t, "billed_characters": len(x)}
+                             for s, t, x in zip(sources, translated, texts, strict=True)]}
+
+
+@blp.route("/languages", methods=["GET", "POST"])
+@blp.doc(parameters=[{"in": "query", "name": "type", "schema": {"type": "string", "enum": ["source", "target"]}}])
+@blp.response(200, DeepLLanguageSchema(many=True))
+def languages():
+    """Source languages, or with ``type=target`` the target languages (form or query)."""
+    # DeepL's client sends ``type`` as a form body even on GET; werkzeug leaves that out of ``values``.
+    kind = request.form.get("type") or request.args.get("type") or "source"
+    if kind not in ("source", "target"):
+        raise PeerError(400, "Value for 'type' not supported.")
+    pairs = served_pairs(get_resources())
+    if kind == "source":
+        return [{"language": deepl_code(c), "name": LANGUAGES.get(c, c)} for c in pairs]
+    targets = sorted({t for ts in pairs.values() for t in ts})
+    return [{"language": code, "name": LANGUAGES.get(t, t) + (f" ({code[3:]})" if "-" in code else ""),
+             "supports_formality": False} for t in targets for code in target_variants(t)]
+
+
+@blp.route("/usage", methods=["GET", "POST"])
+@blp.response(200, DeepLUsageSchema)
+def usage():
+    """Characters the calling key used today (UTC) and its daily limit."""
+    key = access.current_key()
+    if key is None:
+        return {"character_count": 0, "character_limit": UNLIMITED}
+    used = current_app.extensions["briefs.keys"].usage(key.id).characters
+    quota = access.quota_for(key, get_resources().settings)
+    return {"character_count": used, "character_limit": quota or UNLIMITED}
+
+
+@blp.route("/glossary-language-pairs", methods=["GET"])
+@blp.response(200, GlossaryPairsSchema)
+def glossary_language_pairs():
+    """Every served pair: each can carry a glossary."""
+    pairs = served_pairs(get_resources())
+    return {"supported_languages": [{"source_lang": s, "target_lang": t} for s, ts in pairs.items() for t in ts]}

@@ -1,0 +1,205 @@
+"""DeepL glossaries: v2 (one language pair each) and v3 (multilingual), over the glossary store."""
+from __future__ import annotations
+
+from flask import Response, request
+from flask_smorest import Blueprint
+
+from service.api.compat.deepl import body_doc
+from service.api.compat.errors import PeerError, install_peer_errors
+from service.api.compat.glossary_bridge import (
+    create_named,
+    dictionary_info,
+    dictionary_langs,
+    entries_tsv,
+    merge,
+    parse_entries,
+    targets_of,
+    v2_info,
+    v3_info,
+)
+from service.api.compat.schemas import (
+    DeepLGlossaryCreateSchema,
+    DeepLGlossaryInfoSchema,
+    DeepLGlossaryListSchema,
+    DictionaryEntriesSchema,
+    DictionaryInfoSchema,
+    DictionaryQuerySchema,
+    MultilingualCreateSchema,
+    MultilingualEntriesSchema,
+    MultilingualInfoSchema,
+    MultilingualListSchema,
+    MultilingualPatchSchema,
+    load_body,
+)
+from service.glossary.model import GlossaryEntry
+from service.resources import get_resources
+
+v2 = Blueprint("deepl_glossaries", __name__, url_prefix="/v2/glossaries",
+               description="DeepL-compatible glossaries (v2): each is a named glossary in this service's store")
+v3 = Blueprint("deepl_glossaries_v3", __name__, url_prefix="/v3/glossaries",
+               description="DeepL-compatible multilingual glossaries (v3) over the same store")
+install_peer_errors(v2, deepl=True)
+install_peer_errors(v3, deepl=True)
+BLUEPRINTS = (v2, v3)
+TSV = "text/tab-separated-values"
+
+
+def _store():
+    return get_resources().glossaries
+
+
+# -- v2 --------------------------------------------------------------------------------------------
+
+@v2.route("", methods=["POST"])
+@v2.doc(**body_doc(DeepLGlossaryCreateSchema))
+@v2.response(201, DeepLGlossaryInfoSchema)
+def create_glossary():
+    """Create a glossary for one language pair from TSV or CSV entries."""
+    body = load_body(DeepLGlossaryCreateSchema())
+    source, target = dictionary_langs(_store(), body["source_lang"], body["target_lang"])
+    new = parse_entries(body["entries"], body["entries_format"])
+    entries = [GlossaryEntry(source=s, renderings={target: t}) for s, t in new.items()]
+    return v2_info(create_named(_store(), body["name"], entries, source), target)
+
+
+@v2.route("", methods=["GET"])
+@v2.response(200, DeepLGlossaryListSchema)
+def list_glossaries():
+    """Every glossary in the store (a multilingual one shows its first target language)."""
+    store = _store()
+    return {"glossaries": [v2_info(store.get(info.id)) for info in store.list_glossaries()]}
+
+
+@v2.route("/<glossary_id>", methods=["GET"])
+@v2.response(200, DeepLGlossaryInfoSchema)
+def get_glossary(glossary_id):
+    """One glossary by id (or name)."""
+    return v2_info(_store().get(glossary_id))
+
+
+@v2.route("/<glossary_id>", methods=["DELETE"])
+@v2.response(204)
+def delete_glossary(glossary_id):
+    """Delete a glossary (the default glossary cannot be deleted)."""
+    _store().delete(glossary_id)
+
+
+@v2.route("/<glossary_id>/entries", methods=["GET"])
+@v2.doc(responses={"200": {"description": "entries as TSV", "content": {TSV: {"schema": {"type": "string"}}}}})
+def glossary_entries(glossary_id):
+    """The entries as TSV (source, tab, target), one per line."""
+    glossary = _store().get(glossary_id)
+    targets = targets_of(glossary)
+    accept = request.accept_mimetypes
+    if accept and not accept.best_match([TSV]) and "*/*" not in str(accept):
+        raise PeerError(400, f"Unsupported Accept header; use {TSV}.")
+    data = entries_tsv(glossary, targets[0]) if targets else ""
+    return Response(data, mimetype=TSV)
+
+
+# -- v3 --------------------------------------------------------------------------------------------
+
+@v3.route("", methods=["POST"])
+@v3.doc(**body_doc(MultilingualCreateSchema))
+@v3.response(201, MultilingualInfoSchema)
+def create_multilingual():
+    """Create a glossary from one or more dictionaries (one source language for all)."""
+    body = load_body(MultilingualCreateSchema())
+    if not body["dictionaries"]:
+        raise PeerError(400, "A glossary needs at least one dictionary.")
+    store = _store()
+    entries: list[GlossaryEntry] = []
+    sources = set()
+    for dictionary in body["dictionaries"]:
+        source, target = dictionary_langs(store, dictionary["source_lang"], dictionary["target_lang"])
+        sources.add(source)
+        entries = merge(tuple(entries), target, parse_entries(dictionary["entries"], dictionary["entries_format"]))
+    if len(sources) > 1:
+        raise PeerError(400, "All dictionaries of a glossary must share one source language here.")
+    return v3_info(create_named(store, body["name"], entries, sources.pop()))
+
+
+@v3.route("", methods=["GET"])
+@v3.response(200, MultilingualListSchema)
+def list_multilingual():
+    """Every glossary with its dictionaries."""
+    store = _store()
+    return {"glossaries": [v3_info(store.get(info.id)) for info in store.list_glossaries()]}
+
+
+@v3.route("/<glossary_id>", methods=["GET"])
+@v3.response(200, MultilingualInfoSchema)
+def get_multilingual(glossary_id):
+    """One glossary with its dictionaries."""
+    return v3_info(_store().get(glossary_id))
+
+
+@v3.route("/<glossary_id>", methods=["PATCH"])
+@v3.doc(**body_doc(MultilingualPatchSchema))
+@v3.response(200, MultilingualInfoSchema)
+def update_multilingual(glossary_id):
+    """Add or update dictionary entries (renaming is not supported: names are the store's keys)."""
+    body = load_body(MultilingualPatchSchema())
+    store = _store()
+    glossary = store.get(glossary_id)
+    if body.get("name") and body["name"] != glossary.name:
+        raise PeerError(400, "Renaming a glossary is not supported by this service.")
+    entries = list(glossary.entries)
+    for dictionary in body.get("dictionaries") or ():
+        _, target = dictionary_langs(store, dictionary["source_lang"], dictionary["target_lang"], glossary)
+        entries = merge(tuple(entries), target, parse_entries(dictionary["entries"], dictionary["entries_format"]))
+    updated = store.create(glossary.name, entries, description=glossary.description,
+                           source_lang=glossary.source_lang, replace=True)
+    return v3_info(updated)
+
+
+@v3.route("/<glossary_id>", methods=["DELETE"])
+@v3.response(204)
+def delete_multilingual(glossary_id):
+    """Delete a glossary with all its dictionaries."""
+    _store().delete(glossary_id)
+
+
+@v3.route("/<glossary_id>/dictionaries", methods=["PUT"])
+@v3.doc(**body_doc(DictionaryEntriesSchema))
+@v3.response(200, DictionaryInfoSchema)
+def replace_dictionary(glossary_id):
+    """Replace one dictionary's entries (created when missing)."""
+    body = load_body(DictionaryEntriesSchema())
+    store = _store()
+    glossary = store.get(glossary_id)
+    _, target = dictionary_langs(store, body["source_lang"], body["target_lang"], glossary)
+    entries = merge(glossary.entries, target, parse_entries(body["entries"], body["entries_format"]),
+                    replace_target=True)
+    updated = store.create(glossary.name, entries, description=glossary.description,
+                           source_lang=glossary.source_lang, replace=True)
+    return dictionary_info(updated, target)
+
+
+@v3.route("/<glossary_id>/dictionaries", methods=["DELETE"])
+@v3.arguments(DictionaryQuerySchema, location="query", as_kwargs=True)
+@v3.response(204)
+def delete_dictionary(glossary_id, source_lang, target_lang):
+    """Remove one dictionary (the target language's renderings)."""
+    store = _store()
+    glossary = store.get(glossary_id)
+    _, target = dictionary_langs(store, source_lang, target_lang, glossary)
+    if target not in targets_of(glossary):
+        raise PeerError(404, f"This glossary has no {source_lang.upper()}-{target_lang.upper()} dictionary.")
+    entries = merge(glossary.entries, target, {}, replace_target=True)
+    store.create(glossary.name, entries, description=glossary.description,
+                 source_lang=glossary.source_lang, replace=True)
+
+
+@v3.route("/<glossary_id>/entries", methods=["GET"])
+@v3.arguments(DictionaryQuerySchema, location="query", as_kwargs=True)
+@v3.response(200, MultilingualEntriesSchema)
+def multilingual_entries(glossary_id, source_lang, target_lang):
+    """One dictionary's entries, as TSV inside JSON."""
+    store = _store()
+    glossary = store.get(glossary_id)
+    _, target = dictionary_langs(store, source_lang, target_lang, glossary)
+    if target not in targets_of(glossary):
+        raise PeerError(404, f"This glossary has no {source_lang.upper()}-{target_lang.upper()} dictionary.")
+    return {"dictionaries": [{"source_lang": glossary.source_lang, "target_lang": target,
+                              "entries": entries_tsv(glossary, target), "entries_format": "tsv"}]}

@@ -1,0 +1,131 @@
+"""Document formats the compatibility doors translate: .txt, .html, .docx (python-docx), .xlf (translate-toolkit).
+
+Each format reads a file into its translatable texts plus a way to write the file
+back with translations in their place; the texts then go through the one pipeline.
+"""
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from service.api.compat.errors import PeerError
+from service.api.compat.markup import parse_markup
+from service.pipeline import decode_text
+
+log = logging.getLogger(__name__)
+
+MIMETYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlf": "application/xliff+xml",
+}
+ALIASES = {"htm": "html", "xliff": "xlf"}
+
+
+@dataclass
+class Document:
+    """A parsed file: its texts in order, and a writer that puts translations back."""
+
+    fmt: str
+    texts: list[str]
+    render: Callable[[list[str]], bytes]
+
+
+def format_of(filename: str) -> str:
+    """The document format from a file name's extension; 400 for one we do not translate."""
+    suffix = PurePath(filename or "").suffix.lower().lstrip(".")
+    fmt = ALIASES.get(suffix, suffix)
+    if fmt not in MIMETYPES:
+        supported = ", ".join(f".{f}" for f in MIMETYPES)
+        raise PeerError(400, f"File type not supported: use {supported}.")
+    return fmt
+
+
+def read_document(data: bytes, fmt: str, target_lang: str) -> Document:
+    """Parse ``data`` as ``fmt``; 400 when it is not a valid file of that kind."""
+    readers = {"txt": _text, "html": _html, "docx": _docx, "xlf": _xliff}
+    try:
+        return readers[fmt](data, target_lang)
+    except PeerError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any parser failure means the upload is not a valid file
+        log.info("could not read an uploaded .%s document: %s", fmt, type(exc).__name__)
+        raise PeerError(400, f"The file is not a valid .{fmt} document.") from None
+
+
+def _text(data: bytes, target_lang: str) -> Document:
+    lines = decode_text(data, origin="the document").split("\n")
+    return Document("txt", lines, lambda out: "\n".join(out).encode("utf-8"))
+
+
+def _html(data: bytes, target_lang: str) -> Document:
+    marked = parse_markup(decode_text(data, origin="the document"), mode="html")
+    return Document("html", marked.texts(), lambda out: marked.render(out).encode("utf-8"))
+
+
+def _paragraphs(document: Any) -> Iterator[Any]:
+    """Every paragraph of the body, its tables (nested too), headers and footers."""
+    def walk(container: Any) -> Iterator[Any]:
+        yield from container.paragraphs
+        for table in getattr(container, "tables", []):
+            for row in table.rows:
+                for cell in row.cells:
+                    yield from walk(cell)
+
+    yield from walk(document)
+    for section in document.sections:
+        for part in (section.header, section.footer):
+            if not part.is_linked_to_previous:
+                yield from walk(part)
+
+
+def _docx(data: bytes, target_lang: str) -> Document:
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    seen: set[int] = set()
+    paragraphs = []
+    for paragraph in _paragraphs(document):
+        # Merged table cells repeat the same paragraph objects' XML; translate each once.
+        if id(paragraph._p) in seen or not paragraph.text.strip():
+            continue
+        seen.add(id(paragraph._p))
+        paragraphs.append(paragraph)
+
+    def render(out: list[str]) -> bytes:
+        for paragraph, text in zip(paragraphs, out, strict=True):
+            runs = paragraph.runs
+            if runs:  # the first run's formatting carries the translated paragraph
+                runs[0].text = text
+                for run in runs[1:]:
+                    run.text = ""
+            else:
+                paragraph.text = text
+        buffer = io.BytesIO()
+        document.save(buffer)
+        return buffer.getvalue()
+
+    return Document("docx", [p.text for p in paragraphs], render)
+
+
+def _xliff(data: bytes, target_lang: str) -> Document:
+    from translate.storage import xliff
+
+    store = xliff.xlifffile.parsestring(data)
+    units = [u for u in store.units if u.istranslatable() and u.source and u.source.strip()]
+    if not units:
+        raise PeerError(400, "The XLIFF file has no translatable units.")
+
+    def render(out: list[str]) -> bytes:
+        for unit, text in zip(units, out, strict=True):
+            unit.settarget(text, lang=target_lang)
+            unit.markapproved(False)  # machine translation awaits a reviewer
+        store.settargetlanguage(target_lang)
+        return bytes(store)
+
+    return Document("xlf", [u.source for u in units], render)

@@ -1,0 +1,162 @@
+"""LibreTranslate-compatible API: /translate, /detect, /languages, /frontend/settings, /translate_file."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request, url_for
+from flask_smorest import Blueprint
+
+from service.api import access
+from service.api.compat.deepl import body_doc
+from service.api.compat.detection import UNSUPPORTED, get_detector
+from service.api.compat.document_formats import MIMETYPES, format_of, read_document
+from service.api.compat.documents import get_jobs
+from service.api.compat.engine import TextJob, translate_texts
+from service.api.compat.errors import PeerError, install_peer_errors
+from service.api.compat.markup import parse_markup
+from service.api.compat.schemas import (
+    LibreDetectionSchema,
+    LibreDetectSchema,
+    LibreErrorSchema,
+    LibreFileSchema,
+    LibreLanguageSchema,
+    LibreTranslateResultSchema,
+    LibreTranslateSchema,
+    load_body,
+)
+from service.api.compat.served import served_languages, served_pairs
+from service.api.metrics_view import observe_timings
+from service.languages import LANGUAGES
+from service.resources import get_resources
+
+blp = Blueprint("libretranslate", __name__, description="LibreTranslate-compatible API")
+install_peer_errors(blp, deepl=False)
+
+FILE_FORMATS = (".txt", ".html", ".docx", ".xlf")
+ERRORS = {"responses": {str(s): {"description": d, "content": {"application/json": {"schema": LibreErrorSchema}}}
+                        for s, d in ((400, "bad parameters or unsupported language"), (403, "bad or missing key"),
+                                     (429, "slow down"))}}
+
+
+def _pair(source: str, target: str) -> None:
+    pairs = served_pairs(get_resources())
+    if source not in pairs:
+        raise PeerError(400, f"{source} is not supported")
+    if target not in pairs[source]:
+        raise PeerError(400, f"{target} is not supported")
+
+
+def _detected(texts: list[str], fmt: str) -> list[dict[str, Any]]:
+    """LibreTranslate's detectedLanguage per text: its language and a 0..100 confidence."""
+    plain = [" ".join(parse_markup(t, mode="html").texts()) if fmt == "html" else t for t in texts]
+    out = []
+    for best in get_detector().best_each(plain):
+        if best.language == UNSUPPORTED:
+            raise PeerError(400, "the language of the text is not supported")
+        out.append({"confidence": round(best.confidence * 100, 1), "language": best.language})
+    return out
+
+
+@blp.route("/translate", methods=["POST"])
+@blp.doc(**body_doc(LibreTranslateSchema), **ERRORS)
+@blp.response(200, LibreTranslateResultSchema)
+def translate():
+    """Translate ``q`` (a string or a list); ``source`` may be ``auto``."""
+    body = load_body(LibreTranslateSchema())
+    texts = body["q"] if isinstance(body["q"], list) else [body["q"]]
+    target = body["target"].strip().lower()
+    if not any(target in ts for ts in served_pairs(get_resources()).values()):
+        raise PeerError(400, f"{body['target']} is not supported")
+    auto = body["source"] == "auto"
+    detected = _detected(texts, body["format"]) if auto else None
+    sources = [d["language"] for d in detected] if detected else [body["source"].strip().lower()] * len(texts)
+    for source in set(sources):
+        if source != target:
+            _pair(source, target)
+    access.charge(sum(len(t) for t in texts))
+    translated = list(texts)
+    for source in sorted(set(sources) - {target}):
+        indexes = [n for n, s in enumerate(sources) if s == source]
+        job = TextJob(source_lang=source, target_lang=target,
+                      tag_handling="html" if body["format"] == "html" else None)
+        for n, out in zip(indexes, translate_texts([texts[n] for n in indexes], job, get_resources(),
+                                                    observe=observe_timings), strict=True):
+            translated[n] = out
+    single = not isinstance(body["q"], list)
+    answer: dict[str, Any] = {"translatedText": translated[0] if single else translated}
+    if body["alternatives"]:
+        answer["alternatives"] = [] if single else [[] for _ in texts]  # one candidate per text only
+    if detected is not None:
+        answer["detectedLanguage"] = detected[0] if single else detected
+    return answer
+
+
+@blp.route("/detect", methods=["POST"])
+@blp.doc(**body_doc(LibreDetectSchema), **ERRORS)
+@blp.response(200, LibreDetectionSchema(many=True))
+def detect():
+    """Candidate languages of ``q`` with 0..100 confidences; ``unsupported`` when it is none we serve."""
+    body = load_body(LibreDetectSchema())
+    return [{"confidence": round(d.confidence * 100, 1), "language": d.language}
+            for d in get_detector().detect(body["q"])]
+
+
+@blp.route("/languages", methods=["GET", "POST"])
+@blp.response(200, LibreLanguageSchema(many=True))
+def languages():
+    """Every served language with the languages it translates into."""
+    resources = get_resources()
+    pairs = served_pairs(resources)
+    return [{"code": code, "name": LANGUAGES.get(code, code), "targets": pairs.get(code, [])}
+            for code in served_languages(resources)]
+
+
+@blp.route("/frontend/settings", methods=["GET"])
+def frontend_settings():
+    """The settings LibreTranslate's web frontend and some clients read."""
+    resources = get_resources()
+    pairs = served_pairs(resources)
+    source = next(iter(pairs), "en")
+    target = (pairs.get(source) or [source])[0]
+    return {"charLimit": resources.settings.limits.max_chars, "frontendTimeout": 500,
+            "apiKeys": True, "keyRequired": resources.settings.http.api_keys_required,
+            "suggestions": False, "filesTranslation": True, "supportedFilesFormat": list(FILE_FORMATS),
+            "language": {"source": {"code": source, "name": LANGUAGES.get(source, source)},
+                         "target": {"code": target, "name": LANGUAGES.get(target, target)}}}
+
+
+@blp.route("/translate_file", methods=["POST"])
+@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file", "source", "target"],
+    "properties": {"file": {"type": "string", "format": "binary"}, "source": {"type": "string"},
+                   "target": {"type": "string"}, "api_key": {"type": "string"}}}}}}, **ERRORS)
+def translate_file():
+    """Translate a .txt, .html, .docx or .xlf file; answers the URL to download it from."""
+    body = load_body(LibreFileSchema())
+    sent = request.files.get("file")
+    if sent is None or not sent.filename:
+        raise PeerError(400, "Invalid request: missing file parameter")
+    fmt = format_of(sent.filename)
+    source, target = body["source"].strip().lower(), body["target"].strip().lower()
+    document = read_document(sent.read(), fmt, target)
+    if source == "auto":
+        source = _detected([" ".join(document.texts)[:2000]], "text")[0]["language"]
+    _pair(source, target)
+    billed = sum(len(t) for t in document.texts)
+    access.charge(billed)
+    outputs = translate_texts(document.texts, TextJob(source_lang=source, target_lang=target), get_resources(),
+                              observe=observe_timings)
+    record = get_jobs().add_done(sent.filename, fmt, document.render(outputs), billed)
+    url = url_for("libretranslate.download_file", token=record.key, filename=record.filename, _external=True)
+    return {"translatedFileUrl": url}
+
+
+@blp.route("/download_file/<token>/<path:filename>", methods=["GET"])
+def download_file(token, filename):
+    """A file /translate_file translated; the token in the URL is the secret."""
+    record = get_jobs().by_key(token)
+    if record.filename != filename:
+        raise PeerError(404, "file not found")
+    response = Response(record.result, mimetype=None, content_type=MIMETYPES[record.fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,267 @@
+"""Request and response schemas of the compatibility doors (validation and /openapi.json).
+
+Peers accept form bodies as well as JSON, so bodies are read by :func:`load_body`
+(form lists via ``getlist``) and validated here; unknown fields are ignored, as the
+peers ignore them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
+
+
+class PeerSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class StringOrList(fields.Field):
+    """A string or a non-empty list of strings (LibreTranslate's ``q``)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | list[str]:
+        if isinstance(value, str):
+            return value
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return value
+        raise ValidationError("must be a string or a non-empty list of strings")
+
+
+class TagList(fields.Field):
+    """Tags as a list or a comma-separated string (DeepL accepts both)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
+        items = value if isinstance(value, list) else [value]
+        if not all(isinstance(v, str) for v in items):
+            raise ValidationError("must be a list of tag names or a comma-separated string")
+        return [tag.strip() for item in items for tag in item.split(",") if tag.strip()]
+
+
+class Flag(fields.Field):
+    """DeepL booleans arrive as true/false, "0"/"1" or "true"/"false"."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, (str, int)) and str(value).lower() in ("0", "1", "true", "false"):
+            return str(value).lower() in ("1", "true")
+        raise ValidationError("must be a boolean, 0 or 1")
+
+
+def load_body(schema: Schema, list_fields: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Validate the request's JSON object or form fields with ``schema``."""
+    if request.is_json:
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            raise ValidationError("the request body must be a JSON object")
+    else:
+        body = {}
+        for source in (request.args, request.form):  # form fields win over the query string
+            body.update({key: (source.getlist(key) if key in list_fields else source.get(key))
+                         for key in source.keys()})
+    return schema.load(body)
+
+
+# -- LibreTranslate --------------------------------------------------------------------------------
+
+class LibreTranslateSchema(PeerSchema):
+    q = StringOrList(required=True)
+    source = fields.String(required=True)
+    target = fields.String(required=True)
+    format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
+    alternatives = fields.Integer(load_default=0, validate=validate.Range(min=0, max=3))
+    api_key = fields.String()
+
+
+class LibreTranslateResultSchema(Schema):
+    translatedText = fields.Raw(required=True, metadata={"description": "a string, or a list for a list q"})
+    detectedLanguage = fields.Raw(metadata={"description": "only when source is auto"})
+    alternatives = fields.Raw()
+
+
+class LibreDetectSchema(PeerSchema):
+    q = fields.String(required=True, validate=validate.Length(min=1))
+    api_key = fields.String()
+
+
+class LibreDetectionSchema(Schema):
+    language = fields.String(required=True)
+    confidence = fields.Float(required=True, metadata={"description": "0..100"})
+
+
+class LibreLanguageSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    targets = fields.List(fields.String(), required=True)
+
+
+class LibreFileSchema(PeerSchema):
+    source = fields.String(required=True)
+    target = fields.String(required=True)
+    api_key = fields.String()
+
+
+class LibreErrorSchema(Schema):
+    error = fields.String(required=True)
+
+
+# -- DeepL -----------------------------------------------------------------------------------------
+
+FORMALITIES = ("default", "more", "less", "prefer_more", "prefer_less")
+
+
+class DeepLTranslateSchema(PeerSchema):
+    text = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=50))
+    source_lang = fields.String()
+    target_lang = fields.String(required=True)
+    glossary_id = fields.String()
+    split_sentences = fields.String(load_default="1", validate=validate.OneOf(["0", "1", "nonewlines"]))
+    preserve_formatting = Flag()
+    formality = fields.String(validate=validate.OneOf(FORMALITIES))
+    tag_handling = fields.String(validate=validate.OneOf(["xml", "html"]))
+    ignore_tags = TagList(load_default=list)
+    non_splitting_tags = TagList()
+    splitting_tags = TagList()
+    outline_detection = Flag()
+    context = fields.String()
+    show_billed_characters = Flag()
+
+    @pre_load
+    def one_text(self, data: Any, **kwargs: Any) -> Any:
+        """A single ``text`` string is a list of one (some clients send it that way)."""
+        if isinstance(data, dict) and isinstance(data.get("text"), str):
+            return {**data, "text": [data["text"]]}
+        return data
+
+
+class DeepLTextResultSchema(Schema):
+    detected_source_language = fields.String(required=True)
+    text = fields.String(required=True)
+    billed_characters = fields.Integer(required=True)
+
+
+class DeepLTranslationsSchema(Schema):
+    translations = fields.List(fields.Nested(DeepLTextResultSchema), required=True)
+
+
+class DeepLLanguageSchema(Schema):
+    language = fields.String(required=True)
+    name = fields.String(required=True)
+    supports_formality = fields.Boolean()
+
+
+class DeepLUsageSchema(Schema):
+    character_count = fields.Integer(required=True)
+    character_limit = fields.Integer(required=True)
+
+
+class DeepLErrorSchema(Schema):
+    message = fields.String(required=True)
+
+
+class GlossaryPairSchema(Schema):
+    source_lang = fields.String(required=True)
+    target_lang = fields.String(required=True)
+
+
+class GlossaryPairsSchema(Schema):
+    supported_languages = fields.List(fields.Nested(GlossaryPairSchema), required=True)
+
+
+class DeepLGlossaryCreateSchema(PeerSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    source_lang = fields.String(required=True)
+    target_lang = fields.String(required=True)
+    entries = fields.String(required=True)
+    entries_format = fields.String(load_default="tsv", validate=validate.OneOf(["tsv", "csv"]))
+
+
+class DeepLGlossaryInfoSchema(Schema):
+    glossary_id = fields.String(required=True)
+    name = fields.String(required=True)
+    ready = fields.Boolean(required=True)
+    source_lang = fields.String(required=True)
+    target_lang = fields.String(required=True)
+    creation_time = fields.String(required=True)
+    entry_count = fields.Integer(required=True)
+
+
+class DeepLGlossaryListSchema(Schema):
+    glossaries = fields.List(fields.Nested(DeepLGlossaryInfoSchema), required=True)
+
+
+class DictionaryEntriesSchema(PeerSchema):
+    source_lang = fields.String(required=True)
+    target_lang = fields.String(required=True)
+    entries = fields.String(required=True)
+    entries_format = fields.String(load_default="tsv", validate=validate.OneOf(["tsv", "csv"]))
+
+
+class MultilingualCreateSchema(PeerSchema):
+    name = fields.String(required=True, validate=validate.Length(min=1))
+    dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema), required=True)
+
+
+class MultilingualPatchSchema(PeerSchema):
+    name = fields.String(validate=validate.Length(min=1))
+    dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema))
+
+
+class DictionaryInfoSchema(Schema):
+    source_lang = fields.String(required=True)
+    target_lang = fields.String(required=True)
+    entry_count = fields.Integer(required=True)
+
+
+class MultilingualInfoSchema(Schema):
+    glossary_id = fields.String(required=True)
+    name = fields.String(required=True)
+    creation_time = fields.String(required=True)
+    dictionaries = fields.List(fields.Nested(DictionaryInfoSchema), required=True)
+
+
+class MultilingualListSchema(Schema):
+    glossaries = fields.List(fields.Nested(MultilingualInfoSchema), required=True)
+
+
+class DictionaryEntriesOutSchema(Schema):
+    source_lang = fields.String(required=True)
+    target_lang = fields.String(required=True)
+    entries = fields.String(required=True)
+    entries_format = fields.String(required=True)
+
+
+class MultilingualEntriesSchema(Schema):
+    dictionaries = fields.List(fields.Nested(DictionaryEntriesOutSchema), required=True)
+
+
+class DictionaryQuerySchema(PeerSchema):
+    source_lang = fields.String(required=True)
+    target_lang = fields.String(required=True)
+
+
+class DocumentUploadSchema(PeerSchema):
+    source_lang = fields.String()
+    target_lang = fields.String(required=True)
+    glossary_id = fields.String()
+    formality = fields.String(validate=validate.OneOf(FORMALITIES))
+    output_format = fields.String()
+    filename = fields.String()
+
+
+class DocumentHandleSchema(Schema):
+    document_id = fields.String(required=True)
+    document_key = fields.String(required=True)
+
+
+class DocumentKeySchema(PeerSchema):
+    document_key = fields.String(required=True)
+
+
+class DocumentStatusSchema(Schema):
+    document_id = fields.String(required=True)
+    status = fields.String(required=True)
+    seconds_remaining = fields.Integer()
+    billed_characters = fields.Integer()
+    error_message = fields.String()
