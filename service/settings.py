@@ -78,6 +78,15 @@ class BatchOptions:
 
 
 @dataclass(frozen=True)
+class MemoryOptions:
+    """Translation-memory reuse in briefs (service/memory)."""
+
+    enabled: bool = True
+    fuzzy_threshold: float = 0.75   # similarity in [0, 1] from which a stored translation is suggested
+    max_suggestions: int = 1
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of the service; build it with :func:`load_settings`."""
 
@@ -94,6 +103,7 @@ class Settings:
     translation: TranslationOptions = field(default_factory=TranslationOptions)
     summary: SummaryOptions = field(default_factory=SummaryOptions)
     http: HttpOptions = field(default_factory=HttpOptions)
+    memory: MemoryOptions = field(default_factory=MemoryOptions)
     batch: BatchOptions = field(default_factory=BatchOptions)
     # Raw model registry tables; models.registry turns them into ModelSpecs.
     models: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
@@ -151,7 +161,7 @@ def _rebase_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
 def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
     """Map BRIEFS_KEY and BRIEFS_SECTION_KEY variables onto the settings tree."""
     layer: dict[str, Any] = {}
-    sections = ("limits", "translation", "summary", "http", "batch")
+    sections = ("limits", "translation", "summary", "http", "batch", "memory")
     for name, value in env.items():
         if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
             continue
