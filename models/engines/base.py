@@ -1,13 +1,32 @@
-"""The translator interface every engine and every wrapper implements.
+"""The translator interface, and the base class that owns it for seq2seq engines.
 
-Like Argos Translate's ITranslation: wrappers (glossary enforcement, caching,
-routing by pair) take a Translator and are one, so they stack and each can be
-tested with a dict-backed fake.
+``Translator`` is the interface every engine and every wrapper implements. Like
+Argos Translate's ITranslation: wrappers (glossary enforcement, caching, routing by
+pair) take a Translator and are one, so they stack and each can be tested with a
+dict-backed fake.
+
+``Seq2SeqTranslator`` owns the contract the way transformers' ``Pipeline`` does:
+``translate_batch`` validates the batch once, plans the languages once, sends the
+non-blank texts through ``preprocess`` -> ``forward`` -> ``postprocess`` in chunks
+and checks that each chunk gives one output per input. An engine supplies only
+those three steps (tokenize with the plan's prefix, run its model, decode) and,
+if it wants chunks, ``chunk_size``.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Protocol, runtime_checkable
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
+
+from models.langcodes import LanguagePlan, plan_for
+from models.registry import ModelSpec
+from service.settings import TranslationOptions
+
+Encoded = TypeVar("Encoded")
+Generated = TypeVar("Generated")
+# Used when neither the tokenizer nor the model states a usable source length.
+DEFAULT_MAX_SOURCE_TOKENS = 512
 
 
 @runtime_checkable
@@ -31,16 +50,103 @@ def validated_texts(texts: Sequence[str]) -> list[str]:
     return texts
 
 
-def translate_nonblank(
-    texts: Sequence[str], run: Callable[[list[str]], list[str]], chunk_size: int | None = None
-) -> list[str]:
-    """Validate a batch, send its non-blank texts to ``run`` (in chunks), put "" where text was blank."""
-    texts = validated_texts(texts)
-    results = [""] * len(texts)
-    todo = [i for i, t in enumerate(texts) if t.strip()]
-    size = max(1, chunk_size or len(todo) or 1)
-    for start in range(0, len(todo), size):
-        chunk = todo[start:start + size]
-        for i, text in zip(chunk, run([texts[i] for i in chunk])):
-            results[i] = text
-    return results
+class TokenizerVocab:
+    """A tokenizer's vocabulary as a container: a token is in it when it does not map to
+    the unknown id (M2M100 keeps its language tokens outside ``get_vocab``)."""
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._tokenizer = tokenizer
+        self._tokens = dict(tokenizer.get_vocab())
+
+    def __contains__(self, token: object) -> bool:
+        return isinstance(token, str) and (token in self._tokens or self.id(token) != self._tokenizer.unk_token_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._tokens)
+
+    def id(self, token: str) -> int:
+        """The id of ``token``."""
+        return self._tokens.get(token, self._tokenizer.convert_tokens_to_ids(token))
+
+
+def source_token_limit(tokenizer: Any, *limits: object) -> int:
+    """The longest source to feed the model: the smallest sane limit among the tokenizer's
+    ``model_max_length`` and ``limits`` (tokenizers without one report a huge number)."""
+    candidates = [getattr(tokenizer, "model_max_length", None), *limits]
+    usable = [int(v) for v in candidates if isinstance(v, int) and 0 < v < 1_000_000]
+    return min(usable) if usable else DEFAULT_MAX_SOURCE_TOKENS
+
+
+class Seq2SeqTranslator(ABC, Generic[Encoded, Generated]):
+    """A Translator on a seq2seq model with a transformers tokenizer.
+
+    One instance is shared by all threads of a process; the tokenizer sits behind a
+    lock (its ``src_lang`` is state), so engines call it only through ``encode`` and
+    ``decode``.
+    """
+
+    def __init__(self, spec: ModelSpec, options: TranslationOptions, tokenizer: Any,
+                 max_source_tokens: int | None = None) -> None:
+        self.spec, self.options, self.tokenizer = spec, options, tokenizer
+        self.max_source_tokens = max_source_tokens or source_token_limit(tokenizer)
+        self._vocab = TokenizerVocab(tokenizer)
+        self._tokenizer_lock = threading.Lock()
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        """One translation per input, in order; blank inputs give ""."""
+        texts = validated_texts(texts)
+        if not texts:
+            return []
+        plan = self.language_plan(source_lang, target_lang)
+        results = [""] * len(texts)
+        todo = [i for i, text in enumerate(texts) if text.strip()]
+        size = max(1, self.chunk_size() or len(todo) or 1)
+        for start in range(0, len(todo), size):
+            chunk = todo[start:start + size]
+            for i, text in zip(chunk, self._translate_chunk([texts[i] for i in chunk], plan), strict=True):
+                results[i] = text
+        return results
+
+    def language_plan(self, source_lang: str, target_lang: str) -> LanguagePlan:
+        """How this model names ``source_lang`` and ``target_lang``."""
+        return plan_for(self.spec.architecture, source_lang, target_lang, self._vocab, self.spec.lang_token)
+
+    def chunk_size(self) -> int | None:
+        """How many texts go through one preprocess -> forward -> postprocess; None: all at once."""
+        return None
+
+    @abstractmethod
+    def preprocess(self, texts: Sequence[str], plan: LanguagePlan) -> Encoded:
+        """The model's input for non-blank ``texts`` (usually ``self.encode``)."""
+
+    @abstractmethod
+    def forward(self, encoded: Encoded, plan: LanguagePlan) -> Generated:
+        """Run the model; the only step that touches it."""
+
+    @abstractmethod
+    def postprocess(self, generated: Generated, plan: LanguagePlan) -> list[str]:
+        """One string per input (usually ``self.decode``)."""
+
+    def encode(self, texts: Sequence[str], plan: LanguagePlan, **kwargs: Any) -> Any:
+        """Tokenize ``texts`` with the plan's source prefix and ``src_lang``, truncated to the model."""
+        with self._tokenizer_lock:
+            if plan.src_lang is not None:
+                self.tokenizer.src_lang = plan.src_lang
+            return self.tokenizer([plan.source_prefix + t.strip() for t in texts], truncation=True,
+                                  max_length=self.max_source_tokens, **kwargs)
+
+    def decode(self, rows: Sequence[Sequence[int]], plan: LanguagePlan) -> list[str]:
+        """Decoded, stripped strings without special tokens or the plan's target language token."""
+        if plan.target_token is not None:
+            # Some tokenizers (M2M100) do not mark language tokens special, so decode would keep them.
+            target_id = self._vocab.id(plan.target_token)
+            rows = [[t for t in row if t != target_id] for row in rows]
+        with self._tokenizer_lock:
+            decoded = self.tokenizer.batch_decode(rows, skip_special_tokens=True)
+        return [text.strip() for text in decoded]
+
+    def _translate_chunk(self, texts: list[str], plan: LanguagePlan) -> list[str]:
+        outputs = self.postprocess(self.forward(self.preprocess(texts, plan), plan), plan)
+        if len(outputs) != len(texts):
+            raise RuntimeError(f"{type(self).__name__} gave {len(outputs)} translations for {len(texts)} texts")
+        return outputs

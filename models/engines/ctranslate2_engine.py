@@ -3,20 +3,21 @@
 The converted folder (``models.convert``) carries the original tokenizer files,
 so tokenization uses the same transformers tokenizer as the transformers engine
 and the same language plan: Marian's ``>>xxx<<`` source token, or the M2M100 /
-NLLB target language as ``target_prefix``. ``ctranslate2.Translator`` is safe to
-call from several threads; only the tokenizer sits behind a lock.
+NLLB target language as ``target_prefix``. ``Seq2SeqTranslator`` runs each batch;
+``ctranslate2.Translator`` is safe to call from several threads, so only the
+tokenizer sits behind a lock. ``translator_kwargs`` and ``translate_kwargs`` are
+the one place the translation settings become ctranslate2 arguments.
 """
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from models.engines.base import translate_nonblank, validated_texts
-from models.engines.transformers_engine import TokenizerVocab, load_tokenizer
-from models.langcodes import LanguagePlan, plan_for
+from models.engines.base import Seq2SeqTranslator
+from models.engines.transformers_engine import load_tokenizer
+from models.langcodes import LanguagePlan
 from models.registry import ModelSpec
 from models.store import check_model_dir
 from service.errors import DependencyMissingError, ModelCorruptError
@@ -36,76 +37,57 @@ def import_ctranslate2() -> Any:
     return ctranslate2
 
 
-class CTranslate2Translator:
-    """Translator on a ctranslate2-converted seq2seq model."""
+def translator_kwargs(options: TranslationOptions, compute_type: str) -> dict[str, Any]:
+    """``ctranslate2.Translator`` arguments from the translation settings."""
+    return {"device": "cpu", "compute_type": compute_type, "intra_threads": max(0, options.threads)}
+
+
+def translate_kwargs(options: TranslationOptions) -> dict[str, Any]:
+    """``Translator.translate_batch`` arguments from the translation settings (without the length floor)."""
+    return {"beam_size": max(1, options.beam_size), "max_batch_size": max(1, options.batch_size),
+            "max_decoding_length": max(2, options.max_length)}
+
+
+class CTranslate2Translator(Seq2SeqTranslator[list[list[str]], list[list[str]]]):
+    """Translator on a ctranslate2-converted seq2seq model; the whole batch goes to ctranslate2,
+    which splits it by ``max_batch_size`` itself."""
 
     def __init__(self, spec: ModelSpec, path: Path | str, options: TranslationOptions,
                  compute_type: str = DEFAULT_COMPUTE_TYPE) -> None:
         ctranslate2 = import_ctranslate2()
-        self.spec, self.options = spec, options
         model_dir = Path(path)
         check_model_dir(model_dir, "ctranslate2", "ctranslate2 model")
         try:
-            self.translator = ctranslate2.Translator(
-                str(model_dir), device="cpu", compute_type=compute_type,
-                intra_threads=max(0, options.threads),
-            )
+            self.translator = ctranslate2.Translator(str(model_dir), **translator_kwargs(options, compute_type))
         except (RuntimeError, ValueError) as exc:
             raise ModelCorruptError(f"ctranslate2 model at {model_dir} is corrupt: {exc}",
                                     file="model.bin") from None
-        self.tokenizer = load_tokenizer(str(model_dir), local=True, revision=spec.revision)
-        self._vocab = TokenizerVocab(self.tokenizer)
+        super().__init__(spec, options, load_tokenizer(str(model_dir), local=True, revision=spec.revision))
+        self._translate_kwargs = translate_kwargs(options)
         self._min_length = _min_new_tokens(model_dir)
-        self._tokenizer_lock = threading.Lock()
-
-    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
-        """One translation per input, in order; blank inputs give ""."""
-        texts = validated_texts(texts)
-        if not texts:
-            return []
-        plan = self.language_plan(source_lang, target_lang)
-        return translate_nonblank(
-            texts, lambda chunk: self.postprocess(self.forward(self.preprocess(chunk, plan), plan), plan))
-
-    def language_plan(self, source_lang: str, target_lang: str) -> LanguagePlan:
-        """How this model names ``source_lang`` and ``target_lang``."""
-        return plan_for(self.spec.architecture, source_lang, target_lang, self._vocab, self.spec.lang_token)
 
     def preprocess(self, texts: Sequence[str], plan: LanguagePlan) -> list[list[str]]:
         """Source token lists (with the plan's language tokens) for ``texts``."""
+        encoded = self.encode(texts, plan)
         with self._tokenizer_lock:
-            if plan.src_lang is not None:
-                self.tokenizer.src_lang = plan.src_lang
-            encoded = self.tokenizer([plan.source_prefix + t.strip() for t in texts], truncation=True,
-                                     max_length=self._max_source())
             return [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded["input_ids"]]
 
-    def forward(self, tokens: list[list[str]], plan: LanguagePlan) -> list[list[str]]:
+    def forward(self, encoded: list[list[str]], plan: LanguagePlan) -> list[list[str]]:
         """Best hypothesis tokens per source, from ``Translator.translate_batch``."""
-        prefix = [[plan.target_token] for _ in tokens] if plan.target_token else None
-        extra = 1 if prefix else 0
+        prefix = [[plan.target_token] for _ in encoded] if plan.target_token else None
+        # The target prefix counts towards the length, so the model's own floor moves up by one.
+        floor = self._min_length + (1 if prefix else 0)
         results = self.translator.translate_batch(
-            tokens, target_prefix=prefix, beam_size=max(1, self.options.beam_size),
-            max_batch_size=max(1, self.options.batch_size),
-            max_decoding_length=max(2, self.options.max_length),
-            min_decoding_length=min(self._min_length + extra, self.options.max_length),
+            encoded, target_prefix=prefix, **self._translate_kwargs,
+            min_decoding_length=min(floor, self._translate_kwargs["max_decoding_length"]),
         )
         return [result.hypotheses[0] for result in results]
 
-    def postprocess(self, hypotheses: list[list[str]], plan: LanguagePlan) -> list[str]:
+    def postprocess(self, generated: list[list[str]], plan: LanguagePlan) -> list[str]:
         """Decoded, stripped strings without the target language token."""
         with self._tokenizer_lock:
-            out = []
-            for tokens in hypotheses:
-                if plan.target_token and tokens and tokens[0] == plan.target_token:
-                    tokens = tokens[1:]
-                ids = self.tokenizer.convert_tokens_to_ids(tokens)
-                out.append(self.tokenizer.decode(ids, skip_special_tokens=True).strip())
-            return out
-
-    def _max_source(self) -> int:
-        limit = getattr(self.tokenizer, "model_max_length", 512)
-        return limit if isinstance(limit, int) and 0 < limit < 1_000_000 else 512
+            rows = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in generated]
+        return self.decode(rows, plan)
 
 
 def _min_new_tokens(model_dir: Path) -> int:

@@ -1,10 +1,9 @@
 """Translation with transformers seq2seq models (Marian, M2M100, NLLB, mBART-50).
 
-Each batch goes preprocess (tokenize, language codes) -> forward (``generate``,
-the only step that touches the model) -> postprocess (decode, strip). One
-translator is shared by all threads of a process: the tokenizer (its
-``src_lang`` is state) and the model each sit behind their own lock, so one
-batch can be tokenized while another is generating.
+``Seq2SeqTranslator`` runs each batch; this engine supplies preprocess (padded
+tensors), forward (``generate``) and postprocess (decode). One translator is
+shared by all threads of a process: the tokenizer and the model each sit behind
+their own lock, so one batch can be tokenized while another is generating.
 """
 from __future__ import annotations
 
@@ -14,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from models.engines.base import translate_nonblank, validated_texts
-from models.langcodes import LanguagePlan, plan_for
+from models.engines.base import Seq2SeqTranslator, source_token_limit
+from models.langcodes import LanguagePlan
 from models.registry import ModelSpec
 from models.store import check_model_dir
 from service.errors import DependencyMissingError, ModelCorruptError, ModelMissingError
@@ -56,7 +55,7 @@ def load_tokenizer(source: str, *, local: bool, revision: str) -> Any:
     try:
         with quiet_loading():
             return transformers.AutoTokenizer.from_pretrained(source, **kwargs)
-    except Exception as exc:  # any loader failure means the files are unusable
+    except Exception as exc:  # noqa: BLE001 - any loader failure means the files are unusable
         raise _load_error(source, local, "tokenizer", exc) from None
 
 
@@ -67,31 +66,16 @@ def _load_error(source: str, local: bool, what: str, exc: Exception) -> Exceptio
     return ModelMissingError(f"cannot load model {source} from the hub: {what} failed ({detail})", model=source)
 
 
-class TokenizerVocab:
-    """A tokenizer's vocabulary as a container: a token is in it when it does not map to
-    the unknown id (M2M100 keeps its language tokens outside ``get_vocab``)."""
-
-    def __init__(self, tokenizer: Any) -> None:
-        self._tokenizer = tokenizer
-        self._tokens = dict(tokenizer.get_vocab())
-
-    def __contains__(self, token: object) -> bool:
-        return isinstance(token, str) and (token in self._tokens or self.id(token) != self._tokenizer.unk_token_id)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._tokens)
-
-    def id(self, token: str) -> int:
-        """The id of ``token``."""
-        return self._tokens.get(token, self._tokenizer.convert_tokens_to_ids(token))
+def generate_kwargs(options: TranslationOptions) -> dict[str, Any]:
+    """``generate`` arguments from the translation settings (the one place they are mapped)."""
+    return {"num_beams": max(1, options.beam_size), "max_length": max(2, options.max_length)}
 
 
-class TransformersTranslator:
-    """Translator on a transformers ``AutoModelForSeq2SeqLM``."""
+class TransformersTranslator(Seq2SeqTranslator[Any, Any]):
+    """Translator on a transformers ``AutoModelForSeq2SeqLM``, ``options.batch_size`` texts per ``generate``."""
 
     def __init__(self, spec: ModelSpec, path: Path | str, options: TranslationOptions) -> None:
         torch, transformers = import_transformers()
-        self.spec, self.options = spec, options
         local = Path(path).is_dir()
         source = str(path)
         if local or Path(path).is_absolute() or source.startswith("."):
@@ -99,62 +83,34 @@ class TransformersTranslator:
         if options.threads > 0:
             torch.set_num_threads(options.threads)
         self._torch = torch
-        self.tokenizer = load_tokenizer(source, local=local, revision=spec.revision)
+        tokenizer = load_tokenizer(source, local=local, revision=spec.revision)
         kwargs = {"local_files_only": True} if local else {"revision": spec.revision}
         try:
             with quiet_loading():
                 self.model = transformers.AutoModelForSeq2SeqLM.from_pretrained(source, **kwargs).eval()
-        except Exception as exc:  # truncated weights, wrong shapes, unknown config ...
+        except Exception as exc:  # noqa: BLE001 - truncated weights, wrong shapes, unknown config ...
             raise _load_error(source, local, "weights", exc) from None
-        self._vocab = TokenizerVocab(self.tokenizer)
-        self._max_source = _max_source_length(self.model.config, self.tokenizer)
-        self._tokenizer_lock = threading.Lock()
+        limit = source_token_limit(tokenizer, getattr(self.model.config, "max_position_embeddings", None))
+        super().__init__(spec, options, tokenizer, limit)
+        self._generate_kwargs = generate_kwargs(options)
         self._model_lock = threading.Lock()
 
-    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
-        """One translation per input, in order; blank inputs give ""."""
-        texts = validated_texts(texts)
-        if not texts:
-            return []
-        plan = self.language_plan(source_lang, target_lang)
-        return translate_nonblank(
-            texts, lambda chunk: self.postprocess(self.forward(self.preprocess(chunk, plan), plan), plan),
-            self.options.batch_size)
-
-    def language_plan(self, source_lang: str, target_lang: str) -> LanguagePlan:
-        """How this model names ``source_lang`` and ``target_lang``."""
-        return plan_for(self.spec.architecture, source_lang, target_lang, self._vocab, self.spec.lang_token)
+    def chunk_size(self) -> int:
+        """Padding makes one ``generate`` cost its longest text, so batches stay at ``batch_size``."""
+        return max(1, self.options.batch_size)
 
     def preprocess(self, texts: Sequence[str], plan: LanguagePlan) -> Any:
         """Tokenized, padded tensors for ``texts`` with the plan's language codes."""
-        with self._tokenizer_lock:
-            if plan.src_lang is not None:
-                self.tokenizer.src_lang = plan.src_lang
-            return self.tokenizer([plan.source_prefix + t.strip() for t in texts], return_tensors="pt",
-                                  padding=True, truncation=True, max_length=self._max_source)
+        return self.encode(texts, plan, return_tensors="pt", padding=True)
 
     def forward(self, encoded: Any, plan: LanguagePlan) -> Any:
         """Generated token ids for one tokenized batch."""
-        kwargs: dict[str, Any] = {"num_beams": max(1, self.options.beam_size),
-                                  "max_length": max(2, self.options.max_length)}
+        kwargs = dict(self._generate_kwargs)
         if plan.target_token is not None:
             kwargs["forced_bos_token_id"] = self._vocab.id(plan.target_token)
         with self._model_lock, self._torch.inference_mode():
             return self.model.generate(**encoded, **kwargs)
 
-    def postprocess(self, output_ids: Any, plan: LanguagePlan) -> list[str]:
+    def postprocess(self, generated: Any, plan: LanguagePlan) -> list[str]:
         """Decoded, stripped strings without the forced language token."""
-        rows = output_ids.tolist()
-        if plan.target_token is not None:
-            # Some tokenizers (M2M100) do not mark language tokens special, so decode would keep them.
-            target_id = self._vocab.id(plan.target_token)
-            rows = [[t for t in row if t != target_id] for row in rows]
-        with self._tokenizer_lock:
-            decoded = self.tokenizer.batch_decode(rows, skip_special_tokens=True)
-        return [text.strip() for text in decoded]
-
-
-def _max_source_length(config: Any, tokenizer: Any) -> int:
-    limits = [getattr(config, "max_position_embeddings", None), getattr(tokenizer, "model_max_length", None)]
-    usable = [int(v) for v in limits if isinstance(v, int) and 0 < v < 1_000_000]
-    return min(usable) if usable else 512
+        return self.decode(generated.tolist(), plan)
