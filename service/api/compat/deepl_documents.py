@@ -41,8 +41,10 @@ def upload():
     sent = request.files.get("file")
     if sent is None:
         raise PeerError(400, "Parameter 'file' not specified.")
+    data = sent.read()
     filename = body.get("filename") or sent.filename or ""
-    fmt = format_of(filename)
+    fmt = format_of(filename, data)
+    filename = filename if "." in filename else f"document.{fmt}"
     if body.get("output_format") and format_of(f"x.{body['output_format']}") != fmt:
         raise PeerError(400, "Converting a document to another format is not supported by this service.")
     if body.get("formality") in ("less", "more"):
@@ -51,7 +53,7 @@ def upload():
     source, target = check_pair(body.get("source_lang"), body["target_lang"], resources)
     if body.get("glossary_id") and source is None:
         raise PeerError(400, "Use of a glossary requires the source_lang parameter to be set.")
-    document = read_document(sent.read(), fmt, target)
+    document = read_document(data, fmt, target)
     if source is None:
         source = get_detector().best(" ".join(document.texts)[:2000]).language
         if source == UNSUPPORTED or source == target:

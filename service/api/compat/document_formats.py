@@ -36,14 +36,28 @@ class Document:
     render: Callable[[list[str]], bytes]
 
 
-def format_of(filename: str) -> str:
-    """The document format from a file name's extension; 400 for one we do not translate."""
+def format_of(filename: str, head: bytes = b"") -> str:
+    """The document format from a file name's extension, else sniffed from ``head``; 400 when neither."""
     suffix = PurePath(filename or "").suffix.lower().lstrip(".")
     fmt = ALIASES.get(suffix, suffix)
+    if fmt not in MIMETYPES and not suffix and head:
+        fmt = _sniff(head)
     if fmt not in MIMETYPES:
         supported = ", ".join(f".{f}" for f in MIMETYPES)
         raise PeerError(400, f"File type not supported: use {supported}.")
     return fmt
+
+
+def _sniff(head: bytes) -> str:
+    """A client that sent no file name (e.g. a stream): tell the formats apart by their first bytes."""
+    start = head.lstrip()[:512].lower()
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"
+    if b"<xliff" in start:
+        return "xlf"
+    if start.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    return ""
 
 
 def read_document(data: bytes, fmt: str, target_lang: str) -> Document:
