@@ -17,6 +17,7 @@ from service.settings import Settings
 
 if TYPE_CHECKING:
     from service.glossary.store import GlossaryStore
+    from service.memory.store import MemoryStore
 
 TranslatorWrapper = Callable[[Translator], Translator]
 
@@ -68,6 +69,7 @@ class Resources:
         self._glossaries = glossaries
         self._translator_wrapper = translator_wrapper
         self._translator: Translator | None = None
+        self._memories: MemoryStore | None = None
         self._lock = threading.RLock()
 
     @property
@@ -91,6 +93,17 @@ class Resources:
 
                     self._glossaries = GlossaryStore(self.settings.store_path)
         return self._glossaries
+
+    @property
+    def memories(self) -> MemoryStore:
+        """The process's translation-memory store (in the same file as the glossaries)."""
+        if self._memories is None:
+            with self._lock:
+                if self._memories is None:
+                    from service.memory.store import MemoryStore
+
+                    self._memories = MemoryStore(self.settings.store_path)
+        return self._memories
 
     def translator(self) -> Translator:
         """The engine-level translator, wrapped once (e.g. by the HTTP micro-batcher)."""

@@ -1,0 +1,70 @@
+"""The memory stage of the pipeline: human translations from memories replace or accompany model output.
+
+After translate, every (segment, language) of a brief is looked up: an exact match of the
+source sentence replaces the model text (``provenance: "tm-exact"``); otherwise the best
+match at or above ``memory.fuzzy_threshold`` is offered as a ``tm-suggestion`` warning with
+its score. Memory text is never rewritten: the glossary is checked on it and a missing
+rendering becomes a ``tm-glossary`` warning. Entity offsets are recomputed for replaced text.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from service.brief import Brief, BriefWarning, EntityMention
+from service.memory.files import match_key
+from service.memory.store import MemoryStore
+from service.settings import MemoryOptions
+
+
+def apply_memory(briefs: Sequence[Brief], store: MemoryStore, options: MemoryOptions) -> None:
+    """Reuse exact matches and add fuzzy suggestions in each brief, in place."""
+    if not options.enabled:
+        return
+    for brief in briefs:
+        source_lang = brief.meta.source_lang or "en"
+        for lang in brief.meta.target_langs:
+            exact = store.exact(source_lang, lang, [s.en for s in brief.segments])
+            for segment in brief.segments:
+                match = exact.get(match_key(segment.en))
+                if match is not None:
+                    if segment.translations.get(lang) != match.target or segment.provenance.get(lang) != "tm-exact":
+                        brief.meta.warnings += replace_translation(brief, segment.id, lang, match.target, "tm-exact")
+                    continue
+                for suggestion in store.fuzzy(source_lang, lang, segment.en, options.fuzzy_threshold,
+                                              options.max_suggestions):
+                    brief.meta.warnings.append(BriefWarning(
+                        "tm-suggestion", f"translation memory {suggestion.memory} has a {suggestion.score:.0%} match "
+                        f"({suggestion.source!r}): {suggestion.target}", segment.id, lang))
+
+
+def replace_translation(brief: Brief, segment_id: str, lang: str, text: str, provenance: str) -> list[BriefWarning]:
+    """Put ``text`` in as the translation, move entity mentions onto it, and report what the glossary misses.
+
+    Returns warnings (the caller adds them): a glossary rendering the new text lacks, for an
+    entity the English sentence mentions.
+    """
+    segment = next(s for s in brief.segments if s.id == segment_id)
+    segment.translations[lang] = text
+    segment.provenance[lang] = provenance
+    warnings = []
+    for entity in brief.entities:
+        in_source = any(m.segment == segment_id and m.lang == "en" for m in entity.mentions)
+        entity.mentions = [m for m in entity.mentions if not (m.segment == segment_id and m.lang == lang)]
+        rendering = entity.renderings.get(lang, "")
+        found = _occurrences(text, rendering) if rendering else []
+        entity.mentions += [EntityMention(segment_id, lang, start, end) for start, end in found]
+        if in_source and rendering and not found:
+            kind = "glossary" if entity.resolution == "glossary" else "learned name"
+            warnings.append(BriefWarning(
+                "tm-glossary" if provenance == "tm-exact" else "entity-missing",
+                f"the {provenance} translation does not contain the {kind} rendering {rendering!r} "
+                f"of {entity.source!r}; kept as written", segment_id, lang))
+    return warnings
+
+
+def _occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    out, start = [], text.find(needle)
+    while start != -1:
+        out.append((start, start + len(needle)))
+        start = text.find(needle, start + len(needle))
+    return out
