@@ -45,7 +45,7 @@ def micro_batch_wrapper(settings: Settings, metrics: ServiceMetrics | None = Non
 
 def create_app(settings: Settings | None = None, *, resources: Resources | None = None) -> Flask:
     """Build the app; nothing heavy loads here (models load on first use or in the worker hook)."""
-    from service.api import access, briefs, docs, glossaries, health, meta, metrics_view, translate
+    from service.api import access, briefs, docs, glossaries, health, memories, meta, metrics_view, translate
     from service.api.compat import register_compat
 
     settings = settings or (resources.settings if resources else load_settings())
@@ -67,7 +67,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     metrics_view.init_request_metrics(app)
     access.init_access(app, settings)
     api = ProblemApi(app)
-    for module in (briefs, translate, glossaries, meta, health, metrics_view):
+    for module in (briefs, translate, glossaries, memories, meta, health, metrics_view):
         api.register_blueprint(module.blp)
     register_compat(api, app, resources)
     docs.init_docs(app)

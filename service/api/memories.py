@@ -1,0 +1,84 @@
+"""/v1/memories: translation memories from edited XLIFF or TMX files; each one out as TMX."""
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from flask import Response, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+from werkzeug.exceptions import NotAcceptable, UnsupportedMediaType
+
+from service.api.media import JSON
+from service.exports import MIMETYPES
+from service.memory.store import MemoryInfo
+from service.resources import get_resources
+
+blp = Blueprint("memories", __name__, url_prefix="/v1/memories", description="Translation memories")
+
+TMX = MIMETYPES["tmx"]
+# Bodies a memory is imported from; the file's root element decides how it is read.
+UPLOAD_TYPES = (MIMETYPES["xliff"], MIMETYPES["xliff12"], TMX, "application/xml", "text/xml")
+
+
+class MemorySchema(Schema):
+    name = fields.Str()
+    unit_count = fields.Int()
+    pairs = fields.List(fields.Str(), metadata={"description": "language pairs held, e.g. en-ja"})
+    created_at = fields.Str()
+    updated_at = fields.Str()
+
+
+class MemoryListSchema(Schema):
+    memories = fields.List(fields.Nested(MemorySchema))
+
+
+def _body(info: MemoryInfo) -> dict[str, Any]:
+    return asdict(info)
+
+
+@blp.before_request
+def require_file_body() -> None:
+    """415 unless a POST body is XLIFF or TMX (by Content-Type)."""
+    if request.method == "POST" and request.mimetype not in UPLOAD_TYPES:
+        raise UnsupportedMediaType(f"send the file as {' or '.join(UPLOAD_TYPES)}"
+                                   + (f", not {request.mimetype}" if request.mimetype else ""))
+
+
+@blp.route("", methods=["GET"])
+@blp.response(200, MemoryListSchema)
+def list_memories():
+    """Every translation memory with its unit count and language pairs."""
+    return {"memories": [_body(m) for m in get_resources().memories.list_memories()]}
+
+
+@blp.route("/<name>", methods=["POST"])
+@blp.doc(requestBody={"required": True, "content": {t: {"schema": {"type": "string"}} for t in UPLOAD_TYPES}})
+@blp.response(201, MemorySchema, description="the memory after the import (created when missing)")
+def import_memory(name):
+    """Add the translated units of an XLIFF (2.x or 1.2) or TMX file; a bad file changes nothing."""
+    return _body(get_resources().memories.import_file(request.get_data(), name, file="upload"))
+
+
+@blp.route("/<name>", methods=["GET"])
+@blp.response(200, MemorySchema, description="TMX 1.4b by default; the summary as JSON when Accept asks for it")
+@blp.doc(responses={"200": {"content": {TMX: {"schema": {"type": "string"}}, JSON: {"schema": MemorySchema}}}})
+def get_memory(name):
+    """One memory as a TMX file (or its summary as JSON)."""
+    store = get_resources().memories
+    best = request.accept_mimetypes.best_match([TMX, JSON]) if request.accept_mimetypes else TMX
+    if best is None:
+        raise NotAcceptable(f"a memory is available as {TMX} or {JSON}")
+    if best == JSON:
+        return _body(store.get(name))
+    info = store.get(name)
+    response = Response(store.export_tmx(name), mimetype=TMX)
+    response.headers["Content-Disposition"] = f'attachment; filename="{info.name}.tmx"'
+    return response
+
+
+@blp.route("/<name>", methods=["DELETE"])
+@blp.response(204)
+def delete_memory(name):
+    """Delete a memory and its units."""
+    get_resources().memories.delete(name)
