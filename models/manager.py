@@ -13,7 +13,6 @@ from models.registry import ModelRegistry, ModelSpec
 from models.store import ModelStore, spec_ref
 from models.summarizers.base import Summarizer
 from service.errors import BadInputError, ModelCorruptError, ModelMissingError
-from service.languages import validate_lang
 from service.settings import Settings, SummaryOptions, TranslationOptions
 
 log = logging.getLogger(__name__)
@@ -49,16 +48,15 @@ def _default_summarizer_factory(spec: ModelSpec, path: Path, options: SummaryOpt
 class PairRouter:
     """A Translator over every configured pair: each call goes to the engine for its pair."""
 
-    def __init__(self, manager: "ModelManager") -> None:
+    def __init__(self, manager: ModelManager) -> None:
         self._manager = manager
 
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
         """Translate with the engine for ``source_lang-target_lang``, loading it on first use."""
-        source, target = validate_lang(source_lang), validate_lang(target_lang)
-        engine = self._manager.translator_for(source, target)
+        engine = self._manager.translator_for(source_lang, target_lang)
         if not texts:
             return []
-        return engine.translate_batch(list(texts), source, target)
+        return engine.translate_batch(list(texts), source_lang, target_lang)
 
 
 class ModelManager:
@@ -99,9 +97,12 @@ class ModelManager:
         return self._router
 
     def translator_for(self, source_lang: str, target_lang: str) -> Translator:
-        """The engine for one pair, loaded on first use."""
-        source, target = validate_lang(source_lang), validate_lang(target_lang)
-        pair = f"{source}-{target}"
+        """The engine for one pair, loaded on first use; UnsupportedPairError when none is configured.
+
+        Codes arrive checked and normalised (``service.languages`` at the boundary), so an
+        unknown code is simply a pair with no model.
+        """
+        pair = f"{source_lang}-{target_lang}"
         return self._once(("pair", pair), lambda: self._load_translator(self.spec_for("translation", pair)))
 
     def summarizer(self, name: str | None = None) -> Summarizer:
