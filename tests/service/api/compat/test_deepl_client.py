@@ -31,6 +31,14 @@ def translator(request, live_server: LiveServer):
     client.close()
 
 
+@pytest.fixture(scope="module")
+def plain_translator(live_server: LiveServer):
+    """deepl.Translator only: its document polling sleeps 5 s, so documents run once, not per client class."""
+    client = deepl.Translator(live_server.key, server_url=live_server.url)
+    yield client
+    client.close()
+
+
 @pytest.mark.parametrize("target", ["JA", "KO"])
 @pytest.mark.parametrize("source", [None, "EN"])
 def test_translate_one_text(translator, source, target):
@@ -132,17 +140,17 @@ def test_languages(translator):
     assert all(lang.supports_formality is False for lang in targets)
 
 
-def test_translate_document_txt(translator, tmp_path):
+def test_translate_document_txt(plain_translator, tmp_path):
     source = tmp_path / "brief.txt"
     source.write_text(f"{TEXT}\n\n{OTHER}\n", encoding="utf-8")
     output = tmp_path / "brief.ja.txt"
-    status = translator.translate_document_from_filepath(source, output, source_lang="EN", target_lang="JA")
+    status = plain_translator.translate_document_from_filepath(source, output, source_lang="EN", target_lang="JA")
     assert status.done and status.billed_characters == len(TEXT) + len(OTHER)
     lines = output.read_text(encoding="utf-8").split("\n")
     assert len(lines) == 4 and lines[1] == "" and lines[0].strip() and lines[2].strip()
 
 
-def test_translate_document_docx(translator):
+def test_translate_document_docx(plain_translator):
     document = docx.Document()
     document.add_heading("Talks in Tokyo", level=1)
     document.add_paragraph(TEXT)
@@ -151,7 +159,8 @@ def test_translate_document_docx(translator):
     upload, result = io.BytesIO(), io.BytesIO()
     document.save(upload)
     upload.seek(0)
-    status = translator.translate_document(upload, result, target_lang="KO", filename="brief.docx")
+    upload.name = "brief.docx"  # requests names the multipart file after the stream
+    status = plain_translator.translate_document(upload, result, target_lang="KO")
     assert status.done
     translated = docx.Document(io.BytesIO(result.getvalue()))
     assert [p.style.name for p in translated.paragraphs] == ["Heading 1", "Normal"]
