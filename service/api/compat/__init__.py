@@ -12,6 +12,7 @@ def register_compat(api: Api, app: Flask, resources: Resources) -> None:
     from service.api.compat import deepl, deepl_documents, deepl_glossaries, libretranslate
     from service.api.compat.documents import DocumentJobs
 
-    app.extensions["briefs.documents"] = DocumentJobs(resources)
+    metrics = app.extensions.get("briefs.metrics")
+    app.extensions["briefs.documents"] = DocumentJobs(resources, observe=metrics.observe_timings if metrics else None)
     for blueprint in (deepl.blp, *deepl_glossaries.BLUEPRINTS, deepl_documents.blp, libretranslate.blp):
         api.register_blueprint(blueprint)

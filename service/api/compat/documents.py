@@ -10,6 +10,7 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -47,8 +48,9 @@ class DocumentJobs:
     """Jobs by id, translated on at most ``workers`` threads, at most ``max_pending`` waiting."""
 
     def __init__(self, resources: Resources, *, workers: int = WORKERS, max_pending: int = MAX_PENDING,
-                 max_jobs: int = MAX_JOBS) -> None:
+                 max_jobs: int = MAX_JOBS, observe: Callable[[dict[str, float]], None] | None = None) -> None:
         self.resources = resources
+        self.observe = observe
         self.max_pending = max_pending
         self.max_jobs = max_jobs
         self._pool: ThreadPoolExecutor | None = None
@@ -104,7 +106,7 @@ class DocumentJobs:
     def _run(self, record: DocumentJob, document: Document, job: TextJob) -> None:
         record.status = "translating"
         try:
-            outputs = translate_texts(document.texts, job, self.resources)
+            outputs = translate_texts(document.texts, job, self.resources, observe=self.observe, chunked=True)
             record.result = document.render(outputs)
             record.status = "done"
         except (BriefsError, PeerError) as exc:

@@ -61,11 +61,26 @@ def _join(pieces: _Pieces, translated: Sequence[str]) -> str:
     return "".join(translated[p] if isinstance(p, int) else p for p in pieces.parts)
 
 
+def _batches(segments: list[str], max_chars: int) -> list[list[str]]:
+    """Consecutive runs of segments, each within ``max_chars`` (a longer segment goes alone and fails)."""
+    batches: list[list[str]] = [[]]
+    size = 0
+    for segment in segments:
+        if batches[-1] and size + len(segment) > max_chars:
+            batches.append([])
+            size = 0
+        batches[-1].append(segment)
+        size += len(segment)
+    return batches
+
+
 def translate_texts(texts: Sequence[str], job: TextJob, resources: Resources, *,
-                    observe: Callable[[dict[str, float]], None] | None = None) -> list[str]:
+                    observe: Callable[[dict[str, float]], None] | None = None, chunked: bool = False) -> list[str]:
     """Translate each text (plain or marked up) through the pipeline; order and count kept.
 
-    ``observe`` receives the pipeline's stage timings (the HTTP metrics).
+    ``observe`` receives the pipeline's stage timings (the HTTP metrics). ``chunked``
+    (documents) sends the sentences in pipeline calls of at most ``limits.max_chars``
+    characters; otherwise one call, which refuses more.
     """
     marked: list[MarkedText | None] = []
     runs: list[str] = []
@@ -79,12 +94,15 @@ def translate_texts(texts: Sequence[str], job: TextJob, resources: Resources, *,
             runs.append(text)
     segments: list[str] = []
     pieces = [_split(run, job, segments) for run in runs]
+    request = BriefRequest(target_langs=(job.target_lang,), source_lang=job.source_lang,
+                           glossaries=job.glossaries)
     translated: list[str] = []
-    if segments:
-        request = BriefRequest(target_langs=(job.target_lang,), source_lang=job.source_lang,
-                               glossaries=job.glossaries)
-        brief = translate_segments(segments, request, resources)
-        translated = [segment.translations[job.target_lang] for segment in brief.segments]
+    batches = _batches(segments, resources.settings.limits.max_chars) if chunked else [segments]
+    for batch in batches:
+        if not batch:
+            continue
+        brief = translate_segments(batch, request, resources)
+        translated.extend(segment.translations[job.target_lang] for segment in brief.segments)
         if observe is not None:
             observe(brief.meta.timings_ms)
     outputs = [_join(p, translated) for p in pieces]

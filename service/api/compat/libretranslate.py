@@ -145,7 +145,7 @@ def translate_file():
     billed = sum(len(t) for t in document.texts)
     access.charge(billed)
     outputs = translate_texts(document.texts, TextJob(source_lang=source, target_lang=target), get_resources(),
-                              observe=observe_timings)
+                              observe=observe_timings, chunked=True)
     record = get_jobs().add_done(sent.filename, fmt, document.render(outputs), billed)
     url = url_for("libretranslate.download_file", token=record.key, filename=record.filename, _external=True)
     return {"translatedFileUrl": url}

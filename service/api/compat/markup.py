@@ -2,9 +2,10 @@
 
 The markup is read with the standard library's HTML parser; every tag, comment and
 declaration is copied byte for byte from the input, and only the text between tags
-is translated. Text inside ``ignore_tags`` (and, for HTML, inside script and style)
-is kept as it is. Each text run is translated on its own, so a sentence that an
-inline tag splits is translated in pieces.
+is translated. Text inside ``ignore_tags``, inside an element marked
+``translate="no"`` and, for HTML, inside script and style is kept as it is. Each
+text run is translated on its own, so a sentence that an inline tag splits is
+translated in pieces.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import html
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-ALWAYS_IGNORED_HTML = frozenset({"script", "style", "code", "pre"})
+ALWAYS_IGNORED_HTML = frozenset({"script", "style"})  # their content is code, not text
 TEXT_EVENTS = frozenset({"data", "entityref", "charref"})
 
 
@@ -46,14 +47,14 @@ class _Events(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
-        self.events: list[tuple[int, int, str, str]] = []  # (line, column, kind, tag)
+        self.events: list[tuple[int, int, str, str, bool]] = []  # (line, column, kind, tag, no-translate)
 
-    def _mark(self, kind: str, tag: str = "") -> None:
+    def _mark(self, kind: str, tag: str = "", keep: bool = False) -> None:
         line, column = self.getpos()
-        self.events.append((line, column, kind, tag))
+        self.events.append((line, column, kind, tag, keep))
 
     def handle_starttag(self, tag, attrs):  # noqa: D102 - HTMLParser callbacks
-        self._mark("start", tag)
+        self._mark("start", tag, any(k == "translate" and (v or "").lower() == "no" for k, v in attrs))
 
     def handle_startendtag(self, tag, attrs):  # noqa: D102
         self._mark("startend", tag)
@@ -97,11 +98,11 @@ def parse_markup(text: str, *, mode: str = "html", ignore_tags: tuple[str, ...] 
     parser.feed(text)
     parser.close()
     line_starts = _offsets(text)
-    positions = [line_starts[line - 1] + column for line, column, _, _ in parser.events] + [len(text)]
+    positions = [line_starts[line - 1] + column for line, column, _, _, _ in parser.events] + [len(text)]
     ignored = {t.lower() for t in ignore_tags if t}
     if mode == "html":
         ignored |= ALWAYS_IGNORED_HTML
-    depth = 0
+    kept: list[str] = []  # open elements whose text stays as it is
     marked = MarkedText()
     run: list[str] = []
 
@@ -109,19 +110,19 @@ def parse_markup(text: str, *, mode: str = "html", ignore_tags: tuple[str, ...] 
         raw = "".join(run)
         if raw:
             has_words = any(c.isalnum() for c in html.unescape(raw))
-            marked.parts.append((has_words and depth == 0, raw))
+            marked.parts.append((has_words and not kept, raw))
         run.clear()
 
-    for n, (_, _, kind, tag) in enumerate(parser.events):
+    for n, (_, _, kind, tag, no_translate) in enumerate(parser.events):
         raw = text[positions[n]:positions[n + 1]]
         if kind in TEXT_EVENTS:
             run.append(raw)
             continue
         flush()
-        if kind == "start" and tag in ignored:
-            depth += 1
-        elif kind == "end" and tag in ignored and depth:
-            depth -= 1
+        if kind == "start" and (tag in ignored or no_translate or kept):
+            kept.append(tag)
+        elif kind == "end" and tag in kept:
+            del kept[len(kept) - 1 - kept[::-1].index(tag):]  # close it and anything left open inside
         marked.parts.append((False, raw))
     flush()
     if positions[0] > 0:  # text before the first event (the parser reports none here, but be safe)
