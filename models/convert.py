@@ -48,7 +48,7 @@ def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "
     except DependencyMissingError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    except Exception as exc:  # the converter fails in many ways on a bad or unsupported model
+    except Exception as exc:  # noqa: BLE001 - the converter fails in many ways on a bad or unsupported model
         shutil.rmtree(staging, ignore_errors=True)
         raise ModelCorruptError(
             f"cannot convert {model_dir} to ctranslate2: {type(exc).__name__}: {exc}"

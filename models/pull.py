@@ -96,7 +96,7 @@ def _network_errors() -> tuple[type[BaseException], ...]:
 
 
 def _silent(tqdm_base: type) -> type:
-    class SilentTqdm(tqdm_base):  # type: ignore[misc, valid-type]
+    class SilentTqdm(tqdm_base):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             kwargs["disable"] = True
             super().__init__(*args, **kwargs)

@@ -178,8 +178,9 @@ def _build_marian(out: Path, target: str, lang_tokens: Iterable[str], scratch: P
     config = MarianConfig(
         vocab_size=size, d_model=D_MODEL, encoder_layers=1, decoder_layers=1,
         encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
-        max_position_embeddings=64, init_std=INIT_STD, pad_token_id=pad_id, eos_token_id=0, decoder_start_token_id=pad_id,
-        forced_eos_token_id=0, share_encoder_decoder_embeddings=True, scale_embedding=True,
+        max_position_embeddings=64, init_std=INIT_STD, pad_token_id=pad_id, eos_token_id=0,
+        decoder_start_token_id=pad_id, forced_eos_token_id=0, share_encoder_decoder_embeddings=True,
+        scale_embedding=True,
     )
     _seed()
     model = MarianMTModel(config).eval()
@@ -248,7 +249,7 @@ def _multi_target_bias(tokenizer: Any, size: int) -> list[float]:
     vocab = tokenizer.get_vocab()
     ja = logit_bias(vocab, size, "ja", tokenizer.eos_token_id)
     ko = logit_bias(vocab, size, "ko", tokenizer.eos_token_id)
-    return [max(a, b) for a, b in zip(ja, ko)]
+    return [max(a, b) for a, b in zip(ja, ko, strict=True)]
 
 
 def _build_nllb(out: Path, scratch: Path) -> None:
@@ -280,15 +281,16 @@ def _build_bart(out: Path) -> None:
     bpe.train_from_iterator(corpus_lines("en"), vocab_size=800, min_frequency=1,
                             special_tokens=specials, show_progress=False)
     model_json = json.loads(bpe.to_str())["model"]
-    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model_json["merges"]]
+    # The BPE model takes (left, right) pairs; the tokenizer's annotation says list[str].
+    merges: Any = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model_json["merges"]]
     tokenizer = BartTokenizer(vocab=model_json["vocab"], merges=merges)
     size = len(tokenizer)
     config = BartConfig(
         vocab_size=size, d_model=D_MODEL, encoder_layers=1, decoder_layers=1,
         encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
-        max_position_embeddings=256, init_std=INIT_STD, pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
-        eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id,
-        forced_bos_token_id=tokenizer.bos_token_id, forced_eos_token_id=tokenizer.eos_token_id,
+        max_position_embeddings=256, init_std=INIT_STD, pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.eos_token_id, forced_eos_token_id=tokenizer.eos_token_id,
     )
     _seed()
     model = BartForConditionalGeneration(config).eval()
