@@ -16,7 +16,7 @@ from models.summarizers.base import Summarizer
 from service.settings import Settings
 
 if TYPE_CHECKING:
-    from service.glossary.store import GlossaryStore
+    from service.glossary.store_api import GlossaryStoreProtocol
     from service.memory.store import MemoryStore
 
 TranslatorWrapper = Callable[[Translator], Translator]
@@ -61,7 +61,7 @@ class Resources:
         settings: Settings,
         *,
         models: ModelProvider | None = None,
-        glossaries: GlossaryStore | None = None,
+        glossaries: GlossaryStoreProtocol | None = None,
         translator_wrapper: TranslatorWrapper | None = None,
     ) -> None:
         self.settings = settings
@@ -84,7 +84,7 @@ class Resources:
         return self._models
 
     @property
-    def glossaries(self) -> GlossaryStore:
+    def glossaries(self) -> GlossaryStoreProtocol:
         """The process's ``GlossaryStore`` (or an injected fake)."""
         if self._glossaries is None:
             with self._lock:
