@@ -1,0 +1,158 @@
+"""Each bad input the issue names, on each door, answers in the peer's shape and status."""
+from __future__ import annotations
+
+import pytest
+
+from service.api.compat import deepl as deepl_door
+from service.api.compat import libretranslate as libre_door
+
+TEXT = "Officials met in Tokyo on Monday."
+
+
+def deepl_error(response, status: int) -> str:
+    assert response.status_code == status, response.data
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"message"} and body["message"]
+    return body["message"]
+
+
+def libre_error(response, status: int) -> str:
+    assert response.status_code == status, response.data
+    body = response.get_json()
+    assert set(body) == {"error"} and body["error"]
+    return body["error"]
+
+
+@pytest.fixture
+def keyed(make_app):
+    """An app that needs keys, a normal key and a key with a 10-character daily quota."""
+    app = make_app(http={"api_keys_required": True, "rate_limit": "1000/minute"})
+    keys = app.extensions["briefs.keys"]
+    _, key = keys.create("desk")
+    _, small = keys.create("small", char_quota=10)
+    return app.test_client(), key, small
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ({"text": [TEXT]}, "target_lang"),
+    ({"text": [], "target_lang": "JA"}, "text"),
+    ({"target_lang": "JA"}, "text"),
+    ({"text": [TEXT], "target_lang": "DE"}, "target_lang"),
+    ({"text": [TEXT], "target_lang": "JA", "source_lang": "FR"}, "source_lang"),
+    ({"text": [TEXT], "target_lang": "JA", "source_lang": "EN", "formality": "less"}, "formality"),
+    ({"text": [TEXT], "target_lang": "JA", "formality": "rude"}, "formality"),
+    ({"text": [TEXT], "target_lang": "JA", "tag_handling": "markdown"}, "tag_handling"),
+    ({"text": [TEXT], "target_lang": "JA", "split_sentences": "2"}, "split_sentences"),
+    ({"text": [TEXT], "target_lang": "JA", "glossary_id": "abc"}, "source_lang"),
+])
+def test_deepl_bad_parameters_are_400(client, body, fragment):
+    assert fragment in deepl_error(client.post("/v2/translate", json=body), 400)
+
+
+def test_deepl_malformed_json_is_400(client):
+    deepl_error(client.post("/v2/translate", data="{nope", content_type="application/json"), 400)
+
+
+def test_deepl_unknown_glossary_is_404(client):
+    body = {"text": [TEXT], "target_lang": "JA", "source_lang": "EN", "glossary_id": "no-such-glossary"}
+    deepl_error(client.post("/v2/translate", json=body), 404)
+
+
+def test_deepl_text_over_the_limit_is_413(make_app):
+    client = make_app(limits={"max_chars": 20}).test_client()
+    deepl_error(client.post("/v2/translate", json={"text": [TEXT], "target_lang": "JA", "source_lang": "EN"}), 413)
+
+
+@pytest.mark.parametrize("header", [None, "DeepL-Auth-Key bk_00000000.wrong"])
+def test_deepl_missing_or_wrong_key_is_403(keyed, header):
+    client, _, _ = keyed
+    headers = {"Authorization": header} if header else {}
+    deepl_error(client.post("/v2/translate", json={"text": [TEXT], "target_lang": "JA"}, headers=headers), 403)
+
+
+def test_deepl_exhausted_quota_is_456(keyed):
+    client, _, small = keyed
+    headers = {"Authorization": f"DeepL-Auth-Key {small}"}
+    body = {"text": [TEXT], "target_lang": "JA", "source_lang": "EN"}
+    deepl_error(client.post("/v2/translate", json=body, headers=headers), 456)
+
+
+def test_deepl_rate_limit_is_429(make_app):
+    client = make_app(http={"rate_limit": "2/minute"}).test_client()
+    for _ in range(2):
+        assert client.get("/v2/usage").status_code == 200
+    assert "Slowdown" in deepl_error(client.get("/v2/usage"), 429)
+
+
+def test_deepl_unexpected_error_is_500_without_internals(client, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internal state")
+
+    monkeypatch.setattr(deepl_door, "translate_texts", boom)
+    message = deepl_error(client.post("/v2/translate", json={"text": [TEXT], "target_lang": "JA",
+                                                             "source_lang": "EN"}), 500)
+    assert "secret" not in message and "Traceback" not in message
+
+
+def test_deepl_unknown_document_is_404(client):
+    deepl_error(client.post("/v2/document/ABC", json={"document_key": "x"}), 404)
+
+
+@pytest.mark.parametrize("body, fragment", [
+    ({"source": "en", "target": "ja"}, "q"),
+    ({"q": TEXT, "target": "ja"}, "source"),
+    ({"q": TEXT, "source": "en", "target": "de"}, "de"),
+    ({"q": TEXT, "source": "fr", "target": "ja"}, "fr"),
+    ({"q": TEXT, "source": "en", "target": "ja", "format": "pdf"}, "format"),
+    ({"q": [], "source": "en", "target": "ja"}, "q"),
+    ({"q": TEXT, "source": "en", "target": "ja", "alternatives": 9}, "alternatives"),
+])
+def test_libre_bad_parameters_are_400(client, body, fragment):
+    assert fragment in libre_error(client.post("/translate", json=body), 400)
+
+
+def test_libre_unsupported_detected_language_is_400(client):
+    body = {"q": "Les responsables se sont réunis lundi pour parler du commerce.", "source": "auto", "target": "ja"}
+    libre_error(client.post("/translate", json=body), 400)
+
+
+@pytest.mark.parametrize("api_key", [None, "bk_00000000.wrong"])
+def test_libre_missing_or_wrong_key_is_403(keyed, api_key):
+    client, _, _ = keyed
+    body = {"q": TEXT, "source": "en", "target": "ja", **({"api_key": api_key} if api_key else {})}
+    libre_error(client.post("/translate", data=body), 403)
+
+
+def test_libre_exhausted_quota_is_429(keyed):
+    client, _, small = keyed
+    libre_error(client.post("/translate", data={"q": TEXT, "source": "en", "target": "ja", "api_key": small}), 429)
+
+
+def test_libre_rate_limit_is_429_slowdown(make_app):
+    client = make_app(http={"rate_limit": "1/minute"}).test_client()
+    body = {"q": "x", "source": "en", "target": "ja"}
+    assert client.post("/translate", json=body).status_code == 200
+    assert libre_error(client.post("/translate", json=body), 429).startswith("Slowdown")
+
+
+def test_libre_unexpected_error_is_500_without_internals(client, monkeypatch):
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internal state")
+
+    monkeypatch.setattr(libre_door, "translate_texts", boom)
+    assert "secret" not in libre_error(client.post("/translate", json={"q": TEXT, "source": "en",
+                                                                       "target": "ja"}), 500)
+
+
+@pytest.mark.parametrize("name, data", [("notes.pdf", b"%PDF-1.4"), ("brief.docx", b"not a zip")])
+def test_libre_file_of_a_bad_type_is_400(client, name, data):
+    import io
+
+    response = client.post("/translate_file", data={"source": "en", "target": "ja", "file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+    libre_error(response, 400)
+
+
+def test_unknown_download_is_404(client):
+    libre_error(client.get("/download_file/nothing/brief.txt"), 404)
