@@ -196,7 +196,7 @@ def _build(cls: type, data: Mapping[str, Any]) -> Any:
 
 
 def _coerce(name: str, hint: Any, value: Any) -> Any:
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         if not isinstance(value, Mapping):
             raise ValueError(f"setting {name} must be a table")
         return _build(hint, value)
