@@ -29,7 +29,6 @@ class BatchSummary:
         return self.ok + self.failed + self.skipped
 
     def to_dict(self) -> dict[str, Any]:
-        per_s = (lambda n: round(n / self.seconds, 2) if self.seconds > 0 else 0.0)
         return {
             "engine": self.engine,
             "articles": self.articles,
@@ -38,10 +37,13 @@ class BatchSummary:
             "failures_by_reason": dict(sorted(self.failures.items())),
             "sentences": self.sentences,
             "seconds": round(self.seconds, 3),
-            "articles_per_s": per_s(self.ok),
-            "sentences_per_s": per_s(self.sentences),
+            "articles_per_s": self._per_second(self.ok),
+            "sentences_per_s": self._per_second(self.sentences),
             "learned_names": self.learned_names,
         }
+
+    def _per_second(self, count: int) -> float:
+        return round(count / self.seconds, 2) if self.seconds > 0 else 0.0
 
     def text(self) -> str:
         """The summary for people, a few lines."""
