@@ -1,8 +1,14 @@
-"""POST /v1/briefs: articles in, aligned bilingual briefs out (JSON, or XLIFF/TMX/TBX/text files)."""
+"""/v1/briefs: articles in, aligned bilingual briefs out (JSON, or XLIFF/TMX/TBX/text files).
+
+``"store": true`` keeps a brief for review: ``GET /v1/briefs/{id}`` returns it in any format and
+``PATCH /v1/briefs/{id}/segments/{sid}`` records a reviewer's edit (and teaches the memory).
+"""
 from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import asdict
+from typing import Any
 
 from flask import Response, jsonify, request
 from flask_smorest import Blueprint
@@ -13,8 +19,9 @@ from service.api import access
 from service.api.bodies import brief_body, brief_request, log_texts
 from service.api.media import JSON, require_body_types
 from service.api.metrics_view import observe_timings
-from service.api.schemas import BriefSchema, BriefsRequestSchema
+from service.api.schemas import BriefSchema, BriefsRequestSchema, RequestSchema
 from service.brief import Brief
+from service.memory.briefs import EDITS_MEMORY, MAX_EDIT_CHARS, StoredBrief
 from service.pipeline import build_briefs
 from service.render import ALL_FORMATS, MIMETYPES, brief_files
 from service.resources import get_resources
@@ -32,6 +39,41 @@ class FormatQuerySchema(Schema):
     format = fields.Str(validate=validate.OneOf(ALL_FORMATS), metadata={
         "description": "answer format; overrides Accept. xliff = XLIFF 2.0, xliff12 = XLIFF 1.2 "
                        "(one file per target language: a zip when there are several), tmx, tbx, text, markdown"})
+
+
+class StoreBriefsRequestSchema(BriefsRequestSchema):
+    store = fields.Bool(load_default=False, metadata={
+        "description": "keep the brief for review; the answer then carries its id (and a Location header)"})
+
+
+class EditSchema(Schema):
+    segment = fields.Str()
+    lang = fields.Str()
+    previous = fields.Str(metadata={"description": "the text the edit replaced"})
+    previous_provenance = fields.Str()
+    text = fields.Str()
+    edited_at = fields.Str()
+
+
+class StoredBriefSchema(BriefSchema):
+    """A brief; ``id`` (and for a stored brief ``version`` and ``history``) when it was kept."""
+
+    id = fields.Str()
+    version = fields.Int()
+    history = fields.List(fields.Nested(EditSchema), metadata={"description": "reviewer edits, oldest first"})
+
+
+class SegmentEditSchema(RequestSchema):
+    lang = fields.Str(required=True, metadata={"example": "ja"})
+    text = fields.Str(required=True, validate=[validate.Length(min=1, max=MAX_EDIT_CHARS),
+                                               validate.Regexp(r"\S", error="must not be blank")])
+    memory = fields.Str(load_default=EDITS_MEMORY, metadata={
+        "description": "translation memory that learns the edit (later briefs reuse it as tm-exact)"})
+
+
+def stored_body(stored: StoredBrief) -> dict[str, Any]:
+    return {**stored.brief.to_dict(), "id": stored.id, "version": stored.version,
+            "history": [asdict(e) for e in stored.history]}
 
 
 def requested_format(query_format: str | None) -> str:
@@ -65,10 +107,10 @@ def file_response(briefs: list[Brief], fmt: str, stem: str = "brief") -> Respons
 
 
 @blp.route("/briefs", methods=["POST"])
-@blp.arguments(BriefsRequestSchema)
+@blp.arguments(StoreBriefsRequestSchema)
 @blp.arguments(FormatQuerySchema, location="query", as_kwargs=True)
-@blp.response(200, BriefSchema, description="one brief; a JSON array of briefs when `texts` was given")
-@blp.doc(responses={"200": {"content": {JSON: {"schema": BriefSchema}, **FILE_RESPONSES}}})
+@blp.response(200, StoredBriefSchema, description="one brief; a JSON array of briefs when `texts` was given")
+@blp.doc(responses={"200": {"content": {JSON: {"schema": StoredBriefSchema}, **FILE_RESPONSES}}})
 def create_briefs(body, format: str | None = None):
     """Summarize each article and pair every summary sentence with its translations."""
     fmt = requested_format(format)
@@ -78,8 +120,41 @@ def create_briefs(body, format: str | None = None):
     log_texts(articles, resources.settings)
     briefs = build_briefs(articles, brief_request(body, resources.settings), resources)
     observe_timings(briefs[0].meta.timings_ms)
+    ids = [resources.memories.briefs.save(b) for b in briefs] if body["store"] else []
     if fmt != "json":
-        return file_response(briefs, fmt)
-    if "texts" in body:
-        return jsonify(BriefSchema(many=True).dump([brief_body(b, body["include"]) for b in briefs]))
-    return brief_body(briefs[0], body["include"])
+        response = file_response(briefs, fmt)
+    elif "texts" in body:
+        bodies = [{**brief_body(b, body["include"]), **({"id": ids[n]} if ids else {})} for n, b in enumerate(briefs)]
+        response = jsonify(StoredBriefSchema(many=True).dump(bodies))
+    else:
+        response = jsonify(StoredBriefSchema().dump({**brief_body(briefs[0], body["include"]),
+                                                     **({"id": ids[0]} if ids else {})}))
+    if len(ids) == 1:
+        response.headers["Location"] = f"/v1/briefs/{ids[0]}"
+    return response
+
+
+@blp.route("/briefs/<bid>", methods=["GET"])
+@blp.arguments(FormatQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, StoredBriefSchema, description="the stored brief with its edits, or a file (Accept or ?format=)")
+@blp.doc(responses={"200": {"content": {JSON: {"schema": StoredBriefSchema}, **FILE_RESPONSES}}})
+def get_brief(bid, format: str | None = None):
+    """A stored brief as it stands after the reviewers' edits."""
+    fmt = requested_format(format)
+    stored = get_resources().memories.briefs.get(bid)
+    if fmt != "json":
+        return file_response([stored.brief], fmt, stem=f"brief-{stored.id[:8]}")
+    return stored_body(stored)
+
+
+@blp.route("/briefs/<bid>/segments/<sid>", methods=["PATCH"])
+@blp.arguments(SegmentEditSchema)
+@blp.response(200, StoredBriefSchema, description="the brief after the edit")
+def edit_segment(body, bid, sid):
+    """Record a reviewer's translation of one segment (provenance "edited", the old text kept as history).
+
+    Entity mentions are re-anchored on the new text; an entity the edit removed is flagged.
+    The edit goes into a translation memory, so the next brief of that sentence reuses it.
+    """
+    stored = get_resources().memories.briefs.edit(bid, sid, body["lang"], body["text"], memory=body["memory"])
+    return stored_body(stored)

@@ -40,10 +40,12 @@ def apply_memory(briefs: Sequence[Brief], store: MemoryStore, options: MemoryOpt
 def replace_translation(brief: Brief, segment_id: str, lang: str, text: str, provenance: str) -> list[BriefWarning]:
     """Put ``text`` in as the translation, move entity mentions onto it, and report what the glossary misses.
 
-    Returns warnings (the caller adds them): a glossary rendering the new text lacks, for an
+    Warnings about the replaced text (repairs, alignment, suggestions) are dropped from the brief;
+    returns the new ones (the caller adds them): a glossary rendering the new text lacks, for an
     entity the English sentence mentions.
     """
     segment = next(s for s in brief.segments if s.id == segment_id)
+    brief.meta.warnings = [w for w in brief.meta.warnings if not (w.segment == segment_id and w.lang == lang)]
     segment.translations[lang] = text
     segment.provenance[lang] = provenance
     warnings = []

@@ -1,4 +1,4 @@
-"""The translation memory's tables in the shared store file, with their own migrations.
+"""The translation desk's tables (memories, stored briefs) in the shared store file, with their own migrations.
 
 Recorded in ``tm_schema_version`` (the glossary store keeps ``schema_version``), so the two
 migrate independently until the scale-out work unifies them. Append migrations, never edit
@@ -38,7 +38,27 @@ def _create_tables(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_tables,)
+def _stored_briefs(conn: sqlite3.Connection) -> None:
+    """Briefs kept for review (their JSON form) and each reviewer edit with the text it replaced."""
+    conn.execute("""CREATE TABLE stored_briefs (
+        id VARCHAR(32) PRIMARY KEY,
+        body TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        created_at VARCHAR(40) NOT NULL,
+        updated_at VARCHAR(40) NOT NULL)""")
+    conn.execute("""CREATE TABLE stored_brief_edits (
+        id VARCHAR(32) PRIMARY KEY,
+        brief_id VARCHAR(32) NOT NULL REFERENCES stored_briefs(id) ON DELETE CASCADE,
+        segment VARCHAR(32) NOT NULL,
+        lang VARCHAR(8) NOT NULL,
+        previous TEXT NOT NULL,
+        previous_provenance VARCHAR(16) NOT NULL,
+        text TEXT NOT NULL,
+        edited_at VARCHAR(40) NOT NULL)""")
+    conn.execute("CREATE INDEX stored_brief_edits_by_brief ON stored_brief_edits (brief_id, edited_at)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_tables, _stored_briefs)
 
 
 def migrate(conn: sqlite3.Connection) -> None:

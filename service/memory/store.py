@@ -3,18 +3,19 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import threading
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from service.errors import BadInputError, NotFoundError
+from service.memory.db import StoreFile, now
 from service.memory.files import MemoryUnit, match_key, read_memory_file, write_memory_tmx
-from service.memory.schema import migrate
+
+if TYPE_CHECKING:
+    from service.memory.briefs import BriefStore
 
 MAX_NAME_CHARS = 64
 MAX_CANDIDATES = 5000
@@ -56,47 +57,25 @@ def validate_memory_name(name: str) -> str:
     return name
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="microseconds")
-
-
 class MemoryStore:
     """Translation memories on SQLite; the file is opened (and migrated) on first use."""
 
     def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self._conn: sqlite3.Connection | None = None
-        self._lock = threading.RLock()
+        self.file = StoreFile(path)
+        self._transaction = self.file.transaction
+        self._briefs: BriefStore | None = None
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            if str(self.path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA busy_timeout = 30000")
-            migrate(conn)
-            self._conn = conn
-        return self._conn
+    @property
+    def briefs(self) -> BriefStore:
+        """Stored briefs, in the same file and on the same connection."""
+        if self._briefs is None:
+            from service.memory.briefs import BriefStore
 
-    @contextmanager
-    def _transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+            self._briefs = BriefStore(self.file, self)
+        return self._briefs
 
     def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+        self.file.close()
 
     # -- memories ---------------------------------------------------------------------------------
 
@@ -111,26 +90,30 @@ class MemoryStore:
 
     def add_units(self, name: str, units: Sequence[MemoryUnit]) -> MemoryInfo:
         """Store ``units`` in memory ``name``; a unit with the same source and languages replaces the old one."""
-        validate_memory_name(name)
-        stamp = _now()
         with self._transaction(write=True) as conn:
-            row = conn.execute("SELECT id FROM tm_memories WHERE name_key = ?", (name.casefold(),)).fetchone()
-            if row is None:
-                mid = uuid.uuid4().hex
-                conn.execute("INSERT INTO tm_memories (id, name, name_key, created_at, updated_at) "
-                             "VALUES (?, ?, ?, ?, ?)", (mid, name, name.casefold(), stamp, stamp))
-            else:
-                mid = row[0]
-                conn.execute("UPDATE tm_memories SET updated_at = ? WHERE id = ?", (stamp, mid))
-            for unit in units:
-                key = match_key(unit.source)
-                conn.execute("DELETE FROM tm_units WHERE memory_id = ? AND source_lang = ? AND target_lang = ? "
-                             "AND source_key = ?", (mid, unit.source_lang, unit.target_lang, key))
-                conn.execute("INSERT INTO tm_units (id, memory_id, source_lang, target_lang, source, source_key, "
-                             "key_length, target, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             (uuid.uuid4().hex, mid, unit.source_lang, unit.target_lang, unit.source, key,
-                              len(key), unit.target, unit.origin[:200], stamp))
-            return self._info(conn, mid)
+            return self.add_units_in(conn, name, units)
+
+    def add_units_in(self, conn: sqlite3.Connection, name: str, units: Sequence[MemoryUnit]) -> MemoryInfo:
+        """``add_units`` inside the caller's write transaction (a brief edit and its memory unit commit together)."""
+        validate_memory_name(name)
+        stamp = now()
+        row = conn.execute("SELECT id FROM tm_memories WHERE name_key = ?", (name.casefold(),)).fetchone()
+        if row is None:
+            mid = uuid.uuid4().hex
+            conn.execute("INSERT INTO tm_memories (id, name, name_key, created_at, updated_at) "
+                         "VALUES (?, ?, ?, ?, ?)", (mid, name, name.casefold(), stamp, stamp))
+        else:
+            mid = row[0]
+            conn.execute("UPDATE tm_memories SET updated_at = ? WHERE id = ?", (stamp, mid))
+        for unit in units:
+            key = match_key(unit.source)
+            conn.execute("DELETE FROM tm_units WHERE memory_id = ? AND source_lang = ? AND target_lang = ? "
+                         "AND source_key = ?", (mid, unit.source_lang, unit.target_lang, key))
+            conn.execute("INSERT INTO tm_units (id, memory_id, source_lang, target_lang, source, source_key, "
+                         "key_length, target, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (uuid.uuid4().hex, mid, unit.source_lang, unit.target_lang, unit.source, key,
+                          len(key), unit.target, unit.origin[:200], stamp))
+        return self._info(conn, mid)
 
     def list_memories(self) -> list[MemoryInfo]:
         """Every memory, by name."""

@@ -189,3 +189,100 @@ def test_hostile_article_stays_well_formed_in_every_file_format(client):
                                                                  "target_langs": ["ja"]})
         root = etree.fromstring(response.data)
         assert not list(root.iter("{*}script", "script"))
+
+
+# -- stored briefs and reviewer edits ------------------------------------------------------------
+
+
+def _store(client, **extra):
+    response = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 2, "store": True, **extra})
+    assert response.status_code == 200, response.data
+    body = response.get_json()
+    assert response.headers["Location"] == f"/v1/briefs/{body['id']}"
+    return body
+
+
+def test_store_returns_an_id_and_get_returns_the_same_brief(client):
+    body = _store(client)
+    got = client.get(f"/v1/briefs/{body['id']}").get_json()
+    assert got["id"] == body["id"] and got["version"] == 1 and got["history"] == []
+    assert got["segments"] == body["segments"] and got["entities"] == body["entities"]
+
+
+def test_unstored_briefs_have_no_id(client):
+    response = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 1})
+    assert "id" not in response.get_json() and "Location" not in response.headers
+
+
+def test_texts_stored_each_get_an_id(client):
+    bodies = client.post("/v1/briefs", json={"texts": [ARTICLE, "Rain fell. Calm followed."], "sentences": 1,
+                                             "store": True}).get_json()
+    assert len({b["id"] for b in bodies}) == 2
+    assert client.get(f"/v1/briefs/{bodies[1]['id']}").get_json()["segments"][0]["en"] == "Rain fell."
+
+
+@pytest.mark.parametrize("query, accept, mimetype", [("?format=tmx", None, "application/x-tmx+xml"),
+                                                     ("", "application/x-tbx", "application/x-tbx"),
+                                                     ("?format=xliff", None, "application/zip")])
+def test_get_a_stored_brief_in_any_format(client, query, accept, mimetype):
+    bid = _store(client)["id"]
+    response = client.get(f"/v1/briefs/{bid}{query}", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200 and response.mimetype == mimetype
+
+
+def test_edit_records_history_and_reanchors_the_entity(client):
+    body = _store(client)
+    tokyo_ja = next(e for e in body["entities"] if e["source"] == "Tokyo")["renderings"]["ja"]
+    model_text = body["segments"][0]["translations"]["ja"]
+    edited = f"月曜日に{tokyo_ja}で会合。"
+    response = client.patch(f"/v1/briefs/{body['id']}/segments/s1", json={"lang": "ja", "text": edited})
+    assert response.status_code == 200, response.data
+    after = response.get_json()
+    segment = after["segments"][0]
+    assert segment["translations"]["ja"] == edited and segment["provenance"]["ja"] == "edited"
+    assert segment["provenance"]["ko"] == "model"
+    assert after["version"] == 2
+    [edit] = after["history"]
+    assert (edit["segment"], edit["lang"], edit["previous"], edit["previous_provenance"], edit["text"]) == (
+        "s1", "ja", model_text, "model", edited)
+    tokyo = next(e for e in after["entities"] if e["source"] == "Tokyo")
+    [mention] = [m for m in tokyo["mentions"] if m["segment"] == "s1" and m["lang"] == "ja"]
+    assert edited[mention["start"]:mention["end"]] == tokyo_ja
+    assert client.get(f"/v1/briefs/{body['id']}").get_json() == after
+
+
+def test_an_edit_that_drops_an_entity_flags_it(client):
+    body = _store(client)
+    after = client.patch(f"/v1/briefs/{body['id']}/segments/s1", json={"lang": "ko", "text": "월요일 회의."}).get_json()
+    missing = [(w["segment"], w["lang"]) for w in after["meta"]["warnings"] if w["code"] == "entity-missing"]
+    assert missing == [("s1", "ko")]
+    assert not [m for e in after["entities"] for m in e["mentions"] if m["segment"] == "s1" and m["lang"] == "ko"]
+
+
+def test_an_edit_feeds_the_named_memory(client):
+    body = _store(client)
+    client.patch(f"/v1/briefs/{body['id']}/segments/s2", json={"lang": "ko", "text": "무역과 안보를 논의했다.",
+                                                                 "memory": "desk"})
+    memories = client.get("/v1/memories").get_json()["memories"]
+    assert [(m["name"], m["unit_count"]) for m in memories] == [("desk", 1)]
+
+
+@pytest.mark.parametrize("path, payload, status", [
+    ("/v1/briefs/nope/segments/s1", {"lang": "ja", "text": "x"}, 404),
+    ("/v1/briefs/{id}/segments/s99", {"lang": "ja", "text": "x"}, 404),
+    ("/v1/briefs/{id}/segments/s1", {"lang": "fr", "text": "x"}, 422),
+    ("/v1/briefs/{id}/segments/s1", {"lang": "ja", "text": "   "}, 422),
+    ("/v1/briefs/{id}/segments/s1", {"lang": "ja"}, 422),
+    ("/v1/briefs/{id}/segments/s1", {"lang": "ja", "text": "x" * 5001}, 422),
+    ("/v1/briefs/{id}/segments/s1", {"lang": "ja", "text": "x", "memory": "bad/name"}, 422),
+], ids=["unknown-brief", "unknown-segment", "language-not-in-brief", "blank-text", "no-text", "too-long",
+        "bad-memory-name"])
+def test_bad_edits_are_refused_and_change_nothing(client, path, payload, status):
+    body = _store(client)
+    response = client.patch(path.format(id=body["id"]), json=payload)
+    assert_problem(response, status)
+    assert client.get(f"/v1/briefs/{body['id']}").get_json()["version"] == 1
+
+
+def test_unknown_stored_brief_is_404(client):
+    assert_problem(client.get("/v1/briefs/0123abcd"), 404, "brief-not-found")
