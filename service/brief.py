@@ -1,8 +1,27 @@
-"""The brief: aligned bilingual segments, the entity report and provenance."""
+"""The brief: what a caller asks for, and what it gets (aligned bilingual segments,
+the entity report and provenance)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from service.glossary.model import GlossaryEntry
+
+
+@dataclass(frozen=True)
+class BriefRequest:
+    """What a caller asks for; validated at the boundary (CLI flags, HTTP schemas).
+
+    Doors import it from ``service.pipeline``, beside the functions that take it.
+    """
+
+    target_langs: tuple[str, ...]
+    sentences: int | None = None
+    ratio: float | None = None
+    source_lang: str = "en"
+    glossaries: tuple[str, ...] = ()
+    inline_glossary: tuple[GlossaryEntry, ...] = ()
+    summarizer: str | None = None
 
 
 @dataclass(frozen=True)

@@ -2,38 +2,43 @@
 
 Every door (CLI, HTTP, batch, compatibility endpoints) calls these functions;
 none re-implements a stage. Only the summarize and translate stages touch models.
+
+The summary sentences of all articles of one call are translated as one batch (one
+engine call per language): each article's summary is a consecutive run of the batch,
+which the glossary layer reports under the brief's own segment ids ("s1", "s2", ...).
 """
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from models.summarizers.base import SummarySentence
 from service.alignment import alignment_warnings
-from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning, EntityReport
+from service.brief import AlignedSegment, Brief, BriefMeta, BriefRequest, BriefWarning
 from service.errors import BadInputError, EmptyTextError, TextEncodingError, TextTooLongError
-from service.glossary.model import GlossaryEntry
+from service.glossary.enforce import GlossaryOutcome, GlossaryTranslator
+from service.glossary.learned import LearnedGlossary
+from service.languages import validate_lang
 from service.resources import Resources
 from service.segmentation import Sentence, split_sentences
 from service.signature import brief_signature, model_provenance
 from service.summary_policy import segment_written, summary_count
 
+__all__ = ["BriefRequest", "Progress", "build_brief", "build_briefs", "decode_text", "resolve_request",
+           "translate_segments", "validate_article"]
+
 Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class BriefRequest:
-    """What a caller asks for; validated at the boundary (CLI flags, HTTP schemas)."""
+class _Job:
+    """What every brief of one call shares: the resolved request and the process's resources."""
 
-    target_langs: tuple[str, ...]
-    sentences: int | None = None
-    ratio: float | None = None
-    source_lang: str = "en"
-    glossaries: tuple[str, ...] = ()
-    inline_glossary: tuple[GlossaryEntry, ...] = ()
-    summarizer: str | None = None
+    request: BriefRequest
+    resources: Resources
+    summarized: bool = True
 
 
 @dataclass
@@ -75,8 +80,6 @@ def validate_article(text: str, max_chars: int) -> str:
 
 def resolve_request(request: BriefRequest, resources: Resources) -> BriefRequest:
     """Normalise language codes; fail fast on a pair with no model or a model not installed."""
-    from service.languages import validate_lang
-
     source = validate_lang(request.source_lang)
     targets = tuple(dict.fromkeys(validate_lang(t) for t in request.target_langs))
     if not targets:
@@ -86,11 +89,11 @@ def resolve_request(request: BriefRequest, resources: Resources) -> BriefRequest
             raise BadInputError(f"target language {target} is the source language")
         # Loads the engine now (once per process): a missing model fails before any summarizing.
         resources.models.translator_for(source, target)
-    return BriefRequest(**{**request.__dict__, "source_lang": source, "target_langs": targets})
+    return replace(request, source_lang=source, target_langs=targets)
 
 
 def build_brief(
-    article: str, request: BriefRequest, resources: Resources, *, learned: object | None = None
+    article: str, request: BriefRequest, resources: Resources, *, learned: LearnedGlossary | None = None
 ) -> Brief:
     """One article in, one brief out; ``learned`` collects names no glossary knows."""
     return build_briefs([article], request, resources, learned=learned)[0]
@@ -101,12 +104,12 @@ def build_briefs(
     request: BriefRequest,
     resources: Resources,
     *,
-    learned: object | None = None,
+    learned: LearnedGlossary | None = None,
     progress: Progress | None = None,
 ) -> list[Brief]:
     """Many articles in, one brief each; the translate stage batches sentences of all articles."""
     texts = [validate_article(a, resources.settings.limits.max_chars) for a in articles]
-    request = resolve_request(request, resources)
+    job = _Job(resolve_request(request, resources), resources)
     timer = _Timer()
     with timer.stage("segment"):
         documents = [split_sentences(text) for text in texts]
@@ -114,20 +117,13 @@ def build_briefs(
             raise EmptyTextError("no sentences found in the article text")
     _notify(progress, f"segmented {len(articles)} article(s)")
     with timer.stage("summarize"):
-        summaries = [_summarize(doc, request, resources) for doc in documents]
+        summaries = [_summarize(doc, job) for doc in documents]
     _notify(progress, "summarized")
-    ids = [[f"s{i + 1}" for i in range(len(summary))] for summary in summaries]
-    all_ids = [f"{a}/{sid}" for a, doc_ids in enumerate(ids) for sid in doc_ids]
     with timer.stage("translate"):
-        outcome = _translate([s.text for summary in summaries for s in summary], all_ids,
-                             request, resources, learned)
-    positions = {sid: n for n, sid in enumerate(all_ids)}
+        outcomes = _translate(summaries, job, learned)
     _notify(progress, "translated")
     with timer.stage("align"):
-        briefs = [
-            _assemble(summary, doc_ids, f"{a}/", outcome, positions, request, resources)
-            for a, (summary, doc_ids) in enumerate(zip(summaries, ids))
-        ]
+        briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
     for brief in briefs:
         brief.meta.timings_ms = dict(timer.timings_ms)
     return briefs
@@ -138,7 +134,7 @@ def translate_segments(
     request: BriefRequest,
     resources: Resources,
     *,
-    learned: object | None = None,
+    learned: LearnedGlossary | None = None,
 ) -> Brief:
     """Translate given sentences (no summarization) into an aligned brief with its entity report."""
     if not segments or not any(s.strip() for s in segments):
@@ -146,80 +142,70 @@ def translate_segments(
     limit = resources.settings.limits.max_chars
     if sum(len(s) for s in segments) > limit:
         raise TextTooLongError(f"the segments total more than {limit} characters (limits.max_chars)")
-    request = resolve_request(request, resources)
+    job = _Job(resolve_request(request, resources), resources, summarized=False)
     timer = _Timer()
-    ids = [f"s{i + 1}" for i in range(len(segments))]
     summary = [SummarySentence(text=s, source_index=i) for i, s in enumerate(segments)]
     with timer.stage("translate"):
-        all_ids = [f"0/{i}" for i in ids]
-        outcome = _translate(list(segments), all_ids, request, resources, learned)
-    positions = {sid: n for n, sid in enumerate(all_ids)}
+        (outcome,) = _translate([summary], job, learned)
     with timer.stage("align"):
-        brief = _assemble(summary, ids, "0/", outcome, positions, request, resources, summarized=False)
+        brief = _assemble(summary, outcome, job)
     brief.meta.timings_ms = dict(timer.timings_ms)
     return brief
 
 
-def _summarize(sentences: list[Sentence], request: BriefRequest, resources: Resources) -> list[SummarySentence]:
-    limits = resources.settings.limits
-    count = summary_count(len(sentences), request.sentences, request.ratio,
+def _summarize(sentences: list[Sentence], job: _Job) -> list[SummarySentence]:
+    limits = job.resources.settings.limits
+    count = summary_count(len(sentences), job.request.sentences, job.request.ratio,
                           default=limits.default_sentences, maximum=limits.max_sentences)
-    summarizer = resources.models.summarizer(request.summarizer)
+    summarizer = job.resources.models.summarizer(job.request.summarizer)
     summary = summarizer.summarize(sentences, count)
     return segment_written(summary, [s.text for s in sentences], count)
 
 
-def _translate(texts, segment_ids, request, resources, learned):
-    from service.glossary.enforce import GlossaryTranslator
-
-    active = resources.glossaries.resolve(request.glossaries, request.inline_glossary)
-    translator = GlossaryTranslator(resources.translator(), active, learned=learned)
-    return translator.translate_segments(texts, request.source_lang, request.target_langs, segment_ids)
+def _segment_ids(summary: Sequence[SummarySentence]) -> list[str]:
+    """A brief's segment ids: "s1", "s2", ... in summary order."""
+    return [f"s{n}" for n in range(1, len(summary) + 1)]
 
 
-def _assemble(summary, doc_ids, prefix, outcome, positions, request, resources, *, summarized=True) -> Brief:
-    """Build one brief from its slice of the batched translation outcome."""
-    index = {f"{prefix}{sid}": n for n, sid in enumerate(doc_ids)}
-    segments = []
-    for sentence, sid in zip(summary, doc_ids):
-        position = positions[f"{prefix}{sid}"]
-        translations = {lang: outcome.translations[lang][position] for lang in request.target_langs}
-        segments.append(AlignedSegment(
-            id=sid, source_index=sentence.source_index, en=sentence.text, translations=translations,
-            provenance={lang: "model" for lang in request.target_langs},
-        ))
-    warnings = [_relabel(w, prefix) for w in outcome.warnings if (w.segment or "").startswith(prefix)]
+def _translate(
+    summaries: Sequence[list[SummarySentence]], job: _Job, learned: LearnedGlossary | None
+) -> list[GlossaryOutcome]:
+    """Every summary's sentences in one batch through the glossary layer; one outcome per summary."""
+    request = job.request
+    active = job.resources.glossaries.resolve(request.glossaries, request.inline_glossary)
+    translator = GlossaryTranslator(job.resources.translator(), active, learned=learned)
+    texts = [sentence.text for summary in summaries for sentence in summary]
+    groups = [_segment_ids(summary) for summary in summaries]
+    return translator.translate_groups(texts, request.source_lang, request.target_langs, groups)
+
+
+def _assemble(summary: list[SummarySentence], outcome: GlossaryOutcome, job: _Job) -> Brief:
+    """One brief from its summary and its share of the batch's translation outcome."""
+    langs = job.request.target_langs
+    segments = [
+        AlignedSegment(id=sid, source_index=sentence.source_index, en=sentence.text,
+                       translations={lang: outcome.translations[lang][n] for lang in langs},
+                       provenance={lang: "model" for lang in langs})
+        for n, (sid, sentence) in enumerate(zip(_segment_ids(summary), summary, strict=True))
+    ]
+    # A brief carries the warnings on its own sentences; those on no one sentence (a glossary
+    # entry without a rendering in some language) have never been part of a brief.
+    warnings = [w for w in outcome.warnings if w.segment is not None]
     warnings += alignment_warnings(segments)
-    entities = _entities_for(outcome.entities, index, prefix)
-    models, engines = model_provenance(request, resources, summarized=summarized)
+    return Brief(segments=segments, entities=outcome.entities, meta=_meta(warnings, outcome, job))
+
+
+def _meta(warnings: list[BriefWarning], outcome: GlossaryOutcome, job: _Job) -> BriefMeta:
+    """Provenance of one brief, with a warning first when tiny test models wrote it."""
+    models, engines = model_provenance(job.request, job.resources, summarized=job.summarized)
     meta = BriefMeta(models=models, engines=engines, warnings=warnings,
-                     source_lang=request.source_lang, target_langs=list(request.target_langs))
-    if resources.settings.tiny_models or any(m.get("tiny") for m in models.values()):
+                     source_lang=job.request.source_lang, target_langs=list(job.request.target_langs))
+    if job.resources.settings.tiny_models or any(m.get("tiny") for m in models.values()):
         meta.warnings.insert(0, BriefWarning(
             "tiny-models", "These translations come from tiny random-weight test models "
             "(models build-tiny): the text is gibberish by design, not a translation."))
-    meta.signature = brief_signature(models, request, outcome)
-    return Brief(segments=segments, entities=entities, meta=meta)
-
-
-def _relabel(warning: BriefWarning, prefix: str) -> BriefWarning:
-    return BriefWarning(warning.code, warning.message, (warning.segment or "")[len(prefix):], warning.lang)
-
-
-def _entities_for(entities: list[EntityReport], index: dict[str, int], prefix: str) -> list[EntityReport]:
-    """The entities of one brief, with mentions relabelled to its own segment ids."""
-    out = []
-    for entity in entities:
-        mentions = [m for m in entity.mentions if m.segment in index]
-        if not mentions:
-            continue
-        out.append(EntityReport(
-            source=entity.source, type=entity.type, resolution=entity.resolution,
-            glossary=entity.glossary, renderings=dict(entity.renderings),
-            mentions=[type(m)(segment=m.segment[len(prefix):], lang=m.lang, start=m.start, end=m.end)
-                      for m in mentions],
-        ))
-    return out
+    meta.signature = brief_signature(models, job.request, outcome.glossary_key)
+    return meta
 
 
 def _notify(progress: Progress | None, message: str) -> None:

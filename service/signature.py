@@ -3,10 +3,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from service.brief import BriefRequest
+from service.resources import Resources
+
 SERVICE_VERSION = "0.1.0"
 
 
-def model_provenance(request: Any, resources: Any, *, summarized: bool = True) -> tuple[dict, dict]:
+def model_provenance(
+    request: BriefRequest, resources: Resources, *, summarized: bool = True
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
     """Model signatures and engine names for a request, keyed by stage ('summarizer', 'en-ja', ...)."""
     models: dict[str, dict[str, Any]] = {}
     engines: dict[str, str] = {}
@@ -24,11 +29,11 @@ def model_provenance(request: Any, resources: Any, *, summarized: bool = True) -
     return models, engines
 
 
-def brief_signature(models: dict[str, dict[str, Any]], request: Any, outcome: Any) -> str:
-    """A sacrebleu-style one-line signature of versions and settings."""
+def brief_signature(models: dict[str, dict[str, Any]], request: BriefRequest, glossary_key: str) -> str:
+    """A sacrebleu-style one-line signature of versions and settings; ``glossary_key`` names
+    the glossary layers that were applied."""
     parts = [f"briefs:{SERVICE_VERSION}"]
     for stage, sig in models.items():
         parts.append(f"{stage}:{sig.get('model')}@{sig.get('revision')}/{sig.get('engine')}")
-    glossary_key = getattr(outcome, "glossary_key", "") or ",".join(request.glossaries) or "default"
-    parts.append(f"glossary:{glossary_key}")
+    parts.append(f"glossary:{glossary_key or ','.join(request.glossaries) or 'default'}")
     return "|".join(parts)

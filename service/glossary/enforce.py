@@ -8,7 +8,7 @@ placeholders. Each repair becomes a BriefWarning; every mention gets exact offse
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from models.engines.base import Translator
 from service.brief import BriefWarning, EntityMention, EntityReport
@@ -35,6 +35,20 @@ class GlossaryOutcome:
     glossary_key: str = ""
 
 
+@dataclass(frozen=True)
+class _PlacedMention:
+    """A mention in one segment, named by the segment's position in the batch."""
+
+    position: int
+    lang: str
+    start: int
+    end: int
+
+
+# A warning and the batch position of its segment (None: it concerns no one segment).
+_Note = tuple[int | None, BriefWarning]
+
+
 @dataclass
 class _Entity:
     key: str
@@ -43,7 +57,17 @@ class _Entity:
     glossary: str | None  # None for learned names
     entry: GlossaryEntry
     renderings: dict[str, str] = field(default_factory=dict)
-    mentions: list[EntityMention] = field(default_factory=list)
+    mentions: list[_PlacedMention] = field(default_factory=list)
+
+
+@dataclass
+class _Batch:
+    """What translating one batch found, before it is reported per group of segments."""
+
+    translations: dict[str, list[str]]
+    entities: list[_Entity]
+    notes: list[_Note]
+    glossary_key: str
 
 
 @dataclass(frozen=True)
@@ -75,30 +99,43 @@ class GlossaryTranslator:
     def translate_segments(self, segments: Sequence[str], source_lang: str,
                            target_langs: Sequence[str], segment_ids: Sequence[str]) -> GlossaryOutcome:
         """Translate all segments into every target language with entity enforcement and report."""
+        return self.translate_groups(segments, source_lang, target_langs, [segment_ids])[0]
+
+    def translate_groups(self, segments: Sequence[str], source_lang: str, target_langs: Sequence[str],
+                         groups: Sequence[Sequence[str]]) -> list[GlossaryOutcome]:
+        """Translate all segments as one batch (one engine call per target language), reported per group.
+
+        ``groups`` holds the segment ids of consecutive runs of ``segments`` (one run per
+        article, say): each run gets its own outcome, naming its segments by its ids and
+        holding only the entities mentioned in it. Warnings on no one segment go to every run.
+        """
         segments, target_langs = list(segments), list(dict.fromkeys(target_langs))
-        if len(segment_ids) != len(segments):
-            raise ValueError(f"{len(segment_ids)} segment ids for {len(segments)} segments")
+        n_ids = sum(len(ids) for ids in groups)
+        if n_ids != len(segments):
+            raise ValueError(f"{n_ids} segment ids for {len(segments)} segments")
         if any(not isinstance(s, str) for s in segments):
             raise TypeError("segments must be strings")
         entities: dict[str, _Entity] = {}
-        warnings: list[BriefWarning] = []
-        found = []
-        for sid, text in zip(segment_ids, segments):
-            mentions, suggestions = self._mentions(text, entities)
-            found.append(mentions)
-            warnings += [BriefWarning("glossary-possible-misspelling", message, sid) for message in suggestions]
-            for m in mentions:
-                entities[m.entity].mentions.append(EntityMention(sid, "en", m.start, m.end))
+        notes: list[_Note] = []
+        found = [self._find(position, text, entities, notes) for position, text in enumerate(segments)]
         scheme = choose_scheme(segments)
         translations: dict[str, list[str]] = {}
         for lang in target_langs:
-            warnings += self._resolve_renderings(entities, lang, source_lang)
+            notes += [(None, w) for w in self._resolve_renderings(entities, lang, source_lang)]
             translations[lang] = self._translate_lang(
-                segments, segment_ids, found, entities, scheme, source_lang, lang, warnings)
-        report = [self._report(e) for e in entities.values()]
-        return GlossaryOutcome(translations, report, warnings, self.active.key())
+                segments, found, entities, scheme, source_lang, lang, notes)
+        return _split(_Batch(translations, list(entities.values()), notes, self.active.key()), groups)
 
     # -- finding entities ----------------------------------------------------------------------
+
+    def _find(self, position: int, text: str, entities: dict[str, _Entity],
+              notes: list[_Note]) -> list[_SourceMention]:
+        """The mentions in the segment at ``position``, recorded on their entities."""
+        mentions, suggestions = self._mentions(text, entities)
+        notes += [(position, BriefWarning("glossary-possible-misspelling", message)) for message in suggestions]
+        for m in mentions:
+            entities[m.entity].mentions.append(_PlacedMention(position, "en", m.start, m.end))
+        return mentions
 
     def _mentions(self, text: str, entities: dict[str, _Entity]) -> tuple[list[_SourceMention], list[str]]:
         """The entity mentions of one segment, and notes on names that look like glossary typos."""
@@ -148,15 +185,18 @@ class GlossaryTranslator:
             learned = self.learned.render_many([e.source for e in need], lang, self.inner,
                                                source_lang=source_lang)
             for entity in need:
-                if learned.get(entity.source):
-                    entity.renderings[lang] = learned[entity.source]
+                learned_rendering = learned.get(entity.source)
+                if learned_rendering:
+                    entity.renderings[lang] = learned_rendering
         return warnings
 
     # -- translating one language --------------------------------------------------------------
 
     def _protect(self, text: str, mentions: list[_SourceMention], entities: dict[str, _Entity],
                  scheme: PlaceholderScheme, lang: str) -> tuple[str, list[Protected]]:
-        parts, protected, last = [], [], 0
+        parts: list[str] = []
+        protected: list[Protected] = []
+        last = 0
         for m in mentions:
             entity = entities[m.entity]
             rendering = entity.renderings.get(lang)
@@ -182,27 +222,55 @@ class GlossaryTranslator:
         return Protected(mention.index, mention.entity, mention.label, mention.rendering,
                          mention.variants, position)
 
-    def _translate_lang(self, segments, segment_ids, found, entities, scheme, source_lang, lang,
-                        warnings: list[BriefWarning]) -> list[str]:
-        prepared = [self._protect(t, ms, entities, scheme, lang) for t, ms in zip(segments, found)]
+    def _translate_lang(self, segments: list[str], found: list[list[_SourceMention]],
+                        entities: dict[str, _Entity], scheme: PlaceholderScheme, source_lang: str, lang: str,
+                        notes: list[_Note]) -> list[str]:
+        prepared = [self._protect(t, ms, entities, scheme, lang) for t, ms in zip(segments, found, strict=True)]
         outputs = self.inner.translate_batch([p[0] for p in prepared], source_lang, lang)
         if len(outputs) != len(prepared):
             raise TranslatorContractError(
                 f"the {source_lang}-{lang} translator returned {len(outputs)} outputs for {len(prepared)} inputs")
         results = []
-        for sid, (_source, protected), output in zip(segment_ids, prepared, outputs):
+        for position, ((_source, protected), output) in enumerate(zip(prepared, outputs, strict=True)):
             restored = restore(output if isinstance(output, str) else "", protected, scheme, lang)
             for mention, start, end in restored.spans:
-                entities[mention.entity].mentions.append(EntityMention(sid, lang, start, end))
-            warnings += [BriefWarning(r.code, r.message, sid, lang) for r in restored.repairs]
+                entities[mention.entity].mentions.append(_PlacedMention(position, lang, start, end))
+            notes += [(position, BriefWarning(r.code, r.message, None, lang)) for r in restored.repairs]
             results.append(restored.text)
         return results
 
-    def _report(self, entity: _Entity) -> EntityReport:
-        if entity.glossary is not None:
-            resolution = "glossary"
+
+
+def _split(batch: _Batch, groups: Sequence[Sequence[str]]) -> list[GlossaryOutcome]:
+    """One outcome per group of consecutive segments, in one pass over the batch's findings."""
+    owner = [(group, sid) for group, ids in enumerate(groups) for sid in ids]
+    outcomes, start = [], 0
+    for ids in groups:
+        stop = start + len(ids)
+        translations = {lang: texts[start:stop] for lang, texts in batch.translations.items()}
+        outcomes.append(GlossaryOutcome(translations, [], [], batch.glossary_key))
+        start = stop
+    for position, warning in batch.notes:
+        if position is None:
+            for outcome in outcomes:
+                outcome.warnings.append(warning)
         else:
-            resolution = "learned" if entity.renderings else "unresolved"
-        return EntityReport(source=entity.source, type=entity.type, resolution=resolution,
-                            glossary=entity.glossary, renderings=dict(entity.renderings),
-                            mentions=list(entity.mentions))
+            group, sid = owner[position]
+            outcomes[group].warnings.append(replace(warning, segment=sid))
+    for entity in batch.entities:
+        by_group: dict[int, list[EntityMention]] = {}
+        for m in entity.mentions:
+            group, sid = owner[m.position]
+            by_group.setdefault(group, []).append(EntityMention(sid, m.lang, m.start, m.end))
+        for group, mentions in by_group.items():
+            outcomes[group].entities.append(_report(entity, mentions))
+    return outcomes
+
+
+def _report(entity: _Entity, mentions: list[EntityMention]) -> EntityReport:
+    if entity.glossary is not None:
+        resolution = "glossary"
+    else:
+        resolution = "learned" if entity.renderings else "unresolved"
+    return EntityReport(source=entity.source, type=entity.type, resolution=resolution,
+                        glossary=entity.glossary, renderings=dict(entity.renderings), mentions=mentions)

@@ -115,3 +115,19 @@ def test_pair_without_model_is_refused_before_any_work(resources, translator):
 def test_bad_summary_size_is_refused(resources, kw):
     with pytest.raises(ValueError):
         build_brief(ARTICLE, request(**kw), resources)
+
+
+def test_each_brief_reports_its_own_entities_and_warnings_under_its_own_ids(resources):
+    articles = ["North Korea fired a missile on Monday. Officials met in the capital.",
+                "Rain fell in the city. Lloyd Austin met envoys from North Korea and Tawain."]
+    first, second = build_briefs(articles, request(sentences=2), resources)
+    assert [(e.source, {m.segment for m in e.mentions}) for e in first.entities] == [("North Korea", {"s1"})]
+    assert {e.source: {m.segment for m in e.mentions} for e in second.entities} == {
+        "Lloyd Austin": {"s2"}, "North Korea": {"s2"}, "Tawain": {"s2"}}
+    for brief, text in ((first, articles[0]), (second, articles[1])):
+        for entity in brief.entities:
+            for m in entity.mentions:
+                segment = next(s for s in brief.segments if s.id == m.segment)
+                assert (segment.en if m.lang == "en" else segment.translations[m.lang])[m.start:m.end]
+    assert not first.meta.warnings
+    assert [(w.code, w.segment) for w in second.meta.warnings] == [("glossary-possible-misspelling", "s2")]

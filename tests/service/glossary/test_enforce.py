@@ -336,3 +336,25 @@ def test_a_likely_misspelling_of_a_glossary_name_is_flagged_not_replaced() -> No
     assert warning.segment == "s0" and "'Tawain'" in warning.message and "'Taiwan'" in warning.message
     (entity,) = outcome.entities
     assert entity.source == "Tawain" and entity.resolution == "learned"
+
+
+def test_groups_are_reported_under_their_own_ids_from_one_call_per_language() -> None:
+    translator = TagTranslator()
+    active = ActiveGlossary((NEWS, Glossary("partial", (GlossaryEntry("Atlantis", {"ja": "アトランティス"}),))))
+    gt = GlossaryTranslator(translator, active, detect_names=False)
+    segments = ["Japan met Russia.", "Seoul waited.", "Japan left Atlantis.", "Atlantis sank."]
+    first, second = gt.translate_groups(segments, "en", ["ja", "ko"], [["s1", "s2"], ["s1", "s2"]])
+    assert sorted(lang for _texts, lang in translator.calls) == ["ja", "ko"]
+    assert [len(first.translations[lang]) + len(second.translations[lang]) for lang in ("ja", "ko")] == [4, 4]
+    assert "アトランティス" in second.translations["ja"][1] and "Atlantis" not in first.translations["ja"][1]
+    assert [e.source for e in first.entities] == ["Japan", "Russia", "Seoul"]
+    assert [e.source for e in second.entities] == ["Japan", "Atlantis"]
+    assert {(m.segment, m.lang) for m in second.entities[0].mentions} == {("s1", "en"), ("s1", "ja"), ("s1", "ko")}
+    # A warning on no one segment concerns the whole batch, so every group has it.
+    for outcome in (first, second):
+        assert [(w.code, w.segment, w.lang) for w in outcome.warnings] == [("glossary-missing-rendering", None, "ko")]
+
+
+def test_group_ids_must_cover_the_segments() -> None:
+    with pytest.raises(ValueError):
+        GlossaryTranslator(TagTranslator(), ACTIVE).translate_groups(["a", "b"], "en", ["ja"], [["s1"], []])
