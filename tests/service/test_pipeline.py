@@ -50,12 +50,30 @@ def test_ratio_selects_a_share_of_sentences(resources):
     assert len(build_brief(ARTICLE, request(ratio=0.5), resources).segments) == 2
 
 
-def test_many_articles_share_one_engine_call_per_language(resources, translator):
-    briefs = build_briefs([ARTICLE, "Rain fell in the city. Markets were calm."], request(sentences=2), resources)
-    assert len(briefs) == 2
+class CountingTranslator(TaggingTranslator):
+    """Counts engine calls per target language and keeps the texts of each call."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts_by_lang: dict[str, list[list[str]]] = {}
+
+    def translate_batch(self, texts, source_lang, target_lang):
+        self.texts_by_lang.setdefault(target_lang, []).append(list(texts))
+        return super().translate_batch(texts, source_lang, target_lang)
+
+
+def test_many_articles_share_one_engine_call_per_language(settings):
+    translator = CountingTranslator()
+    resources = Resources(settings, models=FakeModelManager(settings, translator=translator))
+    articles = [ARTICLE, "Rain fell in the city. Markets were calm."]
+    articles += [f"Officials met {n} times this year. The talks were calm." for n in range(2, 40)]
+    briefs = build_briefs(articles, request(sentences=2), resources)
+    assert len(briefs) == len(articles)
     assert briefs[1].segments[0].en == "Rain fell in the city."
-    sentence_calls = [c for c in translator.calls if c[0] >= 4]
-    assert {c[2] for c in sentence_calls} == {"ja", "ko"}
+    assert {lang: len(calls) for lang, calls in translator.texts_by_lang.items()} == {"ja": 1, "ko": 1}
+    every_sentence = [segment.en for brief in briefs for segment in brief.segments]
+    for (texts,) in translator.texts_by_lang.values():
+        assert texts == every_sentence
 
 
 def test_empty_model_output_is_paired_and_warned(settings):
@@ -124,7 +142,7 @@ def test_each_brief_reports_its_own_entities_and_warnings_under_its_own_ids(reso
     assert [(e.source, {m.segment for m in e.mentions}) for e in first.entities] == [("North Korea", {"s1"})]
     assert {e.source: {m.segment for m in e.mentions} for e in second.entities} == {
         "Lloyd Austin": {"s2"}, "North Korea": {"s2"}, "Tawain": {"s2"}}
-    for brief, text in ((first, articles[0]), (second, articles[1])):
+    for brief in (first, second):
         for entity in brief.entities:
             for m in entity.mentions:
                 segment = next(s for s in brief.segments if s.id == m.segment)
