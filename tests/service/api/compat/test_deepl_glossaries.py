@@ -1,0 +1,114 @@
+"""DeepL glossaries (v2 and v3) are views of the one glossary store."""
+from __future__ import annotations
+
+import pytest
+
+from service.api.compat.glossary_bridge import merge, parse_entries
+from service.glossary.model import GlossaryEntry
+
+
+def create_v2(client, name="desk", entries="Kihara\t木原\nHayashi\t林", fmt="tsv", target="JA"):
+    return client.post("/v2/glossaries", json={"name": name, "source_lang": "EN", "target_lang": target,
+                                               "entries": entries, "entries_format": fmt})
+
+
+def test_v2_glossary_is_a_v1_glossary_by_id_and_name(client):
+    created = create_v2(client)
+    assert created.status_code == 201, created.data
+    info = created.get_json()
+    assert info["ready"] is True and (info["source_lang"], info["target_lang"], info["entry_count"]) == ("en", "ja", 2)
+    for ref in (info["glossary_id"], "desk"):
+        v1 = client.get(f"/v1/glossaries/{ref}").get_json()
+        assert v1["id"] == info["glossary_id"]
+        assert {e["source"]: e["renderings"] for e in v1["entries"]} == {"Kihara": {"ja": "木原"},
+                                                                          "Hayashi": {"ja": "林"}}
+
+
+def test_v1_glossary_is_visible_to_deepl(client):
+    client.post("/v1/glossaries", json={"name": "ours", "entries": [
+        {"source": "Kihara", "type": "person", "renderings": {"ja": "木原", "ko": "기하라"}}]})
+    gid = client.get("/v1/glossaries/ours").get_json()["id"]
+    assert gid in [g["glossary_id"] for g in client.get("/v2/glossaries").get_json()["glossaries"]]
+    v3 = client.get(f"/v3/glossaries/{gid}").get_json()
+    assert [(d["target_lang"], d["entry_count"]) for d in v3["dictionaries"]] == [("ja", 1), ("ko", 1)]
+    entries = client.get(f"/v3/glossaries/{gid}/entries?source_lang=EN&target_lang=KO").get_json()
+    assert entries["dictionaries"][0]["entries"] == "Kihara\t기하라"
+
+
+def test_entries_come_back_as_tsv(client):
+    gid = create_v2(client).get_json()["glossary_id"]
+    response = client.get(f"/v2/glossaries/{gid}/entries", headers={"Accept": "text/tab-separated-values"})
+    assert response.mimetype == "text/tab-separated-values"
+    assert response.get_data(as_text=True) == "Kihara\t木原\nHayashi\t林"
+
+
+def test_csv_entries(client):
+    info = create_v2(client, entries='Kihara,木原\n"Hayashi, Yoshimasa",林芳正', fmt="csv").get_json()
+    assert info["entry_count"] == 2
+
+
+def test_a_repeated_name_gets_its_own_glossary(client):
+    first = create_v2(client).get_json()
+    second = create_v2(client).get_json()
+    assert first["glossary_id"] != second["glossary_id"] and second["name"] == "desk-2"
+
+
+def test_translation_uses_the_glossary(client):
+    gid = create_v2(client, entries="Kihara\t木原").get_json()["glossary_id"]
+    body = {"text": ["Kihara spoke."], "source_lang": "EN", "target_lang": "JA", "glossary_id": gid}
+    assert "木原" in client.post("/v2/translate", json=body).get_json()["translations"][0]["text"]
+
+
+@pytest.mark.parametrize("entries, fmt", [("Kihara", "tsv"), ("", "tsv"), ("\tonly target", "tsv"), ("a", "csv")])
+def test_malformed_entries_are_400(client, entries, fmt):
+    response = create_v2(client, entries=entries, fmt=fmt)
+    assert response.status_code == 400 and "message" in response.get_json()
+
+
+def test_unknown_glossary_is_404(client):
+    response = client.get("/v2/glossaries/nope")
+    assert response.status_code == 404 and set(response.get_json()) == {"message"}
+
+
+def test_delete(client):
+    gid = create_v2(client).get_json()["glossary_id"]
+    assert client.delete(f"/v2/glossaries/{gid}").status_code == 204
+    assert client.get(f"/v1/glossaries/{gid}").status_code == 404
+
+
+def test_the_default_glossary_cannot_be_deleted(client):
+    assert client.delete("/v2/glossaries/default").status_code == 400
+
+
+def test_v3_rename_is_refused_and_changes_nothing(client):
+    gid = client.post("/v3/glossaries", json={"name": "multi", "dictionaries": [
+        {"source_lang": "EN", "target_lang": "JA", "entries": "Kihara\t木原", "entries_format": "tsv"}]}
+    ).get_json()["glossary_id"]
+    response = client.patch(f"/v3/glossaries/{gid}", json={"name": "other"})
+    assert response.status_code == 400
+    assert client.get(f"/v3/glossaries/{gid}").get_json()["name"] == "multi"
+
+
+def test_v3_dictionaries_must_share_the_source_language(client):
+    response = client.post("/v3/glossaries", json={"name": "mixed", "dictionaries": [
+        {"source_lang": "EN", "target_lang": "JA", "entries": "a\tb"},
+        {"source_lang": "JA", "target_lang": "KO", "entries": "c\td"}]})
+    assert response.status_code == 400
+
+
+def test_v3_missing_dictionary_is_404(client):
+    gid = create_v2(client).get_json()["glossary_id"]
+    response = client.get(f"/v3/glossaries/{gid}/entries?source_lang=EN&target_lang=KO")
+    assert response.status_code == 404
+
+
+def test_parse_entries_skips_blank_lines():
+    assert parse_entries("a\tb\n\n c \t d \n", "tsv") == {"a": "b", "c": "d"}
+
+
+def test_merge_adds_replaces_and_drops_empty_entries():
+    old = (GlossaryEntry("Kihara", {"ja": "木原", "ko": "기하라"}), GlossaryEntry("Hayashi", {"ko": "하야시"}))
+    merged = merge(old, "ko", {"Kishida": "기시다"}, replace_target=True)
+    assert [(e.source, e.renderings) for e in merged] == [("Kihara", {"ja": "木原"}), ("Kishida", {"ko": "기시다"})]
+    added = merge(old, "ja", {"hayashi": "林"})
+    assert added[1].renderings == {"ko": "하야시", "ja": "林"}
