@@ -133,7 +133,7 @@ def test_longer_words_survive_and_no_standalone_extra_remains(segments: list[str
     ids = [f"s{i}" for i in range(len(segments))]
     outcome = gt.translate_segments(segments, "en", ["ja", "ko"], ids)
     for lang in ("ja", "ko"):
-        for raw, text in zip(garbler.raw[lang], outcome.translations[lang]):
+        for raw, text in zip(garbler.raw[lang], outcome.translations[lang], strict=True):
             for word in COMPOUNDS:
                 assert text.count(word) >= raw.count(word), (lang, raw, text, word)
     for entity in outcome.entities:
