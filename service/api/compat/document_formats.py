@@ -14,6 +14,7 @@ from typing import Any
 
 from service.api.compat.errors import PeerError
 from service.api.compat.markup import parse_markup
+from service.errors import BriefsError
 from service.pipeline import decode_text
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,8 @@ def read_document(data: bytes, fmt: str, target_lang: str) -> Document:
         return readers[fmt](data, target_lang)
     except PeerError:
         raise
+    except BriefsError as exc:  # e.g. text that is not UTF-8: its own message says what is wrong
+        raise PeerError(400, exc.detail) from None
     except Exception as exc:  # noqa: BLE001 - any parser failure means the upload is not a valid file
         log.info("could not read an uploaded .%s document: %s", fmt, type(exc).__name__)
         raise PeerError(400, f"The file is not a valid .{fmt} document.") from None
