@@ -45,7 +45,7 @@ def micro_batch_wrapper(settings: Settings, metrics: ServiceMetrics | None = Non
 
 def create_app(settings: Settings | None = None, *, resources: Resources | None = None) -> Flask:
     """Build the app; nothing heavy loads here (models load on first use or in the worker hook)."""
-    from service.api import access, briefs, docs, glossaries, health, memories, meta, metrics_view, translate
+    from service.api import access, briefs, docs, glossaries, health, memories, meta, metrics_view, page, translate
     from service.api.compat import register_compat
 
     settings = settings or (resources.settings if resources else load_settings())
@@ -71,5 +71,6 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
         api.register_blueprint(module.blp)
     register_compat(api, app, resources)
     docs.init_docs(app)
+    app.register_blueprint(page.bp)
     return app
 
