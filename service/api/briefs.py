@@ -41,11 +41,6 @@ class FormatQuerySchema(Schema):
                        "(one file per target language: a zip when there are several), tmx, tbx, text, markdown"})
 
 
-class StoreBriefsRequestSchema(BriefsRequestSchema):
-    store = fields.Bool(load_default=False, metadata={
-        "description": "keep the brief for review; the answer then carries its id (and a Location header)"})
-
-
 class EditSchema(Schema):
     segment = fields.Str()
     lang = fields.Str()
@@ -107,7 +102,7 @@ def file_response(briefs: list[Brief], fmt: str, stem: str = "brief") -> Respons
 
 
 @blp.route("/briefs", methods=["POST"])
-@blp.arguments(StoreBriefsRequestSchema)
+@blp.arguments(BriefsRequestSchema)
 @blp.arguments(FormatQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, StoredBriefSchema, description="one brief; a JSON array of briefs when `texts` was given")
 @blp.doc(responses={"200": {"content": {JSON: {"schema": StoredBriefSchema}, **FILE_RESPONSES}}})

@@ -57,6 +57,8 @@ class BriefsRequestSchema(_TranslationOptions):
     ratio = fields.Float(validate=validate.Range(min=0, max=1, min_inclusive=False),
                          metadata={"description": "share of the article's sentences to keep"})
     summarizer = fields.Str(validate=validate.OneOf(("extractive", "abstractive")))
+    store = fields.Bool(load_default=False, metadata={
+        "description": "keep the brief for review: the answer carries its id (GET/PATCH /v1/briefs/{id})"})
 
     @validates_schema
     def one_source_and_one_size(self, data: dict, **_: object) -> None:
