@@ -64,8 +64,8 @@ def upload():
     if glossary:
         resources.glossaries.get(glossary)  # an unknown glossary fails the upload, not the job
     job = TextJob(source_lang=source or "", target_lang=target, glossaries=(glossary,) if glossary else ())
-    record = get_jobs().submit(document, filename, job)
-    return {"document_id": record.id, "document_key": record.key}
+    handle = get_jobs().submit(document, filename, job)
+    return {"document_id": handle.id, "document_key": handle.key}
 
 
 @blp.route("/<document_id>", methods=["POST"])

@@ -1,20 +1,21 @@
 """Background document translation: a small bounded thread pool owned by the app.
 
 An upload is parsed (and charged) at once; translation runs on the pool with the
-same pipeline as text. Jobs live in memory: a restart forgets them, finished jobs
-expire after ``RESULT_TTL_S`` and the oldest finished ones go first past ``MAX_JOBS``.
+same pipeline as text. Job state lives in the service's SQLite file
+(:mod:`service.api.compat.document_store`), so any worker answers a poll; finished
+jobs expire after ``RESULT_TTL_S``.
 """
 from __future__ import annotations
 
 import logging
 import secrets
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from service.api.compat.document_formats import Document
+from service.api.compat.document_store import DocumentRecord, DocumentStore
 from service.api.compat.engine import TextJob, translate_texts
 from service.api.compat.errors import PeerError
 from service.errors import BriefsError
@@ -24,113 +25,93 @@ log = logging.getLogger(__name__)
 
 WORKERS = 2
 MAX_PENDING = 8
-MAX_JOBS = 64
 RESULT_TTL_S = 3600.0
+STALE_S = 3600.0
 
 
-@dataclass
-class DocumentJob:
-    """One document's translation: ``queued`` -> ``translating`` -> ``done`` | ``error``."""
+@dataclass(frozen=True)
+class DocumentHandle:
+    """What the uploader gets back: the job's id and its secret key."""
 
     id: str
     key: str
-    filename: str
-    fmt: str
-    billed_characters: int
-    status: str = "queued"
-    result: bytes | None = None
-    error_message: str | None = None
-    created: float = field(default_factory=time.monotonic)
-    finished: float | None = None
 
 
 class DocumentJobs:
-    """Jobs by id, translated on at most ``workers`` threads, at most ``max_pending`` waiting."""
+    """Jobs translated on at most ``workers`` threads, at most ``max_pending`` waiting (all workers)."""
 
     def __init__(self, resources: Resources, *, workers: int = WORKERS, max_pending: int = MAX_PENDING,
-                 max_jobs: int = MAX_JOBS, observe: Callable[[dict[str, float]], None] | None = None) -> None:
+                 observe: Callable[[dict[str, float]], None] | None = None) -> None:
         self.resources = resources
-        self.observe = observe
         self.max_pending = max_pending
-        self.max_jobs = max_jobs
+        self.observe = observe
+        self._store = DocumentStore(resources.settings.store_path, ttl_s=RESULT_TTL_S, stale_s=STALE_S)
+        self._file_ready = False
         self._pool: ThreadPoolExecutor | None = None
         self._workers = workers
-        self._jobs: dict[str, DocumentJob] = {}
         self._lock = threading.Lock()
 
+    @property
+    def store(self) -> DocumentStore:
+        """The job table; the glossary store opens the shared file first (it sets WAL mode once,
+        which SQLite refuses while another connection holds a write lock)."""
+        if not self._file_ready:
+            self.resources.glossaries.schema_version()
+            self._file_ready = True
+        return self._store
+
     def _executor(self) -> ThreadPoolExecutor:
-        if self._pool is None:
-            self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="documents")
-        return self._pool
+        with self._lock:  # created on first use: a gunicorn worker forks before any thread starts
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._workers, thread_name_prefix="documents")
+            return self._pool
 
-    def submit(self, document: Document, filename: str, job: TextJob) -> DocumentJob:
+    def submit(self, document: Document, filename: str, job: TextJob) -> DocumentHandle:
         """Queue a parsed document; 429 in the peer's words when too many are in progress."""
-        with self._lock:
-            self._expire()
-            pending = sum(1 for j in self._jobs.values() if j.status in ("queued", "translating"))
-            if pending >= self.max_pending:
-                raise PeerError(429, "Too many documents are being translated; retry later.")
-            record = DocumentJob(id=secrets.token_hex(16).upper(), key=secrets.token_hex(32),
-                                 filename=filename, fmt=document.fmt,
-                                 billed_characters=sum(len(t) for t in document.texts))
-            self._jobs[record.id] = record
-            self._executor().submit(self._run, record, document, job)
-        return record
+        handle = DocumentHandle(secrets.token_hex(16).upper(), secrets.token_hex(32))
+        record = DocumentRecord(handle.id, filename, document.fmt, sum(len(t) for t in document.texts))
+        if not self.store.add(record, handle.key, max_pending=self.max_pending):
+            raise PeerError(429, "Too many documents are being translated; retry later.")
+        self._executor().submit(self._run, handle.id, document, job)
+        return handle
 
-    def add_done(self, filename: str, fmt: str, data: bytes, billed: int) -> DocumentJob:
+    def add_done(self, filename: str, fmt: str, data: bytes, billed: int) -> DocumentHandle:
         """Keep an already translated file for download (LibreTranslate's synchronous /translate_file)."""
-        with self._lock:
-            self._expire()
-            record = DocumentJob(id=secrets.token_hex(16).upper(), key=secrets.token_hex(32), filename=filename,
-                                 fmt=fmt, billed_characters=billed, status="done", result=data,
-                                 finished=time.monotonic())
-            self._jobs[record.id] = record
-        return record
+        handle = DocumentHandle(secrets.token_hex(16).upper(), secrets.token_hex(32))
+        self.store.add(DocumentRecord(handle.id, filename, fmt, billed, status="done", result=data), handle.key)
+        return handle
 
-    def get(self, job_id: str, key: str | None) -> DocumentJob:
+    def get(self, job_id: str, key: str) -> DocumentRecord:
         """The job with this id and key; 404 otherwise (a wrong key says nothing about the id)."""
-        with self._lock:
-            record = self._jobs.get(job_id)
-        if record is None or (key is not None and not secrets.compare_digest(record.key, key)):
+        record = self.store.get(job_id, key)
+        if record is None:
             raise PeerError(404, "Document not found.")
         return record
 
-    def by_key(self, key: str) -> DocumentJob:
-        """A finished job by its secret key alone (download links carry only the key); 404 otherwise."""
-        with self._lock:
-            found = [j for j in self._jobs.values() if secrets.compare_digest(j.key, key)]
-        if not found or found[0].result is None:
+    def by_key(self, key: str) -> DocumentRecord:
+        """A finished job by its secret key alone; 404 otherwise."""
+        record = self.store.by_key(key)
+        if record is None or record.result is None:
             raise PeerError(404, "file not found")
-        return found[0]
+        return record
 
-    def _run(self, record: DocumentJob, document: Document, job: TextJob) -> None:
-        record.status = "translating"
+    def _run(self, job_id: str, document: Document, job: TextJob) -> None:
         try:
+            self.store.update(job_id, "translating")
             outputs = translate_texts(document.texts, job, self.resources, observe=self.observe, chunked=True)
-            record.result = document.render(outputs)
-            record.status = "done"
+            self.store.update(job_id, "done", result=document.render(outputs))
         except (BriefsError, PeerError) as exc:
-            record.error_message = getattr(exc, "detail", None) or getattr(exc, "message", "translation failed")
-            record.status = "error"
+            message = exc.detail if isinstance(exc, BriefsError) else exc.message
+            self.store.update(job_id, "error", error=message)
         except Exception:  # noqa: BLE001 - a worker must record the failure, not die with it
-            log.exception("document %s failed", record.id)
-            record.error_message = "the document could not be translated; the failure was logged"
-            record.status = "error"
-        finally:
-            record.finished = time.monotonic()
-
-    def _expire(self) -> None:
-        now = time.monotonic()
-        for job_id in [i for i, j in self._jobs.items() if j.finished and now - j.finished > RESULT_TTL_S]:
-            del self._jobs[job_id]
-        finished = sorted((j for j in self._jobs.values() if j.finished), key=lambda j: j.finished or 0.0)
-        while len(self._jobs) >= self.max_jobs and finished:
-            del self._jobs[finished.pop(0).id]
+            log.exception("document %s failed", job_id)
+            self.store.update(job_id, "error", error="the document could not be translated; the failure was logged")
 
     def shutdown(self) -> None:
         """Stop taking work; running translations finish."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def get_jobs() -> DocumentJobs:

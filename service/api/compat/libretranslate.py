@@ -146,8 +146,8 @@ def translate_file():
     access.charge(billed)
     outputs = translate_texts(document.texts, TextJob(source_lang=source, target_lang=target), get_resources(),
                               observe=observe_timings, chunked=True)
-    record = get_jobs().add_done(sent.filename, fmt, document.render(outputs), billed)
-    url = url_for("libretranslate.download_file", token=record.key, filename=record.filename, _external=True)
+    handle = get_jobs().add_done(sent.filename, fmt, document.render(outputs), billed)
+    url = url_for("libretranslate.download_file", token=handle.key, filename=sent.filename, _external=True)
     return {"translatedFileUrl": url}
 
 
