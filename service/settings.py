@@ -36,7 +36,11 @@ class TranslationOptions:
     beam_size: int = 4
     max_length: int = 256
     batch_size: int = 16
-    threads: int = 0
+    threads: int = 0  # older name of intra_threads (used when intra_threads is 0)
+    engine: str = "ctranslate2"  # for pairs whose model entry names no engine
+    inter_threads: int = 0  # 0: from the core count and http.workers (models.threads)
+    intra_threads: int = 0
+    max_batch_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,8 @@ class Settings:
     pull_timeout_s: float = 10.0
     hub_endpoint: str = ""
     tiny_models: bool = False
+    cache: bool = True  # translation cache in the store; BRIEFS_CACHE=off disables it
+    cache_max_entries: int = 100_000
     limits: Limits = field(default_factory=Limits)
     translation: TranslationOptions = field(default_factory=TranslationOptions)
     summary: SummaryOptions = field(default_factory=SummaryOptions)
