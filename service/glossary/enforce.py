@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from models.engines.base import Translator
 from service.brief import BriefWarning, EntityMention, EntityReport
 from service.errors import BriefsError
-from service.glossary.learned import LEARNED_GLOSSARY_NAME, LearnedGlossary, detect_candidate_names
+from service.glossary.learned import LEARNED_GLOSSARY_NAME, LearnedGlossary, detect_candidate_names, is_demonym_of
 from service.glossary.matcher import EntityMatch, EntityMatcher, matcher_for
 from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry
 from service.glossary.restore import PlaceholderScheme, Protected, choose_scheme, restore
@@ -145,6 +145,8 @@ class GlossaryTranslator:
             spans = [(m.start, m.end) for m, _ in tagged]
             for span in detect_candidate_names(text, spans):
                 near = self.matcher.closest(span.name)
+                if near is not None and near.entry.type == "place" and is_demonym_of(span.name, near.entry.source):
+                    continue  # "South Korean soil": the adjective of a known place, neither a name nor a typo
                 if near is not None:
                     suggestions.append(f"{span.name!r} is not in any glossary; did the text mean "
                                        f"{near.entry.source!r} (glossary {near.glossary!r})?")

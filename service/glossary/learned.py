@@ -78,6 +78,14 @@ def _is_demonym(word: str) -> bool:
     return word.endswith(_DEMONYM_ENDINGS) and word not in ("Haiti", "Mali", "Hawaii", "Delhi")
 
 
+def is_demonym_of(name: str, place: str) -> bool:
+    """Whether ``name`` is the adjective of ``place`` ("South Korean" of "South Korea", "Chinese" of "China")."""
+    if name == place or not _is_demonym(name.split()[-1]):
+        return False
+    stem = place[:-1]
+    return name.startswith(stem) and 0 < len(name) - len(stem) <= 5 and " " not in name[len(stem):]
+
+
 def _name_from_run(text: str, run: list[re.Match[str]]) -> Span | None:
     words = [m.group(0).rstrip(".") for m in run]
     cut = max((i + 1 for i, w in enumerate(words) if w in TITLE_WORDS), default=0)

@@ -358,3 +358,13 @@ def test_groups_are_reported_under_their_own_ids_from_one_call_per_language() ->
 def test_group_ids_must_cover_the_segments() -> None:
     with pytest.raises(ValueError):
         GlossaryTranslator(TagTranslator(), ACTIVE).translate_groups(["a", "b"], "en", ["ja"], [["s1"], []])
+
+
+def test_the_adjective_of_a_glossary_place_is_neither_a_typo_nor_a_learned_name() -> None:
+    active = ActiveGlossary((Glossary("default", (
+        GlossaryEntry("South Korea", {"ja": "韓国", "ko": "한국"}, type="place"),
+        GlossaryEntry("Taiwan", {"ja": "台湾", "ko": "대만"}, type="place"))),))
+    outcome = run(TagTranslator(), ["They met on South Korean soil near Tawain on Monday."], active=active)
+    typos = [w.message for w in outcome.warnings if w.code == "glossary-possible-misspelling"]
+    assert len(typos) == 1 and "'Tawain'" in typos[0]
+    assert "South Korean" not in {e.source for e in outcome.entities}

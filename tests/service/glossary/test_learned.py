@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pytest
 
 from service.glossary.formats import serialise_glossary
-from service.glossary.learned import LearnedGlossary, detect_candidate_names
+from service.glossary.learned import LearnedGlossary, detect_candidate_names, is_demonym_of
 from service.glossary.store import GlossaryStore
 
 
@@ -132,3 +132,17 @@ def test_concurrent_renders_agree() -> None:
     for t in threads:
         t.join()
     assert set(results) == {"[ja:Joe Biden]"}
+
+
+@pytest.mark.parametrize(("name", "place", "expected"), [
+    ("South Korean", "South Korea", True),
+    ("North Korean", "North Korea", True),
+    ("Chinese", "China", True),
+    ("Taiwanese", "Taiwan", True),
+    ("Ukrainian", "Ukraine", True),
+    ("South Korea", "South Korea", False),
+    ("Tawain", "Taiwan", False),
+    ("South Koreans Group", "South Korea", False),
+])
+def test_is_demonym_of(name: str, place: str, expected: bool) -> None:
+    assert is_demonym_of(name, place) is expected
