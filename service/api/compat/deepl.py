@@ -19,6 +19,7 @@ from service.api.compat.schemas import (
     DeepLTranslationsSchema,
     DeepLUsageSchema,
     GlossaryPairsSchema,
+    body_doc,
     load_body,
 )
 from service.api.compat.served import served_pairs
@@ -32,14 +33,6 @@ install_peer_errors(blp, deepl=True)
 LIST_FIELDS = ("text", "ignore_tags", "non_splitting_tags", "splitting_tags")
 # DeepL's answer for "no limit": its Pro accounts report this figure.
 UNLIMITED = 1_000_000_000_000
-FORM = "application/x-www-form-urlencoded"
-
-
-def body_doc(schema: type) -> dict[str, Any]:
-    """OpenAPI request body for a route that takes JSON or form fields."""
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema},
-                                                          FORM: {"schema": schema}}}}
-
 
 ERRORS = {"responses": {str(s): {"description": d, "content": {"application/json": {"schema": DeepLErrorSchema}}}
                         for s, d in ((400, "bad parameters or unsupported language"), (403, "bad or missing key"),

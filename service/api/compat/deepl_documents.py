@@ -5,7 +5,6 @@ from flask import Response, request
 from flask_smorest import Blueprint
 
 from service.api import access
-from service.api.compat.deepl import body_doc
 from service.api.compat.detection import UNSUPPORTED, get_detector
 from service.api.compat.document_formats import MIMETYPES, format_of, read_document
 from service.api.compat.documents import get_jobs
@@ -17,6 +16,7 @@ from service.api.compat.schemas import (
     DocumentKeySchema,
     DocumentStatusSchema,
     DocumentUploadSchema,
+    body_doc,
     load_body,
 )
 from service.resources import get_resources

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Response, request
 from flask_smorest import Blueprint
 
-from service.api.compat.deepl import body_doc
 from service.api.compat.errors import PeerError, install_peer_errors
 from service.api.compat.glossary_bridge import (
     create_named,
@@ -29,6 +28,7 @@ from service.api.compat.schemas import (
     MultilingualInfoSchema,
     MultilingualListSchema,
     MultilingualPatchSchema,
+    body_doc,
     load_body,
 )
 from service.glossary.model import GlossaryEntry

@@ -7,7 +7,6 @@ from flask import Response, request, url_for
 from flask_smorest import Blueprint
 
 from service.api import access
-from service.api.compat.deepl import body_doc
 from service.api.compat.detection import UNSUPPORTED, get_detector
 from service.api.compat.document_formats import MIMETYPES, format_of, read_document
 from service.api.compat.documents import get_jobs
@@ -22,6 +21,7 @@ from service.api.compat.schemas import (
     LibreLanguageSchema,
     LibreTranslateResultSchema,
     LibreTranslateSchema,
+    body_doc,
     load_body,
 )
 from service.api.compat.served import served_languages, served_pairs

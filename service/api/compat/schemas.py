@@ -49,6 +49,15 @@ class Flag(fields.Field):
         raise ValidationError("must be a boolean, 0 or 1")
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
+def body_doc(schema: type) -> dict[str, Any]:
+    """OpenAPI request body for a route that takes JSON or form fields."""
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema},
+                                                          FORM: {"schema": schema}}}}
+
+
 def load_body(schema: Schema, list_fields: tuple[str, ...] = ()) -> dict[str, Any]:
     """Validate the request's JSON object or form fields with ``schema``."""
     if request.is_json:
