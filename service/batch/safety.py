@@ -79,7 +79,7 @@ def check_zip_member(info: zipfile.ZipInfo) -> str | None:
         raise UnsafeArchiveError("symbolic links are refused", member=info.filename)
     if info.is_dir():
         return None
-    if mode and not stat.S_ISREG(mode):
+    if stat.S_IFMT(mode) not in (0, stat.S_IFREG):  # many writers set permission bits only
         raise UnsafeArchiveError("only regular files are read", member=info.filename)
     return path
 
