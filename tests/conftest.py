@@ -41,9 +41,11 @@ def seed_article() -> str:
     return SEED_ARTICLE.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session", params=[p.stem for p in OWN_ARTICLES])
+@pytest.fixture(scope="session", params=[p.stem for p in OWN_ARTICLES] + ["seed_article"])
 def news_article(request: pytest.FixtureRequest) -> str:
-    """Each realistic news article the repo owns, so a fresh clone runs every generic check."""
+    """Each realistic news article the repo owns (so a fresh clone runs every generic check), then the seed."""
+    if request.param == "seed_article":
+        return request.getfixturevalue("seed_article")
     return read_article(next(p for p in OWN_ARTICLES if p.stem == request.param))
 
 

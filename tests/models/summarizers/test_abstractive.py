@@ -54,8 +54,8 @@ def test_summary_shape(summarizer: AbstractiveSummarizer, count: int) -> None:
         assert sentence.source_index is None or 0 <= sentence.source_index < len(ARTICLE)
 
 
-def test_seed_article_sentences(summarizer: AbstractiveSummarizer, seed_article: str) -> None:
-    summary = summarizer.summarize(split_sentences(seed_article), 3)
+def test_news_article_sentences(summarizer: AbstractiveSummarizer, news_article: str) -> None:
+    summary = summarizer.summarize(split_sentences(news_article), 3)
     assert 1 <= len(summary) <= 3 and all(s.text for s in summary)
 
 

@@ -11,6 +11,7 @@ from models.summarizers.base import Summarizer, SummarySentence
 from models.summarizers.extractive import ExtractiveSummarizer
 from service.segmentation import Sentence, split_sentences
 from service.settings import SummaryOptions
+from tests.helpers import OWN_ARTICLES, read_article
 
 
 class TableEmbedder:
@@ -222,6 +223,28 @@ def test_seed_count_is_honoured(minilm, seed_article: str, count: int) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("count", [1, 3, 5])
+def test_news_article_summary_shape(minilm, news_article: str, count: int) -> None:
+    """Any count: that many sentences, article order, never the headline; one sentence is the lead."""
+    sentences = split_sentences(news_article)
+    summary = ExtractiveSummarizer(minilm, SummaryOptions()).summarize(sentences, count)
+    indices = [s.source_index for s in summary]
+    assert len(summary) == count and indices == sorted(indices) and 0 not in indices
+    assert all(s.text == sentences[s.source_index].text for s in summary)
+    if count == 1:
+        assert indices == [1]
+
+
+@pytest.mark.slow
+def test_a_pasted_fragment_is_not_chosen(minilm) -> None:
+    # ministers_meeting.txt carries a lower-case paragraph left over from pasting (sentence 6).
+    sentences = split_sentences(read_article(OWN_ARTICLES[1]))
+    assert sentences[6].text.startswith("cooperation between")
+    summary = ExtractiveSummarizer(minilm, SummaryOptions()).summarize(sentences, 5)
+    assert 6 not in [s.source_index for s in summary]
+
+
+@pytest.mark.slow
 def test_seed_repeated_sentence_is_chosen_once(minilm, seed_article: str) -> None:
     # Pasted text often repeats a paragraph; the copy must not fill a summary slot.
     sentences = [s.text for s in split_sentences(seed_article)]
@@ -232,8 +255,8 @@ def test_seed_repeated_sentence_is_chosen_once(minilm, seed_article: str) -> Non
 
 
 @pytest.mark.slow
-def test_path_builds_its_own_embedder(seed_article: str) -> None:
+def test_path_builds_its_own_embedder() -> None:
     from models.embeddings import default_model_path
 
     summarizer = ExtractiveSummarizer(Path(default_model_path()), SummaryOptions())
-    assert len(summarizer.summarize(split_sentences(seed_article), 2)) == 2
+    assert len(summarizer.summarize(split_sentences(read_article(OWN_ARTICLES[0])), 2)) == 2

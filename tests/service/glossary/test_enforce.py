@@ -314,12 +314,12 @@ def test_non_translator_is_rejected() -> None:
         GlossaryTranslator(object(), ACTIVE)  # type: ignore[arg-type]
 
 
-def test_seed_article_with_gibberish_output(seed_article: str) -> None:
+def test_news_article_with_gibberish_output(news_article: str) -> None:
     class Gibberish(TagTranslator):
         def garble(self, text: str, lang: str) -> str:
             return "".join(reversed(text))[: max(1, len(text) // 2)]
 
-    segments = [line for line in seed_article.splitlines() if line.strip()]
+    segments = [line for line in news_article.splitlines() if line.strip()]
     outcome = run(Gibberish(), segments)
     for entity in outcome.entities:
         for m in entity.mentions:
