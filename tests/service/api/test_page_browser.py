@@ -1,6 +1,7 @@
 """The reviewer page in a real browser: Playwright driving Debian's chromium, headless.
 
-paste → brief → the same entity highlighted in all three columns → edit a sentence →
+paste (an article carrying markup, an escaped entity, ``]]>`` and bidi controls: shown as
+inert text) → brief → the same entity highlighted in all three columns → edit a sentence →
 download XLIFF containing the edit. The screenshot's path is printed (pytest -s shows it).
 Skipped where Playwright or a system chromium is missing, except under CI, where it fails.
 """
@@ -22,7 +23,8 @@ from service.resources import Resources
 from tests.fakes import FakeModelManager
 from tests.helpers import make_settings
 
-ARTICLE = ("Officials met in Tokyo on Monday to discuss a new port agreement. "
+HOSTILE = "<script>alert(1)</script> &amp; ]]> \u202eevil\u202c"
+ARTICLE = (f"Officials met in Tokyo on Monday to discuss a new port agreement {HOSTILE}. "
            "Delegates from Seoul said the talks in Tokyo were frank. A statement is expected in May.")
 EDITED = "月曜日、東京で港湾協定の会合が開かれた。"
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
@@ -67,11 +69,16 @@ def test_paste_brief_highlight_edit_and_download_xliff(server, tmp_path):
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
             page.set_default_timeout(20_000)
+            dialogs: list[str] = []
+            page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
             page.goto(server + "/")
             page.fill("#article", ARTICLE)
             page.fill("#sentences", "2")
             page.click("#brief-form button[type=submit]")
             page.wait_for_selector("table.side-by-side tr#seg-s1")
+
+            assert HOSTILE in page.inner_text("tr#seg-s1 td[lang=en] .text"), "markup shows as text"
+            assert dialogs == [] and page.locator("#brief script").count() == 0
 
             entities = page.eval_on_selector_all(
                 "tr#seg-s1 td mark.ent", "marks => marks.map(m => [m.closest('td').lang, m.dataset.entity, "
