@@ -23,6 +23,8 @@ def apply_memory(briefs: Sequence[Brief], store: MemoryStore, options: MemoryOpt
     for brief in briefs:
         source_lang = brief.meta.source_lang or "en"
         for lang in brief.meta.target_langs:
+            if not store.has_pair(source_lang, lang):
+                continue
             exact = store.exact(source_lang, lang, [s.en for s in brief.segments])
             for segment in brief.segments:
                 match = exact.get(match_key(segment.en))

@@ -158,6 +158,12 @@ class MemoryStore:
 
     # -- matching ---------------------------------------------------------------------------------
 
+    def has_pair(self, source_lang: str, target_lang: str) -> bool:
+        """Whether any memory holds translations from ``source_lang`` into ``target_lang``."""
+        with self._transaction() as conn:
+            return conn.execute("SELECT 1 FROM tm_units WHERE source_lang = ? AND target_lang = ? LIMIT 1",
+                                (source_lang, target_lang)).fetchone() is not None
+
     def exact(self, source_lang: str, target_lang: str, sources: Sequence[str]) -> dict[str, MemoryMatch]:
         """Exact matches by match key; the most recently stored translation wins."""
         keys = sorted({match_key(s) for s in sources if s.strip()})
