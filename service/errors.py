@@ -94,3 +94,9 @@ class ForbiddenError(BriefsError):
 
 class QuotaExceededError(BriefsError):
     status, code, title, exit_code = 429, "quota-exceeded", "Quota exceeded", 2
+
+
+class StoreUnavailableError(BriefsError):
+    """The store database (or Redis) cannot be reached: 503; the service recovers when it returns."""
+
+    status, code, title, exit_code = 503, "store-unavailable", "Store unavailable", 3
