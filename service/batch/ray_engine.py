@@ -117,12 +117,12 @@ class RayEngine:
     def __enter__(self) -> RayEngine:
         ray = self._ray = import_ray()
         if not ray.is_initialized():
-            common = {"include_dashboard": False, "log_to_driver": False, "logging_level": logging.WARNING,
-                      "runtime_env": {"env_vars": {"PYTHONPATH": str(PROJECT_ROOT)}}}
-            if self.address:
-                ray.init(address=self.address, **common)
-            else:
-                ray.init(num_cpus=max(2, self.workers), **common)
+            quiet = {"log_to_driver": False, "logging_level": logging.WARNING}
+            if self.address:  # nodes have the project installed (or ray job submit --working-dir ships it)
+                ray.init(address=self.address, **quiet)
+            else:  # a local instance for this job; its workers import this checkout
+                ray.init(num_cpus=max(2, self.workers), include_dashboard=False,
+                         runtime_env={"env_vars": {"PYTHONPATH": str(PROJECT_ROOT)}}, **quiet)
             self._started = True
         try:
             self._start_actors(ray)
