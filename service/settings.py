@@ -29,6 +29,14 @@ class Limits:
     max_sentences: int = 50
     default_sentences: int = 5
     max_texts: int = 32
+    # Bounds on one HTTP request, checked before any work (service/api/limits.py, the schemas).
+    max_total_chars: int = 200_000  # all texts (or segments) of one request together
+    max_segments: int = 1_000  # segments of one /v1/translate request
+    max_segment_chars: int = 5_000  # characters of one segment
+    max_inline_entries: int = 200  # inline_glossary entries of one request
+    max_inline_chars: int = 20_000  # characters of all inline_glossary entries together
+    max_import_entries: int = 20_000  # entries of one glossary import or replace
+    max_json_depth: int = 32  # nesting of a JSON request body
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,9 @@ class HttpOptions:
     timeout_s: int = 120
     graceful_timeout_s: int = 30
     preload_models: bool = True
+    request_deadline_s: float = 60.0  # past it a request ends with 503 + Retry-After; 0 = none
+    model_slots: int = 4  # requests in the model stages at once, per worker; 0 = unbounded
+    max_queue_wait_s: float = 10.0  # expected wait for a slot beyond which a request is shed (503)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     """Build the app; nothing heavy loads here (models load on first use or in the worker hook)."""
     from service.api import access, briefs, docs, glossaries, health, memories, meta, metrics_view, page, translate
     from service.api.compat import register_compat
+    from service.api.strict_json import init_strict_json
 
     settings = settings or (resources.settings if resources else load_settings())
     app = Flask("service.api")
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     service_metrics.watch_model_loads(lambda: dict(resources.models.load_times_ms))
     register_error_handlers(app)
     metrics_view.init_request_metrics(app)
+    init_strict_json(app)  # before the key check, which reads JSON bodies
     access.init_access(app, settings)
     api = ProblemApi(app)
     for module in (briefs, translate, glossaries, memories, meta, health, metrics_view):

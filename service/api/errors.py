@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import time
+import traceback
 from collections.abc import Mapping
 from typing import Any
 
@@ -105,10 +106,21 @@ def marshmallow_error(error: ValidationError) -> Response:
 
 
 def internal_error(error: BaseException) -> Response:
-    """Log everything, tell the client nothing but that it failed."""
-    log.error("unexpected error handling %s", getattr(g, "route", "request"), exc_info=error)
+    """Log once where it failed (frames, not messages: those may quote article text); tell the client nothing."""
+    log.error("unexpected error handling %s: %s", getattr(g, "route", "request"), redacted_traceback(error))
     return problem(500, "internal-error", "Internal error",
                    "the server failed to handle the request; the failure was logged")
+
+
+def redacted_traceback(error: BaseException) -> str:
+    """The exception's type and frames (chained causes included) without any exception message."""
+    parts = []
+    current: BaseException | None = error
+    while current is not None and len(parts) < 5:
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        parts.append(f"{type(current).__module__}.{type(current).__qualname__} (message withheld)\n{frames}")
+        current = current.__cause__ or current.__context__
+    return "\ncaused by ".join(parts)
 
 
 def field_errors(messages: Any, location: str | None = None, path: tuple[str, ...] = ()) -> list[dict[str, str]]:
