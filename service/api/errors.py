@@ -114,7 +114,7 @@ def internal_error(error: BaseException) -> Response:
 
 def redacted_traceback(error: BaseException) -> str:
     """The exception's type and frames (chained causes included) without any exception message."""
-    parts = []
+    parts: list[str] = []
     current: BaseException | None = error
     while current is not None and len(parts) < 5:
         frames = "".join(traceback.format_tb(current.__traceback__))
