@@ -6,13 +6,15 @@ model under the real name.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from models.engines.transformers_engine import quiet_loading
-from models.store import TRANSFORMERS_WEIGHTS, check_model_dir
+from models.registry import ModelSpec, original_spec
+from models.store import TRANSFORMERS_WEIGHTS, ModelStore, check_model_dir, read_manifest, write_manifest
 from service.errors import ConflictError, DependencyMissingError, ModelCorruptError
 
 QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "float32")
@@ -23,6 +25,8 @@ COPIED_FILES = (
     "generation_config.json",
 )
 CONVERTED_MARKER = "model.bin"
+# Key added to the converted config.json (models.engines.ctranslate2_engine reads it).
+SOURCE_POSITIONS_KEY = "max_position_embeddings"
 
 
 def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "int8", force: bool = False) -> Path:
@@ -53,11 +57,45 @@ def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "
         raise ModelCorruptError(
             f"cannot convert {model_dir} to ctranslate2: {type(exc).__name__}: {exc}"
         ) from None
+    _record_source_positions(model_dir, staging)
     try:
         _replace(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out_dir
+
+
+def convert_spec(store: ModelStore, spec: ModelSpec, quantization: str = "int8", force: bool = False) -> Path:
+    """Convert the installed original of translation ``spec`` into its ctranslate2 folder in ``store``.
+
+    The original stays where it is (the transformers engine can still serve the pair);
+    the conversion gets its own manifest. ModelMissingError when the original is not
+    installed; ConflictError when the conversion exists and ``force`` is not set.
+    """
+    source = store.check(original_spec(spec))
+    out = store.ct2_path(spec, quantization)
+    if spec.engine == "ctranslate2" and spec.local_path and quantization == "int8":
+        out = Path(spec.local_path)
+    out = convert_to_ctranslate2(source, out, quantization=quantization, force=force)
+    if read_manifest(out) is None:
+        write_manifest(out, model=spec.model, revision=spec.revision,
+                       source=f"ctranslate2 {quantization} conversion of {source}")
+    return out
+
+
+def _record_source_positions(model_dir: Path, converted: Path) -> None:
+    """Copy the original's ``max_position_embeddings`` into the converted config.json: the
+    engine truncates sources to it (ctranslate2 fails on longer ones), as transformers does."""
+    try:
+        original = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
+        config_path = converted / "config.json"
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return
+    positions = original.get("max_position_embeddings")
+    if isinstance(positions, int) and positions > 0:
+        config[SOURCE_POSITIONS_KEY] = positions
+        config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
 
 def _check_source(model_dir: Path) -> None:

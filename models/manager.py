@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from models.engines.base import Translator
-from models.registry import ModelRegistry, ModelSpec
+from models.registry import ModelRegistry, ModelSpec, original_spec
 from models.store import ModelStore, spec_ref
 from models.summarizers.base import Summarizer
+from models.threads import plan_threads
 from service.errors import BadInputError, ModelCorruptError, ModelMissingError
 from service.settings import Settings, SummaryOptions, TranslationOptions
 
@@ -155,8 +156,9 @@ class ModelManager:
     def _load_translator(self, spec: ModelSpec) -> Translator:
         def build(path: Path) -> Translator:
             # Pairs served by one multilingual model share one loaded engine.
+            options = plan_threads(self.settings.translation, workers=self.settings.http.workers)
             return self._once(("engine", spec.engine, str(path.resolve())),
-                              lambda: self._translator_factory(spec, path, self.settings.translation))
+                              lambda: self._translator_factory(spec, path, options))
 
         return self._load(spec, build)
 
@@ -173,15 +175,27 @@ class ModelManager:
         return instance
 
     def _installed_path(self, spec: ModelSpec) -> Path:
+        original = original_spec(spec)
         try:
             return self.store.check(spec)
         except ModelCorruptError:
             raise
         except ModelMissingError:
-            if not self._may_pull(spec):
-                raise
-        self._pull(spec)
+            if original == spec or not self.store.is_installed(original):
+                if not self._may_pull(spec):
+                    raise
+                self._pull(original)
+        if original != spec:
+            self._convert(spec)
         return self.store.check(spec)
+
+    def _convert(self, spec: ModelSpec) -> None:
+        """Build the missing ctranslate2 form from the installed original (a store from before
+        ctranslate2 became the default, or a fresh auto-pull)."""
+        from models.convert import convert_spec
+
+        log.info("converting %s for %s to ctranslate2 int8", spec.model, spec_ref(spec))
+        convert_spec(self.store, spec, force=True)
 
     def _may_pull(self, spec: ModelSpec) -> bool:
         # Tiny models and the packaged embedding model are not on the hub.

@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from service.errors import UnsupportedPairError
 from service.settings import Settings
 
 TASKS = ("translation", "summarization", "embedding")
+# Architectures ctranslate2's converter cannot handle here: their pairs are served by
+# transformers instead, with the reason shown by `models list` (not an error).
+CT2_UNCONVERTIBLE = {
+    "m2m100": "ctranslate2 cannot convert m2m100 under transformers 5 (its language tokens are missing "
+              "from the tokenizer vocabulary)",
+}
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,7 @@ class ModelSpec:
     pairs: tuple[str, ...] = ()
     tiny: bool = False
     lang_token: str = ""  # Marian multi-target ">>jpn<<"-style source token; "" = from the vocabulary
+    fallback: str = ""  # why the configured engine was replaced (set by the registry, not by settings)
 
     @property
     def store_name(self) -> str:
@@ -46,14 +53,38 @@ class ModelSpec:
         }
 
 
-def _spec(task: str, key: str, raw: Mapping[str, Any]) -> ModelSpec:
-    known = set(ModelSpec.__dataclass_fields__) - {"task", "key"}
+def _spec(task: str, key: str, raw: Mapping[str, Any], default_engine: str = "ctranslate2") -> ModelSpec:
+    known = set(ModelSpec.__dataclass_fields__) - {"task", "key", "fallback"}
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"unknown field(s) in model {task}.{key}: {', '.join(sorted(unknown))}")
     data = dict(raw)
     data["pairs"] = tuple(data.get("pairs", ()) or ((key,) if task == "translation" else ()))
-    return ModelSpec(task=task, key=key, **data)
+    if task == "translation" and not data.get("engine"):
+        data["engine"] = default_engine
+    return with_engine_fallback(ModelSpec(task=task, key=key, **data))
+
+
+def with_engine_fallback(spec: ModelSpec) -> ModelSpec:
+    """``spec``, or its transformers form when ctranslate2 cannot convert its architecture.
+
+    A ``local_path`` names a folder already in the configured form, so it is left alone.
+    """
+    reason = CT2_UNCONVERTIBLE.get(spec.architecture)
+    if spec.engine != "ctranslate2" or reason is None or spec.local_path:
+        return spec
+    return replace(spec, engine="transformers", fallback=f"{reason}; served by transformers")
+
+
+def original_spec(spec: ModelSpec) -> ModelSpec:
+    """The transformers form of a ctranslate2 spec: what `models pull`/`import` fetch and keep.
+
+    A ctranslate2 ``local_path`` points at the converted folder, so the original lives in
+    the store under the model's name.
+    """
+    if spec.engine != "ctranslate2":
+        return spec
+    return replace(spec, engine="transformers", local_path="")
 
 
 class ModelRegistry:
@@ -61,12 +92,13 @@ class ModelRegistry:
 
     def __init__(self, settings: Settings) -> None:
         tables = settings.models
+        engine = settings.translation.engine
         self._specs: dict[tuple[str, str], ModelSpec] = {}
         for task in TASKS:
             for key, raw in dict(tables.get(task, {})).items():
-                self._specs[(task, key)] = _spec(task, key, raw)
+                self._specs[(task, key)] = _spec(task, key, raw, engine)
         self.catalog: tuple[ModelSpec, ...] = tuple(
-            _spec(raw["task"], raw["model"], {k: v for k, v in raw.items() if k != "task"})
+            _spec(raw["task"], raw["model"], {k: v for k, v in raw.items() if k != "task"}, engine)
             for raw in tables.get("catalog", ())
         )
 

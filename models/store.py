@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from models.registry import ModelSpec
+from models.registry import ModelSpec, original_spec
 from service.errors import BadInputError, ConflictError, DependencyMissingError, ModelCorruptError, ModelMissingError
 from service.settings import Settings
 
@@ -239,6 +239,38 @@ class ModelStore:
         """The folder of the ctranslate2 form of ``spec`` with ``quantization``."""
         return self.root / f"{spec.store_name}--ct2-{quantization}"
 
+    def original_path(self, spec: ModelSpec) -> Path:
+        """The transformers-form folder of ``spec`` (for a ctranslate2 spec: the one it is converted from)."""
+        return self.install_path(original_spec(spec))
+
+    def forms(self, spec: ModelSpec) -> list[tuple[str, Path, str]]:
+        """``(form, folder, state)`` of the original and each ctranslate2 conversion found on disk.
+
+        The form the spec loads from is always listed, installed or not.
+        """
+        if spec.task != "translation" or spec.engine not in ("transformers", "ctranslate2"):
+            return [(spec.engine, self.path(spec), self.state(spec))]
+        original = original_spec(spec)
+        found = [("transformers", self.path(original), self.state(original))]
+        conversions = [(q, self.ct2_path(spec, q)) for q in CT2_QUANTIZATIONS]
+        if spec.engine == "ctranslate2" and spec.local_path:
+            conversions = [("local", Path(spec.local_path))]
+        for quantization, path in conversions:
+            loads_here = spec.engine == "ctranslate2" and path == self.path(spec)
+            if loads_here or path.is_dir():
+                found.append((f"ctranslate2-{quantization}" if quantization != "local" else "ctranslate2", path,
+                              self._form_state(path, "ctranslate2")))
+        return found
+
+    def _form_state(self, path: Path, form: str) -> str:
+        try:
+            check_model_dir(path, form)
+        except ModelCorruptError:
+            return "corrupt"
+        except ModelMissingError:
+            return "missing"
+        return "installed"
+
     def install_path(self, spec: ModelSpec) -> Path:
         """Where import and pull write ``spec``: its local_path, else its store folder."""
         if spec.local_path:
@@ -282,6 +314,8 @@ class ModelStore:
         src = Path(src)
         if not src.is_dir():
             raise BadInputError(f"cannot import {src}: not a directory")
+        if spec.engine == "ctranslate2" and not (src / "model.bin").is_file():
+            spec = original_spec(spec)  # the original, kept; the caller converts it (models.convert.convert_spec)
         check_model_dir(src, spec.engine, f"folder {src} (for {spec.model})")
         dest = self.install_path(spec)
         if dest.exists() and not force:

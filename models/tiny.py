@@ -16,8 +16,9 @@ them too) and ``briefs.toml``, the settings layer that points every task at them
 - ``briefs-tiny--bart``          BART with a byte-level BPE tokenizer (summarizer)
 - ``briefs-tiny--marian-en-XX--ct2-int8``, ``briefs-tiny--nllb--ct2-int8``  ctranslate2 forms
 
-``briefs.toml`` configures translation en-ja/en-ko (Marian, transformers engine)
-and summarization.abstractive (BART); the other specs sit under
+``briefs.toml`` configures translation en-ja/en-ko (Marian, served by the default
+ctranslate2 int8 engine from the converted copies; the originals stay for the
+transformers engine) and summarization.abstractive (BART); the other specs sit under
 ``[models.alternatives.<name>]`` (ignored by the registry, rebased like the rest):
 ``ct2-en-ja``, ``ct2-en-ko``, ``m2m100``, ``nllb``, ``ct2-nllb``.
 """
@@ -306,12 +307,20 @@ def _spec(model: str, architecture: str, folder: str, engine: str = "transformer
             "revision": "tiny", "license": "random-weights", "local_path": folder, "tiny": True, **extra}
 
 
+def _translation_spec(model: str) -> dict[str, Any]:
+    return {"model": f"briefs-tiny/{model}", "architecture": "marian", "revision": "tiny",
+            "license": "random-weights", "tiny": True}
+
+
 def tiny_model_tables() -> dict[str, Any]:
     """The ``[models]`` tables of ``briefs.toml`` (configured tasks plus alternatives)."""
     return {
+        # No engine and no local_path: the pairs get the default engine (ctranslate2 int8) and
+        # the store finds both forms by name (briefs-tiny--marian-en-ja and its --ct2-int8 copy),
+        # so `engine = "transformers"` in a pair's settings switches it to the original.
         "translation": {
-            "en-ja": _spec("marian-en-ja", "marian", _folder("marian-en-ja")),
-            "en-ko": _spec("marian-en-ko", "marian", _folder("marian-en-ko")),
+            "en-ja": _translation_spec("marian-en-ja"),
+            "en-ko": _translation_spec("marian-en-ko"),
         },
         "summarization": {"abstractive": _spec("bart", "bart", _folder("bart"))},
         ALTERNATIVES_KEY: {

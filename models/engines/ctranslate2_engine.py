@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from models.engines.base import Seq2SeqTranslator
+from models.engines.base import Seq2SeqTranslator, source_token_limit
 from models.engines.transformers_engine import load_tokenizer
 from models.langcodes import LanguagePlan
 from models.registry import ModelSpec
 from models.store import check_model_dir
+from models.threads import MAX_SUB_BATCH, sub_batch_size
 from service.errors import DependencyMissingError, ModelCorruptError
 from service.settings import TranslationOptions
 
@@ -38,13 +39,18 @@ def import_ctranslate2() -> Any:
 
 
 def translator_kwargs(options: TranslationOptions, compute_type: str) -> dict[str, Any]:
-    """``ctranslate2.Translator`` arguments from the translation settings."""
-    return {"device": "cpu", "compute_type": compute_type, "intra_threads": max(0, options.threads)}
+    """``ctranslate2.Translator`` arguments from the translation settings (0 threads: the library decides;
+    ``models.threads.plan_threads`` fills them from the machine before the manager loads an engine)."""
+    return {"device": "cpu", "compute_type": compute_type, "inter_threads": max(1, options.inter_threads),
+            "intra_threads": max(0, options.intra_threads or options.threads)}
 
 
-def translate_kwargs(options: TranslationOptions) -> dict[str, Any]:
-    """``Translator.translate_batch`` arguments from the translation settings (without the length floor)."""
-    return {"beam_size": max(1, options.beam_size), "max_batch_size": max(1, options.batch_size),
+def translate_kwargs(options: TranslationOptions, count: int = 0) -> dict[str, Any]:
+    """``Translator.translate_batch`` arguments for a call of ``count`` sentences (without the length floor):
+    the call is split into sub-batches that keep every ``inter_threads`` busy."""
+    max_batch = options.max_batch_size if options.max_batch_size > 0 else MAX_SUB_BATCH
+    return {"beam_size": max(1, options.beam_size),
+            "max_batch_size": sub_batch_size(count, options.inter_threads, max_batch),
             "max_decoding_length": max(2, options.max_length)}
 
 
@@ -62,8 +68,9 @@ class CTranslate2Translator(Seq2SeqTranslator[list[list[str]], list[list[str]]])
         except (RuntimeError, ValueError) as exc:
             raise ModelCorruptError(f"ctranslate2 model at {model_dir} is corrupt: {exc}",
                                     file="model.bin") from None
-        super().__init__(spec, options, load_tokenizer(str(model_dir), local=True, revision=spec.revision))
-        self._translate_kwargs = translate_kwargs(options)
+        tokenizer = load_tokenizer(str(model_dir), local=True, revision=spec.revision)
+        super().__init__(spec, options, tokenizer, source_token_limit(tokenizer, _source_positions(model_dir)))
+        self._max_decoding_length = translate_kwargs(options)["max_decoding_length"]
         self._min_length = _min_new_tokens(model_dir)
 
     def preprocess(self, texts: Sequence[str], plan: LanguagePlan) -> list[list[str]]:
@@ -78,8 +85,8 @@ class CTranslate2Translator(Seq2SeqTranslator[list[list[str]], list[list[str]]])
         # The target prefix counts towards the length, so the model's own floor moves up by one.
         floor = self._min_length + (1 if prefix else 0)
         results = self.translator.translate_batch(
-            encoded, target_prefix=prefix, **self._translate_kwargs,
-            min_decoding_length=min(floor, self._translate_kwargs["max_decoding_length"]),
+            encoded, target_prefix=prefix, **translate_kwargs(self.options, len(encoded)),
+            min_decoding_length=min(floor, self._max_decoding_length),
         )
         return [result.hypotheses[0] for result in results]
 
@@ -88,6 +95,15 @@ class CTranslate2Translator(Seq2SeqTranslator[list[list[str]], list[list[str]]])
         with self._tokenizer_lock:
             rows = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in generated]
         return self.decode(rows, plan)
+
+
+def _source_positions(model_dir: Path) -> int | None:
+    """The original model's ``max_position_embeddings``, recorded in config.json by models.convert."""
+    try:
+        value = json.loads((model_dir / "config.json").read_text(encoding="utf-8")).get("max_position_embeddings")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, AttributeError):
+        return None
+    return value if isinstance(value, int) and value > 0 else None
 
 
 def _min_new_tokens(model_dir: Path) -> int:

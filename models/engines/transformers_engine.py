@@ -80,8 +80,10 @@ class TransformersTranslator(Seq2SeqTranslator[Any, Any]):
         source = str(path)
         if local or Path(path).is_absolute() or source.startswith("."):
             check_model_dir(Path(path), "transformers")
-        if options.threads > 0:
-            torch.set_num_threads(options.threads)
+        # One generate() runs at a time (the model lock), so it gets the worker's whole share.
+        threads = (options.intra_threads or options.threads) * max(1, options.inter_threads)
+        if threads > 0:
+            torch.set_num_threads(threads)
         self._torch = torch
         tokenizer = load_tokenizer(source, local=local, revision=spec.revision)
         kwargs = {"local_files_only": True} if local else {"revision": spec.revision}

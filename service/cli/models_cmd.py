@@ -7,15 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from models.registry import ModelRegistry, ModelSpec
+from models.registry import ModelRegistry, ModelSpec, original_spec
 from models.store import (
     CT2_QUANTIZATIONS,
     EMBEDDING_PACKAGE,
     ModelStore,
+    dir_size_mb,
     read_manifest,
     spec_ref,
     verify_dir,
-    write_manifest,
 )
 from service.errors import BadInputError, ModelCorruptError
 from service.settings import Settings
@@ -89,19 +89,25 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     header = {"role": "ROLE", "task": "TASK", "for": "PAIR/NAME", "model": "MODEL", "engine": "ENGINE",
-              "state": "STATE", "size": "SIZE", "license": "LICENCE", "notes": "NOTES"}
+              "state": "STATE", "size": "SIZE", "license": "LICENCE", "forms_text": "FORMS", "notes": "NOTES"}
     table = [header] + [{**r, "size": _size_text(r)} for r in rows]
     widths = {k: max(len(str(r[k])) for r in table) for k in header}
     for r in table:
         print("  ".join(str(r[k]).ljust(widths[k]) for k in header).rstrip())
     if any(r["non_commercial"] for r in rows):
         print("\nNON-COMMERCIAL models may not be used in a commercial service (check the licence).")
+    for r in rows:
+        if r["fallback"]:
+            print(f"warning: {r['for']} ({r['model']}): {r['fallback']}")
     return 0
 
 
 def _row(spec: ModelSpec, store: ModelStore, role: str) -> dict[str, Any]:
     state = store.state(spec)
-    notes = [n for n, on in (("NON-COMMERCIAL", spec.non_commercial), ("tiny", spec.tiny)) if on]
+    notes = [n for n, on in (("NON-COMMERCIAL", spec.non_commercial), ("tiny", spec.tiny),
+                             ("engine fallback, see warning", bool(spec.fallback))) if on]
+    forms = [{"form": form, "state": form_state, "path": str(path) if form_state != "missing" else ""}
+             for form, path, form_state in store.forms(spec)]
     return {
         "role": role, "task": spec.task,
         "for": ",".join(spec.pairs) if role == "alternative" else spec_ref(spec),
@@ -109,6 +115,8 @@ def _row(spec: ModelSpec, store: ModelStore, role: str) -> dict[str, Any]:
         "size_mb": store.size_mb(spec) if state != "missing" else float(spec.size_mb),
         "license": spec.license or "unknown", "non_commercial": spec.non_commercial,
         "notes": ", ".join(notes), "path": str(store.path(spec)) if state != "missing" else "",
+        "forms": forms, "forms_text": ", ".join(f"{f['form']}:{f['state']}" for f in forms),
+        "fallback": spec.fallback,
     }
 
 
@@ -135,11 +143,27 @@ def run_pull(args: argparse.Namespace, settings: Settings) -> int:
         if store.is_installed(spec) and not args.force:
             print(f"{ref}: {spec.model} already installed at {store.path(spec)}")
             continue
-        print(f"{ref}: pulling {spec.model} (revision {spec.revision}, ~{spec.size_mb:g} MB)", file=sys.stderr)
-        path = pull_model(spec, store.install_path(spec), endpoint=settings.hub_endpoint,
-                          timeout_s=settings.pull_timeout_s, progress=True)
-        print(f"{ref}: pulled {spec.model} into {path}")
+        original = original_spec(spec)
+        if args.force or not store.is_installed(original):
+            print(f"{ref}: pulling {spec.model} (revision {spec.revision}, ~{spec.size_mb:g} MB)", file=sys.stderr)
+            path = pull_model(original, store.install_path(original), endpoint=settings.hub_endpoint,
+                              timeout_s=settings.pull_timeout_s, progress=True)
+            print(f"{ref}: pulled {spec.model} into {path}")
+        _convert_default(store, spec)
     return 0
+
+
+def _convert_default(store: ModelStore, spec: ModelSpec) -> None:
+    """Give a ctranslate2 spec its int8 form from the installed original (which is kept)."""
+    from models.convert import convert_spec
+
+    if spec.engine != "ctranslate2":
+        if spec.fallback:
+            print(f"{spec_ref(spec)}: {spec.fallback}", file=sys.stderr)
+        return
+    print(f"{spec_ref(spec)}: converting {spec.model} to ctranslate2 int8", file=sys.stderr)
+    out = convert_spec(store, spec, force=True)
+    print(f"{spec_ref(spec)}: ctranslate2 int8 form at {out} (the original stays for the transformers engine)")
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
@@ -153,31 +177,36 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     path = store.import_dir(Path(args.dir), spec, force=args.force)
     manifest = read_manifest(path) or {"files": {}}
     print(f"imported {spec.model} for {spec_ref(spec)} into {path} "
-          f"({len(manifest['files'])} files, {store.size_mb(spec):g} MB, manifest written)")
+          f"({len(manifest['files'])} files, {dir_size_mb(path):g} MB, manifest written)")
+    if path == store.original_path(spec) and spec.task == "translation":
+        _convert_default(store, spec)
     return 0
 
 
 def run_convert(args: argparse.Namespace, settings: Settings) -> int:
     """Convert installed transformers translation models to ctranslate2."""
-    from models.convert import convert_to_ctranslate2
+    from models.convert import convert_spec
 
     registry, store = ModelRegistry(settings), ModelStore(settings)
     named = resolve_targets(registry, args.targets) if args.targets else registry.specs("translation")
-    specs = [s for s in named if s.task == "translation" and s.engine == "transformers"]
+    specs = [s for s in named if s.task == "translation" and s.engine in ("transformers", "ctranslate2")]
     if args.targets and len(specs) != len(named):
         wrong = [spec_ref(s) for s in named if s not in specs]
-        raise BadInputError(f"only transformers translation models can be converted, not: {', '.join(wrong)}")
+        raise BadInputError(f"only translation models can be converted, not: {', '.join(wrong)}")
     for spec in specs:
-        source = store.check(spec)
+        if spec.fallback:
+            print(f"{spec_ref(spec)}: skipped: {spec.fallback}")
+            continue
         out = store.ct2_path(spec, args.quantization)
+        if out.is_dir() and not args.force:
+            print(f"{spec_ref(spec)}: {out} already exists (--force converts again)")
+            continue
         print(f"{spec_ref(spec)}: converting {spec.model} ({args.quantization})", file=sys.stderr)
-        out = Path(convert_to_ctranslate2(source, out, quantization=args.quantization, force=args.force))
-        if read_manifest(out) is None:
-            write_manifest(out, model=spec.model, revision=spec.revision,
-                           source=f"ctranslate2 {args.quantization} conversion of {source}")
+        out = convert_spec(store, spec, args.quantization, force=args.force)
         print(f"{spec_ref(spec)}: wrote {out}")
-        print(f"  to use it, add to a settings file:\n  [models.translation.{spec.key}]\n"
-              f"  engine = \"ctranslate2\"\n  local_path = \"{out}\"")
+        if spec.engine != "ctranslate2" or args.quantization != "int8":
+            print(f"  to use it, add to a settings file:\n  [models.translation.{spec.key}]\n"
+                  f"  engine = \"ctranslate2\"\n  local_path = \"{out}\"")
     return 0
 
 
@@ -191,8 +220,8 @@ def run_verify(args: argparse.Namespace, settings: Settings) -> int:
         if not args.targets and store.state(spec) == "missing":
             print(f"{ref}: not installed, skipped")
             continue
-        checks = [(ref, store.path(spec), store.verify(spec))]
-        checks += [(f"{ref} (ctranslate2 {q})", p, verify_dir(p)) for q, p in _conversions(store, spec)]
+        checks = [(f"{ref} ({form})" if form != spec.engine else ref, path, store.verify(spec)
+                   if path == store.path(spec) else verify_dir(path)) for form, path in _forms(store, spec)]
         for label, path, problems in checks:
             if not problems:
                 print(f"{label}: ok ({spec.model})")
@@ -207,12 +236,12 @@ def run_verify(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _conversions(store: ModelStore, spec: ModelSpec) -> list[tuple[str, Path]]:
-    """Existing ctranslate2 conversions of a transformers spec, other than the folder it loads from."""
-    if spec.engine != "transformers":
-        return []
-    found = [(q, store.ct2_path(spec, q)) for q in CT2_QUANTIZATIONS]
-    return [(q, p) for q, p in found if p.is_dir() and p != store.path(spec)]
+def _forms(store: ModelStore, spec: ModelSpec) -> list[tuple[str, Path]]:
+    """The folder ``spec`` loads from (named by its engine), then every other installed form."""
+    loads = (spec.engine, store.path(spec))
+    others = [(form.replace("-", " "), path) for form, path, state in store.forms(spec)
+              if path != loads[1] and state != "missing"]
+    return [loads, *others]
 
 
 def run_build_tiny(args: argparse.Namespace, settings: Settings) -> int:

@@ -69,7 +69,11 @@ def install(store: ModelStore, spec: ModelSpec) -> Path:
     folder = store.install_path(spec)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.json").write_text(json.dumps({"model_type": spec.architecture}), encoding="utf-8")
-    (folder / "model.safetensors").write_bytes(safetensors_bytes(spec.model))
+    if spec.engine == "ctranslate2":
+        (folder / "model.bin").write_bytes(b"ct2")
+        (folder / "shared_vocabulary.json").write_text("[]", encoding="utf-8")
+    else:
+        (folder / "model.safetensors").write_bytes(safetensors_bytes(spec.model))
     (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
     return folder
 
@@ -215,10 +219,35 @@ def test_auto_pull_installs_then_loads(tmp_path: Path, translators, monkeypatch)
         pulled.append(dest)
         return install(manager.store, spec)
 
+    converted: list[str] = []
+
+    def fake_convert(store, spec, quantization="int8", force=False):
+        converted.append(spec.key)
+        return install(store, spec)
+
     monkeypatch.setattr("models.pull.pull_model", fake_pull)
+    monkeypatch.setattr("models.convert.convert_spec", fake_convert)
     manager.translator().translate_batch(["a"], "en", "ja")
-    assert pulled == [manager.store.install_path(manager.spec_for("translation", "en-ja"))]
+    spec = manager.spec_for("translation", "en-ja")
+    assert spec.engine == "ctranslate2"
+    assert pulled == [manager.store.original_path(spec)] and converted == ["en-ja"]
     assert len(translators.calls) == 1
+
+
+def test_installed_original_is_converted_on_first_use(tmp_path: Path, translators, monkeypatch) -> None:
+    manager = ModelManager(make_settings(tmp_path, auto_pull=False), translator_factory=translators)
+    spec = manager.spec_for("translation", "en-ja")
+    install(manager.store, ModelSpec(**{**spec.__dict__, "engine": "transformers"}))
+    converted: list[str] = []
+
+    def fake_convert(store, spec, quantization="int8", force=False):
+        converted.append(spec.key)
+        return install(store, spec)
+
+    monkeypatch.setattr("models.convert.convert_spec", fake_convert)
+    manager.translator().translate_batch(["a"], "en", "ja")
+    assert converted == ["en-ja"]
+    assert translators.calls[0][1] == manager.store.ct2_path(spec)
 
 
 def test_summarizer_default_uses_the_embedding_model(manager: ModelManager, summarizers) -> None:

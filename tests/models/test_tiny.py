@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from models.registry import ModelRegistry, ModelSpec
+from models.registry import ModelRegistry, ModelSpec, original_spec
+from models.store import ModelStore
 from models.tiny import ALTERNATIVES_KEY, MAX_LENGTH, SETTINGS_FILE, build_tiny_models, corpus_lines
+from tests.helpers import make_settings
 
 FOLDERS = {
     "briefs-tiny--marian-en-ja": ("source.spm", "target.spm", "vocab.json", "model.safetensors"),
@@ -38,11 +40,24 @@ def test_settings_layer_points_every_task_at_tiny_models(tiny_settings):
     assert tiny_settings.translation.max_length <= MAX_LENGTH
     registry = ModelRegistry(tiny_settings)
     assert {"en-ja", "en-ko"} <= set(registry.pairs())
-    specs = [registry.get("translation", "en-ja"), registry.get("translation", "en-ko"),
-             registry.get("summarization", "abstractive")]
-    for spec in specs:
-        assert spec.tiny and spec.engine == "transformers"
-        assert Path(spec.local_path).is_absolute() and Path(spec.local_path).is_dir()
+    store = ModelStore(tiny_settings)
+    for pair in ("en-ja", "en-ko"):
+        spec = registry.get("translation", pair)
+        assert spec.tiny and spec.engine == "ctranslate2"
+        assert store.is_installed(spec) and store.path(spec).name.endswith("--ct2-int8")
+        assert store.is_installed(original_spec(spec))
+    bart = registry.get("summarization", "abstractive")
+    assert bart.tiny and bart.engine == "transformers"
+    assert Path(bart.local_path).is_absolute() and Path(bart.local_path).is_dir()
+
+
+@pytest.mark.parametrize("pair", ["en-ja", "en-ko"])
+def test_each_pair_switches_to_transformers_by_settings(tiny_models_dir, tmp_path, pair):
+    settings = make_settings(tmp_path, models_dir=str(tiny_models_dir),
+                             models={"translation": {pair: {"engine": "transformers"}}})
+    spec = ModelRegistry(settings).get("translation", pair)
+    assert spec.engine == "transformers"
+    assert ModelStore(settings).path(spec) == tiny_models_dir / f"briefs-tiny--marian-{pair}"
 
 
 def test_alternative_specs_are_usable_model_specs(tiny_settings):

@@ -42,8 +42,8 @@ def test_meta_carries_models_engines_timings_and_signature(resources):
     meta = build_brief(ARTICLE, request(sentences=1), resources).meta
     assert set(meta.timings_ms) == {"segment", "summarize", "translate", "align"}
     assert meta.models["en-ja"]["model"] == "Helsinki-NLP/opus-tatoeba-en-ja"
-    assert meta.engines["en-ko"] == "transformers"
-    assert "en-ja:Helsinki-NLP/opus-tatoeba-en-ja@main/transformers" in meta.signature
+    assert meta.engines["en-ko"] == "ctranslate2"
+    assert "en-ja:Helsinki-NLP/opus-tatoeba-en-ja@main/ctranslate2" in meta.signature
 
 
 def test_ratio_selects_a_share_of_sentences(resources):

@@ -43,7 +43,7 @@ def test_models_dir_settings_file_is_layered_and_paths_rebased(tmp_path):
     s = load_settings(overrides={"models_dir": str(tmp_path)}, environ={})
     assert s.tiny_models is True
     assert s.models["translation"]["en-ja"]["local_path"] == str(tmp_path / "marian-en-ja")
-    assert s.models["translation"]["en-ja"]["engine"] == "transformers"  # merged, not replaced
+    assert s.models["translation"]["en-ja"]["architecture"] == "marian"  # merged, not replaced
 
 
 @pytest.mark.parametrize("environ, message", [

@@ -16,7 +16,7 @@ def test_models_report_engine_licence_and_state(client):
     body = client.get("/v1/models").get_json()
     assert ModelsSchema().validate(body) == {}
     pair = next(m for m in body["models"] if m["key"] == "en-ja")
-    assert pair["engine"] == "transformers" and pair["license"] == "Apache-2.0"
+    assert pair["engine"] == "ctranslate2" and pair["license"] == "Apache-2.0"
     assert pair["installed"] is True and pair["loaded"] is True
     assert "path" not in pair
 

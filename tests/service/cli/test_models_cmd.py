@@ -192,16 +192,59 @@ def test_verify_skips_uninstalled_unless_named(run) -> None:
     assert "not installed" in err
 
 
-def test_convert_builds_ctranslate2_form_with_manifest(run, imported: Path) -> None:
-    code, out, _ = run("convert", "en-ja")
-    assert code == 0
+def test_import_converts_to_ctranslate2_and_keeps_the_original(run, imported: Path) -> None:
     ct2 = run.store / f"{STORE_NAME}--ct2-int8"
-    assert (ct2 / "model.bin").is_file()
-    assert (ct2 / MANIFEST_NAME).is_file()
-    assert 'engine = "ctranslate2"' in out
+    assert (ct2 / "model.bin").is_file() and (ct2 / MANIFEST_NAME).is_file()
+    assert (imported / "model.safetensors").is_file() and (imported / MANIFEST_NAME).is_file()
     code, out, _ = run("verify", "en-ja")
     assert code == 0
-    assert "en-ja (ctranslate2 int8): ok" in out
+    assert "en-ja: ok" in out and "en-ja (transformers): ok" in out
+
+
+def test_list_shows_both_forms(run, imported: Path) -> None:
+    code, out, _ = run("list", "--json")
+    assert code == 0
+    row = next(r for r in json.loads(out) if r["role"] == "configured" and r["for"] == "en-ja")
+    assert row["engine"] == "ctranslate2" and row["state"] == "installed"
+    assert {(f["form"], f["state"]) for f in row["forms"]} == {
+        ("transformers", "installed"), ("ctranslate2-int8", "installed")}
+    code, out, _ = run("list")
+    assert "transformers:installed, ctranslate2-int8:installed" in out
+
+
+def test_list_warns_about_an_architecture_that_cannot_convert(run) -> None:
+    code, out, _ = run("list", "--json")
+    assert code == 0
+    m2m = next(r for r in json.loads(out) if r["model"] == "facebook/m2m100_418M")
+    nllb = next(r for r in json.loads(out) if r["model"] == "facebook/nllb-200-distilled-600M")
+    assert m2m["engine"] == "transformers" and "m2m100" in m2m["fallback"]
+    assert nllb["engine"] == "ctranslate2" and nllb["fallback"] == ""
+    code, out, _ = run("list")
+    assert code == 0
+    assert "warning: en-ja,en-ko,ja-en,ko-en (facebook/m2m100_418M)" in out
+
+
+def test_convert_again_needs_force_and_rewrites_the_form(run, imported: Path) -> None:
+    code, out, _ = run("convert", "en-ja")
+    assert code == 0 and "--force" in out
+    code, out, _ = run("convert", "en-ja", "--force")
+    assert code == 0 and f"{STORE_NAME}--ct2-int8" in out
+    assert 'engine = "ctranslate2"' not in out  # already the pair's engine
+
+
+def test_convert_other_quantization_says_how_to_use_it(run, imported: Path) -> None:
+    code, out, _ = run("convert", "en-ja", "--quantization", "int16")
+    assert code == 0
+    assert (run.store / f"{STORE_NAME}--ct2-int16" / "model.bin").is_file()
+    assert 'engine = "ctranslate2"' in out and "ct2-int16" in out
+
+
+def test_pull_converts_an_installed_original_without_the_hub(run, imported: Path) -> None:
+    shutil.rmtree(run.store / f"{STORE_NAME}--ct2-int8")
+    code, out, err = run("pull", "en-ja")
+    assert code == 0, err
+    assert "pulling" not in err and "ctranslate2 int8 form" in out
+    assert (run.store / f"{STORE_NAME}--ct2-int8" / "model.bin").is_file()
 
 
 def test_convert_missing_model(run) -> None:
@@ -213,7 +256,7 @@ def test_convert_missing_model(run) -> None:
 def test_convert_rejects_non_translation(run) -> None:
     code, _, err = run("convert", "summarization.abstractive")
     assert code == 2
-    assert "only transformers translation models" in err
+    assert "only translation models can be converted" in err
 
 
 def test_build_tiny_then_use_it(run, tmp_path: Path) -> None:
