@@ -114,3 +114,27 @@ def test_missing_ctranslate2_package_raises_dependency_missing(tiny_models_dir, 
     monkeypatch.setitem(sys.modules, "ctranslate2", None)
     with pytest.raises(DependencyMissingError):
         CTranslate2Translator(tiny_spec("marian", engine="ctranslate2"), tiny_models_dir / MARIAN_KO, options)
+
+
+def test_planned_threads_reach_the_translator():
+    from models.engines.ctranslate2_engine import translator_kwargs
+    from service.settings import TranslationOptions
+
+    kwargs = translator_kwargs(TranslationOptions(inter_threads=2, intra_threads=3), "int8")
+    assert (kwargs["inter_threads"], kwargs["intra_threads"], kwargs["compute_type"]) == (2, 3, "int8")
+
+
+@pytest.mark.parametrize(("count", "size"), [(16, 8), (64, 32), (3, 2)])
+def test_each_call_is_split_so_every_inter_thread_has_work(count, size):
+    from models.engines.ctranslate2_engine import translate_kwargs
+    from service.settings import TranslationOptions
+
+    options = TranslationOptions(inter_threads=2, max_batch_size=32)
+    assert translate_kwargs(options, count)["max_batch_size"] == size
+
+
+def test_long_sources_are_cut_to_the_models_positions(tiny_models_dir, options):
+    translator = load(tiny_models_dir, MARIAN_JA, "marian", options)
+    assert translator.max_source_tokens <= 64  # the tiny Marian's max_position_embeddings
+    (out,) = translator.translate_batch([" ".join(SENTENCES * 20)], "en", "ja")
+    assert out.strip()
