@@ -9,7 +9,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -125,17 +125,3 @@ def prefetch(items: Iterable[T], depth: int) -> Iterator[T]:
     finally:
         stop.set()
         thread.join(timeout=5)
-
-
-def chunked(items: Iterable[T], size: int, is_work: Callable[[T], bool]) -> Iterator[list[T]]:
-    """Lists of items holding at most ``size`` work items each (other items ride along)."""
-    chunk: list[T] = []
-    work = 0
-    for item in items:
-        chunk.append(item)
-        work += is_work(item)
-        if work >= size:
-            yield chunk
-            chunk, work = [], 0
-    if chunk:
-        yield chunk
