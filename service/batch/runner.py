@@ -18,7 +18,7 @@ from typing import Any, Protocol, TextIO
 
 from service.batch.errors import BatchOutputError
 from service.batch.extract import Article, input_sha256, prepare
-from service.batch.groups import Group, Outcome, build_group, error_of, prefetch
+from service.batch.groups import INTERNAL_ERROR, Group, Outcome, build_group, error_of, prefetch
 from service.batch.inputs import ARTICLE_SUFFIXES, InputSource, RawArticle, ReadOptions, open_input
 from service.batch.manifest import FAILED, MANIFEST_NAME, OK, SKIPPED, JobLock, Manifest, options_key
 from service.batch.outputs import (
@@ -31,7 +31,7 @@ from service.batch.outputs import (
 from service.batch.progress import BatchProgress
 from service.batch.spellings import LEARNED_STATE_NAME, JobLearnedGlossary, SpellingBook
 from service.batch.summary import SUMMARY_NAME, BatchSummary
-from service.errors import BadInputError, GlossaryNotFoundError
+from service.errors import BadInputError, BriefsError, GlossaryNotFoundError
 from service.glossary.model import ActiveGlossary
 from service.pipeline import BriefRequest, resolve_request
 from service.resources import Resources
@@ -214,6 +214,7 @@ class _Writer:
             self.progress.advance(SKIPPED)
         else:
             self.summary.not_articles += 1
+            self.progress.advance(SKIPPED)
             previous = self.manifest.records.get(entry.id)
             if not (previous and previous.get("status") == SKIPPED and previous.get("sha256") == entry.sha256):
                 suffixes = ", ".join(ARTICLE_SUFFIXES)
@@ -222,9 +223,14 @@ class _Writer:
     def _ok(self, article: Article, outcome: Outcome) -> None:
         assert outcome.brief is not None
         start = time.perf_counter()
-        stem = output_stem(article.id)
         try:
-            outputs = write_outputs(self.job.out, stem, render_outputs(outcome.brief, self.job.formats))
+            files = render_outputs(outcome.brief, self.job.formats)
+        except Exception as exc:  # noqa: BLE001 - a brief an exporter cannot write fails alone
+            log.debug("rendering %s failed", article.id, exc_info=True)
+            self._failed(article, error_of(exc) if isinstance(exc, BriefsError) else INTERNAL_ERROR)
+            return
+        try:
+            outputs = write_outputs(self.job.out, output_stem(article.id), files)
         except OSError as exc:
             raise BatchOutputError(f"cannot write the outputs of {article.id} under {self.job.out}: "
                                    f"{exc.strerror or type(exc).__name__}") from None

@@ -159,3 +159,19 @@ def test_output_folder_inside_the_input_folder_is_not_read(run_job, tmp_path):
     run_job(root, root / "out")
     again = run_job(root, root / "out")
     assert (again.ok, again.skipped, again.failed, again.not_articles) == (0, 3, 0, 0)
+
+
+def test_a_brief_an_exporter_cannot_write_fails_alone(run_job, tmp_path, monkeypatch):
+    import service.batch.runner as runner
+
+    real = runner.render_outputs
+
+    def fragile(brief, formats):
+        if "report number 2." in brief.segments[0].en:
+            raise ValueError("exporter broke")
+        return real(brief, formats)
+
+    monkeypatch.setattr(runner, "render_outputs", fragile)
+    source = write_jsonl(tmp_path / "a.jsonl", make_articles(3))
+    summary = run_job(source, tmp_path / "out")
+    assert (summary.ok, summary.failed) == (2, 1) and summary.failures == {"internal-error": 1}
