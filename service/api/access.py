@@ -45,7 +45,8 @@ def current_key() -> ApiKey | None:
 
 
 def _authenticate() -> None:
-    if not request.path.startswith(GUARDED_PREFIXES):
+    # A CORS preflight (OPTIONS) never carries credentials; the request it announces does.
+    if request.method == "OPTIONS" or not request.path.startswith(GUARDED_PREFIXES):
         return
     settings: Settings = current_app.extensions["briefs"].settings
     secret = presented_key()

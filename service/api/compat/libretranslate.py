@@ -32,6 +32,21 @@ from service.resources import get_resources
 blp = Blueprint("libretranslate", __name__, description="LibreTranslate-compatible API")
 install_peer_errors(blp, deepl=False)
 
+# LibreTranslate answers browsers from any origin (its web page and extensions call it directly).
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Headers": "Authorization, Content-Type",
+    "Access-Control-Allow-Methods": "GET, POST",
+    "Access-Control-Max-Age": str(60 * 60 * 24),
+}
+
+
+@blp.after_request
+def allow_browsers(response: Response) -> Response:
+    """The CORS headers LibreTranslate sends, on every answer of this door."""
+    response.headers.update(CORS_HEADERS)
+    return response
+
 FILE_FORMATS = (".txt", ".html", ".docx", ".xlf")
 ERRORS = {"responses": {str(s): {"description": d, "content": {"application/json": {"schema": LibreErrorSchema}}}
                         for s, d in ((400, "bad parameters or unsupported language"), (403, "bad or missing key"),

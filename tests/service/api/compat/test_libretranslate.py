@@ -54,3 +54,12 @@ def test_languages_and_frontend_settings_need_no_key(make_app):
     assert client.get("/languages").status_code == 200
     assert client.get("/frontend/settings").status_code == 200
     assert client.post("/translate", json={"q": "x", "source": "en", "target": "ja"}).status_code == 403
+
+
+def test_browsers_may_call_the_door_and_preflight_needs_no_key(make_app):
+    client = make_app(http={"api_keys_required": True}).test_client()
+    preflight = client.options("/translate", headers={"Origin": "https://example.org",
+                                                      "Access-Control-Request-Method": "POST"})
+    assert preflight.status_code == 200 and preflight.headers["Access-Control-Allow-Origin"] == "*"
+    denied = client.post("/translate", json={"q": "x", "source": "en", "target": "ja"})
+    assert denied.status_code == 403 and denied.headers["Access-Control-Allow-Origin"] == "*"
