@@ -62,3 +62,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         reasons[reason] = reasons.get(reason, 0) + 1
     for reason, count in sorted(reasons.items()):
         terminalreporter.write_line(f"skipped: {count} ({reason})")
+
+
+# PostgreSQL and Redis on loopback for the store and scale-out tests (tests/servers.py).
+from tests.servers import postgres_server, postgres_url, redis_server, store_url  # noqa: E402,F401

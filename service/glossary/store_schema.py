@@ -1,6 +1,7 @@
 """The glossary store's schema migrations and low-level row writers.
 
-They run on the store's connection, whose rows are read by column name (``sqlite3.Row``).
+They run on a SQLAlchemy connection (SQLite or PostgreSQL) with portable SQL and named
+parameters; rows are read by column name.
 
 Migrations run in order, each in its own transaction, and are recorded in
 ``schema_version``; append new ones, never edit applied ones.
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import Connection, text
 
 from service.glossary.formats import parse_glossary
 from service.glossary.model import GlossaryEntry
@@ -68,41 +70,60 @@ def load_default_entries(path: Path = DEFAULT_DATA) -> list[GlossaryEntry]:
     return parse_glossary(path.read_bytes(), "tsv", file=path.name)
 
 
-def next_version(conn: sqlite3.Connection, name: str) -> int:
-    """Versions never repeat for a name, even across delete and re-create (cache keys rely on it)."""
+def next_version(conn: Connection, name: str) -> int:
+    """Versions never repeat for a name, even across delete and re-create (cache keys rely on it).
+
+    Callers hold the store's write lock, so read-then-write here never hands one version out twice.
+    """
     key = name.casefold()
-    row = conn.execute("SELECT last_version FROM glossary_names WHERE name_key = ?", (key,)).fetchone()
+    row = conn.execute(text("SELECT last_version FROM glossary_names WHERE name_key = :key"),
+                       {"key": key}).mappings().first()
     version = (row["last_version"] if row else 0) + 1
     if row:
-        conn.execute("UPDATE glossary_names SET last_version = ? WHERE name_key = ?", (version, key))
+        conn.execute(text("UPDATE glossary_names SET last_version = :v WHERE name_key = :key"),
+                     {"v": version, "key": key})
     else:
-        conn.execute("INSERT INTO glossary_names (name_key, last_version) VALUES (?, ?)", (key, version))
+        conn.execute(text("INSERT INTO glossary_names (name_key, last_version) VALUES (:key, :v)"),
+                     {"v": version, "key": key})
     return version
 
 
-def insert_entries(conn: sqlite3.Connection, gid: str, entries: Sequence[GlossaryEntry]) -> None:
+_INSERT_ENTRY = text(
+    "INSERT INTO glossary_entries (id, glossary_id, position, source, source_key, aliases, entry_type, notes, "
+    "case_sensitive, source_ref, variants) VALUES (:id, :gid, :position, :source, :source_key, :aliases, "
+    ":entry_type, :notes, :case_sensitive, :source_ref, :variants)")
+_INSERT_RENDERING = text("INSERT INTO glossary_renderings (entry_id, lang, text) VALUES (:eid, :lang, :text)")
+
+
+def insert_entries(conn: Connection, gid: str, entries: Sequence[GlossaryEntry]) -> None:
     """Insert entries (with their renderings) at positions 0.. of glossary ``gid``."""
+    rows: list[dict[str, object]] = []
+    renderings: list[dict[str, object]] = []
     for position, entry in enumerate(entries):
         eid = uuid.uuid4().hex
-        conn.execute("INSERT INTO glossary_entries (id, glossary_id, position, source, source_key, aliases, "
-                     "entry_type, notes, case_sensitive, source_ref, variants) "
-                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                     (eid, gid, position, entry.source, entry.source.casefold(),
-                      json.dumps(list(entry.aliases), ensure_ascii=False), entry.type, entry.notes,
-                      1 if entry.case_sensitive else 0, entry.source_ref,
-                      json.dumps({k: list(v) for k, v in sorted(entry.variants.items())}, ensure_ascii=False)))
-        conn.executemany("INSERT INTO glossary_renderings (entry_id, lang, text) VALUES (?, ?, ?)",
-                         [(eid, lang, text) for lang, text in sorted(entry.renderings.items())])
+        rows.append({"id": eid, "gid": gid, "position": position, "source": entry.source,
+                     "source_key": entry.source.casefold(),
+                     "aliases": json.dumps(list(entry.aliases), ensure_ascii=False), "entry_type": entry.type,
+                     "notes": entry.notes, "case_sensitive": 1 if entry.case_sensitive else 0,
+                     "source_ref": entry.source_ref,
+                     "variants": json.dumps({k: list(v) for k, v in sorted(entry.variants.items())},
+                                            ensure_ascii=False)})
+        renderings.extend({"eid": eid, "lang": lang, "text": value}
+                          for lang, value in sorted(entry.renderings.items()))
+    if rows:
+        conn.execute(_INSERT_ENTRY, rows)
+    if renderings:
+        conn.execute(_INSERT_RENDERING, renderings)
 
 
-def _add_variants(conn: sqlite3.Connection) -> None:
+def _add_variants(conn: Connection) -> None:
     """Known other spellings per language (JSON object lang -> list), used by enforcement."""
-    conn.execute("ALTER TABLE glossary_entries ADD COLUMN variants TEXT NOT NULL DEFAULT '{}'")
+    conn.execute(text("ALTER TABLE glossary_entries ADD COLUMN variants TEXT NOT NULL DEFAULT '{}'"))
 
 
-def _create_tables(conn: sqlite3.Connection) -> None:
+def _create_tables(conn: Connection) -> None:
     for statement in _SCHEMA_V1:
-        conn.execute(statement)
+        conn.execute(text(statement))
 
 
 def default_data_sha256(path: Path = DEFAULT_DATA) -> str:
@@ -110,51 +131,61 @@ def default_data_sha256(path: Path = DEFAULT_DATA) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def refresh_default(conn: sqlite3.Connection) -> bool:
+def refresh_default(conn: Connection) -> bool:
     """Bring the default glossary up to the shipped data when that data changed (an upgrade).
 
     Runs inside the caller's transaction; user glossaries are never touched. Returns whether it wrote.
     """
     shipped = default_data_sha256()
-    row = conn.execute("SELECT meta_value FROM store_meta WHERE meta_key = ?", (DEFAULT_HASH_KEY,)).fetchone()
+    row = conn.execute(text("SELECT meta_value FROM store_meta WHERE meta_key = :key"),
+                       {"key": DEFAULT_HASH_KEY}).mappings().first()
     if row is not None and row["meta_value"] == shipped:
         return False
     stamp = now()
-    found = conn.execute("SELECT id FROM glossaries WHERE name_key = ?", (DEFAULT_NAME,)).fetchone()
+    found = conn.execute(text("SELECT id FROM glossaries WHERE name_key = :key"),
+                         {"key": DEFAULT_NAME}).mappings().first()
     version = next_version(conn, DEFAULT_NAME)
     if found is None:
         gid = uuid.uuid4().hex
-        conn.execute("INSERT INTO glossaries (id, name, name_key, description, source_lang, version, created_at, "
-                     "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                     (gid, DEFAULT_NAME, DEFAULT_NAME, DEFAULT_DESCRIPTION, "en", version, stamp, stamp))
+        conn.execute(INSERT_GLOSSARY, {"id": gid, "name": DEFAULT_NAME, "name_key": DEFAULT_NAME,
+                                       "description": DEFAULT_DESCRIPTION, "source_lang": "en",
+                                       "version": version, "created_at": stamp, "updated_at": stamp})
     else:
         gid = found["id"]
-        conn.execute("DELETE FROM glossary_entries WHERE glossary_id = ?", (gid,))
-        conn.execute("UPDATE glossaries SET version = ?, updated_at = ? WHERE id = ?", (version, stamp, gid))
+        conn.execute(text("DELETE FROM glossary_entries WHERE glossary_id = :gid"), {"gid": gid})
+        conn.execute(text("UPDATE glossaries SET version = :v, updated_at = :at WHERE id = :gid"),
+                     {"v": version, "at": stamp, "gid": gid})
     insert_entries(conn, gid, load_default_entries())
     if row is None:
-        conn.execute("INSERT INTO store_meta (meta_key, meta_value) VALUES (?, ?)", (DEFAULT_HASH_KEY, shipped))
+        conn.execute(text("INSERT INTO store_meta (meta_key, meta_value) VALUES (:key, :value)"),
+                     {"key": DEFAULT_HASH_KEY, "value": shipped})
     else:
-        conn.execute("UPDATE store_meta SET meta_value = ? WHERE meta_key = ?", (shipped, DEFAULT_HASH_KEY))
+        conn.execute(text("UPDATE store_meta SET meta_value = :value WHERE meta_key = :key"),
+                     {"key": DEFAULT_HASH_KEY, "value": shipped})
     return True
 
 
-def _seed_default(conn: sqlite3.Connection) -> None:
+INSERT_GLOSSARY = text(
+    "INSERT INTO glossaries (id, name, name_key, description, source_lang, version, created_at, updated_at) "
+    "VALUES (:id, :name, :name_key, :description, :source_lang, :version, :created_at, :updated_at)")
+
+
+def _seed_default(conn: Connection) -> None:
     """The default glossary, kept apart from user glossaries by its reserved name."""
     stamp = now()
     gid = uuid.uuid4().hex
-    conn.execute("INSERT INTO glossaries (id, name, name_key, description, source_lang, version, created_at, "
-                 "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                 (gid, DEFAULT_NAME, DEFAULT_NAME, DEFAULT_DESCRIPTION, "en", next_version(conn, DEFAULT_NAME),
-                  stamp, stamp))
+    conn.execute(INSERT_GLOSSARY, {"id": gid, "name": DEFAULT_NAME, "name_key": DEFAULT_NAME,
+                                   "description": DEFAULT_DESCRIPTION, "source_lang": "en",
+                                   "version": next_version(conn, DEFAULT_NAME), "created_at": stamp,
+                                   "updated_at": stamp})
     insert_entries(conn, gid, load_default_entries())
 
 
-def _add_store_meta(conn: sqlite3.Connection) -> None:
+def _add_store_meta(conn: Connection) -> None:
     """Facts about the store itself, such as which shipped default glossary it holds (none recorded
     yet, so the first open after this migration brings the default glossary up to date)."""
-    conn.execute("CREATE TABLE store_meta (meta_key VARCHAR(64) PRIMARY KEY, meta_value TEXT NOT NULL)")
+    conn.execute(text("CREATE TABLE store_meta (meta_key VARCHAR(64) PRIMARY KEY, meta_value TEXT NOT NULL)"))
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _create_tables, _add_variants, _seed_default, _add_store_meta)

@@ -1,6 +1,9 @@
-"""The SQLite glossary store: migrations, transactions, precedence, versions, threads."""
+"""The glossary store on both backends (SQLite and PostgreSQL): migrations, transactions, precedence,
+versions, threads; SQLite-only checks (WAL, lazy file, forward migration of old files) say so."""
 from __future__ import annotations
 
+import shutil
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -21,9 +24,12 @@ NEWS = [
 ]
 
 
+PRE_SQLALCHEMY_STORE = Path(__file__).resolve().parents[2] / "data" / "stores" / "pre_sqlalchemy.sqlite3"
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> GlossaryStore:
-    glossaries = GlossaryStore(tmp_path / "db" / "store.sqlite3")
+def store(store_url: str) -> GlossaryStore:
+    glossaries = GlossaryStore(store_url)
     glossaries.create("news", NEWS, description="newsroom terms")
     yield glossaries
     glossaries.close()
@@ -44,8 +50,8 @@ def test_store_file_is_created_lazily(tmp_path):
     store.close()
 
 
-def test_schema_is_migrated_once_and_default_seeded(tmp_path):
-    path = tmp_path / "s.sqlite3"
+def test_schema_is_migrated_once_and_default_seeded(store_url):
+    path = store_url
     first = GlossaryStore(path)
     default = first.get("default")
     assert first.schema_version() == len(MIGRATIONS)
@@ -57,10 +63,26 @@ def test_schema_is_migrated_once_and_default_seeded(tmp_path):
     again.close()
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(store):
-    conn = store._connection()
-    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):
+    store = GlossaryStore(tmp_path / "w.sqlite3")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    store.close()
+
+
+def test_a_store_file_made_before_sqlalchemy_opens_with_all_its_data(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(PRE_SQLALCHEMY_STORE, path)
+    store = GlossaryStore(path)
+    desk = store.get("desk")
+    assert [e.source for e in desk.entries] == ["Harold Quimby", "Port Alder", "Alder Bay"]
+    assert desk.entries[0].aliases == ("Quimby",) and desk.entries[0].type == "person"
+    assert desk.version == 2 and desk.description == "made by the pre-SQLAlchemy store"
+    assert store.schema_version() == len(MIGRATIONS)
+    assert store.add_entries("desk", [GlossaryEntry("Seoul", {"ko": "서울"})]).version == 3
+    assert len(store.get("default").entries) >= 150
+    store.close()
 
 
 def test_create_and_get_by_name_or_id(store):
@@ -282,8 +304,8 @@ def test_export_missing_language_is_refused(store):
         store.export("news", "csv", target_lang="fr")
 
 
-def test_concurrent_writers_do_not_corrupt(tmp_path):
-    path = tmp_path / "c.sqlite3"
+def test_concurrent_writers_do_not_corrupt(store_url):
+    path = store_url
     stores = [GlossaryStore(path) for _ in range(2)]  # two connections, as two processes would have
     stores[0].create("shared", [GlossaryEntry("seed", {"ja": "種"})])
     errors: list[BaseException] = []
@@ -306,7 +328,9 @@ def test_concurrent_writers_do_not_corrupt(tmp_path):
     final = stores[0].get("shared")
     assert len(final.entries) == 1 + 4 * 10
     assert final.version == 1 + 4 * 10
-    assert stores[0]._connection().execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    if stores[0].path is not None:
+        with stores[0].engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     for s in stores:
         s.close()
 
@@ -347,7 +371,7 @@ def test_a_failed_migration_keeps_the_earlier_ones_and_no_connection(tmp_path, m
     import service.glossary.store as store_module
 
     def broken(conn):
-        conn.execute("CREATE TABLE half_done (x INTEGER)")
+        conn.exec_driver_sql("CREATE TABLE half_done (x INTEGER)")
         raise RuntimeError("migration failed")
 
     path = tmp_path / "m.sqlite3"
@@ -355,10 +379,11 @@ def test_a_failed_migration_keeps_the_earlier_ones_and_no_connection(tmp_path, m
     store = GlossaryStore(path)
     with pytest.raises(RuntimeError, match="migration failed"):
         store.list_glossaries()
-    assert store._conn is None
+    assert store._engine is None
     monkeypatch.undo()
     reopened = GlossaryStore(path)
     assert reopened.schema_version() == len(MIGRATIONS)
-    tables = {row["name"] for row in reopened._connection().execute("SELECT name FROM sqlite_master")}
+    with sqlite3.connect(path) as conn:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "half_done" not in tables and "glossaries" in tables
     reopened.close()

@@ -1,0 +1,207 @@
+"""PostgreSQL and Redis for the tests: started on 127.0.0.1 in a temporary directory, stopped at the end.
+
+Both come from Debian's packages (`.ci/run` installs ``postgresql`` and ``redis-server``); a test that
+needs one is skipped, with the reason, only when its binaries are absent. PostgreSQL refuses to run
+as root, so as root the cluster belongs to the ``postgres`` user (``runuser -u postgres --``), in a
+directory of its own under /tmp (pytest's temporary folders are private to root).
+"""
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+START_S = 60  # bound on every wait for a server
+PG_USER = "briefs"
+TEST_DATABASE = "briefs_tests"
+PG_SKIP = "PostgreSQL binaries (initdb, pg_ctl) not installed; .ci/run installs Debian's postgresql"
+REDIS_SKIP = "redis-server not installed; .ci/run installs Debian's redis-server"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _pg_bin(name: str) -> str | None:
+    """A PostgreSQL server binary: on PATH, else the newest under /usr/lib/postgresql/*/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"),
+                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)
+    return str(candidates[-1]) if candidates else None
+
+
+@dataclass
+class PostgresServer:
+    """One throwaway cluster; ``new_database()`` gives each test a database of its own."""
+
+    root: Path
+    port: int
+    pg_ctl: str
+    as_user: list[str]
+
+    @property
+    def data(self) -> Path:
+        return self.root / "data"
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://{PG_USER}@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, *args: str, timeout: float = START_S) -> None:
+        subprocess.run([*self.as_user, *args], check=True, timeout=timeout, capture_output=True)
+
+    def start(self) -> None:
+        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self._run(self.pg_ctl, "start", "-D", str(self.data), "-w", "-t", str(START_S), "-o", options,
+                  "-l", str(self.root / "server.log"))
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run(self.pg_ctl, "stop", "-D", str(self.data), "-m", mode, "-w", "-t", str(START_S))
+
+    def _admin(self, statement: str, database: str = "postgres") -> None:
+        import psycopg
+
+        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={PG_USER} dbname={database}",
+                             autocommit=True, connect_timeout=10) as conn:
+            conn.execute(statement)  # type: ignore[arg-type]  # our own literal DDL
+
+    def new_database(self) -> str:
+        """A fresh, empty database; returns its URL (a whole database: for tests that need one)."""
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        self._admin(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+    def new_schema(self) -> str:
+        """A fresh, empty schema in the shared test database, as the URL's search_path (instant,
+        where a database per test costs half a second)."""
+        name = f"s_{uuid.uuid4().hex[:12]}"
+        self._admin(f'CREATE SCHEMA "{name}"', TEST_DATABASE)
+        return f"{self.url(TEST_DATABASE)}?options=-csearch_path%3D{name}"
+
+    def drop(self, url: str) -> None:
+        """Drop a test's schema or database, closing what still uses it."""
+        if "search_path%3D" in url:
+            self._admin(f'DROP SCHEMA IF EXISTS "{url.rsplit("%3D", 1)[1]}" CASCADE', TEST_DATABASE)
+        else:
+            self._admin(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def start_postgres() -> PostgresServer:
+    """initdb + pg_ctl start on a free loopback port; sockets and data in a fresh temp dir."""
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not initdb or not pg_ctl:
+        pytest.skip(PG_SKIP)
+    root = Path(tempfile.mkdtemp(prefix="briefs-pg-"))
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        try:
+            owner = pwd.getpwnam("postgres")
+        except KeyError:
+            pytest.skip("running as root and there is no 'postgres' user to run PostgreSQL as")
+        os.chown(root, owner.pw_uid, owner.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    server = PostgresServer(root=root, port=free_port(), pg_ctl=pg_ctl, as_user=as_user)
+    server._run(initdb, "-D", str(server.data), "-U", PG_USER, "-A", "trust", "-E", "UTF8", "--locale=C",
+                "--no-sync")
+    server.start()
+    server._admin(f"CREATE DATABASE {TEST_DATABASE}")
+    return server
+
+
+@dataclass
+class RedisServer:
+    port: int
+    process: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def flush(self) -> None:
+        import redis
+
+        redis.Redis.from_url(self.url).flushall()
+
+
+def start_redis(root: Path) -> RedisServer:
+    """redis-server in the foreground as a child process, no persistence, loopback only."""
+    binary = shutil.which("redis-server") or ("/usr/bin/redis-server" if Path("/usr/bin/redis-server").exists()
+                                              else None)
+    if binary is None:
+        pytest.skip(REDIS_SKIP)
+    port = free_port()
+    process = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no", "--daemonize", "no", "--dir", str(root)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + START_S
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return RedisServer(port=port, process=process)
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"redis-server did not start on port {port}")
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL cluster for the session, stopped (and its directory removed) at the end."""
+    server = start_postgres()
+    try:
+        yield server
+    finally:
+        try:
+            server.stop("immediate")
+        except (subprocess.SubprocessError, OSError):
+            pass
+        shutil.rmtree(server.root, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a fresh, empty PostgreSQL store for one test (its own schema), dropped after it."""
+    url = postgres_server.new_schema()
+    yield url
+    postgres_server.drop(url)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One Redis for the session (no persistence), terminated at the end."""
+    server = start_redis(tmp_path_factory.mktemp("redis"))
+    try:
+        yield server
+    finally:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=10)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each store test runs on both backends: a fresh SQLite file, then a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'db' / 'store.sqlite3'}"
+    return request.getfixturevalue("postgres_url")
