@@ -91,7 +91,8 @@ class Resources:
                 if self._glossaries is None:
                     from service.glossary.store import GlossaryStore
 
-                    self._glossaries = GlossaryStore(self.settings.store_path)
+                    self._glossaries = GlossaryStore(self.settings.database_url,
+                                                     pool_size=self.settings.store_pool_size)
         return self._glossaries
 
     @property

@@ -74,6 +74,10 @@ class HttpOptions:
     timeout_s: int = 120
     graceful_timeout_s: int = 30
     preload_models: bool = True
+    # flask-limiter storage: "memory://" (one process) or "redis://host:port/db" (shared by workers and hosts).
+    rate_limit_storage: str = "memory://"
+    # prometheus_client multiprocess directory under gunicorn; "" = a fresh temporary directory per start.
+    metrics_dir: str = ""
     request_deadline_s: float = 60.0  # past it a request ends with 503 + Retry-After; 0 = none
     model_slots: int = 4  # requests in the model stages at once, per worker; 0 = unbounded
     max_queue_wait_s: float = 10.0  # expected wait for a slot beyond which a request is shed (503)
@@ -107,6 +111,9 @@ class Settings:
 
     models_dir: Path = Path("var/models")
     store_path: Path = Path("var/briefs.sqlite3")
+    # "sqlite:///path" or "postgresql://user@host/db"; "" = sqlite:///<store_path> (BRIEFS_STORE_URL).
+    store_url: str = ""
+    store_pool_size: int = 5  # PostgreSQL connections per process and store (as many again on overflow)
     source_lang: str = "en"
     target_langs: tuple[str, ...] = ("ja", "ko")
     summarizer: str = "extractive"
@@ -124,6 +131,11 @@ class Settings:
     batch: BatchOptions = field(default_factory=BatchOptions)
     # Raw model registry tables; models.registry turns them into ModelSpecs.
     models: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def database_url(self) -> str:
+        """The store's SQLAlchemy-style URL: ``store_url``, or the SQLite file at ``store_path``."""
+        return self.store_url or f"sqlite:///{self.store_path}"
 
     def replace(self, **changes: Any) -> "Settings":
         """Return a copy with top-level fields changed."""
