@@ -17,6 +17,7 @@ from werkzeug.exceptions import NotAcceptable
 
 from service.api import access
 from service.api.bodies import brief_body, brief_request, log_texts
+from service.api.limits import request_characters
 from service.api.media import JSON, require_body_types
 from service.api.metrics_view import observe_timings
 from service.api.schemas import BriefSchema, BriefsRequestSchema, RequestSchema
@@ -111,7 +112,7 @@ def create_briefs(body, format: str | None = None):
     fmt = requested_format(format)
     resources = get_resources()
     articles = body["texts"] if "texts" in body else [body["text"]]
-    access.charge(sum(len(a) for a in articles))
+    access.charge(request_characters(body))  # texts and the inline glossary
     log_texts(articles, resources.settings)
     briefs = build_briefs(articles, brief_request(body, resources.settings), resources)
     observe_timings(briefs[0].meta.timings_ms)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, request
 from flask_smorest import Blueprint
+from marshmallow import ValidationError
 
 from service.api.glossary_schemas import (
     EntriesSchema,
@@ -18,8 +19,10 @@ from service.api.glossary_schemas import (
     GlossaryReplaceSchema,
     GlossarySchema,
 )
+from service.api.limits import LimitedLength
 from service.api.media import EXPORT_MIMETYPES, GLOSSARY_FORMATS, download_format, require_body_types, upload_format
 from service.errors import BadInputError
+from service.glossary.formats import parse_glossary
 from service.glossary.model import Glossary
 from service.resources import get_resources
 
@@ -40,6 +43,17 @@ def _load(schema: type) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise BadInputError("the request body must be a JSON object")
     return schema().load(body)
+
+
+def _import_upload(fmt: str, *, name: str, source_lang: str = "en", target_lang: str | None = None,
+                   replace: bool = False) -> Glossary:
+    """An uploaded file as a glossary, refused (nothing stored) past ``limits.max_import_entries``."""
+    entries = parse_glossary(request.get_data(), fmt, source_lang=source_lang, target_lang=target_lang, file="upload")
+    try:
+        LimitedLength("max_import_entries")(entries)
+    except ValidationError as exc:
+        raise ValidationError({"body": exc.messages}) from None
+    return get_resources().glossaries.create(name, entries, source_lang=source_lang, replace=replace)
 
 
 def glossary_body(glossary: Glossary) -> dict[str, Any]:
@@ -76,7 +90,7 @@ def create_glossary(**query):
     if fmt is not None:
         if not query.get("name"):
             raise BadInputError("a glossary file upload needs ?name=")
-        return glossary_body(store.import_file(request.get_data(), fmt=fmt, **query))
+        return glossary_body(_import_upload(fmt, **query))
     body = _load(GlossaryCreateSchema)
     return glossary_body(store.create(body["name"], body["entries"], description=body["description"],
                                       replace=body["replace"]))
@@ -100,7 +114,7 @@ def replace_glossary(name, **query):
     fmt = upload_format()
     if fmt is not None:
         query.update(name=name, replace=True)
-        return glossary_body(store.import_file(request.get_data(), fmt=fmt, **query))
+        return glossary_body(_import_upload(fmt, **query))
     body = _load(GlossaryReplaceSchema)
     return glossary_body(store.create(name, body["entries"], description=body["description"], replace=True))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from service.api.limits import LimitedLength
 from service.api.schemas import InlineEntrySchema, RequestSchema
 
 NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
@@ -35,17 +36,18 @@ class GlossarySchema(GlossarySummarySchema):
 class GlossaryCreateSchema(RequestSchema):
     name = fields.Str(required=True, validate=NAME)
     description = fields.Str(load_default="")
-    entries = fields.List(fields.Nested(EntrySchema), load_default=list)
+    entries = fields.List(fields.Nested(EntrySchema), load_default=list, validate=LimitedLength("max_import_entries"))
     replace = fields.Bool(load_default=False, metadata={"description": "replace a glossary of that name"})
 
 
 class GlossaryReplaceSchema(RequestSchema):
     description = fields.Str(load_default="")
-    entries = fields.List(fields.Nested(EntrySchema), required=True)
+    entries = fields.List(fields.Nested(EntrySchema), required=True, validate=LimitedLength("max_import_entries"))
 
 
 class EntriesSchema(RequestSchema):
-    entries = fields.List(fields.Nested(EntrySchema), required=True, validate=validate.Length(min=1))
+    entries = fields.List(fields.Nested(EntrySchema), required=True,
+                          validate=LimitedLength("max_import_entries", min=1))
 
 
 class EntryListSchema(Schema):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from service.api.limits import DEFAULTS as DEFAULT_LIMITS
+from service.api.limits import LimitedLength, check_inline_glossary, check_total, limit_note
 from service.glossary.model import ENTRY_TYPES, GlossaryEntry
 
 BRIEF_PARTS = ("entities", "meta")
@@ -44,15 +46,23 @@ class _TranslationOptions(RequestSchema):
     source_lang = fields.Str(metadata={"description": "default: the service's source language (en)"})
     glossaries = fields.List(fields.Str(), load_default=list,
                              metadata={"description": "named glossaries, highest precedence first"})
-    inline_glossary = fields.List(fields.Nested(InlineEntrySchema), load_default=list)
+    inline_glossary = fields.List(fields.Nested(InlineEntrySchema), load_default=list,
+                                  validate=LimitedLength("max_inline_entries"),
+                                  metadata={"description": limit_note("max_inline_chars", "all entries together")})
     include = fields.List(fields.Str(validate=validate.OneOf(BRIEF_PARTS)), load_default=lambda: list(BRIEF_PARTS),
                           metadata={"description": "optional parts of the brief to return"})
 
 
+# Blank and over-long articles keep their own codes (empty-text 422, text-too-long 413) from the
+# pipeline's first check; the document states the same bounds.
+ARTICLE = {"minLength": 1, "maxLength": DEFAULT_LIMITS.max_chars, "pattern": r"\S"}
+
+
 class BriefsRequestSchema(_TranslationOptions):
-    text = fields.Str(metadata={"description": "one English article"})
-    texts = fields.List(fields.Str(), validate=validate.Length(min=1),
-                        metadata={"description": "several articles; the answer is then a list of briefs"})
+    text = fields.Str(metadata={"description": "one English article", **ARTICLE})
+    texts = fields.List(fields.Str(metadata=ARTICLE), validate=LimitedLength("max_texts", min=1), metadata={
+        "description": "several articles; the answer is then a list of briefs; "
+                       + limit_note("max_total_chars", "together")})
     sentences = fields.Int(validate=validate.Range(min=1), metadata={"description": "summary length"})
     ratio = fields.Float(validate=validate.Range(min=0, max=1, min_inclusive=False),
                          metadata={"description": "share of the article's sentences to keep"})
@@ -66,11 +76,20 @@ class BriefsRequestSchema(_TranslationOptions):
             raise ValidationError("give exactly one of text and texts", "text")
         if "sentences" in data and "ratio" in data:
             raise ValidationError("give at most one of sentences and ratio", "ratio")
+        check_total(data.get("texts") or [data.get("text", "")], "texts" if "texts" in data else "text")
+        check_inline_glossary(data.get("inline_glossary") or ())
 
 
 class TranslateRequestSchema(_TranslationOptions):
-    segments = fields.List(fields.Str(), required=True, validate=validate.Length(min=1),
-                           metadata={"description": "sentences to translate as given (no summarizing)"})
+    segments = fields.List(fields.Str(validate=LimitedLength("max_segment_chars")), required=True,
+                           validate=LimitedLength("max_segments", min=1), metadata={
+                               "description": "sentences to translate as given (no summarizing); "
+                                              + limit_note("max_total_chars", "together")})
+
+    @validates_schema
+    def bounded(self, data: dict, **_: object) -> None:
+        check_total(data.get("segments") or (), "segments")
+        check_inline_glossary(data.get("inline_glossary") or ())
 
 
 class SegmentSchema(Schema):

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from service.api import access
 from service.api.bodies import brief_body, brief_request, log_texts
+from service.api.limits import request_characters
 from service.api.media import require_body_types
 from service.api.metrics_view import observe_timings
 from service.api.schemas import BriefSchema, TranslateRequestSchema
@@ -21,7 +22,7 @@ blp.before_request(require_body_types())
 def translate(body):
     """Translate the segments as given (no summary), through the glossary layer."""
     resources = get_resources()
-    access.charge(sum(len(s) for s in body["segments"]))
+    access.charge(request_characters(body))  # texts and the inline glossary
     log_texts(body["segments"], resources.settings)
     brief = translate_segments(body["segments"], brief_request(body, resources.settings), resources)
     observe_timings(brief.meta.timings_ms)
