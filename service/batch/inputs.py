@@ -1,8 +1,9 @@
-"""Batch input: what INPUT is (folder, archive, JSONL, WARC, one file) and the raw articles in it.
+"""Batch input: raw articles, and the readers of folders, single files and JSON records.
 
 A source is scanned first (:meth:`InputSource.scan` checks archive limits and counts entries, so
 an unsafe archive is refused before anything is written), then read as a stream of
 :class:`RawArticle`. Files are read with a size cap; archive members are read in memory.
+:func:`service.batch.sources.open_input` picks the source for INPUT.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import IO, Protocol
 
 from service.batch.errors import ArticleReadError, ArticleTooLargeError, InvalidRecordError
-from service.errors import BadInputError, BriefsError
+from service.errors import BriefsError
 from service.pipeline import decode_text
 from service.settings import BatchOptions
 
@@ -61,28 +62,6 @@ class InputSource(Protocol):
     def articles(self) -> Iterator[RawArticle]:
         """Every entry, in a stable order."""
         ...
-
-
-def open_input(path: Path, options: ReadOptions) -> InputSource:
-    """The source for INPUT, chosen by what it is: a folder, or a file by its extension."""
-    from service.batch.archives import TarSource, ZipSource
-    from service.batch.warc import WarcSource
-
-    if path.is_dir():
-        return FolderSource(path, options)
-    if not path.is_file():
-        raise BadInputError(f"no such file or folder: {path}")
-    name = path.name.lower()
-    if name.endswith(".zip"):
-        return ZipSource(path, options)
-    if name.endswith((".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz")):
-        return TarSource(path, options)
-    if name.endswith((".warc", ".warc.gz")):
-        return WarcSource(path, options)
-    if name.endswith(ARTICLE_SUFFIXES):
-        return FileSource(path, options)
-    raise BadInputError(f"cannot tell what {path.name} is; expected a folder, .zip, .tar, .tar.gz, "
-                        f".warc, .warc.gz, {', '.join(ARTICLE_SUFFIXES)}")
 
 
 def expand(rel: str, source: str, stream: IO[bytes], options: ReadOptions) -> Iterator[RawArticle]:

@@ -19,7 +19,7 @@ from typing import Any, Protocol, TextIO
 from service.batch.errors import BatchOutputError
 from service.batch.extract import Article, input_sha256, prepare
 from service.batch.groups import INTERNAL_ERROR, Group, Outcome, build_group, error_of, prefetch
-from service.batch.inputs import ARTICLE_SUFFIXES, InputSource, RawArticle, ReadOptions, open_input
+from service.batch.inputs import ARTICLE_SUFFIXES, InputSource, RawArticle, ReadOptions
 from service.batch.manifest import FAILED, MANIFEST_NAME, OK, SKIPPED, JobLock, Manifest, options_key
 from service.batch.outputs import (
     atomic_write,
@@ -29,6 +29,7 @@ from service.batch.outputs import (
     write_outputs,
 )
 from service.batch.progress import BatchProgress
+from service.batch.sources import open_input
 from service.batch.spellings import LEARNED_STATE_NAME, JobLearnedGlossary, SpellingBook
 from service.batch.summary import SUMMARY_NAME, BatchSummary
 from service.errors import BadInputError, BriefsError, GlossaryNotFoundError

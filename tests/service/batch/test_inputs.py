@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from service.batch.inputs import ReadOptions, expand, open_input
+from service.batch.inputs import ReadOptions, expand
+from service.batch.sources import open_input
 from service.batch.warc import uri_id
 from service.errors import BadInputError
 from service.settings import BatchOptions
