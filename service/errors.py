@@ -100,3 +100,15 @@ class StoreUnavailableError(BriefsError):
     """The store database (or Redis) cannot be reached: 503; the service recovers when it returns."""
 
     status, code, title, exit_code = 503, "store-unavailable", "Store unavailable", 3
+
+
+class DeadlineExceededError(BriefsError):
+    """The request ran past ``http.request_deadline_s``; its remaining work was not done."""
+
+    status, code, title, exit_code = 503, "deadline-exceeded", "Request took too long", 4
+
+
+class OverloadedError(BriefsError):
+    """Every model slot of this worker is busy and the expected wait is too long; retry later."""
+
+    status, code, title, exit_code = 503, "overloaded", "Service busy", 4
