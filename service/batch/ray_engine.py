@@ -117,7 +117,7 @@ class RayEngine:
     def __enter__(self) -> RayEngine:
         ray = self._ray = import_ray()
         if not ray.is_initialized():
-            quiet = {"log_to_driver": False, "logging_level": logging.WARNING}
+            quiet = {"log_to_driver": False, "logging_level": logging.ERROR}
             if self.address:  # nodes have the project installed (or ray job submit --working-dir ships it)
                 ray.init(address=self.address, **quiet)
             else:  # a local instance for this job; its workers import this checkout
