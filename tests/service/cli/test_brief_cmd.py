@@ -85,7 +85,7 @@ def test_corrupt_model_directory_exits_3(run_cli, article, tiny_models_dir, tmp_
 
     broken = tmp_path / "broken"
     shutil.copytree(tiny_models_dir, broken)
-    for weights in broken.rglob("*.safetensors"):
+    for weights in [*broken.rglob("*.safetensors"), *broken.rglob("model.bin")]:
         weights.write_bytes(b"not a model")
     code, _, err = run_cli("brief", str(article), "--to", "ja", "--models-dir", str(broken))
     assert code == 3 and "Traceback" not in err and len(err.strip().splitlines()) == 1
