@@ -1,37 +1,39 @@
-"""Document jobs in the service's SQLite file, so every gunicorn worker can answer a poll.
+"""Document jobs in the service's database, so every worker (and host) can answer a poll.
 
-Only a SHA-256 digest of each job's key is stored. The table is this module's own
-(``compat_documents``), beside the glossary and key tables; finished jobs expire.
+The table is this module's own (``compat_documents``, versioned in
+``compat_documents_schema``) in the database named by ``store_url`` / ``store_path``:
+SQLite or PostgreSQL through :mod:`service.db`. Only a SHA-256 digest of each job's key
+is stored; finished jobs expire and jobs whose worker died are reported as failed.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
-import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Any
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS compat_documents (
-    id TEXT PRIMARY KEY,
-    key_digest TEXT NOT NULL,
-    filename TEXT NOT NULL,
-    fmt TEXT NOT NULL,
-    billed_characters INTEGER NOT NULL,
-    status TEXT NOT NULL,
-    error_message TEXT,
-    result BLOB,
-    created_at REAL NOT NULL,
-    finished_at REAL
-);
-CREATE INDEX IF NOT EXISTS compat_documents_key ON compat_documents (key_digest)
-"""
-PENDING = ("queued", "translating")
+from sqlalchemy import Connection, Engine, text
+
+from service.db import make_engine, run_migrations, transaction
+
+TABLE = "compat_documents"
+PENDING = "('queued', 'translating')"
 COLUMNS = "id, filename, fmt, billed_characters, status, error_message, result, created_at, finished_at"
+LOCK = "compat_documents"
+
+
+def _create_table(conn: Connection) -> None:
+    blob = "BLOB" if conn.dialect.name == "sqlite" else "BYTEA"
+    conn.execute(text(
+        f"CREATE TABLE {TABLE} (id TEXT PRIMARY KEY, key_digest TEXT NOT NULL, filename TEXT NOT NULL, "
+        f"fmt TEXT NOT NULL, billed_characters INTEGER NOT NULL, status TEXT NOT NULL, error_message TEXT, "
+        f"result {blob}, created_at DOUBLE PRECISION NOT NULL, finished_at DOUBLE PRECISION)"))
+    conn.execute(text(f"CREATE INDEX {TABLE}_key ON {TABLE} (key_digest)"))
+
+
+MIGRATIONS = [_create_table]
 
 
 def digest(key: str) -> str:
@@ -53,86 +55,79 @@ class DocumentRecord:
     finished_at: float | None = None
 
 
-class DocumentStore:
-    """Job rows in ``path``; each call opens its own connection (safe across threads and processes)."""
+def _record(row: Any) -> DocumentRecord:
+    values = dict(row)
+    values.pop("key_digest", None)
+    if values["result"] is not None:
+        values["result"] = bytes(values["result"])  # PostgreSQL hands back a memoryview
+    return DocumentRecord(**values)
 
-    def __init__(self, path: Path | str, *, ttl_s: float, stale_s: float) -> None:
-        self.path = Path(path)
+
+class DocumentStore:
+    """Job rows at ``url``; the engine is made and the table migrated on first use."""
+
+    def __init__(self, url: str, *, ttl_s: float, stale_s: float) -> None:
+        self.url = url
         self.ttl_s = ttl_s
         self.stale_s = stale_s
-        self._ready = False
+        self._engine: Engine | None = None
         self._lock = threading.Lock()
 
-    @contextmanager
-    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            self._migrate()
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.close()
-
-    def _migrate(self) -> None:
+    def _db(self) -> Engine:
         with self._lock:
-            if self._ready:
-                return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            try:
-                for statement in filter(str.strip, SCHEMA.split(";")):
-                    conn.execute(statement)
-            finally:
-                conn.close()
-            self._ready = True
+            if self._engine is None:
+                engine = make_engine(self.url)
+                run_migrations(engine, f"{TABLE}_schema", MIGRATIONS, label="document jobs")
+                self._engine = engine
+            return self._engine
 
     def add(self, record: DocumentRecord, key: str, *, max_pending: int | None = None) -> bool:
         """Store a new job; False (nothing stored) when ``max_pending`` jobs are already waiting."""
         now = time.time()
-        with self._connect(write=True) as conn:
+        with transaction(self._db(), write=True, lock=LOCK) as conn:
             self._expire(conn, now)
             if max_pending is not None:
-                pending = conn.execute(f"SELECT COUNT(*) FROM compat_documents WHERE status IN {PENDING}").fetchone()
-                if pending[0] >= max_pending:
+                pending = conn.execute(text(f"SELECT COUNT(*) FROM {TABLE} WHERE status IN {PENDING}")).scalar_one()
+                if pending >= max_pending:
                     return False
-            conn.execute(f"INSERT INTO compat_documents (key_digest, {COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                         (digest(key), record.id, record.filename, record.fmt, record.billed_characters,
-                          record.status, record.error_message, record.result, now, record.finished_at))
+            conn.execute(text(
+                f"INSERT INTO {TABLE} (key_digest, {COLUMNS}) VALUES (:key_digest, :id, :filename, :fmt, "
+                ":billed_characters, :status, :error_message, :result, :created_at, :finished_at)"),
+                {"key_digest": digest(key), "id": record.id, "filename": record.filename, "fmt": record.fmt,
+                 "billed_characters": record.billed_characters, "status": record.status,
+                 "error_message": record.error_message, "result": record.result, "created_at": now,
+                 "finished_at": now if record.status in ("done", "error") else None})
         return True
 
     def update(self, job_id: str, status: str, *, result: bytes | None = None, error: str | None = None) -> None:
         """Move a job on; a finished one gets its result or error and a finish time."""
         finished = time.time() if status in ("done", "error") else None
-        with self._connect(write=True) as conn:
-            conn.execute("UPDATE compat_documents SET status = ?, result = ?, error_message = ?, finished_at = ? "
-                         "WHERE id = ?", (status, result, error, finished, job_id))
+        with transaction(self._db(), write=True, lock=LOCK) as conn:
+            conn.execute(text(f"UPDATE {TABLE} SET status = :status, result = :result, error_message = :error, "
+                              "finished_at = :finished WHERE id = :id"),
+                         {"status": status, "result": result, "error": error, "finished": finished, "id": job_id})
 
     def get(self, job_id: str, key: str) -> DocumentRecord | None:
         """The job with this id if ``key`` is its key."""
-        with self._connect() as conn:
-            row = conn.execute(f"SELECT key_digest, {COLUMNS} FROM compat_documents WHERE id = ?",
-                               (job_id,)).fetchone()
-        if row is None or not hmac.compare_digest(row[0], digest(key)):
+        with transaction(self._db()) as conn:
+            row = conn.execute(text(f"SELECT key_digest, {COLUMNS} FROM {TABLE} WHERE id = :id"),
+                               {"id": job_id}).mappings().first()
+        if row is None or not hmac.compare_digest(row["key_digest"], digest(key)):
             return None
-        return DocumentRecord(*row[1:])
+        return _record(row)
 
     def by_key(self, key: str) -> DocumentRecord | None:
         """The job whose key this is (download links carry only the key)."""
-        with self._connect() as conn:
-            row = conn.execute(f"SELECT {COLUMNS} FROM compat_documents WHERE key_digest = ?",
-                               (digest(key),)).fetchone()
-        return DocumentRecord(*row) if row else None
+        with transaction(self._db()) as conn:
+            row = conn.execute(text(f"SELECT {COLUMNS} FROM {TABLE} WHERE key_digest = :k"),
+                               {"k": digest(key)}).mappings().first()
+        return _record(row) if row else None
 
-    def _expire(self, conn: sqlite3.Connection, now: float) -> None:
-        conn.execute("DELETE FROM compat_documents WHERE finished_at IS NOT NULL AND finished_at < ?",
-                     (now - self.ttl_s,))
+    def _expire(self, conn: Connection, now: float) -> None:
+        conn.execute(text(f"DELETE FROM {TABLE} WHERE finished_at IS NOT NULL AND finished_at < :cutoff"),
+                     {"cutoff": now - self.ttl_s})
         # A job whose worker died never finishes: after ``stale_s`` it is reported as failed.
-        conn.execute(f"UPDATE compat_documents SET status = 'error', finished_at = ?, error_message = ? "
-                     f"WHERE status IN {PENDING} AND created_at < ?",
-                     (now, "the translation was interrupted; upload the document again", now - self.stale_s))
+        conn.execute(text(f"UPDATE {TABLE} SET status = 'error', finished_at = :now, error_message = :message "
+                          f"WHERE status IN {PENDING} AND created_at < :cutoff"),
+                     {"now": now, "message": "the translation was interrupted; upload the document again",
+                      "cutoff": now - self.stale_s})

@@ -1,7 +1,7 @@
 """Background document translation: a small bounded thread pool owned by the app.
 
 An upload is parsed (and charged) at once; translation runs on the pool with the
-same pipeline as text. Job state lives in the service's SQLite file
+same pipeline as text. Job state lives in the service's database
 (:mod:`service.api.compat.document_store`), so any worker answers a poll; finished
 jobs expire after ``RESULT_TTL_S``.
 """
@@ -45,7 +45,7 @@ class DocumentJobs:
         self.resources = resources
         self.max_pending = max_pending
         self.observe = observe
-        self._store = DocumentStore(resources.settings.store_path, ttl_s=RESULT_TTL_S, stale_s=STALE_S)
+        self._store = DocumentStore(resources.settings.database_url, ttl_s=RESULT_TTL_S, stale_s=STALE_S)
         self._file_ready = False
         self._pool: ThreadPoolExecutor | None = None
         self._workers = workers
