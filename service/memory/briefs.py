@@ -9,16 +9,14 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning, EntityMention, EntityReport
 from service.errors import BadInputError, NotFoundError
 from service.memory.db import StoreFile, now
 from service.memory.files import MemoryUnit
+from service.memory.protocols import MemoryWriter
 from service.memory.reuse import replace_translation
-
-if TYPE_CHECKING:
-    from service.memory.store import MemoryStore
 
 EDITS_MEMORY = "edits"
 MAX_EDIT_CHARS = 5000
@@ -63,7 +61,7 @@ def brief_from_dict(data: dict[str, Any]) -> Brief:
 class BriefStore:
     """Stored briefs in the desk's store file; edits feed ``memories``."""
 
-    def __init__(self, file: StoreFile, memories: MemoryStore) -> None:
+    def __init__(self, file: StoreFile, memories: MemoryWriter) -> None:
         self.file = file
         self.memories = memories
 

@@ -23,6 +23,16 @@ class MemoryUnit:
     origin: str = ""  # where it came from: file and unit id
 
 
+@dataclass(frozen=True)
+class MemoryMatch:
+    """A stored translation for a source sentence; ``score`` 1.0 for an exact match."""
+
+    memory: str
+    source: str
+    target: str
+    score: float
+
+
 def match_key(text: str) -> str:
     """What an exact match compares: NFC text with runs of whitespace as one space, trimmed."""
     return " ".join(unicodedata.normalize("NFC", text).split())

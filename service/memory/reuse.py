@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 from service.brief import Brief, BriefWarning, EntityMention
 from service.memory.files import match_key
-from service.memory.store import MemoryStore
+from service.memory.protocols import MemoryLookup
 from service.settings import MemoryOptions
 
 
-def apply_memory(briefs: Sequence[Brief], store: MemoryStore, options: MemoryOptions) -> None:
+def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOptions) -> None:
     """Reuse exact matches and add fuzzy suggestions in each brief, in place."""
     if not options.enabled:
         return

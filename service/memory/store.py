@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from service.errors import BadInputError, NotFoundError
 from service.memory.db import StoreFile, now
-from service.memory.files import MemoryUnit, match_key, read_memory_file, write_memory_tmx
+from service.memory.files import MemoryMatch, MemoryUnit, match_key, read_memory_file, write_memory_tmx
 
 if TYPE_CHECKING:
     from service.memory.briefs import BriefStore
@@ -33,16 +33,6 @@ class MemoryInfo:
     pairs: tuple[str, ...]  # "en-ja", ...
     created_at: str
     updated_at: str
-
-
-@dataclass(frozen=True)
-class MemoryMatch:
-    """A stored translation for a source sentence; ``score`` 1.0 for an exact match."""
-
-    memory: str
-    source: str
-    target: str
-    score: float
 
 
 def validate_memory_name(name: str) -> str:

@@ -1,0 +1,21 @@
+"""What the memory stage and stored briefs need from a memory store (MemoryStore provides both)."""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from service.memory.files import MemoryMatch, MemoryUnit
+
+
+class MemoryLookup(Protocol):
+    def has_pair(self, source_lang: str, target_lang: str) -> bool: ...
+
+    def exact(self, source_lang: str, target_lang: str, sources: Sequence[str]) -> dict[str, MemoryMatch]: ...
+
+    def fuzzy(self, source_lang: str, target_lang: str, text: str, threshold: float,
+              limit: int = 1) -> list[MemoryMatch]: ...
+
+
+class MemoryWriter(Protocol):
+    def add_units_in(self, conn: sqlite3.Connection, name: str, units: Sequence[MemoryUnit]) -> Any: ...
