@@ -102,3 +102,21 @@ def test_shares_the_glossary_store_file_without_touching_its_tables(tmp_path):
     assert again.get("desk").unit_count == 3
     again.close()
     glossaries.close()
+
+
+def test_a_store_from_before_stored_briefs_migrates_and_keeps_its_units(tmp_path, monkeypatch):
+    from service.memory import schema
+
+    path = tmp_path / "old.sqlite3"
+    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+    old = MemoryStore(path)
+    old.add_units("desk", UNITS)
+    old.close()
+    monkeypatch.undo()
+    new = MemoryStore(path)
+    assert new.get("desk").unit_count == 3
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT MAX(version) FROM tm_schema_version").fetchone()[0] == len(schema.MIGRATIONS)
+    assert conn.execute("SELECT COUNT(*) FROM stored_briefs").fetchone()[0] == 0
+    conn.close()
+    new.close()
