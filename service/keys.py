@@ -1,9 +1,11 @@
-"""API keys and their daily usage, in the service's SQLite file.
+"""API keys and their daily usage, in the service's store (SQLite file or PostgreSQL).
 
 Keys live in their own tables beside the glossary store's; their schema version
 is kept in ``api_key_schema`` (never ``PRAGMA user_version``, which belongs to
 the glossary store). Only a SHA-256 digest of each secret is stored; the public
-``id`` (the key's prefix) names it in listings, logs and revocation.
+``id`` (the key's prefix) names it in listings, logs and revocation. Quota counters
+are updated atomically in the database (``UPDATE ... WHERE characters + n <= quota``),
+so every worker and host shares one count.
 """
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,31 +20,41 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy import Connection, Engine, text
+
+from service.db import make_engine, normalise_url, run_migrations, sqlite_path, transaction
 from service.errors import AuthError, ForbiddenError, NotFoundError, QuotaExceededError
 
 SCHEMA_VERSION = 1
+SCHEMA_TABLE = "api_key_schema"
 KEY_PREFIX = "bk_"
 RATE_PATTERN = re.compile(r"^\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?\s*$")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS api_key_schema (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS api_keys (
-    id TEXT PRIMARY KEY,
-    digest TEXT NOT NULL,
-    name TEXT NOT NULL DEFAULT '',
-    rate_limit TEXT NOT NULL DEFAULT '',
-    char_quota INTEGER,
-    created_at TEXT NOT NULL,
-    revoked_at TEXT
-);
-CREATE TABLE IF NOT EXISTS api_key_usage (
-    key_id TEXT NOT NULL REFERENCES api_keys(id),
-    day TEXT NOT NULL,
-    requests INTEGER NOT NULL DEFAULT 0,
-    characters INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (key_id, day)
-);
-"""
+_SCHEMA_V1 = (
+    """CREATE TABLE IF NOT EXISTS api_keys (
+        id VARCHAR(32) PRIMARY KEY,
+        digest TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        rate_limit TEXT NOT NULL DEFAULT '',
+        char_quota INTEGER,
+        created_at TEXT NOT NULL,
+        revoked_at TEXT)""",
+    """CREATE TABLE IF NOT EXISTS api_key_usage (
+        key_id VARCHAR(32) NOT NULL REFERENCES api_keys(id),
+        day VARCHAR(10) NOT NULL,
+        requests INTEGER NOT NULL DEFAULT 0,
+        characters INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (key_id, day))""",
+)
+
+
+def _create_tables(conn: Connection) -> None:
+    for statement in _SCHEMA_V1:
+        conn.execute(text(statement))
+
+
+MIGRATIONS = (_create_tables,)
+_COLUMNS = "id, name, rate_limit, char_quota, created_at, revoked_at"
 
 
 @dataclass(frozen=True)
@@ -91,52 +102,40 @@ def validate_rate(rate: str) -> str:
 
 
 class KeyStore:
-    """API keys and usage counters in the SQLite file at ``path`` (shared with the glossary store)."""
+    """API keys and usage counters at a store URL or SQLite path (shared with the glossary store)."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path_or_url: str | Path, *, pool_size: int = 5) -> None:
+        self.url = normalise_url(path_or_url)
+        self.path = sqlite_path(self.url)
+        self._pool_size = pool_size
         self._lock = threading.Lock()
-        self._ready = False
+        self._engine: Engine | None = None
+
+    def _ready_engine(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = make_engine(self.url, pool_size=self._pool_size)
+                    try:
+                        run_migrations(engine, SCHEMA_TABLE, MIGRATIONS, newest_known=SCHEMA_VERSION,
+                                       label=f"{self.path or 'store'}: API key")
+                    except BaseException:
+                        engine.dispose()
+                        raise
+                    self._engine = engine
+        return self._engine
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            self._migrate()
-        conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
+    def _connect(self, write: bool = False) -> Iterator[Connection]:
+        with transaction(self._ready_engine(), write=write) as conn:
             yield conn
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        finally:
-            conn.close()
 
-    def _migrate(self) -> None:
+    def close(self) -> None:
+        """Release the pooled connections; the next call reopens them."""
         with self._lock:
-            if self._ready:
-                return
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-            try:
-                conn.execute("BEGIN IMMEDIATE")
-                for statement in filter(str.strip, _SCHEMA.split(";")):
-                    conn.execute(statement)
-                row = conn.execute("SELECT max(version) FROM api_key_schema").fetchone()
-                if row[0] is None:
-                    conn.execute("INSERT INTO api_key_schema (version) VALUES (?)", (SCHEMA_VERSION,))
-                elif row[0] > SCHEMA_VERSION:
-                    raise RuntimeError(f"{self.path}: API key schema {row[0]} is newer than this "
-                                       f"service ({SCHEMA_VERSION}); upgrade the service")
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            finally:
-                conn.close()
-            self._ready = True
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
 
     def create(self, name: str = "", *, rate_limit: str = "", char_quota: int | None = None) -> tuple[ApiKey, str]:
         """Make a key; returns its record and the secret, which is shown once and never stored."""
@@ -146,39 +145,35 @@ class KeyStore:
         key_id = KEY_PREFIX + secrets.token_hex(4)
         secret = f"{key_id}.{secrets.token_urlsafe(24)}"
         record = ApiKey(key_id, name, rate_limit, char_quota, _now())
-        with self._connect() as conn:
-            conn.execute(
-                "INSERT INTO api_keys (id, digest, name, rate_limit, char_quota, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (key_id, _digest(secret), name, rate_limit, char_quota, record.created_at),
-            )
+        with self._connect(write=True) as conn:
+            conn.execute(text("INSERT INTO api_keys (id, digest, name, rate_limit, char_quota, created_at) "
+                              "VALUES (:id, :digest, :name, :rate, :quota, :at)"),
+                         {"id": key_id, "digest": _digest(secret), "name": name, "rate": rate_limit,
+                          "quota": char_quota, "at": record.created_at})
         return record, secret
 
     def list(self) -> list[ApiKey]:
         """Every key, revoked ones included, oldest first."""
         with self._connect() as conn:
-            rows = conn.execute(
-                "SELECT id, name, rate_limit, char_quota, created_at, revoked_at FROM api_keys "
-                "ORDER BY created_at, id").fetchall()
+            rows = conn.execute(text(f"SELECT {_COLUMNS} FROM api_keys ORDER BY created_at, id")).all()
         return [ApiKey(*row) for row in rows]
 
     def revoke(self, key_id: str) -> ApiKey:
         """Revoke a key by its public id; NotFoundError when there is none."""
-        with self._connect() as conn:
-            found = conn.execute("SELECT 1 FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+        with self._connect(write=True) as conn:
+            found = conn.execute(text("SELECT 1 FROM api_keys WHERE id = :id"), {"id": key_id}).first()
             if not found:
                 raise NotFoundError(f"no API key with id {key_id!r}")
-            conn.execute("UPDATE api_keys SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?",
-                         (_now(), key_id))
+            conn.execute(text("UPDATE api_keys SET revoked_at = coalesce(revoked_at, :at) WHERE id = :id"),
+                         {"at": _now(), "id": key_id})
         return next(k for k in self.list() if k.id == key_id)
 
     def verify(self, secret: str) -> ApiKey:
         """The key this secret belongs to: AuthError if unknown, ForbiddenError if revoked."""
         key_id = secret.split(".", 1)[0] if secret else ""
         with self._connect() as conn:
-            row = conn.execute(
-                "SELECT id, name, rate_limit, char_quota, created_at, revoked_at, digest "
-                "FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+            row = conn.execute(text(f"SELECT {_COLUMNS}, digest FROM api_keys WHERE id = :id"),
+                               {"id": key_id}).first()
         # Compare a digest even when the id is unknown, so timing says nothing about ids.
         stored = row[6] if row else _digest("")
         if not hmac.compare_digest(stored, _digest(secret or "")) or row is None:
@@ -192,27 +187,31 @@ class KeyStore:
         """Requests and characters of one key on one UTC day (today by default)."""
         day = day or today()
         with self._connect() as conn:
-            row = conn.execute("SELECT requests, characters FROM api_key_usage WHERE key_id = ? AND day = ?",
-                               (key_id, day)).fetchone()
+            row = conn.execute(text("SELECT requests, characters FROM api_key_usage WHERE key_id = :k AND day = :d"),
+                               {"k": key_id, "d": day}).first()
         return Usage(key_id, day, *(row or (0, 0)))
 
     def record(self, key_id: str, *, requests: int = 1, characters: int = 0, quota: int = 0) -> Usage:
-        """Add to today's usage; QuotaExceededError (nothing added) when characters would pass ``quota``."""
+        """Add to today's usage; QuotaExceededError (nothing added) when characters would pass ``quota``.
+
+        One conditional UPDATE does the check and the addition, so concurrent requests on any
+        worker or host can never together pass the quota.
+        """
         day = today()
-        with self._connect() as conn:
-            row = conn.execute("SELECT requests, characters FROM api_key_usage WHERE key_id = ? AND day = ?",
-                               (key_id, day)).fetchone()
-            used_requests, used_chars = row or (0, 0)
-            if quota and characters and used_chars + characters > quota:
-                raise QuotaExceededError(
-                    f"this request has {characters} characters; the key has used {used_chars} of "
-                    f"its {quota} characters today (UTC)", retry_after=_seconds_to_midnight())
-            conn.execute(
-                "INSERT INTO api_key_usage (key_id, day, requests, characters) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (key_id, day) DO UPDATE SET requests = requests + excluded.requests, "
-                "characters = characters + excluded.characters",
-                (key_id, day, requests, characters))
-        return Usage(key_id, day, used_requests + requests, used_chars + characters)
+        params = {"k": key_id, "d": day, "r": requests, "c": characters, "q": quota if characters else 0}
+        with self._connect(write=True) as conn:
+            conn.execute(text("INSERT INTO api_key_usage (key_id, day, requests, characters) "
+                              "VALUES (:k, :d, 0, 0) ON CONFLICT (key_id, day) DO NOTHING"), params)
+            added = conn.execute(text(
+                "UPDATE api_key_usage SET requests = requests + :r, characters = characters + :c "
+                "WHERE key_id = :k AND day = :d AND (:q = 0 OR characters + :c <= :q)"), params).rowcount
+            row = conn.execute(text("SELECT requests, characters FROM api_key_usage WHERE key_id = :k AND day = :d"),
+                               params).one()
+        if not added:
+            raise QuotaExceededError(
+                f"this request has {characters} characters; the key has used {row[1]} of "
+                f"its {quota} characters today (UTC)", retry_after=_seconds_to_midnight())
+        return Usage(key_id, day, row[0], row[1])
 
 
 def _seconds_to_midnight() -> int:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from service.errors import AuthError
+from service.errors import AuthError, StoreUnavailableError
 from service.keys import ApiKey, KeyStore
 from service.settings import Settings
 
@@ -64,7 +64,8 @@ def _rate_key() -> str:
 
 def _rate_limit() -> str:
     key = current_key()
-    return (key.rate_limit if key and key.rate_limit else None) or current_app.extensions["briefs"].settings.http.rate_limit
+    default: str = current_app.extensions["briefs"].settings.http.rate_limit
+    return (key.rate_limit if key and key.rate_limit else None) or default
 
 
 def quota_for(key: ApiKey, settings: Settings) -> int:
@@ -92,19 +93,66 @@ def _count_request(response):
     return response
 
 
+def _retry_after_only_when_refused(response: Response) -> Response:
+    """flask-limiter sets Retry-After on every limited response; it means "wait" only on 429/503."""
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
+
+
+def _storage_down(error: Exception) -> Response:
+    """The rate-limit storage (Redis) went away: 503 naming it, never 500; it recovers when Redis returns."""
+    from service.api.errors import briefs_error
+
+    log.warning("rate-limit storage unreachable: %s", type(error).__name__)
+    limiter = current_app.extensions.get("briefs.limiter")
+    if limiter is not None:
+        limiter.context.reset()  # no X-RateLimit headers: reading them would ask the dead storage again
+    return briefs_error(StoreUnavailableError("the rate-limit store (http.rate_limit_storage) cannot be "
+                                              "reached; retry shortly", retry_after=5))
+
+
 def init_access(app: Flask, settings: Settings) -> Limiter:
-    """Register key checks before flask-limiter, so limits are per verified key."""
-    app.extensions["briefs.keys"] = KeyStore(settings.store_path)
+    """Register key checks before flask-limiter, so limits are per verified key.
+
+    One budget per key (or client address) across every guarded endpoint: the limit is an
+    application limit, not a per-route default. Its counters live in ``http.rate_limit_storage``
+    (memory: this process only; ``redis://``: every worker and host shares them).
+    """
+    app.extensions["briefs.keys"] = KeyStore(settings.database_url, pool_size=settings.store_pool_size)
     app.before_request(_authenticate)
     app.after_request(_count_request)
+    app.after_request(_retry_after_only_when_refused)  # registered first, so it runs after the limiter's
+    storage = settings.http.rate_limit_storage or "memory://"
     limiter = Limiter(
         _rate_key,
         app=app,
-        default_limits=[_rate_limit],
-        default_limits_exempt_when=lambda: not request.path.startswith(GUARDED_PREFIXES),
-        storage_uri="memory://",
+        application_limits=[_rate_limit],
+        application_limits_exempt_when=lambda: not request.path.startswith(GUARDED_PREFIXES),
+        storage_uri=storage,
+        storage_options={"socket_connect_timeout": 5, "socket_timeout": 5} if storage.startswith("redis") else {},
         headers_enabled=True,
         enabled=bool(settings.http.rate_limit),
     )
+    if limiter.enabled and not storage.startswith("memory") and not limiter.storage.check():
+        raise StoreUnavailableError(f"the rate-limit store {_redacted(storage)} cannot be reached "
+                                    "(http.rate_limit_storage); start it or fix the setting")
+    _register_storage_errors(app)
     app.extensions["briefs.limiter"] = limiter
     return limiter
+
+
+def _register_storage_errors(app: Flask) -> None:
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:  # redis is only needed for redis:// storage
+        return
+    app.register_error_handler(RedisConnectionError, _storage_down)
+    app.register_error_handler(RedisTimeoutError, _storage_down)
+
+
+def _redacted(url: str) -> str:
+    """A storage URL without its password, for messages."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}{rest.rsplit('@', 1)[-1]}" if sep else url

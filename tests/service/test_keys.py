@@ -1,25 +1,34 @@
-"""API key store: hashed secrets, revocation, usage and quotas in the shared SQLite file."""
+"""API key store on both backends: hashed secrets, revocation, usage and atomic quotas."""
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import threading
+from pathlib import Path
 
 import pytest
 
 from service import errors
 from service.keys import KeyStore, validate_rate
 
+PRE_SQLALCHEMY_STORE = Path(__file__).resolve().parents[1] / "data" / "stores" / "pre_sqlalchemy.sqlite3"
+
 
 @pytest.fixture
-def store(tmp_path):
-    return KeyStore(tmp_path / "store.sqlite3")
+def store(store_url):
+    keys = KeyStore(store_url)
+    yield keys
+    keys.close()
 
 
 def test_created_key_verifies_and_only_its_digest_is_stored(store):
     key, secret = store.create("newsroom", rate_limit="60/minute", char_quota=1000)
     assert secret.startswith(key.id + ".")
     assert store.verify(secret) == key
-    with sqlite3.connect(store.path) as conn:
-        dump = "\n".join(conn.iterdump())
+    from sqlalchemy import text
+
+    with store._ready_engine().connect() as conn:
+        dump = "\n".join(str(tuple(row)) for row in conn.execute(text("SELECT * FROM api_keys")))
     assert secret not in dump
     assert secret.split(".", 1)[1] not in dump
 
@@ -67,7 +76,8 @@ def test_quota_refuses_the_request_that_would_pass_it_and_records_nothing(store)
     assert store.usage(key.id).characters == 90
 
 
-def test_schema_version_lives_in_its_own_table_not_user_version(store):
+def test_schema_version_lives_in_its_own_table_not_user_version(tmp_path):
+    store = KeyStore(tmp_path / "k.sqlite3")
     store.list()
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
@@ -97,3 +107,39 @@ def test_bad_rates_are_rejected(rate):
 def test_negative_quota_is_rejected(store):
     with pytest.raises(ValueError):
         store.create("a", char_quota=-1)
+
+
+def test_a_store_file_made_before_sqlalchemy_keeps_its_keys_and_usage(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(PRE_SQLALCHEMY_STORE, path)
+    store = KeyStore(path)
+    (key,) = store.list()
+    assert (key.id, key.name, key.rate_limit, key.char_quota) == ("bk_d1ef1b56", "legacy", "10/minute", 5000)
+    assert store.verify("bk_d1ef1b56.hCwGqbKl3Pz-z3cl1WNXE9otyWJAadCB") == key
+    assert store.usage(key.id, "2026-11-30").characters == 1234
+    store.close()
+
+
+def test_concurrent_charges_from_several_stores_never_pass_the_quota(store_url):
+    stores = [KeyStore(store_url) for _ in range(3)]  # as three workers (or hosts) would have
+    key, _ = stores[0].create("shared", char_quota=1000)
+    accepted: list[int] = []
+    refused: list[int] = []
+
+    def charge(worker: int) -> None:
+        for _ in range(10):
+            try:
+                stores[worker % 3].record(key.id, characters=70, quota=1000)
+                accepted.append(70)
+            except errors.QuotaExceededError:
+                refused.append(70)
+
+    threads = [threading.Thread(target=charge, args=(w,)) for w in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(accepted) == 1000 // 70 and len(refused) == 60 - 1000 // 70
+    assert stores[0].usage(key.id).characters == sum(accepted)
+    for s in stores:
+        s.close()
