@@ -78,8 +78,8 @@ def translate():
     if body.get("glossary_id") and source is None:
         raise PeerError(400, "Use of a glossary requires the source_lang parameter to be set.")
     texts = body["text"]
-    access.charge(sum(len(t) for t in texts))
     sources = [source] * len(texts) if source else _detect_sources(texts, body, target, resources)
+    access.charge(sum(len(t) for t in texts))  # only a request that will be translated is charged
     translated = list(texts)
     for language in sorted(set(sources) - {target}):
         indexes = [n for n, s in enumerate(sources) if s == language]
