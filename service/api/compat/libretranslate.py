@@ -47,6 +47,7 @@ def allow_browsers(response: Response) -> Response:
     response.headers.update(CORS_HEADERS)
     return response
 
+
 FILE_FORMATS = (".txt", ".html", ".docx", ".xlf")
 ERRORS = {"responses": {str(s): {"description": d, "content": {"application/json": {"schema": LibreErrorSchema}}}
                         for s, d in ((400, "bad parameters or unsupported language"), (403, "bad or missing key"),
