@@ -3,8 +3,13 @@
 Everything comes from ``load_settings()`` (config/default.toml, BRIEFS_CONFIG,
 BRIEFS_* variables); this file reads no environment itself. Models are loaded
 once per worker after it forks (torch and thread pools are not fork-safe), not
-in the master.
+in the master. Metrics: the master puts prometheus_client in multiprocess mode for
+its workers (PROMETHEUS_MULTIPROC_DIR from ``http.metrics_dir``, emptied at start),
+so ``/metrics`` on any worker reports the whole host.
 """
+import os
+import shutil
+
 from service.settings import load_settings
 
 _settings = load_settings()
@@ -19,9 +24,34 @@ preload_app = False
 limit_request_line = 8190
 accesslog = "-"
 
+_metrics = {}
+
+
+def on_starting(server):
+    """In the master, before any worker: an empty multiprocess metrics directory, inherited by workers."""
+    from service.metrics import prepare_multiprocess_dir
+
+    directory, made_here = prepare_multiprocess_dir(_settings.http.metrics_dir)
+    _metrics.update(directory=directory, made_here=made_here)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
+
 
 def post_worker_init(worker):
     """Load the configured models once in this worker, before it takes requests."""
     from service.api.serving import preload_worker_models
 
     preload_worker_models(worker.wsgi)
+
+
+def child_exit(server, worker):
+    """In the master, after a worker exits: prometheus_client's bookkeeping for its files."""
+    from service.metrics import worker_exited
+
+    if "directory" in _metrics:
+        worker_exited(worker.pid, _metrics["directory"])
+
+
+def on_exit(server):
+    """A temporary metrics directory made at start goes with the master."""
+    if _metrics.get("made_here"):
+        shutil.rmtree(_metrics["directory"], ignore_errors=True)

@@ -1,10 +1,20 @@
-"""Prometheus metrics of one app, in their own registry so tests can build many apps."""
+"""Prometheus metrics of one app, in their own registry so tests can build many apps.
+
+Under gunicorn, config/gunicorn.conf.py puts prometheus_client in multiprocess mode
+(PROMETHEUS_MULTIPROC_DIR, set in the master before any worker imports prometheus_client):
+every worker then writes its counters to files in that directory and ``/metrics`` on any
+worker reports the sum over the whole host. :func:`prepare_multiprocess_dir` empties the
+directory at start; the master calls ``mark_process_dead`` for each worker that exits.
+"""
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable, Mapping
+from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, values
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -41,10 +51,12 @@ class ServiceMetrics:
                                     buckets=BATCH_BUCKETS, registry=self.registry)
         self.errors = Counter("briefs_errors", "Error responses by problem type", ["type"],
                               registry=self.registry)
+        self._model_loads: _ModelLoadTimes | None = None
 
     def watch_model_loads(self, source: Callable[[], Mapping[str, float]]) -> None:
-        """Report ``source()`` (model ref -> load ms) as a gauge on every scrape."""
-        self.registry.register(_ModelLoadTimes(source))
+        """Report ``source()`` (model ref -> load ms) as a gauge on every scrape (this worker's loads)."""
+        self._model_loads = _ModelLoadTimes(source)
+        self.registry.register(self._model_loads)
 
     def observe_request(self, route: str, method: str, status: int, seconds: float) -> None:
         self.requests.labels(route, method, str(status)).inc()
@@ -62,5 +74,35 @@ class ServiceMetrics:
         self.errors.labels(code).inc()
 
     def render(self) -> bytes:
-        """The Prometheus text exposition of this registry."""
-        return generate_latest(self.registry)
+        """The Prometheus text exposition: this process's registry, or under gunicorn the whole host's."""
+        if not multiprocess_mode():
+            return generate_latest(self.registry)
+        host = CollectorRegistry()
+        MultiProcessCollector(host)  # every worker's files, live and exited, summed
+        if self._model_loads is not None:
+            host.register(self._model_loads)
+        return generate_latest(host)
+
+
+def multiprocess_mode() -> bool:
+    """Whether prometheus_client was imported with PROMETHEUS_MULTIPROC_DIR set (gunicorn workers)."""
+    return values.ValueClass is not values.MutexValue
+
+
+def prepare_multiprocess_dir(configured: str) -> tuple[Path, bool]:
+    """The directory for multiprocess metrics, emptied (stale files would add old counts).
+
+    ``configured`` "" makes a fresh temporary directory; returns it and whether it was made here.
+    """
+    if not configured:
+        return Path(tempfile.mkdtemp(prefix="briefs-metrics-")), True
+    path = Path(configured)
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):  # only prometheus_client's files: the directory may be shared
+        stale.unlink()
+    return path, False
+
+
+def worker_exited(pid: int, directory: Path) -> None:
+    """Bookkeeping for a worker that exited: its live gauges go; its counters stay in the sums."""
+    mark_process_dead(pid, str(directory))
