@@ -88,6 +88,13 @@ def build_tiny_models(root: Path, *, progress: Callable[[str], None] | None = No
     return root
 
 
+def build_tiny_marian(out: Path, target: str) -> Path:
+    """One tiny Marian en-``target`` (``ja`` carries the ``>>jpn<<`` token) at ``out``; return ``out``."""
+    with tempfile.TemporaryDirectory(prefix="briefs-tiny-spm-") as scratch:
+        _build_marian(Path(out), target, (">>jpn<<",) if target == "ja" else (), Path(scratch))
+    return Path(out)
+
+
 def _write_manifests(root: Path) -> None:
     """Manifests let `models verify --models-dir ROOT` check tiny models like imported ones."""
     from models.store import write_manifest
@@ -307,7 +314,8 @@ def _spec(model: str, architecture: str, folder: str, engine: str = "transformer
             "revision": "tiny", "license": "random-weights", "local_path": folder, "tiny": True, **extra}
 
 
-def _translation_spec(model: str) -> dict[str, Any]:
+def translation_spec(model: str) -> dict[str, Any]:
+    """A tiny translation entry found by store name (``briefs-tiny--<model>`` and its ``--ct2-int8``)."""
     return {"model": f"briefs-tiny/{model}", "architecture": "marian", "revision": "tiny",
             "license": "random-weights", "tiny": True}
 
@@ -319,8 +327,8 @@ def tiny_model_tables() -> dict[str, Any]:
         # the store finds both forms by name (briefs-tiny--marian-en-ja and its --ct2-int8 copy),
         # so `engine = "transformers"` in a pair's settings switches it to the original.
         "translation": {
-            "en-ja": _translation_spec("marian-en-ja"),
-            "en-ko": _translation_spec("marian-en-ko"),
+            "en-ja": translation_spec("marian-en-ja"),
+            "en-ko": translation_spec("marian-en-ko"),
         },
         "summarization": {"abstractive": _spec("bart", "bart", _folder("bart"))},
         ALTERNATIVES_KEY: {

@@ -1,0 +1,72 @@
+"""``python -m bench [--quick] [--parts ...] [--out FILE]``: run the parts side by side, print Markdown."""
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+PARTS = ("translation", "service", "brief", "many")
+# Full run: the issue's set-up. Quick: the same paths on less work (CI smoke test, < 3 minutes).
+FULL = {"sentences": 64, "output_tokens": 48, "passes": 3, "seconds": 20.0, "clients": 16, "articles": 32}
+QUICK = {"sentences": 16, "output_tokens": 16, "passes": 1, "seconds": 4.0, "clients": 16, "articles": 3}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="less work per part (a smoke test, < 3 minutes)")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="parts to run")
+    parser.add_argument("--out", type=Path, help="also write the Markdown report to this file")
+    args = parser.parse_args(argv)
+    report = run(args.parts, QUICK if args.quick else FULL, args.quick)
+    print(report)
+    if args.out:
+        args.out.write_text(report, encoding="utf-8")
+    return 0
+
+
+def run(parts: list[str], plan: dict[str, Any], quick: bool) -> str:
+    """Build the models, run ``parts`` in order and return the Markdown report."""
+    from bench.models import build_bench_models, news_sentences
+    from bench.report import machine, render
+
+    started = time.monotonic()
+
+    def say(message: str) -> None:
+        print(f"[bench {time.monotonic() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+    results: dict[str, Any] = {"quick": quick, "machine": machine(), "setup": {
+        "models": "random-weight Marian at opus-mt base size (d_model 512, 6+6 layers, ffn 2048, 8 heads), "
+                  "tokenizers of the tiny models",
+        "work": f"{plan['sentences']} news sentences, output fixed at {plan['output_tokens']} tokens, "
+                f"median of {plan['passes']} interleaved pass(es) after a warm-up"}}
+    with tempfile.TemporaryDirectory(prefix="briefs-bench-") as scratch:
+        tmp = Path(scratch)
+        models = build_bench_models(tmp / "models", plan["output_tokens"], say)
+        sentences = news_sentences(plan["sentences"])
+        if "translation" in parts:
+            from bench.translation import run_translation
+
+            results["translation"] = run_translation(models, tmp, sentences, plan["passes"], say)
+        if "service" in parts:
+            from bench.service import run_service
+
+            results["service"] = run_service(models, sentences, plan["clients"], plan["seconds"], say)
+        if "brief" in parts:
+            from bench.brief import run_brief
+
+            results["brief"] = run_brief(models, tmp, plan["passes"], say)
+        if "many" in parts:
+            from bench.brief import run_many
+
+            results["many"] = run_many(models, tmp, plan["articles"], say)
+    results["notes"] = [f"Ran in {time.monotonic() - started:.0f} s. Figures are indicative when other work "
+                        "shares the machine (see the load average); compare ratios, not absolute times."]
+    say("done")
+    return render(results)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The Markdown report: machine details, then one table per part with figures and ratios."""
+from __future__ import annotations
+
+import os
+import platform
+from importlib import metadata
+from typing import Any
+
+from models.threads import available_cores
+
+LIBRARIES = ("ctranslate2", "torch", "transformers", "gunicorn", "flask")
+
+
+def machine() -> dict[str, str]:
+    """Cores, CPU model, load, Python and library versions."""
+    cpu = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            cpu = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    return {"cores": str(available_cores()), "cpu": cpu, "load average (1, 5, 15 min)": load,
+            "python": platform.python_version(), "libraries": ", ".join(versions)}
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def render(results: dict[str, Any]) -> str:
+    """The whole report as Markdown."""
+    lines = ["# python -m bench" + (" --quick" if results["quick"] else ""), ""]
+    lines += [f"- {key}: {value}" for key, value in results["machine"].items()]
+    lines += [f"- {key}: {value}" for key, value in results["setup"].items()]
+    translation = results.get("translation")
+    if translation:
+        lines += ["", "## Translation stage (text in → text out)", "",
+                  "| path | greedy sent/s | beam 4 sent/s | share of the engine limit (greedy / beam 4) |",
+                  "|---|---|---|---|"]
+        for row in translation["rows"]:
+            share = f"{_num(row['share_greedy'], 2)} / {_num(row['share_beam4'], 2)}"
+            lines.append(f"| {row['path']} | {_num(row['greedy'])} | {_num(row['beam4'])} | {share} |")
+        lines += ["", f"Engine limit / naive (greedy): {translation['naive_vs_limit']:.1f}×"]
+    service = results.get("service")
+    if service:
+        ratio = service["rps_on"] / service["rps_off"] if service["rps_off"] else float("nan")
+        latency = service["latency_one_client"] / service["latency_direct"]
+        lines += ["", "## Service (gunicorn, one worker, one-sentence POST /v1/translate to ja)", "",
+                  "| measure | batching on | batching off | ratio |", "|---|---|---|---|",
+                  f"| requests/s at {service['clients']} clients | {_num(service['rps_on'])} | "
+                  f"{_num(service['rps_off'])} | {ratio:.2f}× |",
+                  f"| mean sentences per engine call | {_num(service['batch_mean_on'])} | "
+                  f"{_num(service['batch_mean_off'])} | |",
+                  f"| failed requests | {service['failed_on']} | {service['failed_off']} | |",
+                  "", "| measure | over HTTP, one client | pipeline called directly | ratio |", "|---|---|---|---|",
+                  f"| median latency ms | {service['latency_one_client'] * 1000:.1f} | "
+                  f"{service['latency_direct'] * 1000:.1f} | {latency:.2f}× |"]
+    brief = results.get("brief")
+    if brief:
+        lines += ["", "## Brief end to end (~1,000 words → 5 sentences, ja + ko)", "",
+                  "| stage | median ms | share of the total |", "|---|---|---|"]
+        for stage, ms in brief["stages_ms"].items():
+            lines.append(f"| {stage} | {ms:.1f} | {brief['shares'][stage]:.2f} |")
+        lines.append(f"| **total** | {brief['total_ms']:.1f} | 1.00 |")
+    many = results.get("many")
+    if many and translation:
+        limit = translation["rows"][-1]["beam4"]
+        lines += ["", "## Many articles in one pipeline call (ja, beam 4)", "",
+                  "| measure | value |", "|---|---|",
+                  f"| articles / translated sentences | {many['articles']} / {many['sentences']} |",
+                  f"| translated sentences/s (whole call) | {_num(many['sent_per_s'])} |",
+                  f"| share of the engine limit (beam 4) | {many['sent_per_s'] / limit:.2f} |"]
+    lines += ["", *results.get("notes", [])]
+    return "\n".join(lines) + "\n"
