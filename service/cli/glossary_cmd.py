@@ -58,7 +58,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _store(settings: Settings) -> GlossaryStoreProtocol:
     from service.glossary.store import GlossaryStore
 
-    return GlossaryStore(settings.store_path)
+    return GlossaryStore(settings.database_url)
 
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:

@@ -50,7 +50,7 @@ def _quota(value: str) -> int:
 
 def run_create(args: argparse.Namespace, settings: Settings) -> int:
     """Create a key and print its secret (only now; it is stored hashed)."""
-    key, secret = KeyStore(settings.store_path).create(args.name, rate_limit=args.rate, char_quota=args.char_quota)
+    key, secret = KeyStore(settings.database_url).create(args.name, rate_limit=args.rate, char_quota=args.char_quota)
     print(secret)
     print(f"created key {key.id}; keep the secret above, it cannot be shown again", file=sys.stderr)
     return 0
@@ -58,7 +58,7 @@ def run_create(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
     """Print every key with today's usage."""
-    store = KeyStore(settings.store_path)
+    store = KeyStore(settings.database_url)
     rows: list[dict[str, Any]] = []
     for key in store.list():
         usage = store.usage(key.id)
@@ -84,6 +84,6 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_revoke(args: argparse.Namespace, settings: Settings) -> int:
     """Revoke a key; requests with it get 403 from then on."""
-    key = KeyStore(settings.store_path).revoke(args.id)
+    key = KeyStore(settings.database_url).revoke(args.id)
     print(f"revoked {key.id} ({key.name or 'no name'}) at {key.revoked_at}")
     return 0
