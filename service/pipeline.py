@@ -21,6 +21,7 @@ from service.errors import BadInputError, EmptyTextError, TextEncodingError, Tex
 from service.glossary.enforce import GlossaryOutcome, GlossaryTranslator
 from service.glossary.learned import LearnedGlossary
 from service.languages import validate_lang
+from service.request_budget import bounded_translator, check_deadline, model_slot
 from service.resources import Resources
 from service.segmentation import Sentence, split_sentences
 from service.signature import brief_signature, model_provenance
@@ -47,11 +48,13 @@ class _Timer:
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.timings_ms[name] = round((time.perf_counter() - start) * 1000, 2)
+        check_deadline(name)  # past the request's deadline no further stage starts
+        with model_slot(name):  # a model stage waits for one of the worker's slots, or is shed (503)
+            start = time.perf_counter()
+            try:
+                yield
+            finally:
+                self.timings_ms[name] = round((time.perf_counter() - start) * 1000, 2)
 
 
 def decode_text(data: bytes, *, origin: str = "input") -> str:
@@ -173,7 +176,7 @@ def _translate(
     """Every summary's sentences in one batch through the glossary layer; one outcome per summary."""
     request = job.request
     active = job.resources.glossaries.resolve(request.glossaries, request.inline_glossary)
-    translator = GlossaryTranslator(job.resources.translator(), active, learned=learned)
+    translator = GlossaryTranslator(bounded_translator(job.resources.translator()), active, learned=learned)
     texts = [sentence.text for summary in summaries for sentence in summary]
     groups = [_segment_ids(summary) for summary in summaries]
     return translator.translate_groups(texts, request.source_lang, request.target_langs, groups)

@@ -45,7 +45,19 @@ def micro_batch_wrapper(settings: Settings, metrics: ServiceMetrics | None = Non
 
 def create_app(settings: Settings | None = None, *, resources: Resources | None = None) -> Flask:
     """Build the app; nothing heavy loads here (models load on first use or in the worker hook)."""
-    from service.api import access, briefs, docs, glossaries, health, memories, meta, metrics_view, page, translate
+    from service.api import (
+        access,
+        briefs,
+        budget,
+        docs,
+        glossaries,
+        health,
+        memories,
+        meta,
+        metrics_view,
+        page,
+        translate,
+    )
     from service.api.compat import register_compat
     from service.api.strict_json import init_strict_json
 
@@ -68,6 +80,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     metrics_view.init_request_metrics(app)
     init_strict_json(app)  # before the key check, which reads JSON bodies
     access.init_access(app, settings)
+    budget.init_budget(app, settings)
     api = ProblemApi(app)
     for module in (briefs, translate, glossaries, memories, meta, health, metrics_view):
         api.register_blueprint(module.blp)

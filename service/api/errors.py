@@ -18,7 +18,7 @@ from flask import Flask, Response, current_app, g
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
-from service.errors import BriefsError, QuotaExceededError
+from service.errors import BriefsError
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +63,7 @@ def briefs_error(error: BriefsError) -> Response:
     extras = {k: error.extra.get(k) for k in PUBLIC_EXTRAS if isinstance(error.extra.get(k), (str, int))}
     headers = {}
     retry_after = error.extra.get("retry_after")
-    if isinstance(error, QuotaExceededError) and isinstance(retry_after, (int, float)) and retry_after:
+    if error.status in (429, 503) and isinstance(retry_after, (int, float)) and retry_after:
         headers["Retry-After"] = str(int(retry_after))
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="briefs"'

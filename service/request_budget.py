@@ -1,0 +1,171 @@
+"""A request's budget: its deadline and its worker's model slots, passed down in a context variable.
+
+The HTTP layer opens one budget per request (``service.api.budget``). The pipeline checks the
+deadline before each stage and before each engine batch (:func:`check_deadline`,
+:func:`bounded_translator`) and takes one of the worker's model slots for the model stages
+(:func:`model_slot`). Past the deadline the request ends with 503 and its remaining stages and
+batches are not run; when every slot is busy and the expected wait is longer than allowed, the
+request is refused at once (503 + Retry-After) instead of queuing. Callers that open no budget
+(CLI, batch, background document jobs) run unbounded, as before.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
+
+from models.engines.base import Translator
+from service.errors import DeadlineExceededError, OverloadedError
+
+MODEL_STAGES = frozenset({"summarize", "translate"})
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A point in ``time.monotonic()`` past which no new stage or engine batch starts."""
+
+    at: float
+    seconds: float
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(time.monotonic() + seconds, seconds)
+
+    def remaining(self) -> float:
+        return self.at - time.monotonic()
+
+    def check(self, before: str) -> None:
+        if self.remaining() <= 0:
+            raise DeadlineExceededError(
+                f"the request passed its {self.seconds:g} s deadline before {before}; the rest of its work "
+                "was not done (http.request_deadline_s): send less text per request, or retry later",
+                retry_after=max(1, math.ceil(self.seconds / 4)))
+
+
+class ModelSlots:
+    """At most ``slots`` requests in the model stages of one worker; the others wait, or are shed.
+
+    The expected wait of a newcomer is the queue ahead of it times the mean time a slot is
+    held, divided by the slots. Past ``max_wait_s`` (or past the request's deadline) it is
+    refused at once; a request that does wait never waits longer than either.
+    """
+
+    def __init__(self, slots: int, max_wait_s: float) -> None:
+        if slots < 1:
+            raise ValueError(f"slots must be at least 1, got {slots}")
+        self.slots, self.max_wait_s = slots, max_wait_s
+        self._free = threading.Semaphore(slots)
+        self._lock = threading.Lock()
+        self.busy = 0
+        self.waiting = 0
+        self.mean_hold_s = 0.0
+
+    def expected_wait(self) -> float:
+        """Seconds a request arriving now should expect to wait for a slot."""
+        with self._lock:
+            return self._expected_wait()
+
+    def _expected_wait(self) -> float:
+        if self.busy + self.waiting < self.slots:
+            return 0.0
+        return (self.waiting + 1) * self.mean_hold_s / self.slots
+
+    @contextmanager
+    def hold(self, deadline: Deadline | None = None) -> Iterator[None]:
+        limit = self.max_wait_s if deadline is None else min(self.max_wait_s, deadline.remaining())
+        with self._lock:
+            expected = self._expected_wait()
+            if expected > limit:
+                raise self._shed(expected)
+            self.waiting += 1
+        acquired = self._free.acquire(timeout=max(0.0, limit))
+        with self._lock:
+            self.waiting -= 1
+            self.busy += acquired
+        if not acquired:
+            raise self._shed(limit)
+        start = time.monotonic()
+        try:
+            yield
+        finally:
+            held = time.monotonic() - start
+            with self._lock:
+                self.busy -= 1
+                # An exponential mean follows the load without keeping history.
+                self.mean_hold_s = held if self.mean_hold_s == 0 else 0.8 * self.mean_hold_s + 0.2 * held
+            self._free.release()
+
+    def _shed(self, wait_s: float) -> OverloadedError:
+        return OverloadedError(
+            f"all {self.slots} model slots of this worker are busy and the expected wait ({wait_s:.1f} s) "
+            f"is over the limit (http.max_queue_wait_s = {self.max_wait_s:g} s or the request deadline); retry later",
+            retry_after=max(1, math.ceil(wait_s)))
+
+
+@dataclass(frozen=True)
+class RequestBudget:
+    """What one request may use: a deadline, the worker's model slots, sentences per engine batch."""
+
+    deadline: Deadline | None = None
+    slots: ModelSlots | None = None
+    batch_size: int = 32
+
+
+_budget: ContextVar[RequestBudget | None] = ContextVar("request_budget", default=None)
+
+
+def open_budget(budget: RequestBudget) -> Token[RequestBudget | None]:
+    """Make ``budget`` the current one; pass the token to :func:`close_budget`."""
+    return _budget.set(budget)
+
+
+def close_budget(token: Token[RequestBudget | None]) -> None:
+    _budget.reset(token)
+
+
+def current_budget() -> RequestBudget | None:
+    return _budget.get()
+
+
+def check_deadline(before: str) -> None:
+    """503 (DeadlineExceededError) when the current request is past its deadline."""
+    budget = _budget.get()
+    if budget is not None and budget.deadline is not None:
+        budget.deadline.check(before)
+
+
+@contextmanager
+def model_slot(stage: str) -> Iterator[None]:
+    """Hold one of the worker's model slots for a model stage (no-op for other stages or no budget)."""
+    budget = _budget.get()
+    if stage not in MODEL_STAGES or budget is None or budget.slots is None:
+        yield
+        return
+    with budget.slots.hold(budget.deadline):
+        yield
+
+
+class DeadlineTranslator:
+    """Feeds the engine in batches and checks the deadline before each, so late work is never started."""
+
+    def __init__(self, inner: Translator, deadline: Deadline, batch_size: int) -> None:
+        self.inner, self.deadline, self.batch_size = inner, deadline, max(1, batch_size)
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        out: list[str] = []
+        for start in range(0, len(texts), self.batch_size):
+            self.deadline.check(f"an engine batch ({source_lang}-{target_lang})")
+            out += self.inner.translate_batch(texts[start:start + self.batch_size], source_lang, target_lang)
+        return out
+
+
+def bounded_translator(inner: Translator) -> Translator:
+    """``inner`` under the current request's deadline (itself when there is none)."""
+    budget = _budget.get()
+    if budget is None or budget.deadline is None:
+        return inner
+    return DeadlineTranslator(inner, budget.deadline, budget.batch_size)
