@@ -1,0 +1,76 @@
+"""``python -m bench``: the report's shape, and ``--quick`` run once end to end (no timing asserted)."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.__main__ import PARTS, QUICK, main
+from bench.report import machine, render
+
+REPO = Path(__file__).resolve().parents[2]
+TABLE_HEADS = ("## Translation stage", "## Service", "## Brief end to end", "## Many articles")
+
+
+def _results() -> dict:
+    row = {"path": "p", "greedy": 2.0, "beam4": 1.0, "share_greedy": 0.5, "share_beam4": 1.0}
+    return {
+        "quick": True, "machine": machine(), "setup": {"work": "w"},
+        "translation": {"rows": [row, {**row, "path": "raw", "beam4": 4.0}], "naive_vs_limit": 3.0},
+        "service": {"clients": 16, "rps_on": 30.0, "rps_off": 10.0, "batch_mean_on": 8.0, "batch_mean_off": 1.0,
+                    "failed_on": 0, "failed_off": 0, "latency_one_client": 0.12, "latency_direct": 0.1},
+        "brief": {"total_ms": 10.0, "stages_ms": {"summarize": 2.0, "translate": 8.0},
+                  "shares": {"summarize": 0.2, "translate": 0.8}},
+        "many": {"articles": 3, "sentences": 15, "sent_per_s": 2.0},
+        "notes": ["n"],
+    }
+
+
+def test_machine_details_name_cores_cpu_and_libraries():
+    details = machine()
+    assert int(details["cores"]) >= 1
+    assert "ctranslate2" in details["libraries"] and "torch" in details["libraries"]
+
+
+def test_report_has_a_table_per_part_with_ratios():
+    text = render(_results())
+    for head in TABLE_HEADS:
+        assert head in text
+    assert "| requests/s at 16 clients | 30.0 | 10.0 | 3.00× |" in text
+    assert "| median latency ms | 120.0 | 100.0 | 1.20× |" in text
+    assert "| share of the engine limit (beam 4) | 0.50 |" in text
+
+
+def test_report_leaves_out_parts_not_run():
+    results = _results()
+    del results["service"], results["many"]
+    text = render(results)
+    assert "## Service" not in text and "## Many articles" not in text and "## Translation stage" in text
+
+
+def test_unknown_part_is_refused(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["--parts", "nonsense"])
+    assert exc.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_quick_plan_is_smaller_than_the_full_one():
+    from bench.__main__ import FULL
+
+    assert all(QUICK[key] <= FULL[key] for key in FULL)
+    assert set(PARTS) == {"translation", "service", "brief", "many"}
+
+
+@pytest.mark.slow
+def test_quick_bench_runs_and_prints_the_tables(tmp_path):
+    out = tmp_path / "bench.md"
+    proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(out)], cwd=REPO,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    for head in TABLE_HEADS:
+        assert head in proc.stdout
+    assert "| path | greedy sent/s | beam 4 sent/s |" in proc.stdout
+    assert out.read_text(encoding="utf-8") in proc.stdout + "\n"
