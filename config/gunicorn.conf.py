@@ -23,6 +23,8 @@ graceful_timeout = _settings.http.graceful_timeout_s
 preload_app = False
 limit_request_line = 8190
 accesslog = "-"
+# Keys in query strings and the Authorization header never reach the access log.
+logger_class = "service.api.url_keys.RedactingLogger"
 
 _metrics = {}
 

@@ -112,3 +112,9 @@ class OverloadedError(BriefsError):
     """Every model slot of this worker is busy and the expected wait is too long; retry later."""
 
     status, code, title, exit_code = 503, "overloaded", "Service busy", 4
+
+
+class KeyInUrlError(BriefsError):
+    """An API key in the query string: URLs end up in logs, proxies and browser history."""
+
+    status, code, title, exit_code = 400, "key-in-url", "API key in the URL", 2

@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     )
     from service.api.compat import register_compat
     from service.api.strict_json import init_strict_json
+    from service.api.url_keys import init_url_keys
 
     settings = settings or (resources.settings if resources else load_settings())
     app = Flask("service.api")
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     register_error_handlers(app)
     metrics_view.init_request_metrics(app)
     init_strict_json(app)  # before the key check, which reads JSON bodies
+    init_url_keys(app)  # a key in the URL is refused, not checked
     access.init_access(app, settings)
     budget.init_budget(app, settings)
     api = ProblemApi(app)
