@@ -27,6 +27,7 @@ def _start(models: BenchModels, tmp: Path, clients: int, batching: dict[str, int
     http = "".join(f"{key} = {value}\n" for key, value in {**batching, **_unbounded()}.items())
     config.write_text(
         f'models_dir = "{models.root}"\nstore_path = "{tmp / f"store-{port}.sqlite3"}"\nauto_pull = false\n'
+        f'cache = false\n'
         f'[http]\nhost = "127.0.0.1"\nport = {port}\nworkers = 1\nthreads = {clients + 2}\n{http}'
         f'rate_limit = "1000000/minute"\n', encoding="utf-8")
     gunicorn = Path(sys.executable).parent / "gunicorn"
@@ -108,7 +109,7 @@ def _direct_latency(models: BenchModels, tmp: Path, sentences: list[str], second
     from service.pipeline import BriefRequest, translate_segments
     from service.resources import Resources
 
-    resources = Resources(bench_settings(models, tmp))
+    resources = Resources(bench_settings(models, tmp, cache=False))
     request = BriefRequest(target_langs=("ja",))
     translate_segments(sentences[:1], request, resources)
     times, stop_at, i = [], time.monotonic() + seconds, 0

@@ -1,20 +1,17 @@
 """Prometheus metrics of one app, in their own registry so tests can build many apps.
 
 Under gunicorn, config/gunicorn.conf.py puts prometheus_client in multiprocess mode
-(PROMETHEUS_MULTIPROC_DIR, set in the master before any worker imports prometheus_client):
-every worker then writes its counters to files in that directory and ``/metrics`` on any
-worker reports the sum over the whole host. :func:`prepare_multiprocess_dir` empties the
-directory at start; the master calls ``mark_process_dead`` for each worker that exits.
+(PROMETHEUS_MULTIPROC_DIR, set in the master before anything imports prometheus_client; see
+:mod:`service.metrics_dir`): every worker then writes its counters to files in that directory
+and ``/metrics`` on any worker reports the sum over the whole host.
 """
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Mapping
-from pathlib import Path
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, values
 from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
+from prometheus_client.multiprocess import MultiProcessCollector
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
@@ -51,6 +48,8 @@ class ServiceMetrics:
                                     buckets=BATCH_BUCKETS, registry=self.registry)
         self.errors = Counter("briefs_errors", "Error responses by problem type", ["type"],
                               registry=self.registry)
+        self.cache = Counter("briefs_translation_cache", "Translation cache lookups by result (hit, miss)",
+                             ["result"], registry=self.registry)
         self._model_loads: _ModelLoadTimes | None = None
 
     def watch_model_loads(self, source: Callable[[], Mapping[str, float]]) -> None:
@@ -70,6 +69,13 @@ class ServiceMetrics:
     def observe_batch(self, size: int) -> None:
         self.batch_size.observe(size)
 
+    def observe_cache(self, hits: int, misses: int) -> None:
+        """Count one call's translation-cache hits and misses (service.translation_cache)."""
+        if hits:
+            self.cache.labels("hit").inc(hits)
+        if misses:
+            self.cache.labels("miss").inc(misses)
+
     def observe_error(self, code: str) -> None:
         self.errors.labels(code).inc()
 
@@ -87,22 +93,3 @@ class ServiceMetrics:
 def multiprocess_mode() -> bool:
     """Whether prometheus_client was imported with PROMETHEUS_MULTIPROC_DIR set (gunicorn workers)."""
     return values.ValueClass is not values.MutexValue
-
-
-def prepare_multiprocess_dir(configured: str) -> tuple[Path, bool]:
-    """The directory for multiprocess metrics, emptied (stale files would add old counts).
-
-    ``configured`` "" makes a fresh temporary directory; returns it and whether it was made here.
-    """
-    if not configured:
-        return Path(tempfile.mkdtemp(prefix="briefs-metrics-")), True
-    path = Path(configured)
-    path.mkdir(parents=True, exist_ok=True)
-    for stale in path.glob("*.db"):  # only prometheus_client's files: the directory may be shared
-        stale.unlink()
-    return path, False
-
-
-def worker_exited(pid: int, directory: Path) -> None:
-    """Bookkeeping for a worker that exited: its live gauges go; its counters stay in the sums."""
-    mark_process_dead(pid, str(directory))

@@ -6,6 +6,7 @@ use and then shared, so nothing loads at import or per request.
 """
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -18,6 +19,7 @@ from service.settings import Settings
 if TYPE_CHECKING:
     from service.glossary.store_api import GlossaryStoreProtocol
     from service.memory.store import MemoryStore
+    from service.translation_cache import TranslationCache
 
 TranslatorWrapper = Callable[[Translator], Translator]
 
@@ -70,6 +72,7 @@ class Resources:
         self._translator_wrapper = translator_wrapper
         self._translator: Translator | None = None
         self._memories: MemoryStore | None = None
+        self._translation_cache: TranslationCache | None = None
         self._lock = threading.RLock()
 
     @property
@@ -107,14 +110,40 @@ class Resources:
         return self._memories
 
     def translator(self) -> Translator:
-        """The engine-level translator, wrapped once (e.g. by the HTTP micro-batcher)."""
+        """The engine-level translator, wrapped once (e.g. by the HTTP micro-batcher), under the
+        translation cache unless ``settings.cache`` is off."""
         if self._translator is None:
             with self._lock:
                 if self._translator is None:
                     base = self.models.translator()
                     wrap = self._translator_wrapper
-                    self._translator = wrap(base) if wrap else base
+                    translator = wrap(base) if wrap else base
+                    if self.settings.cache:
+                        from service.translation_cache import CachingTranslator, report_to_app_metrics
+
+                        translator = CachingTranslator(translator, self.translation_cache, self._cache_identity,
+                                                       report_to_app_metrics)
+                    self._translator = translator
         return self._translator
+
+    @property
+    def translation_cache(self) -> TranslationCache:
+        """The process's translation cache (in the store database)."""
+        if self._translation_cache is None:
+            with self._lock:
+                if self._translation_cache is None:
+                    from service.translation_cache import TranslationCache
+
+                    self._translation_cache = TranslationCache(self.settings.database_url,
+                                                               self.settings.cache_max_entries)
+        return self._translation_cache
+
+    def _cache_identity(self, source_lang: str, target_lang: str) -> str:
+        """Everything besides the text that shapes an engine output: model, revision, engine, options."""
+        spec = self.models.spec_for("translation", f"{source_lang}-{target_lang}")
+        options = self.settings.translation
+        return json.dumps([spec.model, spec.revision, spec.engine, spec.local_path, options.beam_size,
+                           options.max_length, source_lang, target_lang])
 
 
 def get_resources() -> Resources:

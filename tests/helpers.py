@@ -30,6 +30,7 @@ def make_settings(tmp: Path, **overrides: Any) -> Settings:
         "store_path": str(tmp / "store.sqlite3"),
         "auto_pull": False,
         "hub_endpoint": "http://127.0.0.1:9",
+        "cache": False,  # engine-call counts stay exact; tests/service/test_translation_cache.py turns it on
     }
     base.update(overrides)
     return load_settings(overrides=base, environ={})

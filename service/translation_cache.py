@@ -1,0 +1,160 @@
+"""The translation cache: engine outputs kept in the store, so a repeated brief or a re-run over
+an archive does not translate the same sentence twice.
+
+It wraps the engine-level translator (under the glossary layer), so the key is the exact text
+the engine receives plus everything that shapes its output: model, revision, engine, the
+translation options and the language pair. Glossaries act on the text before and after the
+engine; an entry change that alters what the engine receives is a different key, and one that
+does not leaves the engine's output unchanged, so changing a glossary invalidates exactly the
+segments it affects. Entries are bounded (``cache_max_entries``, least recently used dropped
+first). ``BRIEFS_CACHE=off`` disables the cache. Hits and misses go to ``/metrics``.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, bindparam, text
+
+from models.engines.base import Translator
+from service.db import make_engine, normalise_url, run_migrations, transaction
+
+TABLE = "translation_cache"
+WRITE_LOCK = "translation_cache"
+# Pruning counts rows, so it runs once per this share of the bound of new entries.
+PRUNE_EVERY_SHARE = 0.05
+LOOKUP_CHUNK = 500  # keys per SELECT ... IN (SQLite allows 999 parameters by default)
+
+Identity = Callable[[str, str], str]  # (source_lang, target_lang) -> what besides the text shapes the output
+CacheObserver = Callable[[int, int], None]  # (hits, misses) of one call
+
+
+def _create(conn: Connection) -> None:
+    conn.execute(text(f"CREATE TABLE {TABLE} (key VARCHAR(64) PRIMARY KEY, translation TEXT NOT NULL, "
+                      "used_at DOUBLE PRECISION NOT NULL)"))
+    conn.execute(text(f"CREATE INDEX {TABLE}_used_at ON {TABLE} (used_at)"))
+
+
+MIGRATIONS = [_create]
+
+
+def cache_key(identity: str, text_in: str) -> str:
+    """The entry key: sha256 over the identity and the exact engine input."""
+    return hashlib.sha256(json.dumps([identity, text_in], ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+class TranslationCache:
+    """Cached translations at a store URL or SQLite path, opened (and migrated) on first use."""
+
+    def __init__(self, path_or_url: Path | str, max_entries: int) -> None:
+        if max_entries < 1:
+            raise ValueError(f"cache_max_entries must be at least 1, got {max_entries}")
+        self.url = normalise_url(path_or_url)
+        self.max_entries = max_entries
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+        self._added_since_prune = 0
+        self.hits = 0
+        self.misses = 0
+
+    def _ready(self) -> Engine:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = make_engine(self.url)
+                    run_migrations(engine, f"{TABLE}_schema", MIGRATIONS, label="translation cache")
+                    self._engine = engine
+        return self._engine
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, str]:
+        """The cached translations of those ``keys`` that have one; marks them used."""
+        found: dict[str, str] = {}
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            return found
+        select = text(f"SELECT key, translation FROM {TABLE} WHERE key IN :keys").bindparams(
+            bindparam("keys", expanding=True))
+        touch = text(f"UPDATE {TABLE} SET used_at = :now WHERE key IN :keys").bindparams(
+            bindparam("keys", expanding=True))
+        with transaction(self._ready(), write=True, lock=WRITE_LOCK) as conn:
+            for start in range(0, len(unique), LOOKUP_CHUNK):
+                chunk = unique[start:start + LOOKUP_CHUNK]
+                found.update((row.key, row.translation) for row in conn.execute(select, {"keys": chunk}))
+            hit_keys = list(found)
+            for start in range(0, len(hit_keys), LOOKUP_CHUNK):
+                conn.execute(touch, {"now": time.time(), "keys": hit_keys[start:start + LOOKUP_CHUNK]})
+        return found
+
+    def put_many(self, entries: dict[str, str]) -> None:
+        """Store ``entries`` (key -> translation), then drop the least recently used beyond the bound."""
+        if not entries:
+            return
+        upsert = text(f"INSERT INTO {TABLE} (key, translation, used_at) VALUES (:key, :translation, :now) "
+                      "ON CONFLICT (key) DO UPDATE SET translation = excluded.translation, used_at = excluded.used_at")
+        now = time.time()
+        with transaction(self._ready(), write=True, lock=WRITE_LOCK) as conn:
+            conn.execute(upsert, [{"key": k, "translation": v, "now": now} for k, v in entries.items()])
+            self._added_since_prune += len(entries)
+            if self._added_since_prune >= max(1, int(self.max_entries * PRUNE_EVERY_SHARE)):
+                self._prune(conn)
+                self._added_since_prune = 0
+
+    def _prune(self, conn: Connection) -> None:
+        count = conn.execute(text(f"SELECT COUNT(*) FROM {TABLE}")).scalar_one()
+        excess = int(count) - self.max_entries
+        if excess > 0:
+            conn.execute(text(f"DELETE FROM {TABLE} WHERE key IN (SELECT key FROM {TABLE} "
+                              "ORDER BY used_at, key LIMIT :n)"), {"n": excess})
+
+    def entries(self) -> int:
+        """How many translations are cached."""
+        with transaction(self._ready()) as conn:
+            return int(conn.execute(text(f"SELECT COUNT(*) FROM {TABLE}")).scalar_one())
+
+    def close(self) -> None:
+        """Release the database connections."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+
+class CachingTranslator:
+    """A Translator that answers from the cache and sends only the misses (once each) to ``inner``."""
+
+    def __init__(self, inner: Translator, cache: TranslationCache, identity: Identity,
+                 observe: CacheObserver | None = None) -> None:
+        self.inner, self.cache, self._identity, self._observe = inner, cache, identity, observe
+
+    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
+        """One translation per input, in order; blank inputs bypass the cache."""
+        identity = self._identity(source_lang, target_lang)
+        keys = [cache_key(identity, t) if t.strip() else "" for t in texts]
+        found = self.cache.get_many([k for k in keys if k])
+        hits = sum(1 for k in keys if k in found)
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k and k not in found))
+        if missing:
+            translated = self.inner.translate_batch(missing, source_lang, target_lang)
+            fresh = {cache_key(identity, t): out for t, out in zip(missing, translated, strict=True)}
+            self.cache.put_many(fresh)
+            found.update(fresh)
+        self.cache.hits += hits
+        self.cache.misses += len(missing)
+        if self._observe is not None:
+            self._observe(hits, len(missing))
+        return [found[k] if k else "" for k in keys]
+
+
+def report_to_app_metrics(hits: int, misses: int) -> None:
+    """Count hits and misses in the current Flask app's metrics, when there is one."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return
+    metrics = current_app.extensions.get("briefs.metrics")
+    observe = getattr(metrics, "observe_cache", None)
+    if observe is not None:
+        observe(hits, misses)
