@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from service.metrics import ServiceMetrics, multiprocess_mode, prepare_multiprocess_dir
+from service.metrics import ServiceMetrics, multiprocess_mode
+from service.metrics_dir import prepare_multiprocess_dir
 
 REPO = Path(__file__).resolve().parents[2]
 WORKER = """

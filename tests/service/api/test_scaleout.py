@@ -1,0 +1,168 @@
+"""Two gunicorn "hosts" (two workers each) on one PostgreSQL and one Redis, tiny models.
+
+A glossary made through host A is enforced in host B's next brief; a key limited to 10/minute gets
+exactly 10 successes across both hosts, then 429 with Retry-After; its character quota is shared
+the same way; /metrics on each host counts the requests of every one of its workers.
+"""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from service.keys import KeyStore
+from tests.servers import PostgresServer, RedisServer, free_port
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parents[3]
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+STARTUP_S = 120
+REQUEST_S = 60
+ARTICLE = ("Harold Quimby opened the new ferry terminal at Port Alder on Tuesday. "
+           "Harold Quimby said crossings would start next month. "
+           "Local traders welcomed the news after a long wait.")
+
+
+def call(url: str, body: dict | None = None, secret: str = "", timeout: float = REQUEST_S
+         ) -> tuple[int, dict[str, str], bytes]:
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["Authorization"] = f"Bearer {secret}"
+    request = urllib.request.Request(url, data=data, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def _start_host(name: str, root: Path, models_dir: Path, store_url: str, redis_url: str
+                ) -> tuple[subprocess.Popen[bytes], str, Path]:
+    port = free_port()
+    config = root / f"{name}.toml"
+    config.write_text(
+        f'models_dir = "{models_dir}"\nstore_url = "{store_url}"\nstore_path = "{root / name}.sqlite3"\n'
+        'auto_pull = false\n'
+        f'[http]\nhost = "127.0.0.1"\nport = {port}\nworkers = 2\nthreads = 4\napi_keys_required = true\n'
+        f'rate_limit = "100000/minute"\nrate_limit_storage = "{redis_url}"\n'
+        f'metrics_dir = "{root / (name + "-metrics")}"\nbatch_max_wait_ms = 1\n'
+        'timeout_s = 300\ngraceful_timeout_s = 5\n', encoding="utf-8")
+    env = {"BRIEFS_CONFIG": str(config), "PATH": str(GUNICORN.parent), "HOME": str(root),
+           "PYTHONPATH": str(REPO)}
+    log_path = root / f"{name}.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([str(GUNICORN), "wsgi:app", "-c", "config/gunicorn.conf.py"], cwd=REPO, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
+    return proc, f"http://127.0.0.1:{port}", log_path
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
+    deadline = time.monotonic() + STARTUP_S
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"gunicorn exited with {proc.returncode}:\n{log_path.read_text()}")
+        try:
+            if call(base + "/readyz", timeout=5)[0] == 200:
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"gunicorn not ready in {STARTUP_S}s:\n{log_path.read_text()}")
+        time.sleep(0.25)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def hosts(tiny_models_dir: Path, tmp_path_factory: pytest.TempPathFactory, postgres_server: PostgresServer,
+          redis_server: RedisServer) -> Iterator[dict[str, object]]:
+    root = tmp_path_factory.mktemp("scaleout")
+    store_url = postgres_server.new_database()
+    redis_server.flush()
+    KeyStore(store_url).list()  # migrate once before both hosts start (they would race harmlessly anyway)
+    started = [_start_host(name, root, tiny_models_dir, store_url, redis_server.url) for name in ("a", "b")]
+    try:
+        for proc, base, log_path in started:
+            _wait_ready(proc, base, log_path)
+        yield {"a": started[0][1], "b": started[1][1], "store_url": store_url}
+    finally:
+        for proc, _, _ in started:
+            _stop(proc)
+        postgres_server.drop(store_url)
+
+
+def test_a_glossary_made_on_host_a_is_enforced_on_host_b(hosts):
+    keys = KeyStore(str(hosts["store_url"]))
+    _, secret = keys.create("desk")
+    entry = {"source": "Harold Quimby", "type": "person", "renderings": {"ja": "ハロルド・クインビー",
+                                                                          "ko": "해럴드 퀸비"}}
+    status, _, raw = call(f"{hosts['a']}/v1/glossaries", {"name": "ferry-desk", "entries": [entry]}, secret)
+    assert status == 201, raw[:300]
+    status, _, raw = call(f"{hosts['b']}/v1/briefs", {"text": ARTICLE, "sentences": 2,
+                                                      "glossaries": ["ferry-desk"]}, secret)
+    assert status == 200, raw[:300]
+    body = json.loads(raw)
+    quimby = next(e for e in body["entities"] if e["source"] == "Harold Quimby")
+    assert quimby["resolution"] == "glossary"
+    assert quimby["renderings"] == entry["renderings"]
+    first = next(s for s in body["segments"] if "Harold Quimby" in s["en"])
+    assert "ハロルド・クインビー" in first["translations"]["ja"]
+    assert "해럴드 퀸비" in first["translations"]["ko"]
+
+
+def test_a_key_limited_to_ten_a_minute_gets_ten_across_both_hosts(hosts):
+    keys = KeyStore(str(hosts["store_url"]))
+    _, secret = keys.create("ten", rate_limit="10/minute")
+    paths = ["/v1/languages", "/v1/glossaries", "/v1/models"]
+    results = [call(hosts["ab"[i % 2]] + paths[i % 3], secret=secret) for i in range(14)]
+    statuses = [status for status, _, _ in results]
+    assert statuses == [200] * 10 + [429] * 4
+    assert all("Retry-After" not in headers for status, headers, _ in results if status == 200)
+    assert all(1 <= int(headers["Retry-After"]) <= 60 for status, headers, _ in results if status == 429)
+
+
+def test_a_character_quota_is_shared_by_both_hosts(hosts):
+    keys = KeyStore(str(hosts["store_url"]))
+    key, secret = keys.create("quota", char_quota=len(ARTICLE) * 3)
+    statuses = [call(hosts["ab"[i % 2]] + "/v1/briefs", {"text": ARTICLE, "sentences": 1}, secret)[0]
+                for i in range(5)]
+    assert statuses == [200, 200, 200, 429, 429]
+    assert keys.usage(key.id).characters == len(ARTICLE) * 3
+
+
+def test_metrics_on_each_host_count_every_workers_requests(hosts):
+    keys = KeyStore(str(hosts["store_url"]))
+    _, secret = keys.create("metrics")
+    before = {name: _languages_count(hosts[name]) for name in "ab"}
+    for _ in range(12):  # gthread workers take connections as they come: both answer some of these
+        for name in "ab":
+            assert call(hosts[name] + "/v1/languages", secret=secret)[0] == 200
+    for name in "ab":
+        assert _languages_count(hosts[name]) - before[name] == 12
+        text = call(hosts[name] + "/metrics")[2].decode()
+        assert len(set(re.findall(r'^briefs_http_requests_total\{.*\} ', text, re.M))) >= 1
+
+
+def _languages_count(base: str) -> float:
+    status, _, raw = call(base + "/metrics")
+    assert status == 200
+    found = re.search(r'^briefs_http_requests_total\{method="GET",route="/v1/languages",status="200"\} (\S+)$',
+                      raw.decode(), re.M)
+    return float(found.group(1)) if found else 0.0
