@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-PARTS = ("translation", "service", "brief", "many")
+PARTS = ("translation", "service", "brief", "many", "cache")
 # Full run: the set-up. Quick: the same paths on less work (CI smoke test, < 3 minutes).
 FULL = {"sentences": 64, "output_tokens": 48, "passes": 3, "seconds": 20.0, "clients": 16, "articles": 32}
 QUICK = {"sentences": 16, "output_tokens": 16, "passes": 1, "seconds": 4.0, "clients": 16, "articles": 3}
@@ -62,6 +62,10 @@ def run(parts: list[str], plan: dict[str, Any], quick: bool) -> str:
             from bench.brief import run_many
 
             results["many"] = run_many(models, tmp, plan["articles"], say)
+        if "cache" in parts:
+            from bench.brief import run_cache
+
+            results["cache"] = run_cache(models, tmp, plan["passes"], say)
     results["notes"] = [f"Ran in {time.monotonic() - started:.0f} s. Figures are indicative when other work "
                         "shares the machine (see the load average); compare ratios, not absolute times."]
     say("done")

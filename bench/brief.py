@@ -12,24 +12,17 @@ from bench.models import BenchModels, article
 from bench.translation import bench_settings
 
 
-def _resources(models: BenchModels, tmp: Path, cache: bool = True) -> Any:
+def _resources(models: BenchModels, tmp: Path, cache: bool, store: str = "bench.sqlite3") -> Any:
     from service.resources import Resources
 
-    overrides: dict[str, Any] = {}
-    from dataclasses import fields
-
-    from service.settings import Settings
-
-    if "cache" in {f.name for f in fields(Settings)}:
-        overrides["cache"] = cache
-    return Resources(bench_settings(models, tmp, **overrides))
+    return Resources(bench_settings(models, tmp, cache=cache, store_path=str(tmp / store)))
 
 
 def run_brief(models: BenchModels, tmp: Path, passes: int, say: Callable[[str], None]) -> dict[str, Any]:
     """Median milliseconds per stage of ``build_brief`` and each stage's share of the total."""
     from service.pipeline import BriefRequest, build_brief
 
-    resources = _resources(models, tmp)
+    resources = _resources(models, tmp, cache=False)
     text = article(1000)
     request = BriefRequest(target_langs=("ja", "ko"), sentences=5)
     say(f"brief: {len(text.split())} words to 5 sentences in ja and ko, {passes} passes")
@@ -53,7 +46,7 @@ def run_many(models: BenchModels, tmp: Path, articles: int, say: Callable[[str],
     """Translated sentences per second when ``articles`` briefs (5 sentences, ja) share one call."""
     from service.pipeline import BriefRequest, build_briefs
 
-    resources = _resources(models, tmp)
+    resources = _resources(models, tmp, cache=False)
     request = BriefRequest(target_langs=("ja",), sentences=5)
     texts = [article(300).replace(" the ", f" the {n} ") for n in range(articles)]
     say(f"many: {articles} articles in one build_briefs call")
@@ -65,3 +58,25 @@ def run_many(models: BenchModels, tmp: Path, articles: int, say: Callable[[str],
     translate_ms = sum(b.meta.timings_ms.get("translate", 0.0) for b in briefs[:1])
     return {"articles": articles, "sentences": sentences, "sent_per_s": sentences / seconds,
             "translate_share": translate_ms / (seconds * 1000)}
+
+
+def run_cache(models: BenchModels, tmp: Path, passes: int, say: Callable[[str], None]) -> dict[str, Any]:
+    """The same brief again: median ms with the translation cache on (after one run filled it) and off."""
+    from service.pipeline import BriefRequest, build_brief
+
+    text = article(1000)
+    request = BriefRequest(target_langs=("ja", "ko"), sentences=5)
+    say(f"cache: a repeated brief, cache on and off, {passes} passes")
+    timings: dict[str, list[float]] = {"on": [], "off": []}
+    translate: dict[str, list[float]] = {"on": [], "off": []}
+    runs = {"on": _resources(models, tmp, True, "cache-on.sqlite3"), "off": _resources(models, tmp, False)}
+    for resources in runs.values():
+        build_brief(text, request, resources)
+    for _ in range(passes):
+        for label, resources in runs.items():
+            started = time.perf_counter()
+            brief = build_brief(text, request, resources)
+            timings[label].append((time.perf_counter() - started) * 1000)
+            translate[label].append(brief.meta.timings_ms.get("translate", 0.0))
+    return {label: {"total_ms": statistics.median(timings[label]),
+                    "translate_ms": statistics.median(translate[label])} for label in runs}

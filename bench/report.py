@@ -77,5 +77,14 @@ def render(results: dict[str, Any]) -> str:
                   f"| articles / translated sentences | {many['articles']} / {many['sentences']} |",
                   f"| translated sentences/s (whole call) | {_num(many['sent_per_s'])} |",
                   f"| share of the engine limit (beam 4) | {many['sent_per_s'] / limit:.2f} |"]
+    cache = results.get("cache")
+    if cache:
+        on, off = cache["on"], cache["off"]
+        lines += ["", "## A repeated brief, translation cache on vs off", "",
+                  "| measure | cache on | cache off | off / on |", "|---|---|---|---|",
+                  f"| translate stage ms | {on['translate_ms']:.1f} | {off['translate_ms']:.1f} | "
+                  f"{off['translate_ms'] / max(on['translate_ms'], 1e-3):.1f}× |",
+                  f"| whole brief ms | {on['total_ms']:.1f} | {off['total_ms']:.1f} | "
+                  f"{off['total_ms'] / max(on['total_ms'], 1e-3):.1f}× |"]
     lines += ["", *results.get("notes", [])]
     return "\n".join(lines) + "\n"

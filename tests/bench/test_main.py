@@ -11,7 +11,7 @@ from bench.__main__ import PARTS, QUICK, main
 from bench.report import machine, render
 
 REPO = Path(__file__).resolve().parents[2]
-TABLE_HEADS = ("## Translation stage", "## Service", "## Brief end to end", "## Many articles")
+TABLE_HEADS = ("## Translation stage", "## Service", "## Brief end to end", "## Many articles", "## A repeated brief")
 
 
 def _results() -> dict:
@@ -24,6 +24,7 @@ def _results() -> dict:
         "brief": {"total_ms": 10.0, "stages_ms": {"summarize": 2.0, "translate": 8.0},
                   "shares": {"summarize": 0.2, "translate": 0.8}},
         "many": {"articles": 3, "sentences": 15, "sent_per_s": 2.0},
+        "cache": {"on": {"total_ms": 50.0, "translate_ms": 1.0}, "off": {"total_ms": 100.0, "translate_ms": 40.0}},
         "notes": ["n"],
     }
 
@@ -41,6 +42,7 @@ def test_report_has_a_table_per_part_with_ratios():
     assert "| requests/s at 16 clients | 30.0 | 10.0 | 3.00× |" in text
     assert "| median latency ms | 120.0 | 100.0 | 1.20× |" in text
     assert "| share of the engine limit (beam 4) | 0.50 |" in text
+    assert "| translate stage ms | 1.0 | 40.0 | 40.0× |" in text
 
 
 def test_report_leaves_out_parts_not_run():
@@ -61,7 +63,7 @@ def test_quick_plan_is_smaller_than_the_full_one():
     from bench.__main__ import FULL
 
     assert all(QUICK[key] <= FULL[key] for key in FULL)
-    assert set(PARTS) == {"translation", "service", "brief", "many"}
+    assert set(PARTS) == {"translation", "service", "brief", "many", "cache"}
 
 
 @pytest.mark.slow
