@@ -23,7 +23,7 @@ def _results() -> dict:
                     "failed_on": 0, "failed_off": 0, "latency_one_client": 0.12, "latency_direct": 0.1},
         "brief": {"total_ms": 10.0, "stages_ms": {"summarize": 2.0, "translate": 8.0},
                   "shares": {"summarize": 0.2, "translate": 0.8}},
-        "many": {"articles": 3, "sentences": 15, "sent_per_s": 2.0},
+        "many": {"articles": 3, "sentences": 15, "sent_per_s": 2.0, "translate_sent_per_s": 3.6},
         "cache": {"on": {"total_ms": 50.0, "translate_ms": 1.0}, "off": {"total_ms": 100.0, "translate_ms": 40.0}},
         "notes": ["n"],
     }
@@ -41,7 +41,9 @@ def test_report_has_a_table_per_part_with_ratios():
         assert head in text
     assert "| requests/s at 16 clients | 30.0 | 10.0 | 3.00× |" in text
     assert "| median latency ms | 120.0 | 100.0 | 1.20× |" in text
-    assert "| share of the engine limit (beam 4) | 0.50 |" in text
+    assert "| its share of the engine limit (beam 4) | 0.50 |" in text
+    assert "| its share of the engine limit (beam 4) | 0.90 |" in text
+    assert "| requests/s as a share of the engine limit (beam 4) | 7.50 | 2.50 | |" in text
     assert "| translate stage ms | 1.0 | 40.0 | 40.0× |" in text
 
 
