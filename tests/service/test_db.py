@@ -1,0 +1,86 @@
+"""The store's database layer: URLs, migrations shared by workers, 503 while PostgreSQL is down."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import text
+
+from service.db import make_engine, normalise_url, run_migrations, sqlite_path, transaction
+from service.errors import StoreUnavailableError
+from service.glossary.model import GlossaryEntry
+from service.glossary.store import GlossaryStore
+from service.settings import load_settings
+from tests.servers import start_postgres
+
+
+@pytest.mark.parametrize(("given", "url"), [
+    ("var/briefs.sqlite3", "sqlite:///var/briefs.sqlite3"),
+    ("/abs/s.sqlite3", "sqlite:////abs/s.sqlite3"),
+    (":memory:", "sqlite://"),
+    ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+    ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+])
+def test_urls_are_normalised(given, url):
+    assert normalise_url(given) == url
+
+
+def test_the_store_url_defaults_to_the_existing_store_path():
+    settings = load_settings(overrides={"store_path": "/data/old.sqlite3"}, environ={})
+    assert settings.database_url == "sqlite:////data/old.sqlite3"
+    assert sqlite_path(settings.database_url).as_posix() == "/data/old.sqlite3"
+    chosen = load_settings(environ={"BRIEFS_STORE_URL": "postgresql://briefs@db/briefs"})
+    assert chosen.database_url == "postgresql://briefs@db/briefs"
+
+
+@pytest.mark.parametrize("url", ["mysql://u@h/db", "redis://localhost"])
+def test_unsupported_backends_are_refused_clearly(url):
+    with pytest.raises(ValueError, match="sqlite:///path or postgresql://"):
+        make_engine(url)
+
+
+def test_migrations_run_once_and_a_newer_store_is_refused(store_url):
+    engine = make_engine(store_url)
+    calls: list[int] = []
+
+    def first(conn):
+        calls.append(1)
+        conn.execute(text("CREATE TABLE probe (x INTEGER)"))
+
+    assert run_migrations(engine, "probe_schema", [first]) == 1
+    assert run_migrations(engine, "probe_schema", [first]) == 1
+    assert calls == [1]
+    with transaction(engine, write=True) as conn:
+        conn.execute(text("INSERT INTO probe_schema (version) VALUES (7)"))
+    with pytest.raises(RuntimeError, match="newer than this service"):
+        run_migrations(engine, "probe_schema", [first])
+    engine.dispose()
+
+
+def test_unreachable_postgresql_is_a_503_error_at_first_use():
+    store = GlossaryStore("postgresql://briefs@127.0.0.1:9/none")
+    with pytest.raises(StoreUnavailableError):
+        store.list_glossaries()
+
+
+def test_postgresql_going_away_is_503_and_the_store_recovers_when_it_returns():
+    server = start_postgres()  # a cluster of this test's own, to stop under the store
+    try:
+        url = server.new_database()
+        store = GlossaryStore(url)
+        store.create("desk", [GlossaryEntry("Port Alder", {"ja": "ポート・アルダー"})])
+        server.stop("fast")  # clients cut off, as when the database host goes away
+        with pytest.raises(StoreUnavailableError):
+            store.get("desk")
+        with pytest.raises(StoreUnavailableError):
+            store.add_entries("desk", [GlossaryEntry("Alder Bay", {"ja": "アルダー湾"})])
+        server.start()
+        assert [e.source for e in store.get("desk").entries] == ["Port Alder"]
+        assert store.add_entries("desk", [GlossaryEntry("Alder Bay", {"ja": "アルダー湾"})]).version == 2
+        store.close()
+    finally:
+        try:
+            server.stop("immediate")
+        finally:
+            shutil.rmtree(server.root, ignore_errors=True)
