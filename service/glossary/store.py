@@ -161,8 +161,11 @@ class GlossaryStore(GlossaryStoreBase):
     # -- writing --------------------------------------------------------------------------------
 
     def create(self, name: str, entries: Sequence[GlossaryEntry], *, description: str = "",
-               source_lang: str = "en", replace: bool = False) -> Glossary:
-        """A new glossary (ConflictError if the name exists, unless ``replace``: then id kept, version+1)."""
+               source_lang: str = "en", replace: bool = False, expected_version: int | None = None) -> Glossary:
+        """A new glossary (ConflictError if the name exists, unless ``replace``: then id kept, version+1).
+
+        ``expected_version``: replace only if the stored glossary is still at that version (else 409).
+        """
         validate_name(name)
         if name.casefold() == INLINE_NAME:
             raise BadInputError(f"{INLINE_NAME!r} is reserved for a request's own entries")
@@ -170,8 +173,13 @@ class GlossaryStore(GlossaryStoreBase):
         description = check_description(description)
         source_lang = validate_lang(source_lang)
         with self._transaction(write=True) as conn:
-            existing = conn.execute(text("SELECT id FROM glossaries WHERE name_key = :key"),
+            existing = conn.execute(text("SELECT id, name, version FROM glossaries WHERE name_key = :key"),
                                     {"key": name.casefold()}).mappings().first()
+            if expected_version is not None:
+                if existing is None:
+                    raise ConflictError(f"glossary {name!r} does not exist, so it is not at version "
+                                        f"{expected_version}", glossary=name)
+                _check_version(existing, expected_version)
             if existing and not replace:
                 raise ConflictError(f"glossary {name!r} already exists (use replace to overwrite it)",
                                     glossary=name)
@@ -191,11 +199,13 @@ class GlossaryStore(GlossaryStoreBase):
             insert_entries(conn, gid, entries)
             return self._load(conn, self._row(conn, gid))
 
-    def add_entries(self, name: str, entries: Sequence[GlossaryEntry]) -> Glossary:
+    def add_entries(self, name: str, entries: Sequence[GlossaryEntry], *,
+                    expected_version: int | None = None) -> Glossary:
         """Add entries, replacing any with the same source (case-insensitive) in place."""
         entries = check_entries(entries)
         with self._transaction(write=True) as conn:
             row = self._row(conn, name)
+            _check_version(row, expected_version)
             current = self._load(conn, row).entries
             incoming = {e.source.casefold(): e for e in entries}
             merged = [incoming.pop(e.source.casefold(), e) for e in current] + list(incoming.values())
@@ -204,12 +214,14 @@ class GlossaryStore(GlossaryStoreBase):
             insert_entries(conn, row["id"], merged)
             return self._bump(conn, row)
 
-    def delete_entries(self, name: str, sources: Sequence[str]) -> Glossary:
+    def delete_entries(self, name: str, sources: Sequence[str], *,
+                       expected_version: int | None = None) -> Glossary:
         """Remove the entries with these sources (case-insensitive); NotFoundError if one is missing."""
         if isinstance(sources, str):
             raise TypeError("sources must be a sequence of source terms, not a string")
         with self._transaction(write=True) as conn:
             row = self._row(conn, name)
+            _check_version(row, expected_version)
             for source in sources:
                 gone = conn.execute(text("DELETE FROM glossary_entries WHERE glossary_id = :gid AND source_key = :key"),
                                     {"gid": row["id"], "key": source.casefold()}).rowcount
@@ -217,10 +229,11 @@ class GlossaryStore(GlossaryStoreBase):
                     raise NotFoundError(f"glossary {row['name']!r} has no entry {source!r}", source=source)
             return self._bump(conn, row)
 
-    def delete(self, name: str) -> None:
+    def delete(self, name: str, *, expected_version: int | None = None) -> None:
         """Delete a glossary and its entries. The default glossary can only be reset."""
         with self._transaction(write=True) as conn:
             row = self._row(conn, name)
+            _check_version(row, expected_version)
             if row["name"] == DEFAULT_NAME:
                 raise BadInputError("the default glossary cannot be deleted; to put back its shipped entries, "
                                     "run `python -m service glossary reset-default`")
@@ -237,6 +250,14 @@ def _applied(conn: Connection) -> int:
     """How many migrations the store's schema_version table records."""
     row = conn.execute(text(f"SELECT MAX(version) AS version FROM {MIGRATIONS_TABLE}")).mappings().one()
     return int(row["version"] or 0)
+
+
+def _check_version(row: RowMapping, expected_version: int | None) -> None:
+    """Optimistic concurrency: an edit made against an older version is refused (409), never merged."""
+    if expected_version is not None and row["version"] != expected_version:
+        raise ConflictError(f"glossary {row['name']!r} is at version {row['version']}, not {expected_version}: "
+                            "it changed since you read it; fetch it again and retry",
+                            glossary=row["name"], current_version=row["version"])
 
 
 def _params(**values: Any) -> dict[str, Any]:

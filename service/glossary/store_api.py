@@ -1,10 +1,9 @@
 """What the service needs of a glossary store, and the logic every backend shares.
 
-``GlossaryStoreProtocol`` is the interface the doors, the pipeline and the CLI use: the SQLite
-:class:`~service.glossary.store.GlossaryStore` implements it today, a PostgreSQL backend (the
-scale-out issue) will implement it next. ``GlossaryStoreBase`` holds what does not depend on
-the database (request layering, file import and export, the default glossary's reset), so a
-backend writes only its reads and writes.
+``GlossaryStoreProtocol`` is the interface the doors, the pipeline and the CLI use:
+:class:`~service.glossary.store.GlossaryStore` implements it on SQLite and PostgreSQL alike.
+``GlossaryStoreBase`` holds what does not depend on the database (request layering, file import
+and export, the default glossary's reset), so a backend writes only its reads and writes.
 """
 from __future__ import annotations
 
@@ -32,7 +31,9 @@ class GlossaryStoreProtocol(Protocol):
 
     Errors are the service's typed ones: GlossaryNotFoundError, ConflictError (name taken),
     NotFoundError (missing entry), BadInputError/GlossaryFormatError (bad entries or files).
-    A failed call changes nothing.
+    A failed call changes nothing. Every write takes ``expected_version``: given, the write
+    happens only if the glossary is still at that version (ConflictError otherwise), so two
+    editors on any hosts never silently overwrite each other.
     """
 
     def list_glossaries(self) -> list[GlossaryInfo]:
@@ -52,19 +53,21 @@ class GlossaryStoreProtocol(Protocol):
         ...
 
     def create(self, name: str, entries: Sequence[GlossaryEntry], *, description: str = "",
-               source_lang: str = "en", replace: bool = False) -> Glossary:
+               source_lang: str = "en", replace: bool = False, expected_version: int | None = None) -> Glossary:
         """A new glossary (ConflictError if the name exists, unless ``replace``: then id kept, version+1)."""
         ...
 
-    def add_entries(self, name: str, entries: Sequence[GlossaryEntry]) -> Glossary:
+    def add_entries(self, name: str, entries: Sequence[GlossaryEntry], *,
+                    expected_version: int | None = None) -> Glossary:
         """Add entries, replacing any with the same source (case-insensitive) in place."""
         ...
 
-    def delete_entries(self, name: str, sources: Sequence[str]) -> Glossary:
+    def delete_entries(self, name: str, sources: Sequence[str], *,
+                       expected_version: int | None = None) -> Glossary:
         """Remove the entries with these sources (case-insensitive); NotFoundError if one is missing."""
         ...
 
-    def delete(self, name: str) -> None:
+    def delete(self, name: str, *, expected_version: int | None = None) -> None:
         """Delete a glossary and its entries; the default glossary can only be reset."""
         ...
 
@@ -96,7 +99,7 @@ class GlossaryStoreBase(ABC):
 
     @abstractmethod
     def create(self, name: str, entries: Sequence[GlossaryEntry], *, description: str = "",
-               source_lang: str = "en", replace: bool = False) -> Glossary:
+               source_lang: str = "en", replace: bool = False, expected_version: int | None = None) -> Glossary:
         """A new glossary (ConflictError if the name exists, unless ``replace``: then id kept, version+1)."""
 
     def resolve(self, names: Sequence[str], inline: Sequence[GlossaryEntry] = ()) -> ActiveGlossary:

@@ -387,3 +387,57 @@ def test_a_failed_migration_keeps_the_earlier_ones_and_no_connection(tmp_path, m
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
     assert "half_done" not in tables and "glossaries" in tables
     reopened.close()
+
+
+@pytest.mark.parametrize("edit", [
+    lambda s, v: s.add_entries("news", [GlossaryEntry("Seoul", {"ko": "서울"})], expected_version=v),
+    lambda s, v: s.delete_entries("news", ["Tokyo"], expected_version=v),
+    lambda s, v: s.create("news", NEWS[:1], replace=True, expected_version=v),
+    lambda s, v: s.delete("news", expected_version=v),
+], ids=["add", "delete-entries", "replace", "delete"])
+def test_an_edit_against_an_old_version_is_a_conflict_and_changes_nothing(store, edit):
+    read = store.get("news")
+    store.add_entries("news", [GlossaryEntry("Busan", {"ko": "부산"})])  # someone else, on another host
+    before = snapshot(store)
+    with pytest.raises(ConflictError, match=f"at version {read.version + 1}, not {read.version}") as info:
+        edit(store, read.version)
+    assert info.value.extra["current_version"] == read.version + 1
+    assert snapshot(store) == before
+    edit(store, read.version + 1)  # against the current version it goes through
+
+
+def test_an_expected_version_of_a_missing_glossary_is_a_conflict(store):
+    with pytest.raises(ConflictError, match="does not exist"):
+        store.create("fresh", NEWS, replace=True, expected_version=1)
+
+
+def test_concurrent_versioned_edits_never_lose_one(store_url):
+    """Editors on several connections each read, then write against what they read: every edit is
+    either accepted or refused with 409, and the final glossary holds exactly the accepted ones."""
+    stores = [GlossaryStore(store_url) for _ in range(3)]
+    stores[0].create("shared", [GlossaryEntry("seed", {"ja": "種"})])
+    accepted: list[str] = []
+
+    def editor(worker: int) -> None:
+        store = stores[worker % 3]
+        for i in range(8):
+            source = f"term {worker}-{i}"
+            while True:
+                version = store.get("shared").version
+                try:
+                    store.add_entries("shared", [GlossaryEntry(source, {"ja": source})], expected_version=version)
+                    accepted.append(source)
+                    break
+                except ConflictError:
+                    continue  # re-read and retry, as a client given 409 would
+
+    threads = [threading.Thread(target=editor, args=(w,)) for w in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    final = stores[0].get("shared")
+    assert sorted(e.source for e in final.entries) == sorted(["seed", *accepted])
+    assert len(accepted) == 32 and final.version == 33
+    for s in stores:
+        s.close()
