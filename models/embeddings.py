@@ -74,8 +74,13 @@ class SentenceEmbedder:
         self.load()
         if not sentences:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        parts = [self._embed_batch(list(sentences[i:i + _BATCH])) for i in range(0, len(sentences), _BATCH)]
-        return np.concatenate(parts, axis=0)
+        # Batches of similar length pad little: a padded batch costs its longest sentence per row.
+        order = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+        parts = [self._embed_batch([sentences[i] for i in order[start:start + _BATCH]])
+                 for start in range(0, len(order), _BATCH)]
+        vectors = np.empty((len(sentences), parts[0].shape[1]), dtype=np.float32)
+        vectors[order] = np.concatenate(parts, axis=0)
+        return vectors
 
     def _embed_batch(self, batch: list[str]) -> Any:
         import torch
