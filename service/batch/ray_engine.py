@@ -89,10 +89,19 @@ class BatchWorker:
                  registry: Any) -> None:
         settings = load_settings(overrides=payload, environ={})
         self.resources = Resources(settings, glossaries=cast(Any, ResolvedGlossaries(active)))
-        self.request = resolve_request(request, self.resources)  # loads the engines now
+        self.request = request
         self.learned = JobLearnedGlossary(RegistrySpellings(registry))
+        # A node without the models: reported by the first build() as the typed error (exit 3),
+        # rather than as a dead actor.
+        self.startup_error: BriefsError | None = None
+        try:
+            self.request = resolve_request(request, self.resources)  # loads the engines now
+        except BriefsError as exc:
+            self.startup_error = exc
 
     def build(self, articles: list[Article]) -> list[Outcome]:
+        if self.startup_error is not None:
+            raise self.startup_error
         self.learned.sync()  # names other actors found since this one's last group
         return build_group(articles, self.request, self.resources, self.learned)
 

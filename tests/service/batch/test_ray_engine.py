@@ -51,3 +51,54 @@ def test_local_and_ray_give_the_same_results(run_job, tmp_path):
     assert (local.ok, local.failed) == (remote.ok, remote.failed) == (9, 1)
     assert _results(tmp_path / "local") == _results(tmp_path / "ray")
     assert remote.to_dict()["engine"] == "ray"
+
+
+class _Method:
+    def __init__(self, fn) -> None:
+        self.remote = fn
+
+
+class _LocalRegistry:
+    """The registry actor's methods, called in-process (``ray.get`` of a plain value is the value)."""
+
+    def __init__(self) -> None:
+        from service.batch.spellings import SpellingBook
+
+        self.book = SpellingBook()
+        for name in ("lookup", "settle", "names"):
+            setattr(self, name, _Method(getattr(self.book, name)))
+
+
+@pytest.fixture
+def no_ray(monkeypatch):
+    import service.batch.ray_engine as ray_engine
+
+    monkeypatch.setattr(ray_engine, "_ray_get", lambda ref: ref)
+    return _LocalRegistry()
+
+
+def test_worker_builds_a_group_and_settles_names_in_the_registry(no_ray, batch_settings):
+    from service.batch.extract import Article
+    from service.batch.ray_engine import BatchWorker
+    from service.glossary.model import ActiveGlossary
+    from service.pipeline import BriefRequest
+
+    worker = BatchWorker(settings_payload(batch_settings), BriefRequest(("ja",), sentences=3), ActiveGlossary(),
+                         no_ray)
+    texts = make_articles(2, mention="Velmora Quist")
+    outcomes = worker.build([Article(f"a{n}", "s", "0" * 64, text=t) for n, t in enumerate(texts)])
+    assert [o.id for o in outcomes] == ["a0", "a1"] and all(o.brief and not o.error for o in outcomes)
+    assert "Velmora Quist" in no_ray.book.lookup("ja", ["Velmora Quist"])
+
+
+def test_worker_on_a_node_without_models_reports_the_typed_error(no_ray, tmp_path):
+    from service.batch.ray_engine import BatchWorker
+    from service.errors import ModelMissingError
+    from service.glossary.model import ActiveGlossary
+    from service.pipeline import BriefRequest
+    from tests.helpers import make_settings
+
+    payload = settings_payload(make_settings(tmp_path, models_dir=str(tmp_path / "empty")))
+    worker = BatchWorker(payload, BriefRequest(("ja",)), ActiveGlossary(), no_ray)
+    with pytest.raises(ModelMissingError):
+        worker.build([])
