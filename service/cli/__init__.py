@@ -17,7 +17,8 @@ from service.settings import load_settings
 
 log = logging.getLogger("service")
 
-COMMAND_MODULES = ("brief_cmd", "models_cmd", "glossary_cmd", "keys_cmd", "serve_cmd", "tm_cmd", "batch_cmd")
+COMMAND_MODULES = ("brief_cmd", "models_cmd", "glossary_cmd", "keys_cmd", "serve_cmd", "tm_cmd", "batch_cmd",
+                   "store_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,96 @@
+"""``store migrate|check|export|import``: a whole store moves from SQLite to PostgreSQL and back."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from service.glossary.model import GlossaryEntry
+from service.glossary.store import GlossaryStore
+from service.keys import KeyStore
+
+PRE_SQLALCHEMY_STORE = Path(__file__).resolve().parents[2] / "data" / "stores" / "pre_sqlalchemy.sqlite3"
+LEGACY_SECRET = "bk_d1ef1b56.hCwGqbKl3Pz-z3cl1WNXE9otyWJAadCB"
+
+
+@pytest.fixture
+def sqlite_store(tmp_path) -> str:
+    """A store file made by the pre-SQLAlchemy code, with one more glossary and key added now."""
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(PRE_SQLALCHEMY_STORE, path)
+    url = f"sqlite:///{path}"
+    glossaries = GlossaryStore(url)
+    glossaries.create("wire", [GlossaryEntry("Alder Bay", {"ja": "アルダー湾", "ko": "올더 만"}, type="place",
+                                             aliases=("the bay",), notes="harbour town")])
+    glossaries.close()
+    KeyStore(url).create("second", char_quota=10)
+    return url
+
+
+def _everything(url: str) -> tuple:
+    glossaries, keys = GlossaryStore(url), KeyStore(url)
+    try:
+        stored = {info.name: glossaries.get(info.name) for info in glossaries.list_glossaries()}
+        listed = keys.list()
+        usage = {k.id: keys.usage(k.id, "2026-11-30") for k in listed}
+        return stored, listed, usage
+    finally:
+        glossaries.close()
+        keys.close()
+
+
+def test_sqlite_to_postgresql_and_back_round_trips_every_glossary_and_key(run_cli, sqlite_store, postgres_url,
+                                                                          tmp_path):
+    export = tmp_path / "store.json"
+    code, out, err = run_cli("store", "export", str(export), "--url", sqlite_store)
+    assert code == 0, err
+    assert "glossary_entries" in out
+    code, out, err = run_cli("store", "import", str(export), "--url", postgres_url)
+    assert code == 0, err
+    assert _everything(postgres_url) == _everything(sqlite_store)
+    assert KeyStore(postgres_url).verify(LEGACY_SECRET).name == "legacy"
+    assert GlossaryStore(postgres_url).add_entries("wire", [GlossaryEntry("Seoul", {"ko": "서울"})]).version > 1
+
+    back = tmp_path / "back.json"
+    fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    assert run_cli("store", "export", str(back), "--url", postgres_url)[0] == 0
+    assert run_cli("store", "import", str(back), "--url", fresh)[0] == 0
+    assert _everything(fresh) == _everything(postgres_url)
+
+
+def test_check_and_migrate_report_versions_and_rows(run_cli, sqlite_store):
+    code, out, _ = run_cli("store", "migrate", "--url", sqlite_store, "--json")
+    report = json.loads(out)
+    assert code == 0 and report["backend"] == "sqlite"
+    assert report["versions"]["glossaries"] >= 4 and report["versions"]["api_keys"] == 1
+    assert report["rows"]["glossaries"] == 3 and report["rows"]["api_keys"] == 2
+    code, out, _ = run_cli("store", "check", "--url", sqlite_store)
+    assert code == 0 and out.startswith("reachable: sqlite store")
+
+
+def test_check_of_an_unreachable_database_says_so_with_exit_3(run_cli):
+    code, _, err = run_cli("store", "check", "--url", "postgresql://briefs@127.0.0.1:9/none")
+    assert code == 3 and "cannot be reached" in err
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"not json", "not JSON"),
+    (b'{"format": "something-else", "tables": {}}', "not a store export"),
+    (b'{"format": "briefs-store-export", "version": 99, "tables": {}}', "version 99"),
+    (b'{"format": "briefs-store-export", "version": 1, "tables": {"glossaries": [{"colour": "red"}]}}',
+     "columns this store lacks: colour"),
+])
+def test_a_bad_export_is_refused_and_changes_nothing(run_cli, sqlite_store, tmp_path, content, message):
+    before = _everything(sqlite_store)
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    code, _, err = run_cli("store", "import", str(bad), "--url", sqlite_store)
+    assert code == 2 and message in err
+    assert _everything(sqlite_store) == before
+
+
+def test_importing_a_missing_file_is_a_clear_error(run_cli, tmp_path):
+    code, _, err = run_cli("store", "import", str(tmp_path / "nope.json"))
+    assert code == 2 and "no such export file" in err
