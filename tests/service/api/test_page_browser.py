@@ -77,7 +77,8 @@ def test_paste_brief_highlight_edit_and_download_xliff(server, tmp_path):
             page.click("#brief-form button[type=submit]")
             page.wait_for_selector("table.side-by-side tr#seg-s1")
 
-            assert HOSTILE in page.inner_text("tr#seg-s1 td[lang=en] .text"), "markup shows as text"
+            shown = page.text_content("tr#seg-s1 td[lang=en] .text") or ""
+            assert "<script>alert(1)</script> &amp; ]]>" in shown, "markup shows as text"
             assert dialogs == [] and page.locator("#brief script").count() == 0
 
             entities = page.eval_on_selector_all(
