@@ -166,3 +166,43 @@ def _languages_count(base: str) -> float:
     found = re.search(r'^briefs_http_requests_total\{method="GET",route="/v1/languages",status="200"\} (\S+)$',
                       raw.decode(), re.M)
     return float(found.group(1)) if found else 0.0
+
+
+FIRST = ["Kelda", "Orrin", "Tamsin", "Bexley", "Ysolde", "Corwin"]
+LAST = ["Varnhold", "Quillane", "Ostrava", "Mirelle", "Haskett", "Dunmore", "Pellow", "Farrant", "Gisborne", "Tolland"]
+NAMES = [f"{first} {last}" for first in FIRST for last in LAST]  # 60 names no other glossary knows
+MENTIONED = (NAMES[3], NAMES[29], NAMES[57])
+
+
+def test_concurrent_edits_and_briefs_on_both_hosts_lose_nothing_and_use_one_version(hosts):
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = KeyStore(str(hosts["store_url"]))
+    _, secret = keys.create("newsroom")
+    seed = {"source": "Port Alder", "type": "place", "renderings": {"ja": "ポート・アルダー", "ko": "포트 올더"}}
+    assert call(f"{hosts['a']}/v1/glossaries", {"name": "busy", "entries": [seed]}, secret)[0] == 201
+    article = " ".join(f"{name} spoke at the harbour meeting on day {n}." for n, name in enumerate(MENTIONED, 1))
+
+    def edit(i: int) -> tuple[str, int, dict]:
+        entry = {"source": NAMES[i], "type": "person", "renderings": {"ja": f"人物{i}", "ko": f"인물{i}"}}
+        status, _, raw = call(f"{hosts['ab'[i % 2]]}/v1/glossaries/busy/entries", {"entries": [entry]}, secret)
+        return "edit", status, json.loads(raw) if status == 200 else {"raw": raw[:300]}
+
+    def brief(i: int) -> tuple[str, int, dict]:
+        status, _, raw = call(f"{hosts['ab'[i % 2]]}/v1/briefs", {"text": article, "sentences": 3,
+                                                                  "glossaries": ["busy"]}, secret)
+        return "brief", status, json.loads(raw) if status == 200 else {"raw": raw[:300]}
+
+    jobs = [(edit, i) for i in range(len(NAMES))] + [(brief, i) for i in range(len(NAMES))]
+    jobs = [job for pair in zip(jobs[:60], jobs[60:], strict=True) for job in pair]  # interleaved
+    with ThreadPoolExecutor(16) as pool:
+        results = list(pool.map(lambda job: job[0](job[1]), jobs, timeout=600))
+    assert [r for r in results if r[1] != 200] == []
+    added_at = {r[2]["entries"][-1]["source"]: r[2]["version"] for r in results if r[0] == "edit"}
+    assert sorted(added_at.values()) == list(range(2, 2 + len(NAMES)))  # each edit made exactly one version
+    final = json.loads(call(f"{hosts['b']}/v1/glossaries/busy", secret=secret)[2])
+    assert sorted(e["source"] for e in final["entries"]) == sorted(["Port Alder", *NAMES])
+    for _, _, body in (r for r in results if r[0] == "brief"):
+        (version,) = map(int, re.findall(r"busy@(\d+)", body["meta"]["signature"]))
+        known = {e["source"] for e in body["entities"] if e["resolution"] == "glossary" and e["glossary"] == "busy"}
+        assert known == {name for name in MENTIONED if added_at[name] <= version}, version
