@@ -62,6 +62,10 @@ def render(results: dict[str, Any]) -> str:
                   *([f"| requests/s as a share of the engine limit (beam 4) | "
                      f"{service['rps_on'] / translation['rows'][-1]['beam4']:.2f} | "
                      f"{service['rps_off'] / translation['rows'][-1]['beam4']:.2f} | |"] if translation else []),
+                  f"| start to /readyz 200, s (both pairs loaded) | {_num(service.get('ready_s_on'))} | "
+                  f"{_num(service.get('ready_s_off'))} | |",
+                  f"| worker peak RSS, MB (after the load) | {_num(service.get('peak_rss_mb_on'), 0)} | "
+                  f"{_num(service.get('peak_rss_mb_off'), 0)} | |",
                   "", "| measure | over HTTP, one client | pipeline called directly | ratio |", "|---|---|---|---|",
                   f"| median latency ms | {service['latency_one_client'] * 1000:.1f} | "
                   f"{service['latency_direct'] * 1000:.1f} | {latency:.2f}× |"]

@@ -35,13 +35,15 @@ def _start(models: BenchModels, tmp: Path, clients: int, batching: dict[str, int
     proc = subprocess.Popen([str(gunicorn), "wsgi:app", "-c", "config/gunicorn.conf.py"], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    started = time.monotonic()
+    deadline = started + 120
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError("gunicorn exited before it was ready")
         try:
             with urllib.request.urlopen(base + "/readyz", timeout=5) as resp:
                 if resp.status == 200:
+                    proc.ready_s = time.monotonic() - started  # type: ignore[attr-defined]
                     return proc, base
         except OSError:
             time.sleep(0.25)
@@ -57,6 +59,19 @@ def _unbounded() -> dict[str, int]:
 
     names = {f.name for f in fields(HttpOptions)}
     return {key: 0 for key in ("model_slots", "request_deadline_s") if key in names}
+
+
+def _worker_peak_rss_mb(proc: subprocess.Popen) -> float:
+    """Peak resident memory (VmHWM) of gunicorn's largest worker, from /proc (nan elsewhere)."""
+    try:
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+        peaks = []
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")]
+        return max(peaks)
+    except (OSError, ValueError):
+        return float("nan")
 
 
 def _stop(proc: subprocess.Popen) -> None:
@@ -136,6 +151,8 @@ def run_service(models: BenchModels, sentences: list[str], clients: int, seconds
                 result[f"rps_{label}"] = ok / seconds
                 result[f"failed_{label}"] = failed
                 result[f"batch_mean_{label}"] = _batch_mean(base)
+                result[f"ready_s_{label}"] = getattr(proc, "ready_s", float("nan"))
+                result[f"peak_rss_mb_{label}"] = _worker_peak_rss_mb(proc)
                 if label == "on":
                     say("service: one client")
                     _, _, latencies = _load(base, sentences, 1, seconds / 2)
