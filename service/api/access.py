@@ -119,7 +119,10 @@ def init_access(app: Flask, settings: Settings) -> Limiter:
     application limit, not a per-route default. Its counters live in ``http.rate_limit_storage``
     (memory: this process only; ``redis://``: every worker and host shares them).
     """
-    app.extensions["briefs.keys"] = KeyStore(settings.database_url, pool_size=settings.store_pool_size)
+    keys = KeyStore(settings.database_url, pool_size=settings.store_pool_size)
+    if settings.store_url and not settings.store_url.startswith("sqlite"):
+        _check_store_at_start(keys, settings.store_url)
+    app.extensions["briefs.keys"] = keys
     app.before_request(_authenticate)
     app.after_request(_count_request)
     app.after_request(_retry_after_only_when_refused)  # registered first, so it runs after the limiter's
@@ -142,6 +145,30 @@ def init_access(app: Flask, settings: Settings) -> Limiter:
     return limiter
 
 
+def _check_store_at_start(keys: KeyStore, url: str) -> None:
+    """A database server that is down at start is a clear error naming it, not a failure on first request."""
+    try:
+        keys.list()
+    except StoreUnavailableError:
+        raise StoreUnavailableError(f"the store {_redacted(url)} (store_url) cannot be reached; start it or "
+                                    "fix the setting") from None
+
+
+def rate_limit_storage_problem(app: Flask) -> str | None:
+    """For /readyz: why the shared rate-limit storage does not answer (None when it does or is memory)."""
+    limiter: Limiter | None = app.extensions.get("briefs.limiter")
+    settings: Settings = app.extensions["briefs"].settings
+    storage = settings.http.rate_limit_storage or "memory://"
+    if limiter is None or not limiter.enabled or storage.startswith("memory"):
+        return None
+    try:
+        if limiter.storage.check():
+            return None
+    except Exception:  # noqa: BLE001 - readiness reports, it does not crash
+        log.debug("rate-limit storage check failed", exc_info=True)
+    return f"the rate-limit store {_redacted(storage)} is not reachable"
+
+
 def _register_storage_errors(app: Flask) -> None:
     try:
         from redis.exceptions import ConnectionError as RedisConnectionError
@@ -155,4 +182,8 @@ def _register_storage_errors(app: Flask) -> None:
 def _redacted(url: str) -> str:
     """A storage URL without its password, for messages."""
     scheme, sep, rest = url.partition("://")
-    return f"{scheme}{sep}{rest.rsplit('@', 1)[-1]}" if sep else url
+    if not sep or "@" not in rest:
+        return url
+    userinfo, host = rest.rsplit("@", 1)
+    user = userinfo.split(":", 1)[0]
+    return f"{scheme}{sep}{user + '@' if user else ''}{host}"

@@ -75,3 +75,33 @@ def test_redis_going_away_gives_503_naming_the_store(make_app, tmp_path):
     response = client.get("/v1/languages", headers=headers)
     body = assert_problem(response, 503, "store-unavailable")
     assert "rate-limit store" in body["detail"]
+
+
+def test_an_unreachable_database_is_a_clear_error_at_start(make_app):
+    with pytest.raises(StoreUnavailableError, match=r"store postgresql://briefs@127.0.0.1:9/none \(store_url\)"):
+        make_app(store_url="postgresql://briefs@127.0.0.1:9/none")
+
+
+def test_readiness_names_an_unreachable_rate_limit_store(make_app, tmp_path):
+    from service.api.access import rate_limit_storage_problem
+
+    assert rate_limit_storage_problem(make_app()) is None  # memory storage: nothing to reach
+    own = start_redis(tmp_path)
+    try:
+        app = make_app(http={"rate_limit_storage": own.url})
+        assert rate_limit_storage_problem(app) is None
+    finally:
+        own.process.terminate()
+        own.process.wait(timeout=10)
+    assert "rate-limit store redis://127.0.0.1" in rate_limit_storage_problem(app)
+
+
+@pytest.mark.parametrize(("url", "shown"), [
+    ("redis://:s3cret@cache:6379/0", "redis://cache:6379/0"),
+    ("postgresql://briefs:s3cret@db/briefs", "postgresql://briefs@db/briefs"),
+    ("redis://cache:6379/0", "redis://cache:6379/0"),
+])
+def test_messages_never_show_a_password(url, shown):
+    from service.api.access import _redacted
+
+    assert _redacted(url) == shown
