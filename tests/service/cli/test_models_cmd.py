@@ -274,3 +274,22 @@ def test_models_needs_a_subcommand(config: Path) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["--config", str(config), "models"])
     assert exc.value.code == 2
+
+
+def test_pull_converts_and_keeps_the_original(run, tiny_models_dir: Path, monkeypatch) -> None:
+    pulled: list[Path] = []
+
+    def fake_pull(spec, dest, *, endpoint, timeout_s, progress):
+        pulled.append(dest)
+        shutil.copytree(tiny_models_dir / TINY_MARIAN, dest)
+        return dest
+
+    monkeypatch.setattr("models.pull.pull_model", fake_pull)
+    code, out, err = run("pull", "en-ja")
+    assert code == 0, err
+    assert pulled == [run.store / STORE_NAME]
+    assert (run.store / STORE_NAME / "model.safetensors").is_file()
+    assert (run.store / f"{STORE_NAME}--ct2-int8" / "model.bin").is_file()
+    code, out, _ = run("list", "--json")
+    row = next(r for r in json.loads(out) if r["role"] == "configured" and r["for"] == "en-ja")
+    assert row["state"] == "installed" and row["engine"] == "ctranslate2"
