@@ -38,9 +38,12 @@ def _naive_path(models: BenchModels) -> TimedPath:
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+    from models.engines.transformers_engine import quiet_loading
+
     folder = models.original(PAIR)
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    model = AutoModelForSeq2SeqLM.from_pretrained(folder).eval()
+    with quiet_loading():
+        tokenizer = AutoTokenizer.from_pretrained(folder)
+        model = AutoModelForSeq2SeqLM.from_pretrained(folder).eval()
 
     def run(texts: Sequence[str]) -> int:
         for text in texts:
