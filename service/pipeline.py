@@ -23,7 +23,7 @@ from service.glossary.learned import LearnedGlossary
 from service.languages import validate_lang
 from service.request_budget import bounded_translator, check_deadline, model_slot
 from service.resources import Resources
-from service.segmentation import Sentence, split_sentences
+from service.segmentation import Sentence, remove_controls, split_sentences
 from service.signature import brief_signature, model_provenance
 from service.summary_policy import segment_written, summary_count
 
@@ -111,7 +111,8 @@ def build_briefs(
     progress: Progress | None = None,
 ) -> list[Brief]:
     """Many articles in, one brief each; the translate stage batches sentences of all articles."""
-    texts = [validate_article(a, resources.settings.limits.max_chars) for a in articles]
+    cleaned = [_without_controls(a) for a in articles]
+    texts = [validate_article(text, resources.settings.limits.max_chars) for text, _ in cleaned]
     job = _Job(resolve_request(request, resources), resources)
     timer = _Timer()
     with timer.stage("segment"):
@@ -127,8 +128,9 @@ def build_briefs(
     _notify(progress, "translated")
     with timer.stage("align"):
         briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
-    for brief in briefs:
+    for brief, (_, warning) in zip(briefs, cleaned, strict=True):
         brief.meta.timings_ms = dict(timer.timings_ms)
+        brief.meta.warnings += [warning] if warning else []
     return briefs
 
 
@@ -147,12 +149,14 @@ def translate_segments(
         raise TextTooLongError(f"the segments total more than {limit} characters (limits.max_chars)")
     job = _Job(resolve_request(request, resources), resources, summarized=False)
     timer = _Timer()
-    summary = [SummarySentence(text=s, source_index=i) for i, s in enumerate(segments)]
+    cleaned = [_without_controls(s) for s in segments]
+    summary = [SummarySentence(text=s, source_index=i) for i, (s, _) in enumerate(cleaned)]
     with timer.stage("translate"):
         (outcome,) = _translate([summary], job, learned)
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
     brief.meta.timings_ms = dict(timer.timings_ms)
+    brief.meta.warnings += [replace(w, segment=f"s{n}") for n, (_, w) in enumerate(cleaned, 1) if w]
     return brief
 
 
@@ -209,6 +213,17 @@ def _meta(warnings: list[BriefWarning], outcome: GlossaryOutcome, job: _Job) -> 
             "(models build-tiny): the text is gibberish by design, not a translation."))
     meta.signature = brief_signature(models, job.request, outcome.glossary_key)
     return meta
+
+
+def _without_controls(text: str) -> tuple[str, BriefWarning | None]:
+    """Input normalization: bidi controls and NUL/control characters removed, and a warning saying so."""
+    if not isinstance(text, str):
+        return text, None  # validate_article names the wrong type
+    text, bidi, other = remove_controls(text)
+    if not bidi and not other:
+        return text, None
+    parts = [f"{bidi} bidirectional control(s)" if bidi else "", f"{other} NUL/control character(s)" if other else ""]
+    return text, BriefWarning("controls-removed", f"removed {' and '.join(p for p in parts if p)} from the input")
 
 
 def _notify(progress: Progress | None, message: str) -> None:

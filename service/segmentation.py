@@ -68,6 +68,11 @@ _MAX_SUBHEADING_WORDS = 20
 
 _SPACE_CHARS = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
 _INVISIBLE_CHARS = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+# Bidi embeddings, overrides, isolates and marks make text display otherwise than it reads
+# ("Trojan Source"); NUL and the other C0/C1 controls (tab and line breaks aside) break
+# files, terminals and engines. Both are removed from input, and the brief says so.
+_BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,13 @@ class _Block:
     start: int
     end: int
     is_headline: bool = False
+
+
+def remove_controls(text: str) -> tuple[str, int, int]:
+    """``text`` without bidi controls and NUL/control characters, with how many of each were removed."""
+    text, bidi = _BIDI_CONTROLS.subn("", text)
+    text, other = _CONTROL_CHARS.subn("", text)
+    return text, bidi, other
 
 
 def normalize_text(text: str) -> str:

@@ -59,6 +59,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
         translate,
     )
     from service.api.compat import register_compat
+    from service.api.security_headers import init_security_headers
     from service.api.strict_json import init_strict_json
     from service.api.url_keys import init_url_keys
 
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     metrics_view.init_request_metrics(app)
     init_strict_json(app)  # before the key check, which reads JSON bodies
     init_url_keys(app)  # a key in the URL is refused, not checked
+    init_security_headers(app)
     access.init_access(app, settings)
     budget.init_budget(app, settings)
     api = ProblemApi(app)

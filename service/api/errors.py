@@ -18,6 +18,7 @@ from flask import Flask, Response, current_app, g
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from service.api.public_paths import public_detail
 from service.errors import BriefsError
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,8 @@ PUBLIC_EXTRAS = ("line", "file", "lang", "model", "pair")
 def problem(status: int, code: str, title: str, detail: str, *,
             headers: Mapping[str, str] | None = None, **members: Any) -> Response:
     """Build a problem+json response and count it by code."""
+    resources = current_app.extensions.get("briefs")
+    detail = public_detail(detail, resources.settings if resources is not None else None)
     body = {"type": PROBLEM_TYPE_BASE + code, "title": title, "status": status, "detail": detail,
             "code": code, **{k: v for k, v in members.items() if v is not None}}
     metrics = current_app.extensions.get("briefs.metrics")

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import Any
 
 from flask_smorest import Blueprint
 
 from service.api.errors import problem
 from service.api.schemas import HealthSchema
+from service.errors import ModelCorruptError
 from service.resources import get_resources
 
 log = logging.getLogger(__name__)
@@ -29,10 +32,8 @@ def readyz():
     settings = resources.settings
     pairs = [f"{settings.source_lang}-{t}" for t in settings.target_langs]
     rows = {r["key"]: r for r in resources.models.status() if r["task"] == "translation"}
-    states = [{"pair": p, "installed": bool(rows.get(p, {}).get("installed")),
-               "loaded": bool(rows.get(p, {}).get("loaded"))} for p in pairs]
-    reasons = [f"model for {s['pair']} is " + ("not loaded yet" if s["installed"] else "not installed")
-               for s in states if not s["loaded"]]
+    states = [_model_state(p, rows.get(p, {}), resources.models) for p in pairs]
+    reasons = [_model_reason(s) for s in states if not s["loaded"]]
     try:
         resources.glossaries.list_glossaries()
     except Exception as exc:  # noqa: BLE001 - readiness reports, it does not crash
@@ -41,3 +42,33 @@ def readyz():
     if reasons:
         return problem(503, "not-ready", "Not ready", "; ".join(reasons), models=states)
     return {"status": "ready", "models": states}
+
+
+def _model_state(pair: str, row: dict[str, Any], models: Any) -> dict[str, Any]:
+    """installed/missing/corrupt and loaded, with the offending file of a corrupt model."""
+    state = row.get("state") or ("installed" if row.get("installed") else "missing")
+    out = {"pair": pair, "installed": state == "installed", "state": state, "loaded": bool(row.get("loaded"))}
+    if state == "corrupt":
+        out["file"] = _corrupt_file(pair, models)
+    return out
+
+
+def _corrupt_file(pair: str, models: Any) -> str:
+    """The file the model store names as bad (a name inside the model folder, never a server path)."""
+    try:
+        models.store.check(models.spec_for("translation", pair))
+    except ModelCorruptError as exc:
+        return Path(str(exc.extra.get("file") or "?")).name
+    except Exception:  # noqa: BLE001 - readiness reports, it does not crash
+        log.debug("could not name the corrupt file of %s", pair, exc_info=True)
+    return "?"
+
+
+def _model_reason(state: dict[str, Any]) -> str:
+    pair = state["pair"]
+    if state["state"] == "corrupt":
+        return (f"model for {pair} is corrupt ({state['file']}): "
+                f"reinstall it with `python -m service models pull {pair} --force`")
+    if state["state"] == "missing":
+        return f"model for {pair} is missing: install it with `python -m service models pull {pair}`"
+    return f"model for {pair} is installed but not loaded yet"

@@ -23,6 +23,8 @@ from service.glossary.validation import TermIndex, make_entry
 from service.languages import validate_lang
 
 FORMATS = ("tsv", "csv", "tbx")
+# Spreadsheets treat a cell starting with one of these as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FULL_LEADING = ("source", "type")
 FULL_TRAILING = ("aliases", "notes", "case_sensitive", "source_ref")
 FULL_OPTIONAL = ("variants",)  # written only when an entry has variants: ``ja:キエフ|ko:키예프``
@@ -111,7 +113,7 @@ def _rows(text: str, fmt: str, file: str | None) -> list[Row]:
                 break
             except csv.Error as exc:
                 raise GlossaryFormatError(f"malformed CSV: {exc}", line=start, file=file) from None
-            rows.append((start, cells))
+            rows.append((start, [restore_formula(c) for c in cells]))
     return [(n, cells) for n, cells in rows if any(c.strip() for c in cells)]
 
 
@@ -119,8 +121,18 @@ def _write_rows(rows: Iterable[Sequence[str]], fmt: str) -> str:
     if fmt == "tsv":
         return "".join("\t".join(row) + "\n" for row in rows)
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    csv.writer(out, lineterminator="\r\n").writerows([[neutralize_formula(c) for c in row] for row in rows])
     return out.getvalue()
+
+
+def neutralize_formula(cell: str) -> str:
+    """A CSV cell a spreadsheet would run as a formula (``=HYPERLINK(...)``) gets a leading apostrophe."""
+    return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
+
+
+def restore_formula(cell: str) -> str:
+    """Undo :func:`neutralize_formula` when a CSV export is imported again."""
+    return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_PREFIXES else cell
 
 
 # -- pair files ---------------------------------------------------------------------------------
