@@ -36,8 +36,9 @@ def run_job(batch_settings: Settings, batch_resources: Resources):
     """Run a batch job in-process: ``run_job(input, out, batch={...}, **BatchJob fields)``."""
 
     def run(input_path: Path, out: Path, *, batch: dict[str, Any] | None = None, to: tuple[str, ...] = ("ja",),
-            sentences: int | None = 3, **fields: Any) -> BatchSummary:
-        settings = batch_settings
+            sentences: int | None = 3, settings_changes: dict[str, Any] | None = None, **fields: Any
+            ) -> BatchSummary:
+        settings = batch_settings.replace(**(settings_changes or {}))
         if batch:
             settings = settings.replace(batch=dataclasses.replace(settings.batch, **batch))
         job = BatchJob(input_path, out, BriefRequest(target_langs=to, sentences=sentences), **fields)

@@ -44,8 +44,9 @@ def test_local_and_ray_give_the_same_results(run_job, tmp_path):
     source = write_jsonl(tmp_path / "a.jsonl", articles + [""])  # the empty one fails on both engines
     local = run_job(source, tmp_path / "local", to=("ja", "ko"), batch={"group_articles": 2})
     try:
+        # The actors get a store of their own: no translation cached by the local run answers them.
         remote = run_job(source, tmp_path / "ray", to=("ja", "ko"), batch={"group_articles": 2},
-                         engine="ray", workers=2)
+                         engine="ray", workers=2, settings_changes={"store_path": tmp_path / "ray.sqlite3"})
     finally:
         assert not ray.is_initialized(), "the job shuts down the Ray instance it started"
     assert (local.ok, local.failed) == (remote.ok, remote.failed) == (9, 1)
