@@ -47,6 +47,8 @@ class ExportedSegment:
     texts: dict[str, str] = field(default_factory=dict)  # lang -> text, the source language included
     provenance: dict[str, str] = field(default_factory=dict)
     spans: dict[str, list[Span]] = field(default_factory=dict)  # lang -> entity spans
+    # The machine translation as exported (lang -> text): a target still equal to it was not post-edited.
+    machine: dict[str, str] = field(default_factory=dict)
 
 
 def xml_text(text: str) -> str:

@@ -32,6 +32,7 @@ from service.exports.common import (
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 PROVENANCE = "provenance"
+MACHINE_NOTE = "mt"  # the model's text, so an import can tell a post-edited target from an untouched one
 ENTITY_NOTE = "entity"
 FILE_ID = "brief"
 # XLIFF 2 segment state / XLIFF 1.2 target state per provenance.
@@ -118,7 +119,10 @@ def write_xliff12(brief: Brief, lang: str) -> bytes:
 
 
 def _notes(brief: Brief, segment: AlignedSegment, lang: str) -> list[tuple[str, str]]:
-    notes = [(PROVENANCE, segment.provenance.get(lang, "model"))]
+    provenance = segment.provenance.get(lang, "model")
+    notes = [(PROVENANCE, provenance)]
+    if provenance == "model" and segment.translations.get(lang):
+        notes.append((MACHINE_NOTE, segment.translations[lang]))
     for entity in brief.entities:
         if any(m.segment == segment.id for m in entity.mentions):
             where = entity.glossary or entity.resolution
@@ -162,8 +166,7 @@ def _read2(store: Any, root: Any, file: str | None) -> tuple[str, str, list[Expo
             _put(segment, target_lang, target_el, marker, lambda m: m.get("value"))
             notes = unit_el.find(f"{{{ns}}}notes")
             for note in [] if notes is None else notes:
-                if note.get("category") == PROVENANCE and note.text:
-                    segment.provenance[target_lang] = note.text.strip()
+                _note(segment, target_lang, note.get("category"), note.text)
         out.append(segment)
     return source_lang, target_lang, out
 
@@ -194,12 +197,18 @@ def _read12(store: Any, file: str | None) -> tuple[str, str, list[ExportedSegmen
                                         file=file)
             _put(segment, target_lang, target_el, marker, lambda m: m.get("comment"))
             for note in element.iterchildren(f"{{{ns}}}note"):
-                if note.get("from") == PROVENANCE and note.text:
-                    segment.provenance[target_lang] = note.text.strip()
+                _note(segment, target_lang, note.get("from"), note.text)
         out.append(segment)
     source = next((lang for s in out for lang in s.texts), "")
     target = next((lang for s in out for lang in s.texts if lang != source), "")
     return source, target, out
+
+
+def _note(segment: ExportedSegment, lang: str, category: str | None, text: str | None) -> None:
+    if category == PROVENANCE and text:
+        segment.provenance[lang] = text.strip()
+    elif category == MACHINE_NOTE and text is not None:
+        segment.machine[lang] = text
 
 
 def _put(segment: ExportedSegment, lang: str, element: Any, marker: str, entity_of: Any) -> None:

@@ -56,7 +56,8 @@ def read_memory_file(data: bytes, file: str | None = None) -> list[MemoryUnit]:
         raise ExchangeFileError(f"not an XLIFF or TMX file: root element is <{kind}>", line=root.sourceline,
                                 file=file)
     if not units:
-        raise ExchangeFileError("the file has no translated units (every target is missing or empty)", file=file)
+        raise ExchangeFileError("the file has no translated units (every target is missing, empty, or machine "
+                                "output nobody edited)", file=file)
     if len(units) > MAX_UNITS:
         raise ExchangeFileError(f"the file has more than {MAX_UNITS} units", file=file)
     return units
@@ -80,8 +81,8 @@ def _xliff_units(source_lang: str, target_lang: str, segments: Sequence[Exported
         source_lang = _lang(source_lang, segment.id, file)
         source = segment.texts.get(source_lang, "")
         target = next((t for lang, t in segment.texts.items() if lang != source_lang), "")
-        if not source.strip() or not target.strip():
-            continue
+        if not source.strip() or not target.strip() or segment.machine.get(target_lang) == target:
+            continue  # untranslated, or machine output nobody post-edited
         if not target_lang:
             raise ExchangeFileError("no target language (trgLang or target-language)", unit=segment.id, file=file)
         units.append(MemoryUnit(source_lang, _lang(target_lang, segment.id, file), source, target,
@@ -99,6 +100,8 @@ def _tmx_units(source_lang: str, segments: Sequence[ExportedSegment], file: str 
         for lang, target in segment.texts.items():
             if lang == source_lang or not source.strip() or not target.strip():
                 continue
+            if segment.provenance.get(lang) == "model":
+                continue  # a brief's machine output, not a human translation
             units.append(MemoryUnit(source_lang, _lang(lang, segment.id, file), source, target,
                                     _origin(file, segment.id)))
     return units

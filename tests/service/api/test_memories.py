@@ -12,7 +12,8 @@ XLIFF2, XLIFF12, TMX = "application/xliff+xml", "application/x-xliff+xml", "appl
 
 
 def _file(fmt: str) -> bytes:
-    brief = Brief(segments=[AlignedSegment("s1", 0, "Rain fell on the harbor.", {"ja": "港に雨が降った。"})],
+    brief = Brief(segments=[AlignedSegment("s1", 0, "Rain fell on the harbor.", {"ja": "港に雨が降った。"},
+                                           {"ja": "edited"})],
                   entities=[], meta=BriefMeta(target_langs=["ja"]))
     return export_brief(brief, fmt)[0][1]
 
@@ -67,3 +68,4 @@ def test_unknown_memory_is_404_on_get_and_delete(client):
 def test_unacceptable_accept_is_406(client):
     client.post("/v1/memories/desk", data=_file("tmx"), content_type=TMX)
     assert_problem(client.get("/v1/memories/desk", headers={"Accept": "image/png"}), 406)
+

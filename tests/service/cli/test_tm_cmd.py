@@ -10,7 +10,8 @@ from service.memory.files import read_memory_file
 
 @pytest.fixture
 def xliff_file(tmp_path):
-    brief = Brief(segments=[AlignedSegment("s1", 0, "Rain fell on the harbor.", {"ja": "港に雨が降った。"})],
+    brief = Brief(segments=[AlignedSegment("s1", 0, "Rain fell on the harbor.", {"ja": "港に雨が降った。"},
+                                           {"ja": "edited"})],
                   entities=[], meta=BriefMeta(target_langs=["ja"]))
     [(suffix, data)] = export_brief(brief, "xliff")
     path = tmp_path / f"harbor{suffix}"
@@ -70,3 +71,4 @@ def test_bad_name_exits_2(run_cli, xliff_file):
 def test_export_into_a_missing_directory_exits_2(run_cli, xliff_file, tmp_path):
     run_cli("tm", "import", str(xliff_file), "--name", "desk")
     _one_line_error(*run_cli("tm", "export", "desk", "--out", str(tmp_path / "no" / "x.tmx")), "no such directory")
+

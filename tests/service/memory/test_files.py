@@ -10,8 +10,9 @@ from service.memory.files import MemoryUnit, match_key, read_memory_file, write_
 
 
 def _brief() -> Brief:
-    return Brief(segments=[AlignedSegment("s1", 0, "Rain fell.", {"ja": "雨", "ko": "비"}),
-                           AlignedSegment("s2", 1, "Markets were calm.", {"ja": "市場", "ko": ""})],
+    reviewed = {"ja": "edited", "ko": "edited"}
+    return Brief(segments=[AlignedSegment("s1", 0, "Rain fell.", {"ja": "雨", "ko": "비"}, dict(reviewed)),
+                           AlignedSegment("s2", 1, "Markets were calm.", {"ja": "市場", "ko": ""}, dict(reviewed))],
                  entities=[], meta=BriefMeta(target_langs=["ja", "ko"]))
 
 
@@ -28,6 +29,37 @@ def test_tmx_gives_one_unit_per_target_language():
     units = read_memory_file(data)
     assert [(u.target_lang, u.source, u.target) for u in units] == [
         ("ja", "Rain fell.", "雨"), ("ko", "Rain fell.", "비"), ("ja", "Markets were calm.", "市場")]
+
+
+def _machine_brief() -> Brief:
+    model = {"ja": "model", "ko": "model"}
+    return Brief(segments=[AlignedSegment("s1", 0, "Rain fell.", {"ja": "雨", "ko": "비"}, dict(model)),
+                           AlignedSegment("s2", 1, "Calm.", {"ja": "静か", "ko": "조용"}, dict(model))],
+                 entities=[], meta=BriefMeta(target_langs=["ja", "ko"]))
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff12"])
+def test_only_post_edited_machine_targets_are_imported(fmt):
+    from lxml import etree
+
+    ja = export_brief(_machine_brief(), fmt)[0][1]
+    root = etree.fromstring(ja)
+    target = root.findall(".//{*}target")[1]
+    target.text = "穏やかだった。"
+    units = read_memory_file(etree.tostring(root))
+    assert [(u.source, u.target) for u in units] == [("Calm.", "穏やかだった。")]
+
+
+def test_untouched_machine_output_alone_is_refused():
+    with pytest.raises(ExchangeFileError, match="machine output"):
+        read_memory_file(export_brief(_machine_brief(), "xliff")[0][1])
+
+
+def test_tmx_of_a_brief_skips_the_model_translations():
+    brief = _machine_brief()
+    brief.segments[1].provenance["ko"] = "edited"
+    units = read_memory_file(export_brief(brief, "tmx")[0][1])
+    assert [(u.target_lang, u.target) for u in units] == [("ko", "조용")]
 
 
 def test_memory_tmx_round_trips():
