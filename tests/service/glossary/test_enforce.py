@@ -368,3 +368,15 @@ def test_the_adjective_of_a_glossary_place_is_neither_a_typo_nor_a_learned_name(
     typos = [w.message for w in outcome.warnings if w.code == "glossary-possible-misspelling"]
     assert len(typos) == 1 and "'Tawain'" in typos[0]
     assert "South Korean" not in {e.source for e in outcome.entities}
+
+
+def test_the_learned_matcher_is_rebuilt_only_when_a_name_is_learned(monkeypatch: pytest.MonkeyPatch) -> None:
+    import service.glossary.enforce as enforce
+
+    builds = []
+    real = enforce.EntityMatcher
+    monkeypatch.setattr(enforce, "EntityMatcher", lambda active: builds.append(active) or real(active))
+    segments = ["Harold Quimby met officials on Monday."] * 5 + ["They met Edna Pruitt later."] * 5
+    outcome = run(TagTranslator(), segments)
+    assert {"Harold Quimby", "Edna Pruitt"} <= {e.source for e in outcome.entities}
+    assert len(builds) == 2  # once per newly learned name, not once per segment
