@@ -27,7 +27,7 @@ from service.settings import Settings, load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 INSTALL_HINT = ("--engine ray needs Ray, an optional dependency: pip install 'ray>=2.40' "
-                "(it is in requirements-dev.txt); or use --engine local")
+                "(requirements-ray.txt, or the project's ray extra); or use --engine local")
 
 
 def import_ray() -> Any:
