@@ -81,6 +81,7 @@ class HttpOptions:
     request_deadline_s: float = 60.0  # past it a request ends with 503 + Retry-After; 0 = none
     model_slots: int = 4  # requests in the model stages at once, per worker; 0 = unbounded
     max_queue_wait_s: float = 10.0  # expected wait for a slot beyond which a request is shed (503)
+    admin_keys: tuple[str, ...] = ()  # key ids that may change shipped data (the default glossary)
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     )
     from service.api.compat import register_compat
     from service.api.security_headers import init_security_headers
+    from service.api.spec_truth import tell_the_truth
     from service.api.strict_json import init_strict_json
     from service.api.url_keys import init_url_keys
 
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     for module in (briefs, translate, glossaries, memories, meta, health, metrics_view):
         api.register_blueprint(module.blp)
     register_compat(api, app, resources)
+    tell_the_truth(api, settings)  # problem+json errors and cross-field constraints in the document
     docs.init_docs(app)
     app.register_blueprint(page.bp)
     return app

@@ -21,6 +21,7 @@ from service.api.glossary_schemas import (
 )
 from service.api.limits import LimitedLength
 from service.api.media import EXPORT_MIMETYPES, GLOSSARY_FORMATS, download_format, require_body_types, upload_format
+from service.api.tenancy import refuse_shipped_delete, require_admin_for_shipped
 from service.errors import BadInputError
 from service.glossary.formats import parse_glossary
 from service.glossary.model import Glossary
@@ -90,8 +91,10 @@ def create_glossary(**query):
     if fmt is not None:
         if not query.get("name"):
             raise BadInputError("a glossary file upload needs ?name=")
+        require_admin_for_shipped(query["name"])
         return glossary_body(_import_upload(fmt, **query))
     body = _load(GlossaryCreateSchema)
+    require_admin_for_shipped(body["name"])
     return glossary_body(store.create(body["name"], body["entries"], description=body["description"],
                                       replace=body["replace"]))
 
@@ -110,6 +113,7 @@ def get_glossary(name, target_lang=None):
 @blp.response(200, GlossarySchema)
 def replace_glossary(name, **query):
     """Create or replace a glossary's entries (its id stays, its version grows)."""
+    require_admin_for_shipped(name)
     store = get_resources().glossaries
     fmt = upload_format()
     if fmt is not None:
@@ -122,7 +126,8 @@ def replace_glossary(name, **query):
 @blp.route("/<name>", methods=["DELETE"])
 @blp.response(204)
 def delete_glossary(name):
-    """Delete a glossary and its entries."""
+    """Delete a glossary and its entries (the shipped ``default`` glossary can only be reset)."""
+    refuse_shipped_delete(name)
     get_resources().glossaries.delete(name)
 
 
@@ -139,6 +144,7 @@ def list_entries(name):
 @blp.response(200, EntryListSchema)
 def add_entries(name):
     """Add entries (an entry with the same source replaces the old one)."""
+    require_admin_for_shipped(name)
     glossary = get_resources().glossaries.add_entries(name, _load(EntriesSchema)["entries"])
     return {"name": glossary.name, "version": glossary.version, "entries": glossary.entries}
 
@@ -148,5 +154,6 @@ def add_entries(name):
 @blp.response(200, EntryListSchema)
 def delete_entries(name):
     """Delete the entries with the given source terms."""
+    require_admin_for_shipped(name)
     glossary = get_resources().glossaries.delete_entries(name, _load(EntrySourcesSchema)["sources"])
     return {"name": glossary.name, "version": glossary.version, "entries": glossary.entries}

@@ -12,6 +12,7 @@ from service.api.limits import LimitedLength, check_inline_glossary, check_total
 from service.glossary.model import ENTRY_TYPES, GlossaryEntry
 
 BRIEF_PARTS = ("entities", "meta")
+NOT_BLANK = validate.Regexp(r"\S", error="must not be blank")
 
 
 class RequestSchema(Schema):
@@ -23,8 +24,9 @@ class RequestSchema(Schema):
 class InlineEntrySchema(Schema):
     """A glossary entry given with the request, applied before named glossaries."""
 
-    source = fields.Str(required=True, validate=validate.Regexp(r"\S", error="must not be blank"))
-    renderings = fields.Dict(keys=fields.Str(), values=fields.Str(), required=True,
+    source = fields.Str(required=True, validate=NOT_BLANK)
+    renderings = fields.Dict(keys=fields.Str(), values=fields.Str(validate=NOT_BLANK), required=True,
+                             validate=validate.Length(min=1),
                              metadata={"example": {"ja": "岸田文雄", "ko": "기시다 후미오"}})
     type = fields.Str(load_default="term", validate=validate.OneOf(ENTRY_TYPES))
     aliases = fields.List(fields.Str(), load_default=list)
@@ -63,7 +65,7 @@ class BriefsRequestSchema(_TranslationOptions):
     texts = fields.List(fields.Str(metadata=ARTICLE), validate=LimitedLength("max_texts", min=1), metadata={
         "description": "several articles; the answer is then a list of briefs; "
                        + limit_note("max_total_chars", "together")})
-    sentences = fields.Int(validate=validate.Range(min=1), metadata={"description": "summary length"})
+    sentences = fields.Int(validate=validate.Range(min=1, max=1000), metadata={"description": "summary length"})
     ratio = fields.Float(validate=validate.Range(min=0, max=1, min_inclusive=False),
                          metadata={"description": "share of the article's sentences to keep"})
     summarizer = fields.Str(validate=validate.OneOf(("extractive", "abstractive")))
@@ -81,7 +83,7 @@ class BriefsRequestSchema(_TranslationOptions):
 
 
 class TranslateRequestSchema(_TranslationOptions):
-    segments = fields.List(fields.Str(validate=LimitedLength("max_segment_chars")), required=True,
+    segments = fields.List(fields.Str(validate=[LimitedLength("max_segment_chars"), NOT_BLANK]), required=True,
                            validate=LimitedLength("max_segments", min=1), metadata={
                                "description": "sentences to translate as given (no summarizing); "
                                               + limit_note("max_total_chars", "together")})

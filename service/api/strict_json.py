@@ -19,7 +19,7 @@ from werkzeug.exceptions import BadRequest
 from service.api.media import is_json
 
 # Longer integers than this are no count, size or id any endpoint takes.
-MAX_INT_DIGITS = 20
+MAX_INT_DIGITS = 40
 
 
 class MalformedJson(BadRequest):

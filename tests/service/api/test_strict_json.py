@@ -77,7 +77,7 @@ def test_compatibility_doors_refuse_malformed_json_in_their_own_shape(client, na
     (b'{"a": 1, "a": 2}', "repeats the key"),
     (b"[" * 33 + b"]" * 33, "nested more than 32"),
     (b'"\\udfff"', "surrogate"),
-    (b"12345678901234567890123", "more than 20 digits"),
+    (b"1" * 41, "more than 40 digits"),
     (b"-1e999", "out of range"),
     (b"Infinity", "not a JSON number"),
 ])

@@ -1,0 +1,80 @@
+"""The OpenAPI document tells the truth about what the service answers and enforces.
+
+flask-smorest documents every error as ``application/json``; ours are ``application/problem+json``
+(the compatibility doors keep their peers' shapes and their own documentation). Constraints that
+marshmallow cannot put on a field are added to the request components here: ``text`` xor
+``texts``, not both ``sentences`` and ``ratio``, ``ratio > 0``, and the languages this deployment
+translates (from the model registry in settings).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask_smorest import Api
+
+from service.api.errors import PROBLEM_MIMETYPE
+from service.settings import Settings
+
+JSON = "application/json"
+OWN_PREFIXES = ("/v1/", "/healthz", "/readyz", "/metrics")
+# Statuses any of our operations may answer with a problem (keys, limits, bodies, load).
+COMMON_ERRORS = {
+    "400": "Malformed request (not JSON, nested too deeply, duplicate keys, a key in the URL)",
+    "401": "API key required (when keys are on)",
+    "403": "API key revoked, or not allowed to do this",
+    "413": "Request body or text too large",
+    "415": "Unsupported body media type",
+    "429": "Rate limit or character quota exceeded (Retry-After)",
+    "503": "Overloaded, past the request deadline, or a model is missing (Retry-After when retrying helps)",
+}
+
+
+def tell_the_truth(api: Api, settings: Settings) -> None:
+    """Rewrite the registered document in place (call after every blueprint is registered)."""
+    spec = api.spec
+    for response in spec.components.responses.values():
+        _as_problem(response)
+    for path, operations in spec._paths.items():
+        if not path.startswith(OWN_PREFIXES):
+            continue
+        for method, operation in operations.items():
+            if method == "parameters" or not isinstance(operation, dict):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status, response in responses.items():
+                if status == "default" or str(status)[0] in "45":
+                    _as_problem(response)
+            for status, description in COMMON_ERRORS.items():
+                responses.setdefault(status, {"description": description, "content": {
+                    PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}})
+    _request_constraints(spec.components.schemas, settings)
+
+
+def _as_problem(response: dict[str, Any]) -> None:
+    content = response.get("content") if isinstance(response, dict) else None
+    if content and JSON in content:
+        content[PROBLEM_MIMETYPE] = content.pop(JSON)
+
+
+def target_languages(settings: Settings) -> list[str]:
+    """Languages the configured translation pairs take the source language into."""
+    pairs = [str(key).split("-", 1) for key in (settings.models.get("translation") or {})]
+    return sorted({p[1] for p in pairs if len(p) == 2 and p[0] == settings.source_lang})
+
+
+def _request_constraints(schemas: dict[str, Any], settings: Settings) -> None:
+    targets = target_languages(settings)
+    for name in ("BriefsRequest", "TranslateRequest"):
+        properties = schemas.get(name, {}).get("properties", {})
+        if targets and "target_langs" in properties:
+            properties["target_langs"]["items"]["enum"] = targets
+        if "source_lang" in properties:
+            properties["source_lang"]["enum"] = [settings.source_lang]
+    briefs = schemas.get("BriefsRequest")
+    if briefs:
+        briefs["oneOf"] = [{"required": ["text"], "not": {"required": ["texts"]}},
+                           {"required": ["texts"], "not": {"required": ["text"]}}]
+        briefs["not"] = {"required": ["sentences", "ratio"]}
+        ratio = briefs.get("properties", {}).get("ratio")
+        if ratio is not None:
+            ratio["exclusiveMinimum"] = True
