@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from service.api.limits import LimitedLength
-from service.api.schemas import InlineEntrySchema, RequestSchema
+from service.api.schemas import InlineEntrySchema, RequestSchema, json_bool
 
 NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
                        error="use 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit")
@@ -37,7 +37,7 @@ class GlossaryCreateSchema(RequestSchema):
     name = fields.Str(required=True, validate=NAME)
     description = fields.Str(load_default="")
     entries = fields.List(fields.Nested(EntrySchema), load_default=list, validate=LimitedLength("max_import_entries"))
-    replace = fields.Bool(load_default=False, metadata={"description": "replace a glossary of that name"})
+    replace = json_bool(load_default=False, metadata={"description": "replace a glossary of that name"})
 
 
 class GlossaryReplaceSchema(RequestSchema):

@@ -15,6 +15,11 @@ BRIEF_PARTS = ("entities", "meta")
 NOT_BLANK = validate.Regexp(r"\S", error="must not be blank")
 
 
+def json_bool(**kwargs: object) -> fields.Boolean:
+    """A JSON boolean: ``true`` or ``false`` only (not 0, 1 or "yes", which the document does not allow)."""
+    return fields.Bool(truthy={True}, falsy={False}, **kwargs)  # type: ignore[arg-type]
+
+
 class RequestSchema(Schema):
     """Base of request bodies: ``api_key`` may travel in the body (DeepL/LibreTranslate style)."""
 
@@ -31,7 +36,7 @@ class InlineEntrySchema(Schema):
     type = fields.Str(load_default="term", validate=validate.OneOf(ENTRY_TYPES))
     aliases = fields.List(fields.Str(), load_default=list)
     notes = fields.Str(load_default="")
-    case_sensitive = fields.Bool(load_default=True)
+    case_sensitive = json_bool(load_default=True)
 
     @post_load
     def make_entry(self, data: dict, **_: object) -> GlossaryEntry:
@@ -69,7 +74,7 @@ class BriefsRequestSchema(_TranslationOptions):
     ratio = fields.Float(validate=validate.Range(min=0, max=1, min_inclusive=False),
                          metadata={"description": "share of the article's sentences to keep"})
     summarizer = fields.Str(validate=validate.OneOf(("extractive", "abstractive")))
-    store = fields.Bool(load_default=False, metadata={
+    store = json_bool(load_default=False, metadata={
         "description": "keep the brief for review: the answer carries its id (GET/PATCH /v1/briefs/{id})"})
 
     @validates_schema

@@ -48,6 +48,15 @@ def tell_the_truth(api: Api, settings: Settings) -> None:
                 responses.setdefault(status, {"description": description, "content": {
                     PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}})
     _request_constraints(spec.components.schemas, settings)
+    _briefs_answer(spec._paths.get("/v1/briefs", {}))
+
+
+def _briefs_answer(operations: dict[str, Any]) -> None:
+    """POST /v1/briefs answers one brief for ``text`` and a list of briefs for ``texts``."""
+    content = operations.get("post", {}).get("responses", {}).get("200", {}).get("content", {})
+    if JSON in content:
+        one = content[JSON]["schema"]
+        content[JSON]["schema"] = {"oneOf": [one, {"type": "array", "items": one}]}
 
 
 def _as_problem(response: dict[str, Any]) -> None:
@@ -70,6 +79,10 @@ def _request_constraints(schemas: dict[str, Any], settings: Settings) -> None:
             properties["target_langs"]["items"]["enum"] = targets
         if "source_lang" in properties:
             properties["source_lang"]["enum"] = [settings.source_lang]
+    for name in ("InlineEntry", "Entry"):
+        renderings = schemas.get(name, {}).get("properties", {}).get("renderings")
+        if renderings is not None and "minLength" in renderings:  # apispec spells a Dict's Length so
+            renderings["minProperties"] = renderings.pop("minLength")
     briefs = schemas.get("BriefsRequest")
     if briefs:
         briefs["oneOf"] = [{"required": ["text"], "not": {"required": ["texts"]}},
