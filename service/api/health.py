@@ -5,8 +5,10 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
 from flask_smorest import Blueprint
 
+from service.api.access import rate_limit_storage_problem
 from service.api.errors import problem
 from service.api.schemas import HealthSchema
 from service.errors import ModelCorruptError
@@ -39,6 +41,9 @@ def readyz():
     except Exception as exc:  # noqa: BLE001 - readiness reports, it does not crash
         log.warning("glossary store not reachable: %s", type(exc).__name__, exc_info=True)
         reasons.append("the glossary store is not reachable")
+    limiter_problem = rate_limit_storage_problem(current_app)  # Redis, when limits are shared through it
+    if limiter_problem:
+        reasons.append(limiter_problem)
     if reasons:
         return problem(503, "not-ready", "Not ready", "; ".join(reasons), models=states)
     return {"status": "ready", "models": states}

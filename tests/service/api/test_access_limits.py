@@ -105,3 +105,16 @@ def test_messages_never_show_a_password(url, shown):
     from service.api.access import _redacted
 
     assert _redacted(url) == shown
+
+
+def test_readyz_is_503_naming_redis_when_the_shared_limits_store_is_down(make_app, tmp_path):
+    own = start_redis(tmp_path)
+    try:
+        app = make_app(http={"rate_limit_storage": own.url})
+        client = app.test_client()
+        assert client.get("/readyz").status_code == 200
+    finally:
+        own.process.terminate()
+        own.process.wait(timeout=10)
+    body = assert_problem(client.get("/readyz"), 503, "not-ready")
+    assert "rate-limit store redis://127.0.0.1" in body["detail"]
