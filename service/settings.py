@@ -138,7 +138,7 @@ class Settings:
         """The store's SQLAlchemy-style URL: ``store_url``, or the SQLite file at ``store_path``."""
         return self.store_url or f"sqlite:///{self.store_path}"
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         """Return a copy with top-level fields changed."""
         return dataclasses.replace(self, **changes)
 
