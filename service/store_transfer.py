@@ -24,6 +24,11 @@ from service.errors import BadInputError
 FORMAT = "briefs-store-export"
 FORMAT_VERSION = 1
 MIGRATION_TABLES = frozenset({"schema_version", "api_key_schema"})
+
+
+def is_migration_table(name: str) -> bool:
+    """Migration history (``schema_version``, ``<component>_schema``): each target keeps its own."""
+    return name in MIGRATION_TABLES or name.endswith("_schema")
 _BYTES = "__base64__"
 
 
@@ -66,7 +71,7 @@ def check_engine(engine: Engine) -> StoreReport:
         meta = MetaData()
         meta.reflect(conn)
         for table in meta.sorted_tables:
-            if table.name not in MIGRATION_TABLES:
+            if not is_migration_table(table.name):
                 report.rows[table.name] = int(conn.execute(select(func.count()).select_from(table)).scalar_one())
     return report
 
@@ -81,7 +86,7 @@ def export_store(url: str, target: Path) -> StoreReport:
             meta = MetaData()
             meta.reflect(conn)
             for table in meta.sorted_tables:
-                if table.name in MIGRATION_TABLES:
+                if is_migration_table(table.name):
                     continue
                 order = list(table.primary_key.columns) or list(table.columns)
                 result = conn.execute(select(table).order_by(*order)).mappings()
