@@ -206,3 +206,60 @@ def test_concurrent_edits_and_briefs_on_both_hosts_lose_nothing_and_use_one_vers
         (version,) = map(int, re.findall(r"busy@(\d+)", body["meta"]["signature"]))
         known = {e["source"] for e in body["entities"] if e["resolution"] == "glossary" and e["glossary"] == "busy"}
         assert known == {name for name in MENTIONED if added_at[name] <= version}, version
+
+
+def test_postgresql_stopped_under_load_gives_503s_never_500_and_the_host_recovers(
+        tiny_models_dir, tmp_path, redis_server):
+    import shutil
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.servers import start_postgres
+
+    server = start_postgres()  # a cluster of this test's own, to stop under the host
+    proc = None
+    try:
+        url = server.new_database()
+        _, secret = KeyStore(url).create("load")
+        proc, base, log_path = _start_host("outage", tmp_path, tiny_models_dir, url, redis_server.url)
+        _wait_ready(proc, base, log_path)
+        stopped, restarted = threading.Event(), threading.Event()
+
+        def client(n: int) -> list[tuple[int, bytes, bool]]:
+            seen = []
+            for i in range(30):
+                if i % 2:
+                    status, _, raw = call(base + "/v1/glossaries", secret=secret)
+                else:
+                    status, _, raw = call(base + "/v1/briefs", {"text": ARTICLE, "sentences": 1}, secret)
+                seen.append((status, raw[:300], stopped.is_set() and not restarted.is_set()))
+                time.sleep(0.02)
+            return seen
+
+        with ThreadPoolExecutor(6) as pool:
+            futures = [pool.submit(client, n) for n in range(6)]
+            time.sleep(1.0)
+            server.stop("fast")
+            stopped.set()
+            time.sleep(2.0)
+            server.start()
+            restarted.set()
+            results = [r for f in futures for r in f.result(timeout=300)]
+        statuses = {status for status, _, _ in results}
+        assert statuses <= {200, 503}, [r for r in results if r[0] not in (200, 503)][:3]
+        outage = [(status, raw) for status, raw, during in results if during]
+        assert any(status == 503 for status, _ in outage), "no request met the outage"
+        assert all(json.loads(raw)["code"] == "store-unavailable" for status, raw in outage if status == 503)
+        deadline = time.monotonic() + 30
+        while call(base + "/v1/glossaries", secret=secret)[0] != 200:  # recovers without a restart
+            assert time.monotonic() < deadline, "the host did not recover after PostgreSQL returned"
+            time.sleep(0.25)
+        assert call(base + "/v1/briefs", {"text": ARTICLE, "sentences": 1}, secret)[0] == 200
+    finally:
+        if proc is not None:
+            _stop(proc)
+        try:
+            server.stop("immediate")
+        except subprocess.SubprocessError:
+            pass
+        shutil.rmtree(server.root, ignore_errors=True)
