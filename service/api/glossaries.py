@@ -22,6 +22,7 @@ from service.api.glossary_schemas import (
 from service.api.limits import LimitedLength
 from service.api.media import EXPORT_MIMETYPES, GLOSSARY_FORMATS, download_format, require_body_types, upload_format
 from service.api.tenancy import refuse_shipped_delete, require_admin_for_shipped
+from service.api.versioning import expected_version
 from service.errors import BadInputError
 from service.glossary.formats import parse_glossary
 from service.glossary.model import Glossary
@@ -120,7 +121,8 @@ def replace_glossary(name, **query):
         query.update(name=name, replace=True)
         return glossary_body(_import_upload(fmt, **query))
     body = _load(GlossaryReplaceSchema)
-    return glossary_body(store.create(name, body["entries"], description=body["description"], replace=True))
+    return glossary_body(store.create(name, body["entries"], description=body["description"], replace=True,
+                                      expected_version=expected_version()))
 
 
 @blp.route("/<name>", methods=["DELETE"])
@@ -128,7 +130,7 @@ def replace_glossary(name, **query):
 def delete_glossary(name):
     """Delete a glossary and its entries (the shipped ``default`` glossary can only be reset)."""
     refuse_shipped_delete(name)
-    get_resources().glossaries.delete(name)
+    get_resources().glossaries.delete(name, expected_version=expected_version())
 
 
 @blp.route("/<name>/entries", methods=["GET"])
@@ -145,7 +147,8 @@ def list_entries(name):
 def add_entries(name):
     """Add entries (an entry with the same source replaces the old one)."""
     require_admin_for_shipped(name)
-    glossary = get_resources().glossaries.add_entries(name, _load(EntriesSchema)["entries"])
+    glossary = get_resources().glossaries.add_entries(name, _load(EntriesSchema)["entries"],
+                                                      expected_version=expected_version())
     return {"name": glossary.name, "version": glossary.version, "entries": glossary.entries}
 
 
@@ -155,5 +158,6 @@ def add_entries(name):
 def delete_entries(name):
     """Delete the entries with the given source terms."""
     require_admin_for_shipped(name)
-    glossary = get_resources().glossaries.delete_entries(name, _load(EntrySourcesSchema)["sources"])
+    glossary = get_resources().glossaries.delete_entries(name, _load(EntrySourcesSchema)["sources"],
+                                                         expected_version=expected_version())
     return {"name": glossary.name, "version": glossary.version, "entries": glossary.entries}
