@@ -5,6 +5,8 @@ Briefs mirror ``service.brief.Brief.to_dict()``; glossary shapes are in
 """
 from __future__ import annotations
 
+from typing import Any
+
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from service.api.limits import DEFAULTS as DEFAULT_LIMITS
@@ -15,9 +17,17 @@ BRIEF_PARTS = ("entities", "meta")
 NOT_BLANK = validate.Regexp(r"\S", error="must not be blank")
 
 
-def json_bool(**kwargs: object) -> fields.Boolean:
+class JsonBool(fields.Boolean):
     """A JSON boolean: ``true`` or ``false`` only (not 0, 1 or "yes", which the document does not allow)."""
-    return fields.Bool(truthy={True}, falsy={False}, **kwargs)  # type: ignore[arg-type]
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value
+
+
+def json_bool(**kwargs: Any) -> JsonBool:
+    return JsonBool(**kwargs)
 
 
 class RequestSchema(Schema):
