@@ -13,10 +13,10 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from models.engines.base import Translator
 from service.errors import DeadlineExceededError, OverloadedError
@@ -106,13 +106,30 @@ class ModelSlots:
             retry_after=max(1, math.ceil(wait_s)))
 
 
-@dataclass(frozen=True)
+@dataclass
 class RequestBudget:
-    """What one request may use: a deadline, the worker's model slots, sentences per engine batch."""
+    """What one request may use: a deadline, one of the worker's model slots, sentences per engine batch.
+
+    The slot is taken at the first model stage and kept until the budget is closed, so a request
+    waits for admission once, not once per stage.
+    """
 
     deadline: Deadline | None = None
     slots: ModelSlots | None = None
     batch_size: int = 32
+    _release: Callable[[], object] | None = field(default=None, repr=False)
+
+    def take_slot(self) -> None:
+        if self.slots is None or self._release is not None:
+            return
+        holding = self.slots.hold(self.deadline)
+        holding.__enter__()
+        self._release = lambda: holding.__exit__(None, None, None)
+
+    def release_slot(self) -> None:
+        release, self._release = self._release, None
+        if release is not None:
+            release()
 
 
 _budget: ContextVar[RequestBudget | None] = ContextVar("request_budget", default=None)
@@ -124,6 +141,10 @@ def open_budget(budget: RequestBudget) -> Token[RequestBudget | None]:
 
 
 def close_budget(token: Token[RequestBudget | None]) -> None:
+    """Give back the request's model slot (if it took one) and restore the previous budget."""
+    budget = _budget.get()
+    if budget is not None:
+        budget.release_slot()
     _budget.reset(token)
 
 
@@ -140,13 +161,11 @@ def check_deadline(before: str) -> None:
 
 @contextmanager
 def model_slot(stage: str) -> Iterator[None]:
-    """Hold one of the worker's model slots for a model stage (no-op for other stages or no budget)."""
+    """Before a model stage: take one of the worker's model slots for the rest of the request (or 503)."""
     budget = _budget.get()
-    if stage not in MODEL_STAGES or budget is None or budget.slots is None:
-        yield
-        return
-    with budget.slots.hold(budget.deadline):
-        yield
+    if stage in MODEL_STAGES and budget is not None:
+        budget.take_slot()
+    yield
 
 
 class DeadlineTranslator:

@@ -163,3 +163,14 @@ def test_a_request_never_waits_past_its_deadline(clock):
 def test_slots_must_be_positive():
     with pytest.raises(ValueError):
         ModelSlots(0, max_wait_s=1)
+
+
+def test_a_request_takes_one_slot_for_all_its_model_stages_and_gives_it_back(tmp_path):
+    slots = ModelSlots(1, max_wait_s=0)  # a second acquisition would be shed at once
+    token = open_budget(RequestBudget(slots=slots))
+    try:
+        brief = build_brief(ARTICLE, BriefRequest(target_langs=("ja",)), resources_with(tmp_path, TaggingTranslator()))
+        assert brief.segments and slots.busy == 1
+    finally:
+        close_budget(token)
+    assert slots.busy == 0
