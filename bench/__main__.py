@@ -20,14 +20,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="parts to run")
     parser.add_argument("--out", type=Path, help="also write the Markdown report to this file")
     args = parser.parse_args(argv)
-    report = run(args.parts, QUICK if args.quick else FULL, args.quick)
+    report = run(args.parts, QUICK if args.quick else FULL, args.quick, args.out)
     print(report)
     if args.out:
         args.out.write_text(report, encoding="utf-8")
-    return 0
+    return 1 if "failed:" in report else 0
 
 
-def run(parts: list[str], plan: dict[str, Any], quick: bool) -> str:
+def _part(module: str, function: str) -> Any:
+    from importlib import import_module
+
+    return getattr(import_module(f"bench.{module}"), function)
+
+
+def run(parts: list[str], plan: dict[str, Any], quick: bool, out: Path | None = None) -> str:
     """Build the models, run ``parts`` in order and return the Markdown report."""
     from bench.models import build_bench_models, news_sentences
     from bench.report import machine, render
@@ -46,27 +52,24 @@ def run(parts: list[str], plan: dict[str, Any], quick: bool) -> str:
         tmp = Path(scratch)
         models = build_bench_models(tmp / "models", plan["output_tokens"], say)
         sentences = news_sentences(plan["sentences"])
-        if "translation" in parts:
-            from bench.translation import run_translation
-
-            results["translation"] = run_translation(models, tmp, sentences, plan["passes"], say)
-        if "service" in parts:
-            from bench.service import run_service
-
-            results["service"] = run_service(models, sentences, plan["clients"], plan["seconds"], say)
-        if "brief" in parts:
-            from bench.brief import run_brief
-
-            results["brief"] = run_brief(models, tmp, plan["passes"], say)
-        if "many" in parts:
-            from bench.brief import run_many
-
-            results["many"] = run_many(models, tmp, plan["articles"], say)
-        if "cache" in parts:
-            from bench.brief import run_cache
-
-            results["cache"] = run_cache(models, tmp, plan["passes"], say)
-    results["notes"] = [f"Ran in {time.monotonic() - started:.0f} s. Figures are indicative when other work "
+        runners = {
+            "translation": lambda: _part("translation", "run_translation")(models, tmp, sentences, plan["passes"], say),
+            "service": lambda: _part("service", "run_service")(models, sentences, plan["clients"], plan["seconds"],
+                                                                say),
+            "brief": lambda: _part("brief", "run_brief")(models, tmp, plan["passes"], say),
+            "many": lambda: _part("brief", "run_many")(models, tmp, plan["articles"], say),
+            "cache": lambda: _part("brief", "run_cache")(models, tmp, plan["passes"], say),
+        }
+        failed = []
+        for name in [p for p in PARTS if p in parts]:
+            try:
+                results[name] = runners[name]()
+            except Exception as exc:  # noqa: BLE001 - one broken part must not lose the others' figures
+                say(f"{name} failed: {type(exc).__name__}: {exc}")
+                failed.append(f"Part {name} failed: {type(exc).__name__}: {exc}")
+            if out is not None:
+                out.write_text(render({**results, "notes": failed}), encoding="utf-8")
+    results["notes"] = [*failed, f"Ran in {time.monotonic() - started:.0f} s. Figures are indicative when other work "
                         "shares the machine (see the load average); compare ratios, not absolute times."]
     say("done")
     return render(results)
