@@ -1,7 +1,9 @@
 """Brief rendering: JSON, plain text and Markdown for people; XLIFF, TMX and TBX files for CAT tools."""
 from __future__ import annotations
 
+import html
 import json
+import re
 
 from service.brief import Brief
 from service.exports import EXPORT_FORMATS, export_brief
@@ -36,32 +38,48 @@ def render_brief(brief: Brief, fmt: str) -> str:
 def _render_text(brief: Brief) -> str:
     lines = []
     for segment in brief.segments:
-        lines.append(f"[{segment.id}] en: {segment.en}")
-        lines += [f"     {lang}: {text}" for lang, text in segment.translations.items()]
+        lines.append(f"[{segment.id}] en: {_one_line(segment.en)}")
+        lines += [f"     {lang}: {_one_line(text)}" for lang, text in segment.translations.items()]
         lines.append("")
-    lines += [f"warning: {w.message}" + _where(w) for w in brief.meta.warnings]
+    lines += [f"warning: {_one_line(w.message)}" + _where(w) for w in brief.meta.warnings]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _render_markdown(brief: Brief) -> str:
     lines = ["# Brief", ""]
     for segment in brief.segments:
-        lines.append(f"{segment.id.removeprefix('s')}. **{segment.en}**")
+        lines.append(f"{segment.id.removeprefix('s')}. **{_md(segment.en)}**")
         for lang, text in segment.translations.items():
-            lines.append(f"   - *{LANGUAGES.get(lang, lang)}*: {text}")
+            lines.append(f"   - *{LANGUAGES.get(lang, lang)}*: {_md(text)}")
         lines.append("")
     if brief.entities:
         lines += ["## Entities", "", "| English | Type | Source | " + " | ".join(brief.meta.target_langs) + " |",
                   "|---|---|---|" + "---|" * len(brief.meta.target_langs)]
         for e in brief.entities:
             where = e.glossary or e.resolution
-            cells = [e.renderings.get(lang, "") for lang in brief.meta.target_langs]
-            lines.append(f"| {e.source} | {e.type} | {where} | " + " | ".join(cells) + " |")
+            cells = [_md(e.renderings.get(lang, "")) for lang in brief.meta.target_langs]
+            lines.append(f"| {_md(e.source)} | {_md(e.type)} | {_md(where)} | " + " | ".join(cells) + " |")
         lines.append("")
     if brief.meta.warnings:
-        lines += ["## Warnings", ""] + [f"- {w.message}{_where(w)}" for w in brief.meta.warnings] + [""]
-    lines.append(f"<sub>{brief.meta.signature}</sub>")
+        lines += ["## Warnings", ""] + [f"- {_md(w.message)}{_where(w)}" for w in brief.meta.warnings] + [""]
+    lines.append(f"<sub>{_md(brief.meta.signature)}</sub>")
     return "\n".join(lines) + "\n"
+
+
+# Article and glossary text is data, not markup: HTML is escaped, Markdown syntax and table
+# separators are backslash-escaped, and line breaks cannot start a new block or table row.
+# Values always sit inside a line, so only inline syntax needs escaping (not ``#``, ``-``, ``1.``).
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def _md(text: str) -> str:
+    """``text`` as literal Markdown (inline, and safe inside a table cell)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(_one_line(text), quote=False))
+
+
+def _one_line(text: str) -> str:
+    """Line breaks in a value become spaces, so a value cannot forge another line of the output."""
+    return " ".join(text.splitlines())
 
 
 def _where(warning) -> str:
