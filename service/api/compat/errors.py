@@ -15,6 +15,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
+from service.api.public_paths import public_detail
 from service.errors import AuthError, BriefsError, QuotaExceededError, TextTooLongError
 
 log = logging.getLogger(__name__)
@@ -88,7 +89,9 @@ def _respond(field: str, status: int, message: str, code: str) -> Response:
     metrics = current_app.extensions.get("briefs.metrics")
     if metrics is not None:
         metrics.observe_error(code)
-    response = jsonify({field: message})
+    resources = current_app.extensions.get("briefs")
+    # The same rule as problem+json: a detail names no server folder.
+    response = jsonify({field: public_detail(message, resources.settings if resources is not None else None)})
     response.status_code = status
     return response
 

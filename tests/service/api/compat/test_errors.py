@@ -156,3 +156,26 @@ def test_libre_file_of_a_bad_type_is_400(client, name, data):
 
 def test_unknown_download_is_404(client):
     libre_error(client.get("/download_file/nothing/brief.txt"), 404)
+
+
+# A missing model is DeepL's 503; LibreTranslate answers every server-side failure with 500.
+@pytest.mark.parametrize(("path", "field", "status"), [("/v2/translate", "message", 503), ("/translate", "error", 500)])
+def test_errors_on_the_doors_name_no_server_folder(make_app, monkeypatch, path: str, field: str,
+                                                   status: int) -> None:
+    from service.errors import ModelMissingError
+    from tests.fakes import FakeModelManager
+
+    app = make_app()
+    models_dir = app.extensions["briefs"].settings.models_dir
+
+    def missing(self, source_lang: str, target_lang: str):
+        raise ModelMissingError(f"no model for {source_lang}-{target_lang} at {models_dir}/en-ja; "
+                                "run `python -m service models pull en-ja`")
+
+    monkeypatch.setattr(FakeModelManager, "translator_for", missing)
+    body = {"text": [TEXT], "target_lang": "JA"} if field == "message" else {"q": TEXT, "source": "en",
+                                                                              "target": "ja"}
+    response = app.test_client().post(path, json=body)
+    message = response.get_json()[field]
+    assert response.status_code == status and "models pull" in message
+    assert str(models_dir) not in message and "<models_dir>/en-ja" in message
