@@ -94,9 +94,13 @@ def _count_request(response):
 
 
 def _retry_after_only_when_refused(response: Response) -> Response:
-    """flask-limiter sets Retry-After on every limited response; it means "wait" only on 429/503."""
+    """flask-limiter sets Retry-After (its window) on every limited response; it means "wait" only on 429/503,
+    and a refusal that named its own wait (quota until midnight, an overloaded worker) keeps that one."""
+    own = g.pop("briefs_retry_after", None)
     if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
+    elif own is not None:
+        response.headers["Retry-After"] = own
     return response
 
 

@@ -58,6 +58,9 @@ def problem(status: int, code: str, title: str, detail: str, *,
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    if headers and "Retry-After" in headers:
+        # flask-limiter rewrites Retry-After with its window on every response; access.py puts ours back.
+        g.briefs_retry_after = headers["Retry-After"]
     return response
 
 
