@@ -58,9 +58,6 @@ def problem(status: int, code: str, title: str, detail: str, *,
     response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE)
     for name, value in (headers or {}).items():
         response.headers[name] = value
-    if headers and "Retry-After" in headers:
-        # flask-limiter rewrites Retry-After with its window on every response; access.py puts ours back.
-        g.briefs_retry_after = headers["Retry-After"]
     return response
 
 
@@ -71,6 +68,8 @@ def briefs_error(error: BriefsError) -> Response:
     retry_after = error.extra.get("retry_after")
     if error.status in (429, 503) and isinstance(retry_after, (int, float)) and retry_after:
         headers["Retry-After"] = str(int(retry_after))
+        # flask-limiter rewrites Retry-After with its window on every response; access.py puts this one back.
+        g.briefs_retry_after = headers["Retry-After"]
     if error.status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="briefs"'
     if error.status >= 500 and error.status != 503:
