@@ -4,15 +4,9 @@ from __future__ import annotations
 import pytest
 
 from service.api.app import create_app, micro_batch_wrapper
-from service.api.schemas import ProblemSchema
 from service.resources import Resources
 from tests.fakes import FakeModelManager, TaggingTranslator
 from tests.helpers import make_settings
-
-ARTICLE = (
-    "Officials met in Tokyo on Monday. They discussed trade and security.\n\n"
-    "The talks will continue next month. A joint statement is expected soon."
-)
 
 
 @pytest.fixture
@@ -60,15 +54,3 @@ def make_app(tmp_path, translator):
         return app
 
     return build
-
-
-def assert_problem(response, status: int, code: str | None = None) -> dict:
-    """The response is RFC 9457 problem+json with this status (and code)."""
-    assert response.status_code == status, response.data
-    assert response.mimetype == "application/problem+json"
-    body = ProblemSchema().load(response.get_json(force=True))
-    assert body["status"] == status
-    assert body["type"] == f"/problems/{body['code']}"
-    if code is not None:
-        assert body["code"] == code
-    return body

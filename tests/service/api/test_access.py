@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from service.keys import KeyStore
-from tests.service.api.conftest import ARTICLE, assert_problem
+from tests.service.api.helpers import ARTICLE, assert_problem
 
 BODY = {"segments": ["One sentence."], "target_langs": ["ja"]}
 

@@ -7,7 +7,7 @@ import pytest
 from service.errors import StoreUnavailableError
 from service.keys import KeyStore
 from tests.servers import free_port, start_redis
-from tests.service.api.conftest import assert_problem
+from tests.service.api.helpers import assert_problem
 
 GUARDED_GETS = ["/v1/languages", "/v1/glossaries", "/v1/models", "/v1/usage"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from service.api.schemas import BriefSchema
-from tests.service.api.conftest import ARTICLE, assert_problem
+from tests.service.api.helpers import ARTICLE, assert_problem
 
 
 def test_one_article_gives_one_brief_matching_the_schema(client):

@@ -5,7 +5,7 @@ import pytest
 
 from service import request_budget
 from tests.fakes import LeadSummarizer
-from tests.service.api.conftest import ARTICLE, assert_problem
+from tests.service.api.helpers import ARTICLE, assert_problem
 
 
 class FakeClock:

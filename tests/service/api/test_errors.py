@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from service.errors import ModelMissingError
-from tests.service.api.conftest import ARTICLE, assert_problem
+from tests.service.api.helpers import ARTICLE, assert_problem
 
 
 def test_malformed_json_is_400(client):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from service.api.glossary_schemas import GlossaryListSchema, GlossarySchema
-from tests.service.api.conftest import assert_problem
+from tests.service.api.helpers import assert_problem
 
 ENTRY = {"source": "Fumio Kishida", "renderings": {"ja": "岸田文雄", "ko": "기시다 후미오"}, "type": "person"}
 OTHER = {"source": "Yoon Suk Yeol", "renderings": {"ja": "尹錫悦", "ko": "윤석열"}, "type": "person"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.service.api.conftest import assert_problem
+from tests.service.api.helpers import assert_problem
 
 ENTRY = {"source": "Port Alder", "type": "place", "renderings": {"ja": "ポート・アルダー"}}
 OTHER = {"source": "Alder Bay", "type": "place", "renderings": {"ja": "アルダー湾"}}

@@ -10,7 +10,7 @@ from service.api.app import create_app
 from service.api.public_paths import public_detail
 from service.errors import ModelCorruptError
 from tests.helpers import make_settings
-from tests.service.api.conftest import ARTICLE, assert_problem
+from tests.service.api.helpers import ARTICLE, assert_problem
 
 REQUESTS = {
     "json-200": ("GET", "/v1/languages", None),

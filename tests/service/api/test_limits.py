@@ -5,7 +5,7 @@ import pytest
 
 from service.api.limits import entry_characters, request_characters
 from service.keys import KeyStore
-from tests.service.api.conftest import assert_problem
+from tests.service.api.helpers import assert_problem
 
 SENTENCE = "Officials met in Tokyo on Monday."
 ENTRY = {"source": "Tokyo", "renderings": {"ja": "東京", "ko": "도쿄"}}

@@ -6,7 +6,7 @@ import pytest
 from service.brief import AlignedSegment, Brief, BriefMeta
 from service.exports import export_brief
 from service.memory.files import read_memory_file
-from tests.service.api.conftest import assert_problem
+from tests.service.api.helpers import assert_problem
 
 XLIFF2, XLIFF12, TMX = "application/xliff+xml", "application/x-xliff+xml", "application/x-tmx+xml"
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from service.api.schemas import LanguageSchema, ModelsSchema
-from tests.service.api.conftest import ARTICLE, assert_problem
+from tests.service.api.helpers import ARTICLE, assert_problem
 
 
 def test_languages_list_configured_pairs(client):

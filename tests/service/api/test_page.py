@@ -7,7 +7,7 @@ import pytest
 from lxml import html
 
 from service.keys import KeyStore
-from tests.service.api.conftest import ARTICLE, assert_problem
+from tests.service.api.helpers import ARTICLE, assert_problem
 
 HOSTILE = ("Officials met in Tokyo on Monday: <script>alert(1)</script> &amp; ]]> \u202eevil\u202c said so. "
            "They discussed trade and security.")

@@ -9,7 +9,7 @@ import pytest
 
 from service.keys import KeyStore
 from tests.servers import PostgresServer, start_postgres
-from tests.service.api.conftest import ARTICLE, assert_problem
+from tests.service.api.helpers import ARTICLE, assert_problem
 
 
 @pytest.fixture

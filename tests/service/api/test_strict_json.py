@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from service.api.strict_json import MalformedJson, strict_loads
-from tests.service.api.conftest import assert_problem
+from tests.service.api.helpers import assert_problem
 
 TEXT = b'"Officials met in Tokyo. They talked."'
 # One body per bad input the issue names; each is refused before any door reads it.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from service.keys import KeyStore
-from tests.service.api.conftest import assert_problem
+from tests.service.api.helpers import assert_problem
 
 ENTRY = {"source": "Harbor Bridge", "renderings": {"ja": "ハーバー橋"}}
 # Every way to change the default glossary, by name and by a different case.

@@ -6,7 +6,7 @@ import pytest
 from service.api.app import create_app
 from service.api.schemas import BriefSchema
 from service.api.serving import preload_worker_models
-from tests.service.api.conftest import ARTICLE
+from tests.service.api.helpers import ARTICLE
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from gunicorn.config import Config
 
 from service.api.url_keys import RedactingLogger, redact_query
 from service.keys import KeyStore
-from tests.service.api.conftest import assert_problem
+from tests.service.api.helpers import assert_problem
 
 SECRET = "s3cr3t-key-value"
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +44,3 @@ def run_job(batch_settings: Settings, batch_resources: Resources):
         return run_batch(job, settings, resources=batch_resources, quiet=True)
 
     return run
-
-
-def manifest_lines(out: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]

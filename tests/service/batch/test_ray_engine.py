@@ -11,7 +11,7 @@ from service.batch.ray_engine import import_ray, settings_payload
 from service.errors import DependencyMissingError
 from service.settings import load_settings
 from tests.service.batch.articles import make_articles, write_jsonl
-from tests.service.batch.conftest import manifest_lines
+from tests.service.batch.helpers import manifest_lines
 
 
 def test_without_ray_the_engine_says_how_to_install_it(monkeypatch):

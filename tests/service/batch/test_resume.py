@@ -11,7 +11,7 @@ from pathlib import Path
 
 from service.batch.outputs import TMP_PREFIX
 from tests.service.batch.articles import make_articles, write_jsonl
-from tests.service.batch.conftest import manifest_lines
+from tests.service.batch.helpers import manifest_lines
 
 REPO = Path(__file__).resolve().parents[3]
 DEADLINE_S = 180

@@ -15,7 +15,7 @@ from tests.service.batch.articles import (
     write_warc,
     write_zip,
 )
-from tests.service.batch.conftest import manifest_lines
+from tests.service.batch.helpers import manifest_lines
 
 WRITERS = {
     "folder": lambda tmp, arts: write_folder(tmp / "articles", arts),

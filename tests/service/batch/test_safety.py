@@ -68,13 +68,15 @@ def _link(name: str, target: str, kind: bytes) -> Member:
 
 
 def _refused(run_job, tmp_path: Path, source: Path, member: str, **batch) -> UnsafeArchiveError:
-    before = {p for p in tmp_path.parent.rglob("*")}
-    out = tmp_path / "out"
+    # The job writes two levels below tmp_path, so a "../../x" escape would still land inside it; watching
+    # only this test's own folder keeps other tests' files (SQLite side-files, say) out of the comparison.
+    before = {p for p in tmp_path.rglob("*")}
+    out = tmp_path / "job" / "out"
     with pytest.raises(UnsafeArchiveError) as info:
         run_job(source, out, batch=batch or None)
     assert member in info.value.detail
     assert not out.exists(), "nothing is written, not even the output folder"
-    assert {p for p in tmp_path.parent.rglob("*")} == before
+    assert {p for p in tmp_path.rglob("*")} == before
     return info.value
 
 
@@ -109,7 +111,7 @@ def test_tar_with_dotdot_member_and_symlink_is_refused(run_job, tmp_path):
     source = _tar(tmp_path / "both.tar", [_file("news/good.txt"), _file("../escape.txt"),
                                           _link("news/link", "/etc", tarfile.SYMTYPE)], mode="w")
     _refused(run_job, tmp_path, source, "../escape.txt")
-    assert not (tmp_path.parent / "escape.txt").exists()
+    assert not (tmp_path / "job" / "escape.txt").exists()
 
 
 def test_zip_bomb_ratio_is_refused(run_job, tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from service.batch.spellings import LEARNED_STATE_NAME, JobLearnedGlossary, SpellingBook
 from tests.service.batch.articles import make_articles, write_jsonl
-from tests.service.batch.conftest import manifest_lines
+from tests.service.batch.helpers import manifest_lines
 
 NAME = "Velmora Quist"
 

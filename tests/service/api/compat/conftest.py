@@ -3,23 +3,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import pytest
 from werkzeug.serving import make_server
 
 from service.api.app import create_app
 from tests.helpers import make_settings
-
-QUOTA_CHARS = 20
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    url: str
-    key: str          # a key with no quota
-    small_key: str    # a key with a QUOTA_CHARS daily quota
-    revoked_key: str
+from tests.service.api.compat.helpers import QUOTA_CHARS, LiveServer
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import deepl
 import docx
 import pytest
 
-from tests.service.api.compat.conftest import LiveServer
+from tests.service.api.compat.helpers import LiveServer
 
 # DeepL's client retries 429/5xx with backoff; a test that expects one must not wait for it.
 pytestmark = pytest.mark.usefixtures("no_client_retries")
@@ -181,7 +181,7 @@ def test_revoked_key_raises_authorization(live_server):
 
 
 def test_exhausted_quota_raises_quota_exceeded(live_server):
-    from tests.service.api.compat.conftest import QUOTA_CHARS
+    from tests.service.api.compat.helpers import QUOTA_CHARS
 
     client = deepl.Translator(live_server.small_key, server_url=live_server.url)
     assert client.get_usage().character.limit == QUOTA_CHARS

@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from libretranslatepy import LibreTranslateAPI
 
-from tests.service.api.compat.conftest import LiveServer
+from tests.service.api.compat.helpers import LiveServer
 
 TEXT = "Officials met in Tokyo on Monday to discuss trade and security."
 
