@@ -21,6 +21,7 @@ from service.errors import BadInputError, EmptyTextError, TextEncodingError, Tex
 from service.glossary.enforce import GlossaryOutcome, GlossaryTranslator
 from service.glossary.learned import LearnedGlossary
 from service.languages import validate_lang
+from service.memory.reuse import apply_memory
 from service.request_budget import bounded_translator, check_deadline, model_slot
 from service.resources import Resources
 from service.segmentation import Sentence, remove_controls, split_sentences
@@ -128,6 +129,8 @@ def build_briefs(
     _notify(progress, "translated")
     with timer.stage("align"):
         briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
+        # Human translations from memories replace or accompany the model's (service/memory/reuse.py).
+        apply_memory(briefs, resources.memories, resources.settings.memory)
     for brief, (_, warning) in zip(briefs, cleaned, strict=True):
         brief.meta.timings_ms = dict(timer.timings_ms)
         brief.meta.warnings += [warning] if warning else []
@@ -155,6 +158,7 @@ def translate_segments(
         (outcome,) = _translate([summary], job, learned)
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
+        apply_memory([brief], resources.memories, resources.settings.memory)
     brief.meta.timings_ms = dict(timer.timings_ms)
     brief.meta.warnings += [replace(w, segment=f"s{n}") for n, (_, w) in enumerate(cleaned, 1) if w]
     return brief

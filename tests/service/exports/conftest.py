@@ -8,13 +8,13 @@ from service.pipeline import BriefRequest, build_brief
 from service.resources import Resources
 from tests.fakes import FakeModelManager
 from tests.helpers import make_settings
+from tests.service.exports.helpers import HOSTILE
 
 ARTICLE = (
     "Officials met in Tokyo on Monday to discuss a new port agreement. "
     "Delegates from Seoul said the talks in Tokyo were frank.\n\n"
     "A joint statement is expected before the summit in May."
 )
-HOSTILE = "Talks in Tokyo: <script>alert(1)</script> &amp; ]]> \u202eevil\u202c \u2067x\u2069 end\x07."
 
 
 @pytest.fixture

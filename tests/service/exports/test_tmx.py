@@ -6,7 +6,7 @@ from lxml import etree
 
 from service.exports.common import ExchangeFileError
 from service.exports.tmx import read_tmx, write_tmx
-from tests.service.exports.conftest import HOSTILE
+from tests.service.exports.helpers import HOSTILE
 
 
 def test_round_trip_keeps_every_language_provenance_and_entities(make_brief):

@@ -7,7 +7,7 @@ from lxml import etree
 from service.exports import export_brief
 from service.exports.common import ExchangeFileError
 from service.exports.xliff import XLIFF2_NS, XLIFF12_NS, read_xliff, write_xliff2, write_xliff12
-from tests.service.exports.conftest import HOSTILE
+from tests.service.exports.helpers import HOSTILE
 
 WRITERS = [("xliff", write_xliff2, XLIFF2_NS), ("xliff12", write_xliff12, XLIFF12_NS)]
 
