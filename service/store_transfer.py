@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from sqlalchemy import Engine, MetaData, func, select
 
 from service.db import make_engine, transaction
 from service.errors import BadInputError
+from service.fileio import write_atomic
 
 FORMAT = "briefs-store-export"
 FORMAT_VERSION = 1
@@ -92,7 +91,7 @@ def export_store(url: str, target: Path) -> StoreReport:
                 result = conn.execute(select(table).order_by(*order)).mappings()
                 tables[table.name] = [{k: _encode(v) for k, v in row.items()} for row in result]
         document = {"format": FORMAT, "version": FORMAT_VERSION, "backend": engine.dialect.name, "tables": tables}
-        _write_atomically(target, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"))
+        write_atomic(target, json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"), make_parents=True)
         return StoreReport(backend=engine.dialect.name, rows={k: len(v) for k, v in tables.items()})
     finally:
         engine.dispose()
@@ -151,17 +150,3 @@ def _decode(value: Any) -> Any:
     if isinstance(value, dict) and set(value) == {_BYTES}:
         return base64.b64decode(value[_BYTES])
     return value
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

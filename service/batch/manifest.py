@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from service.batch.errors import BatchBusyError
+from service.fileio import fsync_dir
 
 MANIFEST_NAME = "manifest.jsonl"
 LOCK_NAME = ".batch.lock"
@@ -27,15 +28,6 @@ def options_key(options: dict[str, Any]) -> str:
     """A short fingerprint of everything that shapes an article's outputs (targets, size, glossaries...)."""
     canonical = json.dumps(options, sort_keys=True, ensure_ascii=False, default=list)
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename or a new file in ``path`` durable."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def write_lines_atomically(path: Path, records: Iterable[dict[str, Any]]) -> None:

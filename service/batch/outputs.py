@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from service.batch.manifest import fsync_dir
 from service.batch.safety import inside
 from service.brief import Brief
 from service.errors import BadInputError
+from service.fileio import write_atomic
 from service.render import render_brief
 
 TEXT_FORMATS = {"json": ".json", "md": ".md"}
@@ -89,22 +87,6 @@ def write_outputs(root: Path, stem: str, files: Sequence[tuple[str, bytes]]) -> 
     return written
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader (or a crash) sees the old file or the whole new one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    fsync_dir(path.parent)
-
-
 def remove_stale_temp_files(root: Path) -> int:
     """Delete temp files a killed run left behind; return how many."""
     count = 0
@@ -113,3 +95,8 @@ def remove_stale_temp_files(root: Path) -> int:
             path.unlink(missing_ok=True)
             count += 1
     return count
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write one output of the job; its temp file carries TMP_PREFIX so a rerun sweeps up leftovers."""
+    write_atomic(path, data, tmp_prefix=TMP_PREFIX, make_parents=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from service.errors import BadInputError, GlossaryNotFoundError
+from service.fileio import write_atomic
 from service.glossary.learned import LearnedGlossary
 from service.pipeline import BriefRequest, build_brief, decode_text
 from service.render import ALL_FORMATS, brief_files
@@ -80,20 +80,6 @@ def write_files(out: str, files: list[tuple[str, bytes]], stem: str = "brief") -
         write_atomic(path, data)
         paths.append(path)
     return paths
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync it and rename it into place."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _save_learned(store, name: str, learned: LearnedGlossary) -> None:

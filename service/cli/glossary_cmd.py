@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from service.errors import BadInputError
+from service.fileio import write_atomic
 from service.settings import Settings
 
 if TYPE_CHECKING:
@@ -102,7 +101,7 @@ def run_export(args: argparse.Namespace, settings: Settings) -> int:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
         return 0
-    write_atomically(Path(args.out), data)
+    _write_out(Path(args.out), data)
     print(f"wrote {args.out}", file=sys.stderr)
     return 0
 
@@ -121,18 +120,9 @@ def run_reset_default(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write via a temporary file in the same folder and rename, so readers never see half a file."""
+def _write_out(path: Path, data: bytes) -> None:
+    """The export file, written atomically; a missing folder is bad usage, not a traceback."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise BadInputError(f"cannot write {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, data)

@@ -6,8 +6,8 @@ import re
 import sys
 from pathlib import Path
 
-from service.cli.brief_cmd import write_atomic
 from service.errors import BadInputError
+from service.fileio import write_atomic
 from service.memory.store import MemoryInfo, MemoryStore
 from service.settings import Settings
 
