@@ -139,14 +139,14 @@ def check_entries(entries: Iterable[GlossaryEntry]) -> list[GlossaryEntry]:
     return out
 
 
-def validate_name(name: str) -> str:
-    """Return ``name`` if it is a valid glossary name, else raise BadInputError."""
+def validate_name(name: str, what: str = "glossary") -> str:
+    """Return ``name`` if it can name a stored ``what`` (a glossary, a translation memory), else BadInputError."""
     if not isinstance(name, str) or not name:
-        raise BadInputError("a glossary name must not be empty")
+        raise BadInputError(f"a {what} name must not be empty")
     if len(name) > MAX_NAME_CHARS:
-        raise BadInputError(f"glossary name longer than {MAX_NAME_CHARS} characters")
+        raise BadInputError(f"{what} name longer than {MAX_NAME_CHARS} characters")
     if not _NAME.fullmatch(name):
-        raise BadInputError(f"bad glossary name {name!r}: use letters, digits, space, '_', '.', '-' "
+        raise BadInputError(f"bad {what} name {name!r}: use letters, digits, space, '_', '.', '-' "
                             "and no leading or trailing space")
     return name
 

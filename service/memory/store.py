@@ -1,7 +1,6 @@
 """Named translation memories in the service's SQLite store file (``settings.store_path``)."""
 from __future__ import annotations
 
-import re
 import sqlite3
 import uuid
 from collections.abc import Sequence
@@ -10,16 +9,15 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from service.errors import BadInputError, NotFoundError
+from service.errors import NotFoundError
+from service.glossary.validation import validate_name
 from service.memory.db import StoreFile, now
 from service.memory.files import MemoryMatch, MemoryUnit, match_key, read_memory_file, write_memory_tmx
 
 if TYPE_CHECKING:
     from service.memory.briefs import BriefStore
 
-MAX_NAME_CHARS = 64
 MAX_CANDIDATES = 5000
-_NAME = re.compile(r"[A-Za-z0-9_.-](?:[A-Za-z0-9 _.-]*[A-Za-z0-9_.-])?")
 
 
 class MemoryNotFoundError(NotFoundError):
@@ -36,15 +34,8 @@ class MemoryInfo:
 
 
 def validate_memory_name(name: str) -> str:
-    """``name`` if it can name a memory, else BadInputError."""
-    if not isinstance(name, str) or not name:
-        raise BadInputError("a translation memory name must not be empty")
-    if len(name) > MAX_NAME_CHARS:
-        raise BadInputError(f"translation memory name longer than {MAX_NAME_CHARS} characters")
-    if not _NAME.fullmatch(name):
-        raise BadInputError(f"bad translation memory name {name!r}: use letters, digits, space, '_', '.', '-' "
-                            "and no leading or trailing space")
-    return name
+    """``name`` if it can name a memory, else BadInputError (the same rules as glossary names)."""
+    return validate_name(name, "translation memory")
 
 
 class MemoryStore:
