@@ -16,6 +16,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,9 +163,9 @@ def start_redis(root: Path) -> RedisServer:
         time.sleep(0.05)
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """One PostgreSQL cluster for the session, stopped (and its directory removed) at the end."""
+@contextmanager
+def running_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL cluster of its own, stopped (even if a test already stopped it) at the end."""
     server = start_postgres()
     try:
         yield server
@@ -172,7 +173,14 @@ def postgres_server() -> Iterator[PostgresServer]:
         try:
             server.stop("immediate")
         except (subprocess.SubprocessError, OSError):
-            pass
+            pass  # already stopped
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL cluster for the session."""
+    with running_postgres() as server:
+        yield server
         shutil.rmtree(server.root, ignore_errors=True)
 
 

@@ -8,21 +8,15 @@ from collections.abc import Iterator
 import pytest
 
 from service.keys import KeyStore
-from tests.servers import PostgresServer, start_postgres
+from tests.servers import PostgresServer, running_postgres
 from tests.service.api.helpers import ARTICLE, assert_problem
 
 
 @pytest.fixture
 def own_postgres() -> Iterator[PostgresServer]:
     """A cluster of this test's own, to stop under the app."""
-    server = start_postgres()
-    try:
+    with running_postgres() as server:
         yield server
-    finally:
-        try:
-            server.stop("immediate")
-        except Exception:  # noqa: BLE001 - already stopped
-            pass
         shutil.rmtree(server.root, ignore_errors=True)
 
 
