@@ -40,6 +40,7 @@ class Glossary:
     version: int = 1
     created_at: str = ""
     updated_at: str = ""
+    owner: str | None = None  # the owner scope ("team:<team>", "key:<id>"; service.tenancy); None: shared
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ class GlossaryInfo:
     updated_at: str
     description: str = ""
     source_lang: str = "en"
+    owner: str | None = None  # as Glossary.owner
 
 
 @dataclass(frozen=True)
