@@ -56,6 +56,9 @@ class SummaryOptions:
     lead_bias: float = 0.25
     redundancy: float = 0.7
     min_words: int = 5
+    # Sentence embeddings of the extractive summarizer: "ctranslate2" (int8, converted once) or "torch".
+    embedding_engine: str = "ctranslate2"
+    embedding_cache_dir: str = ""  # where the conversion is kept; "" = <models_dir>/.cache/embeddings
 
 
 @dataclass(frozen=True)
