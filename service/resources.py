@@ -100,13 +100,14 @@ class Resources:
 
     @property
     def memories(self) -> MemoryStore:
-        """The process's translation-memory store (in the same file as the glossaries)."""
+        """The process's translation-memory store (in the same database as the glossaries)."""
         if self._memories is None:
             with self._lock:
                 if self._memories is None:
                     from service.memory.store import MemoryStore
 
-                    self._memories = MemoryStore(self.settings.store_path)
+                    self._memories = MemoryStore(self.settings.database_url,
+                                                 pool_size=self.settings.store_pool_size)
         return self._memories
 
     def translator(self) -> Translator:

@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _store(settings: Settings) -> MemoryStore:
-    return MemoryStore(settings.store_path)
+    return MemoryStore(settings.database_url)
 
 
 def default_name(path: Path) -> str:

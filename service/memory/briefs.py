@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import Connection
+from sqlalchemy import text as sql
+
 from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning, EntityMention, EntityReport
 from service.errors import BadInputError, NotFoundError
-from service.memory.db import StoreFile, now
+from service.memory.db import MemoryDatabase, now, owner_filter
 from service.memory.files import MemoryUnit
 from service.memory.protocols import MemoryWriter
 from service.memory.reuse import replace_translation
@@ -44,6 +48,18 @@ class StoredBrief:
     history: list[Edit]
     created_at: str
     updated_at: str
+    owner: str | None = None  # who owns it (an API key id); None: shared, single-user data
+
+
+@dataclass(frozen=True)
+class StoredBriefInfo:
+    """A stored brief in a listing (without its body)."""
+
+    id: str
+    version: int
+    owner: str | None
+    created_at: str
+    updated_at: str
 
 
 def brief_from_dict(data: dict[str, Any]) -> Brief:
@@ -59,31 +75,44 @@ def brief_from_dict(data: dict[str, Any]) -> Brief:
 
 
 class BriefStore:
-    """Stored briefs in the desk's store file; edits feed ``memories``."""
+    """Stored briefs in the store database; edits feed ``memories``."""
 
-    def __init__(self, file: StoreFile, memories: MemoryWriter) -> None:
-        self.file = file
+    def __init__(self, database: MemoryDatabase, memories: MemoryWriter) -> None:
+        self.database = database
         self.memories = memories
 
-    def save(self, brief: Brief) -> str:
-        """Keep ``brief``; returns its new id."""
+    def save(self, brief: Brief, *, owner: str | None = None) -> str:
+        """Keep ``brief`` (owned by ``owner``; None: shared); returns its new id."""
         bid, stamp = uuid.uuid4().hex, now()
-        with self.file.transaction(write=True) as conn:
-            conn.execute("INSERT INTO stored_briefs (id, body, version, created_at, updated_at) VALUES (?, ?, 1, ?, ?)",
-                         (bid, json.dumps(brief.to_dict(), ensure_ascii=False), stamp, stamp))
+        with self.database.transaction(write=True) as conn:
+            conn.execute(sql("INSERT INTO stored_briefs (id, body, version, owner, created_at, updated_at) "
+                              "VALUES (:id, :body, 1, :owner, :at, :at)"),
+                         {"id": bid, "body": json.dumps(brief.to_dict(), ensure_ascii=False), "owner": owner,
+                          "at": stamp})
         return bid
 
     def get(self, bid: str) -> StoredBrief:
-        with self.file.transaction() as conn:
+        with self.database.transaction() as conn:
             return self._load(conn, bid)
 
+    def list_briefs(self, *, owners: Collection[str | None] | None = None) -> list[StoredBriefInfo]:
+        """Every stored brief, newest first; with ``owners``, only those (None in it: the shared ones)."""
+        where, params = owner_filter("owner", owners)
+        with self.database.transaction() as conn:
+            rows = conn.execute(sql(f"SELECT id, version, owner, created_at, updated_at FROM stored_briefs "
+                                     f"WHERE {where} ORDER BY created_at DESC, id"), params).all()
+        return [StoredBriefInfo(*row) for row in rows]
+
     def edit(self, bid: str, segment_id: str, lang: str, text: str, *, memory: str = EDITS_MEMORY) -> StoredBrief:
-        """Record a reviewer's translation of one segment; the memory learns it in the same transaction."""
+        """Record a reviewer's translation of one segment; the memory learns it in the same transaction.
+
+        A memory the edit creates belongs to the brief's owner.
+        """
         if not text.strip():
             raise BadInputError("an edited translation must not be empty")
         if len(text) > MAX_EDIT_CHARS:
             raise BadInputError(f"an edited translation is limited to {MAX_EDIT_CHARS} characters")
-        with self.file.transaction(write=True) as conn:
+        with self.database.transaction(write=True) as conn:
             stored = self._load(conn, bid)
             brief = stored.brief
             segment = next((s for s in brief.segments if s.id == segment_id), None)
@@ -95,22 +124,33 @@ class BriefStore:
             previous, previous_provenance = segment.translations[lang], segment.provenance.get(lang, "model")
             brief.meta.warnings += replace_translation(brief, segment_id, lang, text, "edited")
             stamp = now()
-            conn.execute("INSERT INTO stored_brief_edits (id, brief_id, segment, lang, previous, previous_provenance, "
-                         "text, edited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                         (uuid.uuid4().hex, bid, segment_id, lang, previous, previous_provenance, text, stamp))
-            conn.execute("UPDATE stored_briefs SET body = ?, version = version + 1, updated_at = ? WHERE id = ?",
-                         (json.dumps(brief.to_dict(), ensure_ascii=False), stamp, bid))
+            conn.execute(sql("INSERT INTO stored_brief_edits (id, brief_id, segment, lang, previous, "
+                              "previous_provenance, text, edited_at) VALUES (:id, :bid, :segment, :lang, :previous, "
+                              ":previous_provenance, :text, :at)"),
+                         {"id": uuid.uuid4().hex, "bid": bid, "segment": segment_id, "lang": lang,
+                          "previous": previous, "previous_provenance": previous_provenance, "text": text,
+                          "at": stamp})
+            conn.execute(sql("UPDATE stored_briefs SET body = :body, version = version + 1, updated_at = :at "
+                              "WHERE id = :id"),
+                         {"body": json.dumps(brief.to_dict(), ensure_ascii=False), "at": stamp, "id": bid})
             unit = MemoryUnit(brief.meta.source_lang or "en", lang, segment.en, text, f"brief {bid}#{segment_id}")
-            self.memories.add_units_in(conn, memory, [unit])
+            self.memories.add_units_in(conn, memory, [unit], owner=stored.owner)
             return self._load(conn, bid)
 
+    def delete(self, bid: str) -> None:
+        """Delete a stored brief and its edit history (the memory units its edits taught stay)."""
+        with self.database.transaction(write=True) as conn:
+            self._load(conn, bid)
+            conn.execute(sql("DELETE FROM stored_briefs WHERE id = :id"), {"id": bid})
+
     @staticmethod
-    def _load(conn: Any, bid: str) -> StoredBrief:
-        row = conn.execute("SELECT body, version, created_at, updated_at FROM stored_briefs WHERE id = ?",
-                           (str(bid),)).fetchone()
+    def _load(conn: Connection, bid: str) -> StoredBrief:
+        row = conn.execute(sql("SELECT body, version, created_at, updated_at, owner FROM stored_briefs "
+                                "WHERE id = :id"), {"id": str(bid)}).first()
         if row is None:
             raise BriefNotFoundError(f"no stored brief {bid!r} (POST /v1/briefs with \"store\": true keeps one)")
-        history = [Edit(*r) for r in conn.execute(
+        history = [Edit(*r) for r in conn.execute(sql(
             "SELECT segment, lang, previous, previous_provenance, text, edited_at FROM stored_brief_edits "
-            "WHERE brief_id = ? ORDER BY edited_at", (bid,))]
-        return StoredBrief(bid, brief_from_dict(json.loads(row[0])), int(row[1]), history, row[2], row[3])
+            "WHERE brief_id = :id ORDER BY edited_at, id"), {"id": bid})]
+        return StoredBrief(bid, brief_from_dict(json.loads(row.body)), int(row.version), history, row.created_at,
+                           row.updated_at, row.owner)

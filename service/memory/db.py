@@ -1,14 +1,26 @@
-"""One SQLite connection to the store file, migrated on first use, with one-transaction-at-a-time access."""
+"""The desk's database (memories, stored briefs): the store's engine, migrated on first use.
+
+Goes through :mod:`service.db` like the glossary store and the keys, so ``store_url`` picks
+SQLite (default) or PostgreSQL. Writers take the ``memories`` lock (SQLite: BEGIN IMMEDIATE;
+PostgreSQL: an advisory transaction lock), so a read-modify-write (a brief edit and the memory
+unit it teaches, a unit replacing an older one) never loses a concurrent write from another
+worker or host.
+"""
 from __future__ import annotations
 
-import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from service.memory.schema import migrate
+from sqlalchemy import Connection, Engine
+
+from service.db import applied_migrations, make_engine, normalise_url, run_migrations, sqlite_path, transaction
+from service.memory import schema
+
+WRITE_LOCK = "memories"
 
 
 def now() -> str:
@@ -16,41 +28,61 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-class StoreFile:
-    """The desk's tables (memories, stored briefs) in the service's store file."""
+def owner_filter(column: str, owners: Collection[str | None] | None) -> tuple[str, dict[str, Any]]:
+    """A WHERE condition (and its parameters) keeping rows whose ``column`` is in ``owners``.
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self._conn: sqlite3.Connection | None = None
-        self._lock = threading.RLock()
+    ``owners`` None keeps every row; None inside it keeps the shared rows (owner NULL).
+    """
+    if owners is None:
+        return "1 = 1", {}
+    named = sorted({o for o in owners if o is not None})
+    parts = [f"{column} IS NULL"] if None in owners else []
+    params: dict[str, Any] = {f"owner{i}": o for i, o in enumerate(named)}
+    if named:
+        parts.append(f"{column} IN ({', '.join(':' + k for k in params)})")
+    return (f"({' OR '.join(parts)})" if parts else "1 = 0"), params
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            if str(self.path) != ":memory:":
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA busy_timeout = 30000")
-            migrate(conn)
-            self._conn = conn
-        return self._conn
+
+class MemoryDatabase:
+    """The memory and stored-brief tables at a store URL or SQLite path; opened lazily."""
+
+    def __init__(self, path_or_url: Path | str, *, pool_size: int = 5) -> None:
+        self.url = normalise_url(path_or_url)
+        self.path = sqlite_path(self.url)
+        self._pool_size = pool_size
+        self._engine: Engine | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def engine(self) -> Engine:
+        """The engine, with this component's migrations applied."""
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    engine = make_engine(self.url, pool_size=self._pool_size)
+                    try:
+                        run_migrations(engine, schema.MIGRATIONS_TABLE, schema.MIGRATIONS,
+                                       label="translation-memory store")
+                    except BaseException:
+                        engine.dispose()
+                        raise
+                    self._engine = engine
+        return self._engine
 
     @contextmanager
-    def transaction(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+    def transaction(self, write: bool = False) -> Iterator[Connection]:
         """One transaction: everything inside commits together or not at all."""
-        with self._lock:
-            conn = self._connection()
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        with transaction(self.engine, write=write, lock=WRITE_LOCK) as conn:
+            yield conn
+
+    def schema_version(self) -> int:
+        """How many of this component's migrations the store has."""
+        with self.transaction() as conn:
+            return applied_migrations(conn, schema.MIGRATIONS_TABLE)
 
     def close(self) -> None:
+        """Release the pooled connections; the next call reopens them."""
         with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None

@@ -1,9 +1,10 @@
 """What the memory stage and stored briefs need from a memory store (MemoryStore provides both)."""
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from typing import Any, Protocol
+
+from sqlalchemy import Connection
 
 from service.memory.files import MemoryMatch, MemoryUnit
 
@@ -18,4 +19,5 @@ class MemoryLookup(Protocol):
 
 
 class MemoryWriter(Protocol):
-    def add_units_in(self, conn: sqlite3.Connection, name: str, units: Sequence[MemoryUnit]) -> Any: ...
+    def add_units_in(self, conn: Connection, name: str, units: Sequence[MemoryUnit], *,
+                     owner: str | None = None) -> Any: ...

@@ -1,13 +1,18 @@
-"""The translation desk's tables (memories, stored briefs) in the shared store file, with their own migrations.
+"""The translation desk's tables (memories, stored briefs) and their migrations, on SQLite or PostgreSQL.
 
-Recorded in ``tm_schema_version`` (the glossary store keeps ``schema_version``), so the two
-migrate independently until the scale-out work unifies them. Append migrations, never edit
-applied ones. SQL kept portable as in the glossary store: text ids, no AUTOINCREMENT, no ON CONFLICT.
+Recorded in ``tm_schema_version`` (the glossary store keeps ``schema_version``, keys
+``api_key_schema``): each component migrates itself. The table and its first two migrations
+are the ones the pre-SQLAlchemy code wrote, so store files made by it migrate forward from
+where they are. Append migrations, never edit applied ones. SQL is portable: text ids,
+no AUTOINCREMENT, ISO-8601 UTC timestamps as text.
 """
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
+from sqlalchemy import Connection, text
+
+from service.db import Migration
+
+MIGRATIONS_TABLE = "tm_schema_version"
 
 _TABLES = (
     """CREATE TABLE tm_memories (
@@ -32,21 +37,14 @@ _TABLES = (
     "CREATE INDEX tm_units_by_length ON tm_units (source_lang, target_lang, key_length)",
 )
 
-
-def _create_tables(conn: sqlite3.Connection) -> None:
-    for statement in _TABLES:
-        conn.execute(statement)
-
-
-def _stored_briefs(conn: sqlite3.Connection) -> None:
-    """Briefs kept for review (their JSON form) and each reviewer edit with the text it replaced."""
-    conn.execute("""CREATE TABLE stored_briefs (
+_STORED_BRIEFS = (
+    """CREATE TABLE stored_briefs (
         id VARCHAR(32) PRIMARY KEY,
         body TEXT NOT NULL,
         version INTEGER NOT NULL,
         created_at VARCHAR(40) NOT NULL,
-        updated_at VARCHAR(40) NOT NULL)""")
-    conn.execute("""CREATE TABLE stored_brief_edits (
+        updated_at VARCHAR(40) NOT NULL)""",
+    """CREATE TABLE stored_brief_edits (
         id VARCHAR(32) PRIMARY KEY,
         brief_id VARCHAR(32) NOT NULL REFERENCES stored_briefs(id) ON DELETE CASCADE,
         segment VARCHAR(32) NOT NULL,
@@ -54,24 +52,27 @@ def _stored_briefs(conn: sqlite3.Connection) -> None:
         previous TEXT NOT NULL,
         previous_provenance VARCHAR(16) NOT NULL,
         text TEXT NOT NULL,
-        edited_at VARCHAR(40) NOT NULL)""")
-    conn.execute("CREATE INDEX stored_brief_edits_by_brief ON stored_brief_edits (brief_id, edited_at)")
+        edited_at VARCHAR(40) NOT NULL)""",
+    "CREATE INDEX stored_brief_edits_by_brief ON stored_brief_edits (brief_id, edited_at)",
+)
+
+_OWNERS = (
+    "ALTER TABLE tm_memories ADD COLUMN owner TEXT",
+    "ALTER TABLE stored_briefs ADD COLUMN owner TEXT",
+    "CREATE INDEX tm_memories_by_owner ON tm_memories (owner)",
+    "CREATE INDEX stored_briefs_by_owner ON stored_briefs (owner)",
+)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_create_tables, _stored_briefs)
+def _run(statements: tuple[str, ...]) -> Migration:
+    def migration(conn: Connection) -> None:
+        for statement in statements:
+            conn.execute(text(statement))
+    return migration
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    """Apply the missing migrations, each in its own transaction; safe to run on every open."""
-    conn.execute("CREATE TABLE IF NOT EXISTS tm_schema_version (version INTEGER NOT NULL)")
-    for number, migration in enumerate(MIGRATIONS, 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            row = conn.execute("SELECT MAX(version) FROM tm_schema_version").fetchone()
-            if (row[0] or 0) < number:
-                migration(conn)
-                conn.execute("INSERT INTO tm_schema_version (version) VALUES (?)", (number,))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+MIGRATIONS: tuple[Migration, ...] = (
+    _run(_TABLES),          # 1: memories and their units
+    _run(_STORED_BRIEFS),   # 2: briefs kept for review and each reviewer edit with the text it replaced
+    _run(_OWNERS),          # 3: who owns a memory or stored brief (NULL: shared, single-user data)
+)

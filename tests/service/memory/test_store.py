@@ -1,9 +1,9 @@
-"""MemoryStore: import in one transaction, list, export, delete, exact and fuzzy lookups."""
+"""MemoryStore on both backends (SQLite and PostgreSQL): import in one transaction, list, export, delete,
+exact and fuzzy lookups, owners; forward migration of old SQLite files is in test_schema.py."""
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from service.errors import BadInputError
 from service.exports.common import ExchangeFileError
@@ -20,8 +20,8 @@ GOOD_TMX = ("<tmx version='1.4'><header srclang='en' segtype='sentence' o-tmf='x
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = MemoryStore(tmp_path / "store.sqlite3")
+def store(store_url):
+    s = MemoryStore(store_url)
     yield s
     s.close()
 
@@ -78,7 +78,7 @@ def test_bad_file_leaves_the_store_unchanged(store):
 def test_a_failure_mid_import_rolls_back(store, monkeypatch):
     store.add_units("desk", UNITS[:1])
     bad = [UNITS[1], MemoryUnit("en", "ja", "x", None)]  # type: ignore[arg-type]  # NOT NULL fails mid-way
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         store.add_units("desk", bad)
     assert [u.target for u in store.units("desk")] == [UNITS[0].target]
 
@@ -89,8 +89,8 @@ def test_bad_names_are_refused(store, name):
         store.add_units(name, UNITS)
 
 
-def test_shares_the_glossary_store_file_without_touching_its_tables(tmp_path):
-    path = tmp_path / "store.sqlite3"
+def test_shares_the_glossary_store_without_touching_its_tables(store_url):
+    path = store_url
     glossaries = GlossaryStore(path)
     version = glossaries.schema_version()
     memories = MemoryStore(path)
@@ -104,19 +104,37 @@ def test_shares_the_glossary_store_file_without_touching_its_tables(tmp_path):
     glossaries.close()
 
 
-def test_a_store_from_before_stored_briefs_migrates_and_keeps_its_units(tmp_path, monkeypatch):
-    from service.memory import schema
+def test_owner_is_recorded_on_create_and_kept_by_later_imports(store):
+    assert store.add_units("mine", UNITS[:1], owner="bk_aaaa1111").owner == "bk_aaaa1111"
+    assert store.add_units("mine", UNITS[1:], owner="bk_bbbb2222").owner == "bk_aaaa1111"
+    assert store.import_file(GOOD_TMX, "shared").owner is None
+    assert store.get("mine").owner == "bk_aaaa1111"
 
-    path = tmp_path / "old.sqlite3"
-    monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
-    old = MemoryStore(path)
-    old.add_units("desk", UNITS)
-    old.close()
-    monkeypatch.undo()
-    new = MemoryStore(path)
-    assert new.get("desk").unit_count == 3
-    conn = sqlite3.connect(path)
-    assert conn.execute("SELECT MAX(version) FROM tm_schema_version").fetchone()[0] == len(schema.MIGRATIONS)
-    assert conn.execute("SELECT COUNT(*) FROM stored_briefs").fetchone()[0] == 0
-    conn.close()
-    new.close()
+
+@pytest.mark.parametrize(("owners", "expected"), [
+    (None, ["a-mine", "b-theirs", "c-shared"]),
+    ({"bk_aaaa1111"}, ["a-mine"]),
+    ({"bk_aaaa1111", None}, ["a-mine", "c-shared"]),
+    ({None}, ["c-shared"]),
+    (set(), []),
+    ({"bk_nobody"}, []),
+])
+def test_listing_filters_by_owner(store, owners, expected):
+    store.add_units("a-mine", UNITS[:1], owner="bk_aaaa1111")
+    store.add_units("b-theirs", UNITS[:1], owner="bk_bbbb2222")
+    store.add_units("c-shared", UNITS[:1])
+    assert [m.name for m in store.list_memories(owners=owners)] == expected
+
+
+def test_concurrent_imports_into_one_memory_lose_no_unit(store):
+    import threading
+
+    def worker(n: int) -> None:
+        store.add_units("desk", [MemoryUnit("en", "ja", f"Sentence {n}-{i}.", f"文{n}-{i}") for i in range(5)])
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert store.get("desk").unit_count == 40

@@ -1,0 +1,125 @@
+"""Stored briefs on both backends: save, edit (the edit and its memory unit commit together), owners,
+listing, delete, concurrent edits."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from service.brief import AlignedSegment, Brief, BriefMeta
+from service.errors import BadInputError, NotFoundError
+from service.memory.briefs import BriefNotFoundError
+from service.memory.store import MemoryStore
+
+SOURCE = "Ferries resumed at Port Alder on Tuesday."
+
+
+def make_brief(segments: int = 1) -> Brief:
+    return Brief(segments=[AlignedSegment(f"s{n}", 0, f"{SOURCE} ({n})", {"ja": f"モデル訳{n}"}, {"ja": "model"})
+                           for n in range(1, segments + 1)],
+                 entities=[], meta=BriefMeta(target_langs=["ja"]))
+
+
+@pytest.fixture
+def store(store_url):
+    s = MemoryStore(store_url)
+    yield s
+    s.close()
+
+
+def test_save_get_edit_keeps_history_and_teaches_the_memory(store):
+    bid = store.briefs.save(make_brief())
+    stored = store.briefs.edit(bid, "s1", "ja", "フェリー再開。")
+    assert (stored.version, stored.owner) == (2, None)
+    assert stored.brief.segments[0].translations["ja"] == "フェリー再開。"
+    assert stored.brief.segments[0].provenance["ja"] == "edited"
+    assert [(e.previous, e.previous_provenance, e.text) for e in stored.history] == [
+        ("モデル訳1", "model", "フェリー再開。")]
+    assert store.exact("en", "ja", [f"{SOURCE} (1)"])[f"{SOURCE} (1)"].target == "フェリー再開。"
+    assert store.briefs.get(bid) == stored
+
+
+def test_a_failing_memory_write_rolls_back_the_edit(store, monkeypatch):
+    bid = store.briefs.save(make_brief())
+    before = store.briefs.get(bid)
+
+    def broken(conn, name, units, *, owner=None):
+        MemoryStore.add_units_in(store, conn, name, units, owner=owner)  # writes, then fails
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "add_units_in", broken)
+    with pytest.raises(RuntimeError):
+        store.briefs.edit(bid, "s1", "ja", "フェリー再開。")
+    assert store.briefs.get(bid) == before
+    assert store.list_memories() == []
+
+
+@pytest.mark.parametrize(("segment", "lang", "text", "error"), [
+    ("s1", "ja", "   ", BadInputError),
+    ("s1", "ja", "x" * 5001, BadInputError),
+    ("s1", "ko", "번역", BadInputError),
+    ("s9", "ja", "訳", NotFoundError),
+])
+def test_a_bad_edit_is_refused_and_changes_nothing(store, segment, lang, text, error):
+    bid = store.briefs.save(make_brief())
+    before = store.briefs.get(bid)
+    with pytest.raises(error):
+        store.briefs.edit(bid, segment, lang, text)
+    assert store.briefs.get(bid) == before
+
+
+def test_unknown_brief_is_not_found(store):
+    with pytest.raises(BriefNotFoundError):
+        store.briefs.get("0" * 32)
+    with pytest.raises(BriefNotFoundError):
+        store.briefs.delete("0" * 32)
+
+
+def test_owner_is_stored_and_the_memory_an_edit_creates_is_the_briefs_owners(store):
+    bid = store.briefs.save(make_brief(), owner="bk_aaaa1111")
+    assert store.briefs.get(bid).owner == "bk_aaaa1111"
+    store.briefs.edit(bid, "s1", "ja", "フェリー再開。", memory="alder-desk")
+    assert store.get("alder-desk").owner == "bk_aaaa1111"
+
+
+@pytest.mark.parametrize(("owners", "expected"), [
+    (None, {"mine", "theirs", "shared"}),
+    ({"bk_aaaa1111"}, {"mine"}),
+    ({"bk_aaaa1111", None}, {"mine", "shared"}),
+    (set(), set()),
+])
+def test_listing_filters_by_owner(store, owners, expected):
+    ids = {"mine": store.briefs.save(make_brief(), owner="bk_aaaa1111"),
+           "theirs": store.briefs.save(make_brief(), owner="bk_bbbb2222"),
+           "shared": store.briefs.save(make_brief())}
+    listed = store.briefs.list_briefs(owners=owners)
+    assert {info.id for info in listed} == {ids[name] for name in expected}
+    assert all(info.version == 1 for info in listed)
+
+
+def test_delete_removes_the_brief_and_its_history_but_not_what_it_taught(store):
+    bid = store.briefs.save(make_brief())
+    store.briefs.edit(bid, "s1", "ja", "フェリー再開。")
+    store.briefs.delete(bid)
+    with pytest.raises(BriefNotFoundError):
+        store.briefs.get(bid)
+    assert store.get("edits").unit_count == 1
+
+
+def test_concurrent_edits_of_one_brief_lose_none(store):
+    segments = 12
+    bid = store.briefs.save(make_brief(segments))
+
+    def edit(n: int) -> None:
+        store.briefs.edit(bid, f"s{n}", "ja", f"訳{n}")
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(1, segments + 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = store.briefs.get(bid)
+    assert stored.version == segments + 1 and len(stored.history) == segments
+    assert all(s.translations["ja"] == f"訳{s.id[1:]}" and s.provenance["ja"] == "edited"
+               for s in stored.brief.segments)
+    assert store.get("edits").unit_count == segments
