@@ -46,7 +46,7 @@ def convert_to_ctranslate2(model_dir: Path, out_dir: Path, quantization: str = "
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.converting-", dir=out_dir.parent))
     try:
-        converter = converters.TransformersConverter(str(model_dir), copy_files=copy_files)
+        converter = _converter_class(converters)(str(model_dir), copy_files=copy_files)
         with quiet_loading():
             converter.convert(str(staging), quantization=quantization, force=True)
     except DependencyMissingError:
@@ -114,6 +114,27 @@ def _import_converters():
             "converting to ctranslate2 needs the ctranslate2 package: pip install ctranslate2"
         ) from None
     return converters
+
+
+# Config attributes transformers 5 no longer writes but ctranslate2's loaders still read,
+# with the value every model of that type had (BART is post-norm).
+_DROPPED_CONFIG_DEFAULTS: dict[str, dict[str, object]] = {"bart": {"normalize_before": False}}
+
+
+def _converter_class(converters):
+    """``TransformersConverter`` that restores config attributes dropped by transformers 5
+    (a BART saved by it has no ``normalize_before``) before the loader reads them."""
+
+    class Converter(converters.TransformersConverter):
+        def load_model(self, model_class, model_name_or_path, **kwargs):
+            model = super().load_model(model_class, model_name_or_path, **kwargs)
+            defaults = _DROPPED_CONFIG_DEFAULTS.get(getattr(model.config, "model_type", ""), {})
+            for name, value in defaults.items():
+                if not hasattr(model.config, name):
+                    setattr(model.config, name, value)
+            return model
+
+    return Converter
 
 
 def _replace(staging: Path, out_dir: Path) -> None:

@@ -67,6 +67,8 @@ REQUIRED_FILES: dict[str, tuple[RequiredFiles, ...]] = {
     ),
     "sentence-embeddings": (CONFIG, TRANSFORMERS_WEIGHTS, RequiredFiles("tokenizer", ("tokenizer.json", "vocab.txt"))),
 }
+# Tasks whose models have a ctranslate2 form next to the original (Marian, NLLB; BART).
+CONVERTIBLE_TASKS = ("translation", "summarization")
 CT2_QUANTIZATIONS = ("int8", "int8_float32", "int8_float16", "int16", "float16", "float32")
 
 
@@ -248,7 +250,7 @@ class ModelStore:
 
         The form the spec loads from is always listed, installed or not.
         """
-        if spec.task != "translation" or spec.engine not in ("transformers", "ctranslate2"):
+        if spec.task not in CONVERTIBLE_TASKS or spec.engine not in ("transformers", "ctranslate2"):
             return [(spec.engine, self.path(spec), self.state(spec))]
         original = original_spec(spec)
         found = [("transformers", self.path(original), self.state(original))]

@@ -14,11 +14,12 @@ them too) and ``briefs.toml``, the settings layer that points every task at them
 - ``briefs-tiny--m2m100``        M2M100 (``__en__``/``__ja__``/``__ko__``)
 - ``briefs-tiny--nllb``          NLLB-style tokenizer on the M2M100 model class
 - ``briefs-tiny--bart``          BART with a byte-level BPE tokenizer (summarizer)
-- ``briefs-tiny--marian-en-XX--ct2-int8``, ``briefs-tiny--nllb--ct2-int8``  ctranslate2 forms
+- ``briefs-tiny--marian-en-XX--ct2-int8``, ``briefs-tiny--nllb--ct2-int8``,
+  ``briefs-tiny--bart--ct2-int8``  ctranslate2 forms
 
-``briefs.toml`` configures translation en-ja/en-ko (Marian, served by the default
-ctranslate2 int8 engine from the converted copies; the originals stay for the
-transformers engine) and summarization.abstractive (BART); the other specs sit under
+``briefs.toml`` configures translation en-ja/en-ko (Marian) and summarization.abstractive
+(BART), all served by ctranslate2 int8 from the converted copies; the originals stay for
+the transformers engine (``engine = "transformers"`` in an entry); the other specs sit under
 ``[models.alternatives.<name>]`` (ignored by the registry, rebased like the rest):
 ``ct2-en-ja``, ``ct2-en-ko``, ``m2m100``, ``nllb``, ``ct2-nllb``.
 """
@@ -79,7 +80,7 @@ def build_tiny_models(root: Path, *, progress: Callable[[str], None] | None = No
         _build_bart(root / _folder("bart"))
     # M2M100 is not converted: ctranslate2's converter cannot find its language tokens
     # in transformers 5 tokenizers (vocabulary size mismatch).
-    for name in (_folder("marian-en-ja"), _folder("marian-en-ko"), _folder("nllb")):
+    for name in (_folder("marian-en-ja"), _folder("marian-en-ko"), _folder("nllb"), _folder("bart")):
         say(f"converting {name} to ctranslate2")
         convert_to_ctranslate2(root / name, root / f"{name}--ct2-int8", "int8", force=True)
     _write_manifests(root)
@@ -314,6 +315,12 @@ def _spec(model: str, architecture: str, folder: str, engine: str = "transformer
             "revision": "tiny", "license": "random-weights", "local_path": folder, "tiny": True, **extra}
 
 
+def summarization_spec(model: str) -> dict[str, Any]:
+    """A tiny BART entry on ctranslate2, found by store name (``briefs-tiny--<model>`` and its ``--ct2-int8``)."""
+    return {"engine": "ctranslate2", "model": f"briefs-tiny/{model}", "architecture": "bart", "revision": "tiny",
+            "license": "random-weights", "tiny": True}
+
+
 def translation_spec(model: str) -> dict[str, Any]:
     """A tiny translation entry found by store name (``briefs-tiny--<model>`` and its ``--ct2-int8``)."""
     return {"model": f"briefs-tiny/{model}", "architecture": "marian", "revision": "tiny",
@@ -330,7 +337,7 @@ def tiny_model_tables() -> dict[str, Any]:
             "en-ja": translation_spec("marian-en-ja"),
             "en-ko": translation_spec("marian-en-ko"),
         },
-        "summarization": {"abstractive": _spec("bart", "bart", _folder("bart"))},
+        "summarization": {"abstractive": summarization_spec("bart")},
         ALTERNATIVES_KEY: {
             "ct2-en-ja": _spec("marian-en-ja", "marian", f"{_folder('marian-en-ja')}--ct2-int8",
                                engine="ctranslate2", pairs=["en-ja"]),

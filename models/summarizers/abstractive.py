@@ -1,4 +1,11 @@
-"""Abstractive summaries with any transformers seq2seq summarizer (BART, PEGASUS, T5).
+"""Abstractive summaries with a seq2seq summarizer (BART, PEGASUS, T5), on ctranslate2 or transformers.
+
+The engine is the spec's: ``ctranslate2`` (the default for BART, int8, from the
+converted copy ``models pull``/``import``/``build-tiny`` write next to the
+original) or ``transformers`` (the original folder). Both read the model's own
+generation settings (beams, lengths, n-gram blocking) so they write the same kind
+of summary; ``ct2_generation_kwargs`` is the one place those become ctranslate2
+arguments.
 
 The model writes new text, handed over as written (one item with no
 ``source_index``): the service splits it into sentences and traces each back to
@@ -8,11 +15,12 @@ pinning it to a sentence it did not come from (``service/summary_policy.py``).
 """
 from __future__ import annotations
 
+import json
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from models.registry import ModelSpec
 from models.summarizers.base import SourceSentence, SummarySentence
@@ -31,10 +39,20 @@ _STOPWORDS = frozenset(
     "a an the and or but of in on at to for with by from as is are was were be been has have had "
     "it its this that these those he she they we i you his her their our not no will would said".split()
 )
+CT2_COMPUTE_TYPE = "int8"
+
+
+class _Writer(Protocol):
+    """One engine's way from the article text to the written summary."""
+
+    model_type: str
+    max_input: int
+
+    def write(self, source: str, max_length: int) -> str: ...
 
 
 class AbstractiveSummarizer:
-    """Runs a seq2seq summarization model; loads it once, at construction."""
+    """Runs a seq2seq summarization model; loads it once, at construction, on the spec's engine."""
 
     name = "abstractive"
 
@@ -46,11 +64,13 @@ class AbstractiveSummarizer:
         self.spec = spec
         self.options = options
         self.max_length = max_length
-        self._lock = threading.Lock()
-        self._tokenizer, self._model = _load(spec, path)
-        model_type = getattr(self._model.config, "model_type", "")
-        self._prefix = _T5_PREFIX if model_type in _T5_TYPES or spec.architecture in _T5_TYPES else ""
-        self._max_input = _max_input_tokens(self._tokenizer, self._model.config)
+        self.engine = "ctranslate2" if spec.engine == "ctranslate2" else "transformers"
+        writer: _Writer = (_CTranslate2Writer(spec, Path(path)) if self.engine == "ctranslate2"
+                           else _TransformersWriter(spec, path))
+        self._writer = writer
+        t5 = writer.model_type in _T5_TYPES or spec.architecture in _T5_TYPES
+        self._prefix = _T5_PREFIX if t5 else ""
+        self._max_input = writer.max_input
 
     def summarize(self, sentences: Sequence[str | SourceSentence], count: int) -> list[SummarySentence]:
         """The model's summary as one written item (``source_index`` None), or none for an
@@ -70,20 +90,114 @@ class AbstractiveSummarizer:
 
     def forward(self, texts: list[str]) -> str:
         """The model's summary of the joined article, truncated to the model's input size."""
-        import torch
-
-        source = self._prefix + " ".join(texts)
-        encoded = self._tokenizer(
-            [source], truncation=True, max_length=self._max_input, return_tensors="pt"
-        )
-        encoded.pop("token_type_ids", None)
-        with self._lock, torch.inference_mode():
-            output = self._model.generate(**encoded, max_length=self.max_length)
-        return self._tokenizer.decode(output[0], skip_special_tokens=True).strip()
+        return self._writer.write(self._prefix + " ".join(texts), self.max_length).strip()
 
     def postprocess(self, generated: str) -> list[SummarySentence]:
         """The written text as one unsourced item; nothing when the model wrote nothing."""
         return [SummarySentence(generated, None)] if generated else []
+
+
+class _TransformersWriter:
+    """``generate`` on the original model; the model's generation config applies."""
+
+    def __init__(self, spec: ModelSpec, path: Path | str) -> None:
+        self._tokenizer, self._model = _load(spec, path)
+        self._lock = threading.Lock()
+        self.model_type = str(getattr(self._model.config, "model_type", ""))
+        self.max_input = _max_input_tokens(self._tokenizer, self._model.config)
+
+    def write(self, source: str, max_length: int) -> str:
+        import torch
+
+        with self._lock:
+            encoded = self._tokenizer([source], truncation=True, max_length=self.max_input, return_tensors="pt")
+        encoded.pop("token_type_ids", None)
+        with torch.inference_mode():
+            output = self._model.generate(**encoded, max_length=max_length)
+        with self._lock:
+            return str(self._tokenizer.decode(output[0], skip_special_tokens=True))
+
+
+class _CTranslate2Writer:
+    """``ctranslate2.Translator`` on the converted model (int8). The translator is thread-safe; only
+    the tokenizer (whose truncation setting is state) sits behind a lock, never the model call."""
+
+    def __init__(self, spec: ModelSpec, path: Path) -> None:
+        from models.engines.ctranslate2_engine import import_ctranslate2
+        from models.engines.transformers_engine import load_tokenizer
+        from models.store import check_model_dir
+        from models.threads import available_cores
+
+        ctranslate2 = import_ctranslate2()
+        try:
+            check_model_dir(path, "ctranslate2", f"summarization model {spec.model}")
+        except ModelCorruptError:
+            raise
+        except ModelMissingError as exc:
+            raise ModelMissingError(str(exc), model=spec.model) from None
+        try:
+            # One article per call: all cores on it (intra), one call at a time per core set.
+            self._translator = ctranslate2.Translator(str(path), device="cpu", compute_type=CT2_COMPUTE_TYPE,
+                                                      inter_threads=1, intra_threads=available_cores())
+        except (RuntimeError, ValueError) as exc:
+            raise ModelCorruptError(f"ctranslate2 summarization model at {path} is corrupt: {exc}",
+                                    file="model.bin", model=spec.model) from None
+        self._tokenizer = load_tokenizer(str(path), local=True, revision=spec.revision)
+        self._lock = threading.Lock()
+        config = _read_json(path / "config.json")
+        self.model_type = str(config.get("model_type", ""))
+        self.max_input = _max_input_tokens(self._tokenizer, _Positions(config.get("max_position_embeddings")))
+        self._generation = _read_json(path / "generation_config.json")
+        forced = self._generation.get("forced_bos_token_id")
+        self._prefix = ([self._tokenizer.convert_ids_to_tokens(forced)]
+                        if isinstance(forced, int) and forced >= 0 else None)
+
+    def write(self, source: str, max_length: int) -> str:
+        with self._lock:
+            ids = self._tokenizer(source, truncation=True, max_length=self.max_input)["input_ids"]
+            tokens = self._tokenizer.convert_ids_to_tokens(ids)
+        results = self._translator.translate_batch(
+            [tokens], target_prefix=[self._prefix] if self._prefix else None,
+            **ct2_generation_kwargs(self._generation, max_length))
+        hypothesis = results[0].hypotheses[0]
+        with self._lock:
+            return str(self._tokenizer.decode(self._tokenizer.convert_tokens_to_ids(hypothesis),
+                                              skip_special_tokens=True))
+
+
+def ct2_generation_kwargs(generation: Mapping[str, Any], max_length: int) -> dict[str, Any]:
+    """``translate_batch`` arguments from a transformers generation config, with ``max_length`` as
+    ``generate(max_length=...)`` takes it (the decoder start token counted, as in ``min_length``)."""
+    def number(key: str, default: float) -> float:
+        value = generation.get(key)
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else default
+
+    longest = max(1, max_length - 1)
+    min_new = int(number("min_new_tokens", 0)) or max(0, int(number("min_length", 0)) - 1)
+    return {
+        "beam_size": max(1, int(number("num_beams", 1))),
+        "length_penalty": number("length_penalty", 1.0),
+        "repetition_penalty": number("repetition_penalty", 1.0),
+        "no_repeat_ngram_size": max(0, int(number("no_repeat_ngram_size", 0))),
+        "max_decoding_length": longest,
+        "min_decoding_length": min(max(1, min_new), longest),
+        "max_input_length": 0,  # the tokenizer already truncated to the model's positions
+    }
+
+
+class _Positions:
+    """A config stand-in carrying only ``max_position_embeddings``."""
+
+    def __init__(self, value: object) -> None:
+        self.max_position_embeddings = value
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def best_source(sentence: str, sources: Sequence[str]) -> int | None:

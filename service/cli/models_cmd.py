@@ -9,6 +9,7 @@ from typing import Any
 
 from models.registry import ModelRegistry, ModelSpec, original_spec
 from models.store import (
+    CONVERTIBLE_TASKS,
     CT2_QUANTIZATIONS,
     EMBEDDING_PACKAGE,
     ModelStore,
@@ -181,7 +182,7 @@ def run_import(args: argparse.Namespace, settings: Settings) -> int:
     manifest = read_manifest(path) or {"files": {}}
     print(f"imported {spec.model} for {spec_ref(spec)} into {path} "
           f"({len(manifest['files'])} files, {dir_size_mb(path):g} MB, manifest written)")
-    if path == store.original_path(spec) and spec.task == "translation":
+    if path == store.original_path(spec) and spec.task in CONVERTIBLE_TASKS:
         _convert_default(store, spec)
     return 0
 

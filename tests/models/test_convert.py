@@ -102,3 +102,48 @@ def test_missing_ctranslate2_raises_dependency_missing(marian_dir, tmp_path, mon
     monkeypatch.setitem(sys.modules, "ctranslate2.converters", None)
     with pytest.raises(DependencyMissingError):
         convert_to_ctranslate2(marian_dir, tmp_path / "out")
+
+
+BART = "briefs-tiny--bart"
+
+
+@pytest.fixture
+def bart_dir(tiny_models_dir: Path, tmp_path: Path) -> Path:
+    dest = tmp_path / "bart-src"
+    shutil.copytree(tiny_models_dir / BART, dest)
+    return dest
+
+
+def test_bart_converts_through_a_staging_folder(bart_dir, tmp_path, monkeypatch):
+    import json
+    import os
+
+    import ctranslate2
+
+    renames: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def recording_replace(src, dst):
+        renames.append((Path(src).name, Path(dst).name))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", recording_replace)
+    out = convert_to_ctranslate2(bart_dir, tmp_path / "bart-out")
+    # Written under a hidden temporary name, then renamed into place in one step.
+    assert [dst for _, dst in renames] == ["bart-out"] and renames[0][0].startswith(".bart-out.converting-")
+    assert _leftovers(tmp_path, out) == []
+    for name in ("model.bin", "config.json", "tokenizer.json", "generation_config.json"):
+        assert (out / name).is_file(), name
+    assert json.loads((out / "config.json").read_text(encoding="utf-8"))["max_position_embeddings"] > 0
+    translator = ctranslate2.Translator(str(out), device="cpu", compute_type="int8")
+    result = translator.translate_batch([["<s>", "ĠThe", "</s>"]], max_decoding_length=8)
+    assert result[0].hypotheses[0]
+
+
+def test_bart_saved_without_normalize_before_still_converts(bart_dir, tmp_path):
+    import json
+
+    # transformers 5 no longer writes this attribute; ctranslate2's BART loader reads it.
+    config = json.loads((bart_dir / "config.json").read_text(encoding="utf-8"))
+    assert "normalize_before" not in config
+    assert (convert_to_ctranslate2(bart_dir, tmp_path / "out") / "model.bin").is_file()

@@ -10,7 +10,7 @@ from tests.helpers import make_settings
 def test_configured_pairs_default_to_ctranslate2(tmp_path):
     registry = ModelRegistry(make_settings(tmp_path))
     assert {registry.get("translation", p).engine for p in registry.pairs()} == {"ctranslate2"}
-    assert registry.get("summarization", "abstractive").engine == "transformers"
+    assert registry.get("summarization", "abstractive").engine == "ctranslate2"
 
 
 def test_one_pair_can_select_transformers(tmp_path):

@@ -20,6 +20,7 @@ FOLDERS = {
     "briefs-tiny--marian-en-ja--ct2-int8": ("model.bin", "source.spm"),
     "briefs-tiny--marian-en-ko--ct2-int8": ("model.bin", "source.spm"),
     "briefs-tiny--nllb--ct2-int8": ("model.bin", "tokenizer.json"),
+    "briefs-tiny--bart--ct2-int8": ("model.bin", "tokenizer.json", "generation_config.json"),
 }
 
 
@@ -47,8 +48,17 @@ def test_settings_layer_points_every_task_at_tiny_models(tiny_settings):
         assert store.is_installed(spec) and store.path(spec).name.endswith("--ct2-int8")
         assert store.is_installed(original_spec(spec))
     bart = registry.get("summarization", "abstractive")
-    assert bart.tiny and bart.engine == "transformers"
-    assert Path(bart.local_path).is_absolute() and Path(bart.local_path).is_dir()
+    assert bart.tiny and bart.engine == "ctranslate2"
+    assert store.is_installed(bart) and store.path(bart).name == "briefs-tiny--bart--ct2-int8"
+    assert store.is_installed(original_spec(bart))
+
+
+def test_bart_switches_to_transformers_by_settings(tiny_models_dir, tmp_path):
+    settings = make_settings(tmp_path, models_dir=str(tiny_models_dir),
+                             models={"summarization": {"abstractive": {"engine": "transformers"}}})
+    spec = ModelRegistry(settings).get("summarization", "abstractive")
+    assert spec.engine == "transformers"
+    assert ModelStore(settings).path(spec) == tiny_models_dir / "briefs-tiny--bart"
 
 
 @pytest.mark.parametrize("pair", ["en-ja", "en-ko"])

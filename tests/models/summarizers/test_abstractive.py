@@ -1,13 +1,14 @@
 """Abstractive summarizer on tiny random-weight models: shape and behaviour, never wording."""
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
 from models.registry import ModelSpec
-from models.summarizers.abstractive import AbstractiveSummarizer, best_source
+from models.summarizers.abstractive import AbstractiveSummarizer, best_source, ct2_generation_kwargs
 from models.summarizers.base import Summarizer, SummarySentence
 from service.errors import ModelCorruptError, ModelMissingError
 from service.segmentation import split_sentences
@@ -15,8 +16,10 @@ from service.settings import SummaryOptions
 from service.summary_policy import segment_written
 
 BART_FOLDER = "briefs-tiny--bart"  # documented in models/tiny.py
+CT2_FOLDER = f"{BART_FOLDER}--ct2-int8"
 SPEC = ModelSpec(task="summarization", key="abstractive", engine="transformers",
                  model="briefs-tiny/bart", architecture="bart", tiny=True)
+CT2_SPEC = dataclasses.replace(SPEC, engine="ctranslate2")
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +28,14 @@ def bart_dir(tiny_models_dir: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def summarizer(bart_dir: Path) -> AbstractiveSummarizer:
+def ct2_dir(tiny_models_dir: Path) -> Path:
+    return tiny_models_dir / CT2_FOLDER
+
+
+@pytest.fixture(scope="module", params=["transformers", "ctranslate2"])
+def summarizer(request: pytest.FixtureRequest, bart_dir: Path, ct2_dir: Path) -> AbstractiveSummarizer:
+    if request.param == "ctranslate2":
+        return AbstractiveSummarizer(CT2_SPEC, ct2_dir, SummaryOptions())
     return AbstractiveSummarizer(SPEC, bart_dir, SummaryOptions())
 
 
@@ -146,3 +156,67 @@ def test_t5_gets_its_task_prefix(bart_dir: Path, tmp_path: Path) -> None:
     assert t5._prefix == "summarize: "
     summary = t5.summarize(ARTICLE, 2)
     assert len(summary) <= 2 and all(isinstance(s, SummarySentence) for s in summary)
+
+
+def test_each_engine_runs_on_its_own_form(summarizer: AbstractiveSummarizer) -> None:
+    assert summarizer.engine == summarizer.spec.engine
+
+
+def test_both_engines_give_sentences_with_provenance(bart_dir: Path, ct2_dir: Path) -> None:
+    for engine in (AbstractiveSummarizer(SPEC, bart_dir, SummaryOptions()),
+                   AbstractiveSummarizer(CT2_SPEC, ct2_dir, SummaryOptions())):
+        summary = segment_written(engine.summarize(ARTICLE, 3), ARTICLE, 3)
+        assert 1 <= len(summary) <= 3, engine.engine
+        assert all(s.text.strip() and (s.source_index is None or 0 <= s.source_index < len(ARTICLE))
+                   for s in summary), engine.engine
+
+
+def test_concurrent_ctranslate2_summaries(ct2_dir: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = AbstractiveSummarizer(CT2_SPEC, ct2_dir, SummaryOptions())
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda n: engine.summarize(ARTICLE[n % 3:], 2), range(8)))
+    assert all(len(r) == 1 and r[0].source_index is None and r[0].text for r in results)
+
+
+def test_ctranslate2_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(ModelMissingError):
+        AbstractiveSummarizer(CT2_SPEC, tmp_path / "absent", SummaryOptions())
+
+
+@pytest.mark.parametrize("broken_file", ["model.bin", "config.json"])
+def test_ctranslate2_corrupt_folder(ct2_dir: Path, tmp_path: Path, broken_file: str) -> None:
+    broken = tmp_path / "bart-ct2"
+    shutil.copytree(ct2_dir, broken)
+    (broken / broken_file).write_bytes(b"not a model")
+    with pytest.raises(ModelCorruptError):
+        AbstractiveSummarizer(CT2_SPEC, broken, SummaryOptions())
+
+
+def test_ctranslate2_folder_is_not_loaded_by_transformers(ct2_dir: Path) -> None:
+    with pytest.raises(ModelCorruptError):
+        AbstractiveSummarizer(SPEC, ct2_dir, SummaryOptions())
+
+
+@pytest.mark.parametrize(
+    ("generation", "max_length", "expected"),
+    [
+        ({}, 142, {"beam_size": 1, "max_decoding_length": 141, "min_decoding_length": 1,
+                   "length_penalty": 1.0, "no_repeat_ngram_size": 0}),
+        # distilbart-cnn's own settings
+        ({"num_beams": 4, "min_length": 56, "max_length": 142, "length_penalty": 2.0,
+          "no_repeat_ngram_size": 3}, 142,
+         {"beam_size": 4, "max_decoding_length": 141, "min_decoding_length": 55,
+          "length_penalty": 2.0, "no_repeat_ngram_size": 3}),
+        ({"min_new_tokens": 8, "min_length": 56}, 32, {"min_decoding_length": 8, "max_decoding_length": 31}),
+        ({"min_length": 500}, 20, {"min_decoding_length": 19, "max_decoding_length": 19}),
+        ({"num_beams": True, "length_penalty": "2"}, 2, {"beam_size": 1, "length_penalty": 1.0,
+                                                         "max_decoding_length": 1}),
+        ({"repetition_penalty": 1.2}, 10, {"repetition_penalty": 1.2}),
+    ],
+)
+def test_ct2_generation_kwargs(generation: dict, max_length: int, expected: dict) -> None:
+    kwargs = ct2_generation_kwargs(generation, max_length)
+    assert {k: kwargs[k] for k in expected} == expected
+    assert kwargs["max_input_length"] == 0
