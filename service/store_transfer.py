@@ -22,12 +22,14 @@ from service.fileio import write_atomic
 
 FORMAT = "briefs-store-export"
 FORMAT_VERSION = 1
-MIGRATION_TABLES = frozenset({"schema_version", "api_key_schema"})
+MIGRATION_TABLES = frozenset({"schema_version", "api_key_schema", "tm_schema_version"})
 
 
 def is_migration_table(name: str) -> bool:
     """Migration history (``schema_version``, ``<component>_schema``): each target keeps its own."""
     return name in MIGRATION_TABLES or name.endswith("_schema")
+
+
 _BYTES = "__base64__"
 
 
@@ -45,8 +47,9 @@ def migrate(url: str) -> StoreReport:
     """Bring every store that lives in the database up to this service's schema."""
     from service.glossary.store import GlossaryStore
     from service.keys import SCHEMA_TABLE, KeyStore
+    from service.memory.store import MemoryStore
 
-    glossaries, keys = GlossaryStore(url), KeyStore(url)
+    glossaries, keys, memories = GlossaryStore(url), KeyStore(url), MemoryStore(url)
     try:
         versions = {"glossaries": glossaries.schema_version()}
         keys.list()
@@ -55,12 +58,14 @@ def migrate(url: str) -> StoreReport:
             from service.db import applied_migrations
 
             versions["api_keys"] = applied_migrations(conn, SCHEMA_TABLE)
+        versions["memories"] = memories.schema_version()  # memories and stored briefs
         report = check_engine(engine)
         report.versions = versions
         return report
     finally:
         glossaries.close()
         keys.close()
+        memories.close()
 
 
 def check_engine(engine: Engine) -> StoreReport:

@@ -1,4 +1,5 @@
-"""``store migrate|check|export|import``: a whole store moves from SQLite to PostgreSQL and back."""
+"""``store migrate|check|export|import``: a whole store (glossaries, keys, memories, stored briefs) moves
+from SQLite to PostgreSQL and back."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,10 @@ import pytest
 from service.glossary.model import GlossaryEntry
 from service.glossary.store import GlossaryStore
 from service.keys import KeyStore
+from service.memory.files import MemoryUnit
+from service.memory.schema import MIGRATIONS as MEMORY_MIGRATIONS
+from service.memory.store import MemoryStore
+from tests.service.memory.helpers import make_old_store
 
 PRE_SQLALCHEMY_STORE = Path(__file__).resolve().parents[2] / "data" / "stores" / "pre_sqlalchemy.sqlite3"
 LEGACY_SECRET = "bk_d1ef1b56.hCwGqbKl3Pz-z3cl1WNXE9otyWJAadCB"
@@ -17,41 +22,63 @@ LEGACY_SECRET = "bk_d1ef1b56.hCwGqbKl3Pz-z3cl1WNXE9otyWJAadCB"
 
 @pytest.fixture
 def sqlite_store(tmp_path) -> str:
-    """A store file made by the pre-SQLAlchemy code, with one more glossary and key added now."""
+    """A store file made by the pre-SQLAlchemy code (glossaries, keys, a memory and a stored brief with an
+    edit), with one more glossary, key, owned memory and owned, edited stored brief added now."""
     path = tmp_path / "old.sqlite3"
     shutil.copy(PRE_SQLALCHEMY_STORE, path)
+    make_old_store(path, with_briefs=True)
     url = f"sqlite:///{path}"
     glossaries = GlossaryStore(url)
     glossaries.create("wire", [GlossaryEntry("Alder Bay", {"ja": "アルダー湾", "ko": "올더 만"}, type="place",
                                              aliases=("the bay",), notes="harbour town")])
     glossaries.close()
     KeyStore(url).create("second", char_quota=10)
+    memories = MemoryStore(url)
+    memories.add_units("wire-desk", [MemoryUnit("en", "ko", "The bay froze.", "만이 얼었다.", "wire.tmx#3")],
+                       owner="bk_aaaa1111")
+    bid = memories.briefs.save(memories.briefs.get("b1").brief, owner="bk_aaaa1111")
+    memories.briefs.edit(bid, "s1", "ja", "フェリー再開。", memory="wire-desk")
+    memories.close()
     return url
 
 
 def _everything(url: str) -> tuple:
-    glossaries, keys = GlossaryStore(url), KeyStore(url)
+    glossaries, keys, memories = GlossaryStore(url), KeyStore(url), MemoryStore(url)
     try:
         stored = {info.name: glossaries.get(info.name) for info in glossaries.list_glossaries()}
         listed = keys.list()
         usage = {k.id: keys.usage(k.id, "2026-11-30") for k in listed}
-        return stored, listed, usage
+        tms = {info.name: (info, memories.units(info.name)) for info in memories.list_memories()}
+        briefs = {info.id: (info, memories.briefs.get(info.id)) for info in memories.briefs.list_briefs()}
+        return stored, listed, usage, tms, briefs
     finally:
         glossaries.close()
         keys.close()
+        memories.close()
 
 
-def test_sqlite_to_postgresql_and_back_round_trips_every_glossary_and_key(run_cli, sqlite_store, postgres_url,
-                                                                          tmp_path):
+def test_sqlite_to_postgresql_and_back_round_trips_every_glossary_key_memory_and_brief(run_cli, sqlite_store,
+                                                                                       postgres_url, tmp_path):
     export = tmp_path / "store.json"
     code, out, err = run_cli("store", "export", str(export), "--url", sqlite_store)
     assert code == 0, err
-    assert "glossary_entries" in out
+    assert "glossary_entries" in out and "tm_units: 4 rows" in out and "stored_brief_edits: 2 rows" in out
     code, out, err = run_cli("store", "import", str(export), "--url", postgres_url)
     assert code == 0, err
-    assert _everything(postgres_url) == _everything(sqlite_store)
+    assert "skipped" not in out
+    everything = _everything(postgres_url)
+    assert everything == _everything(sqlite_store)
+    _, _, _, tms, briefs = everything
+    assert {name: (info.owner, info.unit_count) for name, (info, _) in tms.items()} == {
+        "Desk": (None, 2), "wire-desk": ("bk_aaaa1111", 2)}
+    assert sorted((info.owner or "", info.version, len(b.history)) for info, b in briefs.values()) == [
+        ("", 2, 1), ("bk_aaaa1111", 2, 1)]
     assert KeyStore(postgres_url).verify(LEGACY_SECRET).name == "legacy"
     assert GlossaryStore(postgres_url).add_entries("wire", [GlossaryEntry("Seoul", {"ko": "서울"})]).version > 1
+    moved = MemoryStore(postgres_url)  # the moved store keeps working: reuse, edits, new units
+    assert moved.exact("en", "ko", ["The bay froze."])["The bay froze."].memory == "wire-desk"
+    assert moved.briefs.edit("b1", "s1", "ja", "再開。").version == 3
+    moved.close()
 
     back = tmp_path / "back.json"
     fresh = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
@@ -65,7 +92,10 @@ def test_check_and_migrate_report_versions_and_rows(run_cli, sqlite_store):
     report = json.loads(out)
     assert code == 0 and report["backend"] == "sqlite"
     assert report["versions"]["glossaries"] >= 4 and report["versions"]["api_keys"] == 1
+    assert report["versions"]["memories"] == len(MEMORY_MIGRATIONS)
     assert report["rows"]["glossaries"] == 3 and report["rows"]["api_keys"] == 2
+    assert report["rows"]["tm_memories"] == 2 and report["rows"]["stored_briefs"] == 2
+    assert "tm_schema_version" not in report["rows"]
     code, out, _ = run_cli("store", "check", "--url", sqlite_store)
     assert code == 0 and out.startswith("reachable: sqlite store")
 
