@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,10 +16,11 @@ from sqlalchemy import text as sql
 
 from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning, EntityMention, EntityReport
 from service.errors import BadInputError, NotFoundError
-from service.memory.db import MemoryDatabase, now, owner_filter
+from service.memory.db import MemoryDatabase, now
 from service.memory.files import MemoryUnit
 from service.memory.protocols import MemoryWriter
 from service.memory.reuse import replace_translation
+from service.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 
 EDITS_MEMORY = "edits"
 MAX_EDIT_CHARS = 5000
@@ -48,7 +48,7 @@ class StoredBrief:
     history: list[Edit]
     created_at: str
     updated_at: str
-    owner: str | None = None  # who owns it (an API key id); None: shared, single-user data
+    owner: str | None = None  # the owner scope ("team:x", "key:bk_.."); None: shared data
 
 
 @dataclass(frozen=True)
@@ -81,39 +81,41 @@ class BriefStore:
         self.database = database
         self.memories = memories
 
-    def save(self, brief: Brief, *, owner: str | None = None) -> str:
-        """Keep ``brief`` (owned by ``owner``; None: shared); returns its new id."""
+    def save(self, brief: Brief, *, tenant: Tenant = OPERATOR) -> str:
+        """Keep ``brief`` in ``tenant``'s scope; returns its new id."""
+        require_create(tenant, noun="stored brief")
         bid, stamp = uuid.uuid4().hex, now()
         with self.database.transaction(write=True) as conn:
             conn.execute(sql("INSERT INTO stored_briefs (id, body, version, owner, created_at, updated_at) "
-                              "VALUES (:id, :body, 1, :owner, :at, :at)"),
-                         {"id": bid, "body": json.dumps(brief.to_dict(), ensure_ascii=False), "owner": owner,
+                             "VALUES (:id, :body, 1, :owner, :at, :at)"),
+                         {"id": bid, "body": json.dumps(brief.to_dict(), ensure_ascii=False), "owner": tenant.owner,
                           "at": stamp})
         return bid
 
-    def get(self, bid: str) -> StoredBrief:
+    def get(self, bid: str, *, tenant: Tenant = OPERATOR) -> StoredBrief:
+        """The stored brief, if ``tenant`` may read it (another tenant's is not found, as a missing one)."""
         with self.database.transaction() as conn:
-            return self._load(conn, bid)
+            return self._load(conn, bid, tenant)
 
-    def list_briefs(self, *, owners: Collection[str | None] | None = None) -> list[StoredBriefInfo]:
-        """Every stored brief, newest first; with ``owners``, only those (None in it: the shared ones)."""
-        where, params = owner_filter("owner", owners)
+    def list_briefs(self, *, tenant: Tenant = OPERATOR) -> list[StoredBriefInfo]:
+        """The stored briefs ``tenant`` may read (its own and the shared ones; the operator: all), newest first."""
+        where, params = visible_clause(tenant)
         with self.database.transaction() as conn:
-            rows = conn.execute(sql(f"SELECT id, version, owner, created_at, updated_at FROM stored_briefs "
-                                     f"WHERE {where} ORDER BY created_at DESC, id"), params).all()
+            rows = conn.execute(sql("SELECT id, version, owner, created_at, updated_at FROM stored_briefs "
+                                    f"WHERE {where} ORDER BY created_at DESC, id"), params).all()
         return [StoredBriefInfo(*row) for row in rows]
 
-    def edit(self, bid: str, segment_id: str, lang: str, text: str, *, memory: str = EDITS_MEMORY) -> StoredBrief:
-        """Record a reviewer's translation of one segment; the memory learns it in the same transaction.
-
-        A memory the edit creates belongs to the brief's owner.
-        """
+    def edit(self, bid: str, segment_id: str, lang: str, text: str, *, memory: str = EDITS_MEMORY,
+             tenant: Tenant = OPERATOR) -> StoredBrief:
+        """Record a reviewer's translation of one segment; ``tenant``'s own memory ``memory`` learns it in the
+        same transaction."""
         if not text.strip():
             raise BadInputError("an edited translation must not be empty")
         if len(text) > MAX_EDIT_CHARS:
             raise BadInputError(f"an edited translation is limited to {MAX_EDIT_CHARS} characters")
         with self.database.transaction(write=True) as conn:
-            stored = self._load(conn, bid)
+            stored = self._load(conn, bid, tenant)
+            require_change(tenant, stored.owner, hidden=_not_found(bid), noun="stored brief")
             brief = stored.brief
             segment = next((s for s in brief.segments if s.id == segment_id), None)
             if segment is None:
@@ -125,32 +127,37 @@ class BriefStore:
             brief.meta.warnings += replace_translation(brief, segment_id, lang, text, "edited")
             stamp = now()
             conn.execute(sql("INSERT INTO stored_brief_edits (id, brief_id, segment, lang, previous, "
-                              "previous_provenance, text, edited_at) VALUES (:id, :bid, :segment, :lang, :previous, "
-                              ":previous_provenance, :text, :at)"),
+                             "previous_provenance, text, edited_at) VALUES (:id, :bid, :segment, :lang, :previous, "
+                             ":previous_provenance, :text, :at)"),
                          {"id": uuid.uuid4().hex, "bid": bid, "segment": segment_id, "lang": lang,
                           "previous": previous, "previous_provenance": previous_provenance, "text": text,
                           "at": stamp})
             conn.execute(sql("UPDATE stored_briefs SET body = :body, version = version + 1, updated_at = :at "
-                              "WHERE id = :id"),
+                             "WHERE id = :id"),
                          {"body": json.dumps(brief.to_dict(), ensure_ascii=False), "at": stamp, "id": bid})
             unit = MemoryUnit(brief.meta.source_lang or "en", lang, segment.en, text, f"brief {bid}#{segment_id}")
-            self.memories.add_units_in(conn, memory, [unit], owner=stored.owner)
-            return self._load(conn, bid)
+            self.memories.add_units_in(conn, memory, [unit], tenant=tenant)
+            return self._load(conn, bid, tenant)
 
-    def delete(self, bid: str) -> None:
+    def delete(self, bid: str, *, tenant: Tenant = OPERATOR) -> None:
         """Delete a stored brief and its edit history (the memory units its edits taught stay)."""
         with self.database.transaction(write=True) as conn:
-            self._load(conn, bid)
+            stored = self._load(conn, bid, tenant)
+            require_change(tenant, stored.owner, hidden=_not_found(bid), noun="stored brief")
             conn.execute(sql("DELETE FROM stored_briefs WHERE id = :id"), {"id": bid})
 
     @staticmethod
-    def _load(conn: Connection, bid: str) -> StoredBrief:
+    def _load(conn: Connection, bid: str, tenant: Tenant) -> StoredBrief:
         row = conn.execute(sql("SELECT body, version, created_at, updated_at, owner FROM stored_briefs "
-                                "WHERE id = :id"), {"id": str(bid)}).first()
-        if row is None:
-            raise BriefNotFoundError(f"no stored brief {bid!r} (POST /v1/briefs with \"store\": true keeps one)")
+                               "WHERE id = :id"), {"id": str(bid)}).first()
+        if row is None or not may_read(tenant, row.owner):
+            raise _not_found(bid)
         history = [Edit(*r) for r in conn.execute(sql(
             "SELECT segment, lang, previous, previous_provenance, text, edited_at FROM stored_brief_edits "
             "WHERE brief_id = :id ORDER BY edited_at, id"), {"id": bid})]
         return StoredBrief(bid, brief_from_dict(json.loads(row.body)), int(row.version), history, row.created_at,
                            row.updated_at, row.owner)
+
+
+def _not_found(bid: str) -> BriefNotFoundError:
+    return BriefNotFoundError(f"no stored brief {bid!r} (POST /v1/briefs with \"store\": true keeps one)")

@@ -9,11 +9,10 @@ worker or host.
 from __future__ import annotations
 
 import threading
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection, Engine
 
@@ -28,19 +27,9 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def owner_filter(column: str, owners: Collection[str | None] | None) -> tuple[str, dict[str, Any]]:
-    """A WHERE condition (and its parameters) keeping rows whose ``column`` is in ``owners``.
-
-    ``owners`` None keeps every row; None inside it keeps the shared rows (owner NULL).
-    """
-    if owners is None:
-        return "1 = 1", {}
-    named = sorted({o for o in owners if o is not None})
-    parts = [f"{column} IS NULL"] if None in owners else []
-    params: dict[str, Any] = {f"owner{i}": o for i, o in enumerate(named)}
-    if named:
-        parts.append(f"{column} IN ({', '.join(':' + k for k in params)})")
-    return (f"({' OR '.join(parts)})" if parts else "1 = 0"), params
+def name_key(owner: str | None, name: str) -> str:
+    """The unique key of memory ``name`` in ``owner``'s scope (None: shared), as glossaries key theirs."""
+    return name.casefold() if owner is None else f"{owner}/{name.casefold()}"
 
 
 class MemoryDatabase:

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection
 
 from service.memory.files import MemoryMatch, MemoryUnit
+from service.tenancy import OPERATOR, Tenant
 
 
 class MemoryLookup(Protocol):
@@ -20,4 +21,4 @@ class MemoryLookup(Protocol):
 
 class MemoryWriter(Protocol):
     def add_units_in(self, conn: Connection, name: str, units: Sequence[MemoryUnit], *,
-                     owner: str | None = None) -> Any: ...
+                     tenant: Tenant = OPERATOR) -> Any: ...

@@ -64,6 +64,12 @@ _OWNERS = (
 )
 
 
+def _wider_name_keys(conn: Connection) -> None:
+    """Owned names are keyed ``<owner>/<name>``: PostgreSQL needs a wider column (SQLite ignores lengths)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE tm_memories ALTER COLUMN name_key TYPE VARCHAR(200)"))
+
+
 def _run(statements: tuple[str, ...]) -> Migration:
     def migration(conn: Connection) -> None:
         for statement in statements:
@@ -75,4 +81,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _run(_TABLES),          # 1: memories and their units
     _run(_STORED_BRIEFS),   # 2: briefs kept for review and each reviewer edit with the text it replaced
     _run(_OWNERS),          # 3: who owns a memory or stored brief (NULL: shared, single-user data)
+    _wider_name_keys,       # 4: room for the owner scope in a memory's unique name key
 )

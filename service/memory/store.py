@@ -1,19 +1,28 @@
-"""Named translation memories in the service's store database (``store_url``: SQLite or PostgreSQL)."""
+"""Named translation memories in the service's store database (``store_url``: SQLite or PostgreSQL).
+
+Every call acts for a :class:`~service.tenancy.Tenant` (default: the local operator, who sees
+everything) under :mod:`service.tenancy`'s rules, as glossaries do: a tenant lists, finds and
+reuses its own memories and the shared ones; by name its own comes first, then a shared one;
+another tenant's memory is "not found", exactly as a missing one; a change it may see but not
+make is ForbiddenError. A memory is created in the tenant's scope (``owner``).
+"""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, text
+from sqlalchemy import text as sql
 
-from service.errors import NotFoundError
+from service.errors import ConflictError, NotFoundError
 from service.glossary.validation import validate_name
-from service.memory.db import MemoryDatabase, now, owner_filter
+from service.memory.db import MemoryDatabase, name_key, now
 from service.memory.files import MemoryMatch, MemoryUnit, match_key, read_memory_file, write_memory_tmx
+from service.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 
 if TYPE_CHECKING:
     from service.memory.briefs import BriefStore
@@ -33,12 +42,16 @@ class MemoryInfo:
     pairs: tuple[str, ...]  # "en-ja", ...
     created_at: str
     updated_at: str
-    owner: str | None = None  # who owns it (an API key id); None: shared, single-user data
+    owner: str | None = None  # the owner scope ("team:x", "key:bk_.."); None: shared data
 
 
 def validate_memory_name(name: str) -> str:
     """``name`` if it can name a memory, else BadInputError (the same rules as glossary names)."""
     return validate_name(name, "translation memory")
+
+
+def _not_found(name: str) -> MemoryNotFoundError:
+    return MemoryNotFoundError(f"no translation memory named {name!r} (see `tm list`)")
 
 
 class MemoryStore:
@@ -67,35 +80,55 @@ class MemoryStore:
 
     # -- memories ---------------------------------------------------------------------------------
 
-    def import_file(self, data: bytes, name: str, *, file: str | None = None, owner: str | None = None) -> MemoryInfo:
+    def import_file(self, data: bytes, name: str, *, file: str | None = None,
+                    tenant: Tenant = OPERATOR) -> MemoryInfo:
         """Add every translated unit of an XLIFF or TMX file to memory ``name`` (created when missing).
 
         The file is read completely before anything is written, and written in one
-        transaction: a bad file leaves the store as it was. ``owner`` is recorded when the
-        memory is created (an existing memory keeps its owner).
+        transaction: a bad file leaves the store as it was.
         """
         validate_memory_name(name)
-        return self.add_units(name, read_memory_file(data, file), owner=owner)
+        return self.add_units(name, read_memory_file(data, file), tenant=tenant)
 
-    def add_units(self, name: str, units: Sequence[MemoryUnit], *, owner: str | None = None) -> MemoryInfo:
-        """Store ``units`` in memory ``name``; a unit with the same source and languages replaces the old one."""
+    def add_units(self, name: str, units: Sequence[MemoryUnit], *, tenant: Tenant = OPERATOR) -> MemoryInfo:
+        """Store ``units`` in memory ``name``; a unit with the same source and languages replaces the old one.
+
+        ``name`` is the memory ``tenant`` sees by that name (its own, else a shared one), which it
+        must be allowed to change; when there is none, a new one in ``tenant``'s scope.
+        """
+        validate_memory_name(name)
         with self._transaction(write=True) as conn:
-            return self.add_units_in(conn, name, units, owner=owner)
+            row = self._find(conn, name, tenant, missing_ok=True)
+            if row is not None:
+                require_change(tenant, row.owner, hidden=_not_found(name), noun="translation memory")
+            return self._add(conn, row.id if row is not None else None, name, tenant, units)
 
     def add_units_in(self, conn: Connection, name: str, units: Sequence[MemoryUnit], *,
-                     owner: str | None = None) -> MemoryInfo:
-        """``add_units`` inside the caller's write transaction (a brief edit and its memory unit commit together)."""
+                     tenant: Tenant = OPERATOR) -> MemoryInfo:
+        """Add ``units`` to ``tenant``'s OWN memory ``name`` (created when missing) inside the caller's write
+        transaction: a brief edit and the unit it teaches commit together.
+
+        Only the tenant's own scope, never a shared memory of that name: an editor's edits must not
+        start failing (403) because single-user mode once made a shared memory with the same name.
+        """
         validate_memory_name(name)
-        stamp = now()
         row = conn.execute(text("SELECT id FROM tm_memories WHERE name_key = :key"),
-                           {"key": name.casefold()}).first()
-        if row is None:
+                           {"key": name_key(tenant.owner, name)}).first()
+        if row is not None:
+            require_change(tenant, tenant.owner, hidden=_not_found(name), noun="translation memory")
+        return self._add(conn, row.id if row is not None else None, name, tenant, units)
+
+    def _add(self, conn: Connection, mid: str | None, name: str, tenant: Tenant,
+             units: Sequence[MemoryUnit]) -> MemoryInfo:
+        stamp = now()
+        if mid is None:
+            require_create(tenant, noun="translation memory")
             mid = uuid.uuid4().hex
             conn.execute(text("INSERT INTO tm_memories (id, name, name_key, owner, created_at, updated_at) "
                               "VALUES (:id, :name, :key, :owner, :at, :at)"),
-                         {"id": mid, "name": name, "key": name.casefold(), "owner": owner, "at": stamp})
+                         {"id": mid, "name": name, "key": name_key(tenant.owner, name), "owner": tenant.owner,
+                          "at": stamp})
         else:
-            mid = row[0]
             conn.execute(text("UPDATE tm_memories SET updated_at = :at WHERE id = :id"), {"at": stamp, "id": mid})
         for unit in units:
             key = match_key(unit.source)
@@ -109,41 +142,56 @@ class MemoryStore:
                           "target": unit.target, "origin": unit.origin[:200], "at": stamp})
         return self._info(conn, mid)
 
-    def list_memories(self, *, owners: Collection[str | None] | None = None) -> list[MemoryInfo]:
-        """Every memory, by name; with ``owners``, only those (None in it: the shared ones)."""
-        where, params = owner_filter("owner", owners)
+    def list_memories(self, *, tenant: Tenant = OPERATOR) -> list[MemoryInfo]:
+        """The memories ``tenant`` may read (its own and the shared ones; the operator: all), by name."""
+        where, params = visible_clause(tenant)
         with self._transaction() as conn:
-            ids = [r[0] for r in conn.execute(text(f"SELECT id FROM tm_memories WHERE {where} ORDER BY name_key"),
-                                              params)]
+            ids = [r[0] for r in conn.execute(text(f"SELECT id FROM tm_memories WHERE {where} "
+                                                   "ORDER BY LOWER(name), name_key"), params)]
             return [self._info(conn, mid) for mid in ids]
 
-    def get(self, name: str) -> MemoryInfo:
+    def get(self, name: str, *, tenant: Tenant = OPERATOR) -> MemoryInfo:
         with self._transaction() as conn:
-            return self._info(conn, self._id(conn, name))
+            return self._info(conn, self._find(conn, name, tenant).id)
 
-    def units(self, name: str) -> list[MemoryUnit]:
+    def units(self, name: str, *, tenant: Tenant = OPERATOR) -> list[MemoryUnit]:
         """The memory's units in the order they were stored."""
         with self._transaction() as conn:
             rows = conn.execute(text("SELECT source_lang, target_lang, source, target, origin FROM tm_units "
                                      "WHERE memory_id = :mid ORDER BY created_at, source_key, target_lang"),
-                                {"mid": self._id(conn, name)}).all()
+                                {"mid": self._find(conn, name, tenant).id}).all()
         return [MemoryUnit(*row) for row in rows]
 
-    def export_tmx(self, name: str) -> bytes:
+    def export_tmx(self, name: str, *, tenant: Tenant = OPERATOR) -> bytes:
         """Memory ``name`` as a TMX 1.4b document."""
-        return write_memory_tmx(self.units(name))
+        return write_memory_tmx(self.units(name, tenant=tenant))
 
-    def delete(self, name: str) -> None:
+    def delete(self, name: str, *, tenant: Tenant = OPERATOR) -> None:
         with self._transaction(write=True) as conn:
-            conn.execute(text("DELETE FROM tm_memories WHERE id = :id"), {"id": self._id(conn, name)})
+            row = self._find(conn, name, tenant)
+            require_change(tenant, row.owner, hidden=_not_found(name), noun="translation memory")
+            conn.execute(text("DELETE FROM tm_memories WHERE id = :id"), {"id": row.id})
 
     @staticmethod
-    def _id(conn: Connection, name: str) -> str:
-        row = conn.execute(text("SELECT id FROM tm_memories WHERE name_key = :key"),
-                           {"key": str(name).casefold()}).first()
-        if row is None:
-            raise MemoryNotFoundError(f"no translation memory named {name!r} (see `tm list`)")
-        return str(row[0])
+    def _find(conn: Connection, name: str, tenant: Tenant, *, missing_ok: bool = False) -> Any:
+        """The row ``tenant`` means by ``name``: its own first, then a shared one; another tenant's memory
+        is not found, exactly as a missing one (the operator may name one when the name is unambiguous)."""
+        own, shared = name_key(tenant.owner, str(name)), name_key(None, str(name))
+        rows = conn.execute(text("SELECT id, name, name_key, owner FROM tm_memories WHERE name_key IN (:own, :shared)"),
+                            {"own": own, "shared": shared}).all()
+        visible = sorted((r for r in rows if may_read(tenant, r.owner)), key=lambda r: r.name_key != own)
+        if not visible and tenant.sees_everything:
+            visible = list(conn.execute(text("SELECT id, name, name_key, owner FROM tm_memories "
+                                             "WHERE owner IS NOT NULL AND LOWER(name) = :name"),
+                                        {"name": str(name).casefold()}))
+            if len(visible) > 1:
+                raise ConflictError(f"several translation memories are named {name!r} (owners "
+                                    f"{', '.join(sorted(r.owner for r in visible))})")
+        if visible:
+            return visible[0]
+        if missing_ok:
+            return None
+        raise _not_found(name)
 
     @staticmethod
     def _info(conn: Connection, mid: str) -> MemoryInfo:
@@ -155,40 +203,48 @@ class MemoryStore:
             "ORDER BY source_lang, target_lang"), {"id": mid}))
         return MemoryInfo(row.name, int(count), pairs, row.created_at, row.updated_at, row.owner)
 
-    # -- matching ---------------------------------------------------------------------------------
+    # -- matching (``tenant``: only the memories it may read; the pipeline's default: all) ---------
 
-    def has_pair(self, source_lang: str, target_lang: str) -> bool:
+    def has_pair(self, source_lang: str, target_lang: str, *, tenant: Tenant = OPERATOR) -> bool:
         """Whether any memory holds translations from ``source_lang`` into ``target_lang``."""
+        visible, params = visible_clause(tenant, "m.owner")
         with self._transaction() as conn:
-            return conn.execute(text("SELECT 1 FROM tm_units WHERE source_lang = :sl AND target_lang = :tl LIMIT 1"),
-                                {"sl": source_lang, "tl": target_lang}).first() is not None
+            return conn.execute(text(
+                "SELECT 1 FROM tm_units u JOIN tm_memories m ON m.id = u.memory_id "
+                f"WHERE u.source_lang = :sl AND u.target_lang = :tl AND {visible} LIMIT 1"),
+                {"sl": source_lang, "tl": target_lang, **params}).first() is not None
 
-    def exact(self, source_lang: str, target_lang: str, sources: Sequence[str]) -> dict[str, MemoryMatch]:
+    def exact(self, source_lang: str, target_lang: str, sources: Sequence[str], *,
+              tenant: Tenant = OPERATOR) -> dict[str, MemoryMatch]:
         """Exact matches by match key; the most recently stored translation wins."""
         keys = sorted({match_key(s) for s in sources if s.strip()})
         found: dict[str, MemoryMatch] = {}
-        query = text("SELECT m.name, u.source, u.source_key, u.target FROM tm_units u JOIN tm_memories m "
-                     "ON m.id = u.memory_id WHERE u.source_lang = :sl AND u.target_lang = :tl "
+        visible, params = visible_clause(tenant, "m.owner")
+        query = text(f"{_CANDIDATES} WHERE u.source_lang = :sl AND u.target_lang = :tl AND {visible} "
                      "AND u.source_key IN :keys ORDER BY u.created_at").bindparams(bindparam("keys", expanding=True))
         with self._transaction() as conn:
             for start in range(0, len(keys), KEY_CHUNK):
-                rows = conn.execute(query, {"sl": source_lang, "tl": target_lang,
+                rows = conn.execute(query, {"sl": source_lang, "tl": target_lang, **params,
                                             "keys": keys[start:start + KEY_CHUNK]})
                 for memory, source, key, target in rows:
                     found[key] = MemoryMatch(memory, source, target, 1.0)
         return found
 
     def fuzzy(self, source_lang: str, target_lang: str, text: str, threshold: float,
-              limit: int = 1) -> list[MemoryMatch]:
+              limit: int = 1, *, tenant: Tenant = OPERATOR) -> list[MemoryMatch]:
         """The best stored translations of sentences similar to ``text`` (score ≥ threshold, < 1)."""
         key = match_key(text)
         if not key or limit < 1:
             return []
         # A ratio of at least t needs lengths within a factor t of each other.
         low, high = int(len(key) * threshold), int(len(key) / max(threshold, 0.01)) + 1
+        visible, params = visible_clause(tenant, "m.owner")
         with self._transaction() as conn:
-            rows = conn.execute(_FUZZY_CANDIDATES, {"sl": source_lang, "tl": target_lang, "low": low, "high": high,
-                                                    "key": key, "limit": MAX_CANDIDATES}).all()
+            rows = conn.execute(sql(
+                f"{_CANDIDATES} WHERE u.source_lang = :sl AND u.target_lang = :tl AND {visible} "
+                "AND u.key_length BETWEEN :low AND :high AND u.source_key <> :key LIMIT :limit"),
+                {"sl": source_lang, "tl": target_lang, "low": low, "high": high, "key": key,
+                 "limit": MAX_CANDIDATES, **params}).all()
         matches = []
         for memory, source, candidate, target in rows:
             matcher = SequenceMatcher(None, key, candidate, autojunk=False)
@@ -201,7 +257,4 @@ class MemoryStore:
         return matches[:limit]
 
 
-_FUZZY_CANDIDATES = text(
-    "SELECT m.name, u.source, u.source_key, u.target FROM tm_units u JOIN tm_memories m ON m.id = u.memory_id "
-    "WHERE u.source_lang = :sl AND u.target_lang = :tl AND u.key_length BETWEEN :low AND :high "
-    "AND u.source_key <> :key LIMIT :limit")
+_CANDIDATES = "SELECT m.name, u.source, u.source_key, u.target FROM tm_units u JOIN tm_memories m ON m.id = u.memory_id"

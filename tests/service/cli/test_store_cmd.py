@@ -14,6 +14,7 @@ from service.keys import KeyStore
 from service.memory.files import MemoryUnit
 from service.memory.schema import MIGRATIONS as MEMORY_MIGRATIONS
 from service.memory.store import MemoryStore
+from service.tenancy import Tenant
 from tests.service.memory.helpers import make_old_store
 
 PRE_SQLALCHEMY_STORE = Path(__file__).resolve().parents[2] / "data" / "stores" / "pre_sqlalchemy.sqlite3"
@@ -34,10 +35,11 @@ def sqlite_store(tmp_path) -> str:
     glossaries.close()
     KeyStore(url).create("second", char_quota=10)
     memories = MemoryStore(url)
+    team = Tenant("team:wire")
     memories.add_units("wire-desk", [MemoryUnit("en", "ko", "The bay froze.", "만이 얼었다.", "wire.tmx#3")],
-                       owner="bk_aaaa1111")
-    bid = memories.briefs.save(memories.briefs.get("b1").brief, owner="bk_aaaa1111")
-    memories.briefs.edit(bid, "s1", "ja", "フェリー再開。", memory="wire-desk")
+                       tenant=team)
+    bid = memories.briefs.save(memories.briefs.get("b1").brief, tenant=team)
+    memories.briefs.edit(bid, "s1", "ja", "フェリー再開。", memory="wire-desk", tenant=team)
     memories.close()
     return url
 
@@ -70,9 +72,9 @@ def test_sqlite_to_postgresql_and_back_round_trips_every_glossary_key_memory_and
     assert everything == _everything(sqlite_store)
     _, _, _, tms, briefs = everything
     assert {name: (info.owner, info.unit_count) for name, (info, _) in tms.items()} == {
-        "Desk": (None, 2), "wire-desk": ("bk_aaaa1111", 2)}
+        "Desk": (None, 2), "wire-desk": ("team:wire", 2)}
     assert sorted((info.owner or "", info.version, len(b.history)) for info, b in briefs.values()) == [
-        ("", 2, 1), ("bk_aaaa1111", 2, 1)]
+        ("", 2, 1), ("team:wire", 2, 1)]
     assert KeyStore(postgres_url).verify(LEGACY_SECRET).name == "legacy"
     assert GlossaryStore(postgres_url).add_entries("wire", [GlossaryEntry("Seoul", {"ko": "서울"})]).version > 1
     moved = MemoryStore(postgres_url)  # the moved store keeps working: reuse, edits, new units

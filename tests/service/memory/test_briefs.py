@@ -7,9 +7,10 @@ import threading
 import pytest
 
 from service.brief import AlignedSegment, Brief, BriefMeta
-from service.errors import BadInputError, NotFoundError
+from service.errors import BadInputError, ForbiddenError, NotFoundError
 from service.memory.briefs import BriefNotFoundError
 from service.memory.store import MemoryStore
+from service.tenancy import OPERATOR, SINGLE_USER, Tenant
 
 SOURCE = "Ferries resumed at Port Alder on Tuesday."
 
@@ -43,8 +44,8 @@ def test_a_failing_memory_write_rolls_back_the_edit(store, monkeypatch):
     bid = store.briefs.save(make_brief())
     before = store.briefs.get(bid)
 
-    def broken(conn, name, units, *, owner=None):
-        MemoryStore.add_units_in(store, conn, name, units, owner=owner)  # writes, then fails
+    def broken(conn, name, units, *, tenant=OPERATOR):
+        MemoryStore.add_units_in(store, conn, name, units, tenant=tenant)  # writes, then fails
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(store, "add_units_in", broken)
@@ -75,26 +76,65 @@ def test_unknown_brief_is_not_found(store):
         store.briefs.delete("0" * 32)
 
 
-def test_owner_is_stored_and_the_memory_an_edit_creates_is_the_briefs_owners(store):
-    bid = store.briefs.save(make_brief(), owner="bk_aaaa1111")
-    assert store.briefs.get(bid).owner == "bk_aaaa1111"
-    store.briefs.edit(bid, "s1", "ja", "フェリー再開。", memory="alder-desk")
-    assert store.get("alder-desk").owner == "bk_aaaa1111"
+MINE, THEIRS = Tenant("team:desk"), Tenant("key:bk_bbbb2222")
+READER = Tenant("team:desk", role="reader")
 
 
-@pytest.mark.parametrize(("owners", "expected"), [
-    (None, {"mine", "theirs", "shared"}),
-    ({"bk_aaaa1111"}, {"mine"}),
-    ({"bk_aaaa1111", None}, {"mine", "shared"}),
-    (set(), set()),
+def test_owner_is_the_saving_tenants_scope_and_an_edit_teaches_the_editors_own_memory(store):
+    store.add_units("alder-desk", [], tenant=OPERATOR)  # a shared memory of that name is not written to
+    bid = store.briefs.save(make_brief(), tenant=MINE)
+    assert store.briefs.get(bid, tenant=MINE).owner == "team:desk"
+    store.briefs.edit(bid, "s1", "ja", "フェリー再開。", memory="alder-desk", tenant=MINE)
+    assert store.get("alder-desk", tenant=MINE).owner == "team:desk"
+    assert store.get("alder-desk", tenant=MINE).unit_count == 1
+    assert store.get("alder-desk", tenant=SINGLE_USER).unit_count == 0
+
+
+@pytest.mark.parametrize(("tenant", "expected"), [
+    (OPERATOR, {"mine", "theirs", "shared"}),
+    (MINE, {"mine", "shared"}),
+    (READER, {"mine", "shared"}),
+    (SINGLE_USER, {"shared"}),
 ])
-def test_listing_filters_by_owner(store, owners, expected):
-    ids = {"mine": store.briefs.save(make_brief(), owner="bk_aaaa1111"),
-           "theirs": store.briefs.save(make_brief(), owner="bk_bbbb2222"),
+def test_listing_shows_what_the_tenant_may_read(store, tenant, expected):
+    ids = {"mine": store.briefs.save(make_brief(), tenant=MINE),
+           "theirs": store.briefs.save(make_brief(), tenant=THEIRS),
            "shared": store.briefs.save(make_brief())}
-    listed = store.briefs.list_briefs(owners=owners)
+    listed = store.briefs.list_briefs(tenant=tenant)
     assert {info.id for info in listed} == {ids[name] for name in expected}
     assert all(info.version == 1 for info in listed)
+
+
+@pytest.mark.parametrize("action", ["get", "edit", "delete"])
+def test_another_tenants_brief_is_not_found_and_unchanged(store, action):
+    bid = store.briefs.save(make_brief(), tenant=MINE)
+    before = store.briefs.get(bid)
+    calls = {"get": lambda: store.briefs.get(bid, tenant=THEIRS),
+             "edit": lambda: store.briefs.edit(bid, "s1", "ja", "訳", tenant=THEIRS),
+             "delete": lambda: store.briefs.delete(bid, tenant=THEIRS)}
+    with pytest.raises(BriefNotFoundError):
+        calls[action]()
+    assert store.briefs.get(bid) == before
+    assert store.list_memories() == []
+
+
+@pytest.mark.parametrize(("tenant", "owner"), [(READER, "team:desk"), (READER, None), (MINE, None)])
+@pytest.mark.parametrize("action", ["edit", "delete"])
+def test_a_visible_brief_the_tenant_may_not_change_is_forbidden(store, tenant, owner, action):
+    bid = store.briefs.save(make_brief(), tenant=Tenant(owner) if owner else OPERATOR)
+    before = store.briefs.get(bid)
+    with pytest.raises(ForbiddenError):
+        if action == "edit":
+            store.briefs.edit(bid, "s1", "ja", "訳", tenant=tenant)
+        else:
+            store.briefs.delete(bid, tenant=tenant)
+    assert store.briefs.get(bid, tenant=tenant) == before
+
+
+def test_a_reader_stores_no_brief(store):
+    with pytest.raises(ForbiddenError):
+        store.briefs.save(make_brief(), tenant=READER)
+    assert store.briefs.list_briefs() == []
 
 
 def test_delete_removes_the_brief_and_its_history_but_not_what_it_taught(store):

@@ -7,6 +7,7 @@ import pytest
 
 from service.memory.schema import MIGRATIONS, MIGRATIONS_TABLE
 from service.memory.store import MemoryStore
+from service.tenancy import Tenant
 from tests.service.memory.helpers import BRIEF, STAMP, make_old_store
 
 
@@ -27,8 +28,10 @@ def test_an_old_sqlite3_store_opens_with_all_its_data_and_owner_none(tmp_path, w
         assert [(e.previous, e.text) for e in stored.history] == [("モデル訳", "ポート・アルダーでフェリー再開。")]
         assert store.briefs.edit("b1", "s1", "ja", "フェリー再開。").version == 3
     # The migrated file keeps working: new data with owners, and a reopen applies nothing twice.
-    assert store.add_units("mine", [], owner="bk_aaaa1111").owner == "bk_aaaa1111"
-    assert store.briefs.get(store.briefs.save(BRIEF, owner="bk_aaaa1111")).owner == "bk_aaaa1111"
+    team = Tenant("team:desk")
+    assert store.add_units("mine", [], tenant=team).owner == "team:desk"
+    assert store.get("desk", tenant=team).owner is None, "old memories are shared"
+    assert store.briefs.get(store.briefs.save(BRIEF, tenant=team)).owner == "team:desk"
     store.close()
     again = MemoryStore(path)
     assert again.get("desk").unit_count == 2 and again.schema_version() == len(MIGRATIONS)

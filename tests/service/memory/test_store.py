@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from service.errors import BadInputError
+from service.errors import BadInputError, ForbiddenError
 from service.exports.common import ExchangeFileError
 from service.glossary.store import GlossaryStore
 from service.memory.files import MemoryUnit, read_memory_file
 from service.memory.store import MemoryNotFoundError, MemoryStore
+from service.tenancy import OPERATOR, SINGLE_USER, Tenant
 
 UNITS = [MemoryUnit("en", "ja", "Officials met in the port city on Monday.", "月曜日、港町で当局者が会談した。"),
          MemoryUnit("en", "ko", "Officials met in the port city on Monday.", "월요일 항구 도시에서 관리들이 만났다."),
@@ -104,26 +105,82 @@ def test_shares_the_glossary_store_without_touching_its_tables(store_url):
     glossaries.close()
 
 
-def test_owner_is_recorded_on_create_and_kept_by_later_imports(store):
-    assert store.add_units("mine", UNITS[:1], owner="bk_aaaa1111").owner == "bk_aaaa1111"
-    assert store.add_units("mine", UNITS[1:], owner="bk_bbbb2222").owner == "bk_aaaa1111"
-    assert store.import_file(GOOD_TMX, "shared").owner is None
-    assert store.get("mine").owner == "bk_aaaa1111"
+MINE, THEIRS = Tenant("team:desk"), Tenant("key:bk_bbbb2222")
+READER = Tenant("team:desk", role="reader")
 
 
-@pytest.mark.parametrize(("owners", "expected"), [
-    (None, ["a-mine", "b-theirs", "c-shared"]),
-    ({"bk_aaaa1111"}, ["a-mine"]),
-    ({"bk_aaaa1111", None}, ["a-mine", "c-shared"]),
-    ({None}, ["c-shared"]),
-    (set(), []),
-    ({"bk_nobody"}, []),
+def test_owner_is_the_creating_tenants_scope_and_kept_by_later_imports(store):
+    assert store.add_units("mine", UNITS[:1], tenant=MINE).owner == "team:desk"
+    assert store.add_units("mine", UNITS[1:], tenant=MINE).owner == "team:desk"
+    assert store.import_file(GOOD_TMX, "shared").owner is None, "the operator (CLI) makes shared memories"
+    assert store.get("mine").owner == "team:desk", "the operator names an owned memory when it is unambiguous"
+    assert store.get("mine", tenant=MINE).unit_count == 3
+
+
+@pytest.mark.parametrize(("tenant", "expected"), [
+    (OPERATOR, [("a", "team:desk"), ("b", "key:bk_bbbb2222"), ("c", None)]),
+    (MINE, [("a", "team:desk"), ("c", None)]),
+    (THEIRS, [("b", "key:bk_bbbb2222"), ("c", None)]),
+    (SINGLE_USER, [("c", None)]),
 ])
-def test_listing_filters_by_owner(store, owners, expected):
-    store.add_units("a-mine", UNITS[:1], owner="bk_aaaa1111")
-    store.add_units("b-theirs", UNITS[:1], owner="bk_bbbb2222")
-    store.add_units("c-shared", UNITS[:1])
-    assert [m.name for m in store.list_memories(owners=owners)] == expected
+def test_listing_shows_what_the_tenant_may_read(store, tenant, expected):
+    store.add_units("a", UNITS[:1], tenant=MINE)
+    store.add_units("b", UNITS[:1], tenant=THEIRS)
+    store.add_units("c", UNITS[:1])
+    assert [(m.name, m.owner) for m in store.list_memories(tenant=tenant)] == expected
+
+
+def test_two_tenants_may_use_one_name_and_see_their_own_first(store):
+    store.add_units("desk", UNITS, tenant=MINE)
+    store.add_units("desk", UNITS[2:], tenant=THEIRS)
+    store.add_units("desk", UNITS[:2], tenant=SINGLE_USER)  # single-user mode sees neither: a shared one
+    assert store.get("desk", tenant=MINE).unit_count == 3
+    assert store.get("desk", tenant=THEIRS).unit_count == 1
+    assert store.get("desk", tenant=SINGLE_USER).unit_count == 2 and store.get("desk").owner is None
+    store.delete("desk", tenant=THEIRS)
+    assert store.get("desk", tenant=THEIRS).owner is None, "then the shared one is what the name means"
+    with pytest.raises(ForbiddenError):
+        store.add_units("desk", UNITS, tenant=THEIRS)  # visible but shared: only an admin changes it
+
+
+@pytest.mark.parametrize("action", ["get", "units", "export", "delete", "import"])
+def test_another_tenants_memory_is_not_found(store, action):
+    store.add_units("private", UNITS, tenant=MINE)
+    calls = {"get": lambda: store.get("private", tenant=THEIRS),
+             "units": lambda: store.units("private", tenant=THEIRS),
+             "export": lambda: store.export_tmx("private", tenant=THEIRS),
+             "delete": lambda: store.delete("private", tenant=THEIRS)}
+    if action == "import":  # a name another tenant uses is free: a memory of its own
+        assert store.import_file(GOOD_TMX, "private", tenant=THEIRS).unit_count == 1
+    else:
+        with pytest.raises(MemoryNotFoundError):
+            calls[action]()
+    assert store.get("private", tenant=MINE).unit_count == 3
+
+
+@pytest.mark.parametrize(("tenant", "owner"), [(READER, "team:desk"), (READER, None), (MINE, None)])
+def test_a_visible_memory_the_tenant_may_not_change_is_forbidden(store, tenant, owner):
+    store.add_units("desk", UNITS[:1], tenant=Tenant(owner) if owner else OPERATOR)
+    for change in (lambda: store.add_units("desk", UNITS, tenant=tenant), lambda: store.delete("desk", tenant=tenant)):
+        with pytest.raises(ForbiddenError):
+            change()
+    assert store.get("desk", tenant=tenant).unit_count == 1
+
+
+def test_a_reader_creates_nothing(store):
+    with pytest.raises(ForbiddenError):
+        store.add_units("new", UNITS, tenant=READER)
+    assert store.list_memories() == []
+
+
+def test_reuse_sees_only_what_the_tenant_may_read(store):
+    store.add_units("theirs", UNITS[:1], tenant=THEIRS)
+    source = UNITS[0].source
+    assert store.has_pair("en", "ja") and store.exact("en", "ja", [source])
+    assert not store.has_pair("en", "ja", tenant=MINE)
+    assert store.exact("en", "ja", [source], tenant=MINE) == {}
+    assert store.fuzzy("en", "ja", source.replace("Monday", "Tuesday"), 0.75, tenant=MINE) == []
+    assert store.fuzzy("en", "ja", source.replace("Monday", "Tuesday"), 0.75, tenant=THEIRS)
 
 
 def test_concurrent_imports_into_one_memory_lose_no_unit(store):
