@@ -1,6 +1,7 @@
 """The one place models live in a process: loaded lazily, once, shared by every request."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -111,7 +112,14 @@ class ModelManager:
         name = name or self.settings.summarizer
         spec = self._summarizer_spec(name)
         return self._once(("summarizer", name), lambda: self._load(
-            spec, lambda path: self._summarizer_factory(spec, path, self.settings.summary)))
+            spec, lambda path: self._summarizer_factory(spec, path, self._summary_options())))
+
+    def _summary_options(self) -> SummaryOptions:
+        """The summary settings with the embedding conversion's folder resolved (under models_dir)."""
+        options = self.settings.summary
+        if options.embedding_cache_dir:
+            return options
+        return dataclasses.replace(options, embedding_cache_dir=str(self.settings.models_dir / ".cache" / "embeddings"))
 
     def preload(self, pairs: Iterable[str] | None = None, *, summarizers: Iterable[str] | None = None) -> None:
         """Load models eagerly (gunicorn workers, readiness); defaults to the configured targets."""
