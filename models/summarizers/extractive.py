@@ -56,11 +56,10 @@ class ExtractiveSummarizer:
 
     def __init__(self, embedder: Embedder | Path | str, options: SummaryOptions) -> None:
         if isinstance(embedder, (str, Path)):
-            from models.embeddings import SentenceEmbedder
+            from models.embeddings import load_embedder
 
-            embedder = SentenceEmbedder(embedder)
-            # Load now so a missing or corrupt model shows when the service starts.
-            embedder.load()
+            # Loaded now, so a missing or corrupt model shows when the service starts.
+            embedder = load_embedder(embedder, options)
         if not 0 <= options.lead_bias <= 1 or not 0 <= options.redundancy <= 1:
             raise ValueError("lead_bias and redundancy must be within [0, 1]")
         self.embedder = embedder

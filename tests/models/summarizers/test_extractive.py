@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from models.embeddings import EMBEDDING_ENGINES, default_model_path, load_embedder
 from models.summarizers.base import Summarizer, SummarySentence
 from models.summarizers.extractive import ExtractiveSummarizer
 from service.segmentation import Sentence, split_sentences
@@ -20,9 +21,11 @@ class TableEmbedder:
     def __init__(self, table: dict[str, Sequence[float]]) -> None:
         self.table = table
         self.calls = 0
+        self.embedded: list[str] = []
 
     def embed(self, sentences: Sequence[str]) -> np.ndarray:
         self.calls += 1
+        self.embedded += sentences
         rows = np.array([self.table[s] for s in sentences], dtype=np.float64)
         return rows / np.linalg.norm(rows, axis=1, keepdims=True)
 
@@ -137,6 +140,13 @@ def test_model_is_called_once_per_summary() -> None:
     assert embedder.calls == 1
 
 
+def test_each_sentence_is_embedded_once() -> None:
+    texts = sentences_of(8)
+    embedder = TableEmbedder(one_hot(texts))
+    ExtractiveSummarizer(embedder, SummaryOptions()).summarize(texts, 3)
+    assert sorted(embedder.embedded) == sorted(texts)
+
+
 @pytest.mark.parametrize("count", [0, -1, 2.5, True])
 def test_bad_count(count) -> None:
     with pytest.raises(ValueError):
@@ -157,11 +167,11 @@ def test_bad_options(options: SummaryOptions) -> None:
 # ---- the real all-MiniLM-L6-v2 model on the seed article -------------------------
 
 
-@pytest.fixture(scope="module")
-def minilm():
-    from models.embeddings import SentenceEmbedder, default_model_path
-
-    return SentenceEmbedder(default_model_path())
+@pytest.fixture(scope="module", params=EMBEDDING_ENGINES)
+def minilm(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """all-MiniLM-L6-v2 on each backend: every quality check below runs on both."""
+    return load_embedder(default_model_path(), SummaryOptions(
+        embedding_engine=request.param, embedding_cache_dir=str(tmp_path_factory.mktemp("embeddings"))))
 
 
 def picked(summary: list[SummarySentence]) -> str:
@@ -255,8 +265,40 @@ def test_seed_repeated_sentence_is_chosen_once(minilm, seed_article: str) -> Non
 
 
 @pytest.mark.slow
-def test_path_builds_its_own_embedder() -> None:
-    from models.embeddings import default_model_path
-
-    summarizer = ExtractiveSummarizer(Path(default_model_path()), SummaryOptions())
+@pytest.mark.parametrize("engine", EMBEDDING_ENGINES)
+def test_path_builds_its_own_embedder(engine: str, tmp_path: Path) -> None:
+    options = SummaryOptions(embedding_engine=engine, embedding_cache_dir=str(tmp_path))
+    summarizer = ExtractiveSummarizer(Path(default_model_path()), options)
+    assert getattr(summarizer.embedder, "engine", None) == engine
     assert len(summarizer.summarize(split_sentences(read_article(OWN_ARTICLES[0])), 2)) == 2
+
+
+# ---- the ctranslate2 int8 path agrees with the torch path --------------------------
+
+
+@pytest.fixture(scope="module")
+def both_backends(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    cache = str(tmp_path_factory.mktemp("embeddings-both"))
+    return {engine: load_embedder(default_model_path(), SummaryOptions(embedding_engine=engine,
+                                                                        embedding_cache_dir=cache))
+            for engine in EMBEDDING_ENGINES}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", OWN_ARTICLES, ids=[p.stem for p in OWN_ARTICLES])
+def test_backends_give_the_same_vectors(both_backends, path: Path) -> None:
+    texts = [s.text for s in split_sentences(read_article(path))]
+    fast, exact = (both_backends[e].embed(texts) for e in ("ctranslate2", "torch"))
+    assert fast.shape == exact.shape
+    assert np.allclose(np.linalg.norm(fast, axis=1), 1.0, atol=1e-5)
+    assert float((fast * exact).sum(axis=1).min()) >= 0.98  # int8 weights: close, not identical
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("count", [1, 3, 5])
+@pytest.mark.parametrize("path", OWN_ARTICLES, ids=[p.stem for p in OWN_ARTICLES])
+def test_backends_pick_the_same_sentences(both_backends, path: Path, count: int) -> None:
+    sentences = split_sentences(read_article(path))
+    picks = {engine: [s.source_index for s in ExtractiveSummarizer(embedder, SummaryOptions()).summarize(
+        sentences, count)] for engine, embedder in both_backends.items()}
+    assert picks["ctranslate2"] == picks["torch"]
