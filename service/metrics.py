@@ -50,6 +50,8 @@ class ServiceMetrics:
                               registry=self.registry)
         self.cache = Counter("briefs_translation_cache", "Translation cache lookups by result (hit, miss)",
                              ["result"], registry=self.registry)
+        self.summary_cache = Counter("briefs_summary_cache", "Summary cache lookups by result (hit, miss)",
+                                     ["result"], registry=self.registry)
         self._model_loads: _ModelLoadTimes | None = None
 
     def watch_model_loads(self, source: Callable[[], Mapping[str, float]]) -> None:
@@ -75,6 +77,13 @@ class ServiceMetrics:
             self.cache.labels("hit").inc(hits)
         if misses:
             self.cache.labels("miss").inc(misses)
+
+    def observe_summary_cache(self, hits: int, misses: int) -> None:
+        """Count one summary's cache hit or miss (service.summary_cache)."""
+        if hits:
+            self.summary_cache.labels("hit").inc(hits)
+        if misses:
+            self.summary_cache.labels("miss").inc(misses)
 
     def observe_error(self, code: str) -> None:
         self.errors.labels(code).inc()

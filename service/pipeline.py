@@ -168,7 +168,7 @@ def _summarize(sentences: list[Sentence], job: _Job) -> list[SummarySentence]:
     limits = job.resources.settings.limits
     count = summary_count(len(sentences), job.request.sentences, job.request.ratio,
                           default=limits.default_sentences, maximum=limits.max_sentences)
-    summarizer = job.resources.models.summarizer(job.request.summarizer)
+    summarizer = job.resources.summarizer(job.request.summarizer)
     summary = summarizer.summarize(sentences, count)
     return segment_written(summary, [s.text for s in sentences], count)
 

@@ -6,6 +6,7 @@ use and then shared, so nothing loads at import or per request.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Callable, Iterable
@@ -19,6 +20,7 @@ from service.settings import Settings
 if TYPE_CHECKING:
     from service.glossary.store_api import GlossaryStoreProtocol
     from service.memory.store import MemoryStore
+    from service.summary_cache import SummaryCache
     from service.translation_cache import TranslationCache
 
 TranslatorWrapper = Callable[[Translator], Translator]
@@ -73,6 +75,8 @@ class Resources:
         self._translator: Translator | None = None
         self._memories: MemoryStore | None = None
         self._translation_cache: TranslationCache | None = None
+        self._summary_cache: SummaryCache | None = None
+        self._summarizers: dict[str, Summarizer] = {}
         self._lock = threading.RLock()
 
     @property
@@ -138,6 +142,46 @@ class Resources:
                     self._translation_cache = TranslationCache(self.settings.database_url,
                                                                self.settings.cache_max_entries)
         return self._translation_cache
+
+    def summarizer(self, name: str | None = None) -> Summarizer:
+        """The named (or default) summarizer, under the summary cache unless ``settings.cache`` is off."""
+        name = name or self.settings.summarizer
+        summarizer = self._summarizers.get(name)
+        if summarizer is None:
+            summarizer = self.models.summarizer(name)
+            if self.settings.cache:
+                from service.summary_cache import CachingSummarizer
+                from service.translation_cache import app_metrics_reporter
+
+                summarizer = CachingSummarizer(summarizer, self.summary_cache, self._summary_identity(name),
+                                               app_metrics_reporter("observe_summary_cache"))
+            with self._lock:
+                summarizer = self._summarizers.setdefault(name, summarizer)
+        return summarizer
+
+    @property
+    def summary_cache(self) -> SummaryCache:
+        """The process's summary cache (in the store database, beside the translation cache)."""
+        if self._summary_cache is None:
+            with self._lock:
+                if self._summary_cache is None:
+                    from service.summary_cache import SummaryCache
+
+                    self._summary_cache = SummaryCache(self.settings.database_url, self.settings.cache_max_entries)
+        return self._summary_cache
+
+    def _summary_identity(self, name: str) -> str:
+        """Everything besides the sentences and the count that shapes a summary: model and options."""
+        model: list[str] = []
+        for task in ("summarization", "embedding"):  # "extractive" is served by the embedding model
+            try:
+                spec = self.models.spec_for(task, name)
+            except ValueError:
+                continue
+            model = [task, spec.model, spec.revision, spec.engine, spec.local_path]
+            break
+        options = {k: v for k, v in dataclasses.asdict(self.settings.summary).items() if k != "embedding_cache_dir"}
+        return json.dumps([name, model, options], sort_keys=True)
 
     def _cache_identity(self, source_lang: str, target_lang: str) -> str:
         """Everything besides the text that shapes an engine output: model, revision, engine, options."""

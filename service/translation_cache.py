@@ -8,9 +8,13 @@ engine; an entry change that alters what the engine receives is a different key,
 does not leaves the engine's output unchanged, so changing a glossary invalidates exactly the
 segments it affects. Entries are bounded (``cache_max_entries``, least recently used dropped
 first). ``BRIEFS_CACHE=off`` disables the cache. Hits and misses go to ``/metrics``.
+
+``StoreCache`` is the bounded key -> text table underneath; the summary cache
+(``service.summary_cache``) is another table of it.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -33,22 +37,22 @@ Identity = Callable[[str, str], str]  # (source_lang, target_lang) -> what besid
 CacheObserver = Callable[[int, int], None]  # (hits, misses) of one call
 
 
-def _create(conn: Connection) -> None:
-    conn.execute(text(f"CREATE TABLE {TABLE} (key VARCHAR(64) PRIMARY KEY, translation TEXT NOT NULL, "
-                      "used_at DOUBLE PRECISION NOT NULL)"))
-    conn.execute(text(f"CREATE INDEX {TABLE}_used_at ON {TABLE} (used_at)"))
-
-
-MIGRATIONS = [_create]
-
-
 def cache_key(identity: str, text_in: str) -> str:
     """The entry key: sha256 over the identity and the exact engine input."""
     return hashlib.sha256(json.dumps([identity, text_in], ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
-class TranslationCache:
-    """Cached translations at a store URL or SQLite path, opened (and migrated) on first use."""
+class StoreCache:
+    """Text values by key in one table of the store at a URL or SQLite path, opened (and migrated)
+    on first use; at most ``max_entries``, the least recently used dropped first.
+
+    Subclasses name the table, its value column and what the cache is called in errors; each
+    table has its own schema version (``<table>_schema``) and write lock.
+    """
+
+    table = TABLE
+    value_column = "translation"
+    label = "translation cache"
 
     def __init__(self, path_or_url: Path | str, max_entries: int) -> None:
         if max_entries < 1:
@@ -61,65 +65,82 @@ class TranslationCache:
         self.hits = 0
         self.misses = 0
 
+    def _create(self, conn: Connection) -> None:
+        conn.execute(text(f"CREATE TABLE {self.table} (key VARCHAR(64) PRIMARY KEY, {self.value_column} TEXT "
+                          "NOT NULL, used_at DOUBLE PRECISION NOT NULL)"))
+        conn.execute(text(f"CREATE INDEX {self.table}_used_at ON {self.table} (used_at)"))
+
     def _ready(self) -> Engine:
         if self._engine is None:
             with self._lock:
                 if self._engine is None:
                     engine = make_engine(self.url)
-                    run_migrations(engine, f"{TABLE}_schema", MIGRATIONS, label="translation cache")
+                    run_migrations(engine, f"{self.table}_schema", [self._create], label=self.label)
                     self._engine = engine
         return self._engine
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
-        """The cached translations of those ``keys`` that have one; marks them used."""
+        """The cached values of those ``keys`` that have one; marks them used."""
         found: dict[str, str] = {}
         unique = list(dict.fromkeys(keys))
         if not unique:
             return found
-        select = text(f"SELECT key, translation FROM {TABLE} WHERE key IN :keys").bindparams(
+        table, column = self.table, self.value_column
+        select = text(f"SELECT key, {column} AS value FROM {table} WHERE key IN :keys").bindparams(
             bindparam("keys", expanding=True))
-        touch = text(f"UPDATE {TABLE} SET used_at = :now WHERE key IN :keys").bindparams(
+        touch = text(f"UPDATE {table} SET used_at = :now WHERE key IN :keys").bindparams(
             bindparam("keys", expanding=True))
-        with transaction(self._ready(), write=True, lock=WRITE_LOCK) as conn:
+        with transaction(self._ready(), write=True, lock=self.table) as conn:
             for start in range(0, len(unique), LOOKUP_CHUNK):
                 chunk = unique[start:start + LOOKUP_CHUNK]
-                found.update((row.key, row.translation) for row in conn.execute(select, {"keys": chunk}))
+                found.update((row.key, row.value) for row in conn.execute(select, {"keys": chunk}))
             hit_keys = list(found)
             for start in range(0, len(hit_keys), LOOKUP_CHUNK):
                 conn.execute(touch, {"now": time.time(), "keys": hit_keys[start:start + LOOKUP_CHUNK]})
         return found
 
     def put_many(self, entries: dict[str, str]) -> None:
-        """Store ``entries`` (key -> translation), then drop the least recently used beyond the bound."""
+        """Store ``entries`` (key -> value), then drop the least recently used beyond the bound."""
         if not entries:
             return
-        upsert = text(f"INSERT INTO {TABLE} (key, translation, used_at) VALUES (:key, :translation, :now) "
-                      "ON CONFLICT (key) DO UPDATE SET translation = excluded.translation, used_at = excluded.used_at")
+        table, column = self.table, self.value_column
+        upsert = text(f"INSERT INTO {table} (key, {column}, used_at) VALUES (:key, :value, :now) "
+                      f"ON CONFLICT (key) DO UPDATE SET {column} = excluded.{column}, used_at = excluded.used_at")
         now = time.time()
-        with transaction(self._ready(), write=True, lock=WRITE_LOCK) as conn:
-            conn.execute(upsert, [{"key": k, "translation": v, "now": now} for k, v in entries.items()])
+        with transaction(self._ready(), write=True, lock=self.table) as conn:
+            conn.execute(upsert, [{"key": k, "value": v, "now": now} for k, v in entries.items()])
             self._added_since_prune += len(entries)
             if self._added_since_prune >= max(1, int(self.max_entries * PRUNE_EVERY_SHARE)):
                 self._prune(conn)
                 self._added_since_prune = 0
 
     def _prune(self, conn: Connection) -> None:
-        count = conn.execute(text(f"SELECT COUNT(*) FROM {TABLE}")).scalar_one()
+        count = conn.execute(text(f"SELECT COUNT(*) FROM {self.table}")).scalar_one()
         excess = int(count) - self.max_entries
         if excess > 0:
-            conn.execute(text(f"DELETE FROM {TABLE} WHERE key IN (SELECT key FROM {TABLE} "
+            conn.execute(text(f"DELETE FROM {self.table} WHERE key IN (SELECT key FROM {self.table} "
                               "ORDER BY used_at, key LIMIT :n)"), {"n": excess})
 
+    def count(self, hits: int, misses: int) -> None:
+        """Add one call's hits and misses to this process's totals."""
+        with self._lock:
+            self.hits += hits
+            self.misses += misses
+
     def entries(self) -> int:
-        """How many translations are cached."""
+        """How many values are cached."""
         with transaction(self._ready()) as conn:
-            return int(conn.execute(text(f"SELECT COUNT(*) FROM {TABLE}")).scalar_one())
+            return int(conn.execute(text(f"SELECT COUNT(*) FROM {self.table}")).scalar_one())
 
     def close(self) -> None:
         """Release the database connections."""
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
+
+
+class TranslationCache(StoreCache):
+    """Cached engine translations (table ``translation_cache``)."""
 
 
 class CachingTranslator:
@@ -141,20 +162,28 @@ class CachingTranslator:
             fresh = {cache_key(identity, t): out for t, out in zip(missing, translated, strict=True)}
             self.cache.put_many(fresh)
             found.update(fresh)
-        self.cache.hits += hits
-        self.cache.misses += len(missing)
+        self.cache.count(hits, len(missing))
         if self._observe is not None:
             self._observe(hits, len(missing))
         return [found[k] if k else "" for k in keys]
 
 
 def report_to_app_metrics(hits: int, misses: int) -> None:
-    """Count hits and misses in the current Flask app's metrics, when there is one."""
+    """Count translation-cache hits and misses in the current Flask app's metrics, when there is one."""
+    _report("observe_cache", hits, misses)
+
+
+def _report(method: str, hits: int, misses: int) -> None:
     from flask import current_app, has_app_context
 
     if not has_app_context():
         return
     metrics = current_app.extensions.get("briefs.metrics")
-    observe = getattr(metrics, "observe_cache", None)
+    observe = getattr(metrics, method, None)
     if observe is not None:
         observe(hits, misses)
+
+
+def app_metrics_reporter(method: str) -> CacheObserver:
+    """An observer that passes hits and misses to ``ServiceMetrics.<method>`` of the current app."""
+    return functools.partial(_report, method)
