@@ -95,5 +95,9 @@ def render(results: dict[str, Any]) -> str:
                   f"{off['translate_ms'] / max(on['translate_ms'], 1e-3):.1f}× |",
                   f"| whole brief ms | {on['total_ms']:.1f} | {off['total_ms']:.1f} | "
                   f"{off['total_ms'] / max(on['total_ms'], 1e-3):.1f}× |"]
+    if results.get("summarizer"):
+        from bench.summarizer import render_summarizer
+
+        lines += render_summarizer(results["summarizer"])
     lines += ["", *results.get("notes", [])]
     return "\n".join(lines) + "\n"

@@ -96,6 +96,12 @@ def build_tiny_marian(out: Path, target: str) -> Path:
     return Path(out)
 
 
+def build_tiny_bart(out: Path) -> Path:
+    """One tiny BART summarizer (byte-level BPE tokenizer) at ``out``; return ``out``."""
+    _build_bart(Path(out))
+    return Path(out)
+
+
 def _write_manifests(root: Path) -> None:
     """Manifests let `models verify --models-dir ROOT` check tiny models like imported ones."""
     from models.store import write_manifest
