@@ -6,6 +6,11 @@ parameters. Writers are serialised per store (SQLite: BEGIN IMMEDIATE; PostgreSQ
 transaction lock), so a read-modify-write never loses a concurrent edit from another worker or
 host. The interface is :class:`~service.glossary.store_api.GlossaryStoreProtocol`; what does not
 touch the database comes from :class:`~service.glossary.store_api.GlossaryStoreBase`.
+
+Every call acts for a :class:`~service.tenancy.Tenant` (default: the local operator, who sees
+everything) and applies :mod:`service.tenancy`'s rules: a tenant lists and finds its own glossaries
+and the shared ones; by name its own comes first, then a shared one; another tenant's glossary is
+"not found", exactly as a missing one; a change it may see but not make is ForbiddenError.
 """
 from __future__ import annotations
 
@@ -25,19 +30,21 @@ from service.glossary.model import Glossary, GlossaryEntry, GlossaryInfo
 from service.glossary.store_api import INLINE_NAME, GlossaryStoreBase, GlossaryStoreProtocol
 from service.glossary.store_schema import (
     DEFAULT_NAME,
-    INSERT_GLOSSARY,
+    INSERT_OWNED_GLOSSARY,
     MIGRATIONS,
     insert_entries,
+    name_key,
     next_version,
     now,
     refresh_default,
 )
 from service.glossary.validation import check_description, check_entries, validate_name
 from service.languages import validate_lang
+from service.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 
 __all__ = ["GlossaryStore", "GlossaryInfo", "DEFAULT_NAME", "INLINE_NAME", "validate_name"]
 
-_GLOSSARY_COLUMNS = "id, name, description, source_lang, version, created_at, updated_at"
+_GLOSSARY_COLUMNS = "id, name, description, source_lang, version, created_at, updated_at, owner"
 WRITE_LOCK = "glossaries"  # one writer at a time per database (an advisory lock on PostgreSQL)
 MIGRATIONS_TABLE = "schema_version"
 
@@ -97,15 +104,17 @@ class GlossaryStore(GlossaryStoreBase):
 
     # -- reading --------------------------------------------------------------------------------
 
-    def list_glossaries(self) -> list[GlossaryInfo]:
-        """Every stored glossary, by name, with entry counts and languages."""
+    def list_glossaries(self, *, tenant: Tenant = OPERATOR) -> list[GlossaryInfo]:
+        """The glossaries ``tenant`` may read (its own and the shared ones), by name, with entry counts
+        and languages."""
+        visible, params = visible_clause(tenant, "g.owner")
         with self._transaction() as conn:
             rows = conn.execute(text(
-                "SELECT g.id, g.name, g.version, g.updated_at, g.description, g.source_lang, "
+                "SELECT g.id, g.name, g.version, g.updated_at, g.description, g.source_lang, g.owner, "
                 "COUNT(e.id) AS entry_count "
-                "FROM glossaries g LEFT JOIN glossary_entries e ON e.glossary_id = g.id "
-                "GROUP BY g.id, g.name, g.version, g.updated_at, g.description, g.source_lang, g.name_key "
-                "ORDER BY g.name_key")).mappings().all()
+                f"FROM glossaries g LEFT JOIN glossary_entries e ON e.glossary_id = g.id WHERE {visible} "
+                "GROUP BY g.id, g.name, g.version, g.updated_at, g.description, g.source_lang, g.name_key, g.owner "
+                "ORDER BY LOWER(g.name), g.name_key"), params).mappings().all()
             langs: dict[str, list[str]] = {}
             for row in conn.execute(text(
                     "SELECT DISTINCT e.glossary_id, r.lang FROM glossary_renderings r "
@@ -114,15 +123,16 @@ class GlossaryStore(GlossaryStoreBase):
         return [GlossaryInfo(name=row["name"], id=row["id"], entry_count=int(row["entry_count"]),
                              languages=tuple(langs.get(row["id"], ())), version=row["version"],
                              updated_at=row["updated_at"], description=row["description"],
-                             source_lang=row["source_lang"])
+                             source_lang=row["source_lang"], owner=row["owner"])
                 for row in rows]
 
-    def get(self, name_or_id: str) -> Glossary:
-        """The glossary with this name (case-insensitive) or id; GlossaryNotFoundError otherwise."""
+    def get(self, name_or_id: str, *, tenant: Tenant = OPERATOR) -> Glossary:
+        """The glossary with this name (case-insensitive; ``tenant``'s own first, then shared) or id that
+        ``tenant`` may read; GlossaryNotFoundError otherwise."""
         if not isinstance(name_or_id, str) or not name_or_id.strip():
             raise BadInputError("a glossary name must not be empty")
         with self._transaction() as conn:  # one transaction: the row and its entries are one version
-            row = self._row(conn, name_or_id)
+            row = self._find(conn, name_or_id, tenant)
             cached = self._cache.get(row["id"])
             if cached is not None and cached.version == row["version"]:
                 return cached
@@ -131,12 +141,37 @@ class GlossaryStore(GlossaryStoreBase):
             return glossary
 
     @staticmethod
-    def _row(conn: Connection, name_or_id: str) -> RowMapping:
-        row = conn.execute(text(f"SELECT {_GLOSSARY_COLUMNS} FROM glossaries WHERE name_key = :key OR id = :id"),
-                           {"key": name_or_id.casefold(), "id": name_or_id}).mappings().first()
+    def _row(conn: Connection, gid: str) -> RowMapping:
+        """The row with this id (callers found it already)."""
+        row = conn.execute(text(f"SELECT {_GLOSSARY_COLUMNS} FROM glossaries WHERE id = :id"),
+                           {"id": gid}).mappings().first()
         if row is None:
-            raise GlossaryNotFoundError(f"no glossary named {name_or_id!r}", glossary=name_or_id)
+            raise _not_found(gid)
         return row
+
+    @staticmethod
+    def _find(conn: Connection, name_or_id: str, tenant: Tenant) -> RowMapping:
+        """The row ``tenant`` means by this name or id: by name its own first, then a shared one; by id
+        any it may read. Another tenant's glossary is not found, exactly as a missing one."""
+        own, shared = name_key(tenant.owner, name_or_id), name_key(None, name_or_id)
+        rows = conn.execute(text(f"SELECT {_GLOSSARY_COLUMNS}, name_key FROM glossaries "
+                                 "WHERE name_key = :own OR name_key = :shared OR id = :id"),
+                            {"own": own, "shared": shared, "id": name_or_id}).mappings().all()
+        rank = {own: 0, shared: 1}
+        visible = sorted((r for r in rows if may_read(tenant, r["owner"])), key=lambda r: rank.get(r["name_key"], 2))
+        if visible:
+            return visible[0]
+        if tenant.sees_everything:  # the operator may name a team's glossary when the name is unambiguous
+            owned = conn.execute(text(f"SELECT {_GLOSSARY_COLUMNS} FROM glossaries "
+                                      "WHERE owner IS NOT NULL AND LOWER(name) = :name"),
+                                 {"name": name_or_id.casefold()}).mappings().all()
+            if len(owned) == 1:
+                return owned[0]
+            if owned:
+                raise ConflictError(f"several glossaries are named {name_or_id!r} (owners "
+                                    f"{', '.join(sorted(r['owner'] for r in owned))}); name one by its id",
+                                    glossary=name_or_id)
+        raise _not_found(name_or_id)
 
     @staticmethod
     def _load(conn: Connection, row: RowMapping) -> Glossary:
@@ -156,13 +191,15 @@ class GlossaryStore(GlossaryStoreBase):
                 "FROM glossary_entries WHERE glossary_id = :gid ORDER BY position"), {"gid": row["id"]}).mappings())
         return Glossary(name=row["name"], entries=entries, id=row["id"], source_lang=row["source_lang"],
                         description=row["description"], version=row["version"], created_at=row["created_at"],
-                        updated_at=row["updated_at"])
+                        updated_at=row["updated_at"], owner=row["owner"])
 
     # -- writing --------------------------------------------------------------------------------
 
     def create(self, name: str, entries: Sequence[GlossaryEntry], *, description: str = "",
-               source_lang: str = "en", replace: bool = False, expected_version: int | None = None) -> Glossary:
-        """A new glossary (ConflictError if the name exists, unless ``replace``: then id kept, version+1).
+               source_lang: str = "en", replace: bool = False, expected_version: int | None = None,
+               tenant: Tenant = OPERATOR) -> Glossary:
+        """A new glossary owned by ``tenant`` (ConflictError if a glossary of that name is visible to it,
+        unless ``replace``: then id and owner kept, version+1). ``name`` may be the id of one to replace.
 
         ``expected_version``: replace only if the stored glossary is still at that version (else 409).
         """
@@ -173,8 +210,7 @@ class GlossaryStore(GlossaryStoreBase):
         description = check_description(description)
         source_lang = validate_lang(source_lang)
         with self._transaction(write=True) as conn:
-            existing = conn.execute(text("SELECT id, name, version FROM glossaries WHERE name_key = :key"),
-                                    {"key": name.casefold()}).mappings().first()
+            existing = self._find_or_none(conn, name, tenant)
             if expected_version is not None:
                 if existing is None:
                     raise ConflictError(f"glossary {name!r} does not exist, so it is not at version "
@@ -183,29 +219,48 @@ class GlossaryStore(GlossaryStoreBase):
             if existing and not replace:
                 raise ConflictError(f"glossary {name!r} already exists (use replace to overwrite it)",
                                     glossary=name)
+            if existing:
+                require_change(tenant, existing["owner"], hidden=_not_found(name), noun="glossary")
+                if existing["id"] == name:  # replaced by id: it keeps its name
+                    name = existing["name"]
+            else:
+                require_create(tenant, noun="glossary")
+            owner = existing["owner"] if existing else tenant.owner
             gid = existing["id"] if existing else uuid.uuid4().hex
             stamp = now()
             version = next_version(conn, name)
             if existing:
                 conn.execute(text("DELETE FROM glossary_entries WHERE glossary_id = :gid"), {"gid": gid})
-                conn.execute(text("UPDATE glossaries SET name = :name, description = :description, "
+                conn.execute(text("UPDATE glossaries SET name = :name, name_key = :key, description = :description, "
                                   "source_lang = :source_lang, version = :version, updated_at = :at WHERE id = :gid"),
-                             _params(name=name, description=description, source_lang=source_lang,
-                                     version=version, at=stamp, gid=gid))
+                             _params(name=name, key=name_key(owner, name), description=description,
+                                     source_lang=source_lang, version=version, at=stamp, gid=gid))
             else:
-                conn.execute(INSERT_GLOSSARY, _params(id=gid, name=name, name_key=name.casefold(),
-                                                      description=description, source_lang=source_lang,
-                                                      version=version, created_at=stamp, updated_at=stamp))
+                conn.execute(INSERT_OWNED_GLOSSARY, _params(
+                    id=gid, name=name, name_key=name_key(owner, name), owner=owner, description=description,
+                    source_lang=source_lang, version=version, created_at=stamp, updated_at=stamp))
             insert_entries(conn, gid, entries)
             return self._load(conn, self._row(conn, gid))
 
+    def _find_or_none(self, conn: Connection, name: str, tenant: Tenant) -> RowMapping | None:
+        try:
+            return self._find(conn, name, tenant)
+        except GlossaryNotFoundError:
+            return None
+
+    def _writable(self, conn: Connection, name: str, tenant: Tenant, expected_version: int | None) -> RowMapping:
+        """The row ``tenant`` names, if it may change it and it is still at ``expected_version``."""
+        row = self._find(conn, name, tenant)
+        require_change(tenant, row["owner"], hidden=_not_found(name), noun="glossary")
+        _check_version(row, expected_version)
+        return row
+
     def add_entries(self, name: str, entries: Sequence[GlossaryEntry], *,
-                    expected_version: int | None = None) -> Glossary:
+                    expected_version: int | None = None, tenant: Tenant = OPERATOR) -> Glossary:
         """Add entries, replacing any with the same source (case-insensitive) in place."""
         entries = check_entries(entries)
         with self._transaction(write=True) as conn:
-            row = self._row(conn, name)
-            _check_version(row, expected_version)
+            row = self._writable(conn, name, tenant, expected_version)
             current = self._load(conn, row).entries
             incoming = {e.source.casefold(): e for e in entries}
             merged = [incoming.pop(e.source.casefold(), e) for e in current] + list(incoming.values())
@@ -215,13 +270,12 @@ class GlossaryStore(GlossaryStoreBase):
             return self._bump(conn, row)
 
     def delete_entries(self, name: str, sources: Sequence[str], *,
-                       expected_version: int | None = None) -> Glossary:
+                       expected_version: int | None = None, tenant: Tenant = OPERATOR) -> Glossary:
         """Remove the entries with these sources (case-insensitive); NotFoundError if one is missing."""
         if isinstance(sources, str):
             raise TypeError("sources must be a sequence of source terms, not a string")
         with self._transaction(write=True) as conn:
-            row = self._row(conn, name)
-            _check_version(row, expected_version)
+            row = self._writable(conn, name, tenant, expected_version)
             for source in sources:
                 gone = conn.execute(text("DELETE FROM glossary_entries WHERE glossary_id = :gid AND source_key = :key"),
                                     {"gid": row["id"], "key": source.casefold()}).rowcount
@@ -229,12 +283,11 @@ class GlossaryStore(GlossaryStoreBase):
                     raise NotFoundError(f"glossary {row['name']!r} has no entry {source!r}", source=source)
             return self._bump(conn, row)
 
-    def delete(self, name: str, *, expected_version: int | None = None) -> None:
+    def delete(self, name: str, *, expected_version: int | None = None, tenant: Tenant = OPERATOR) -> None:
         """Delete a glossary and its entries. The default glossary can only be reset."""
         with self._transaction(write=True) as conn:
-            row = self._row(conn, name)
-            _check_version(row, expected_version)
-            if row["name"] == DEFAULT_NAME:
+            row = self._writable(conn, name, tenant, expected_version)
+            if row["name"] == DEFAULT_NAME and row["owner"] is None:
                 raise BadInputError("the default glossary cannot be deleted; to put back its shipped entries, "
                                     "run `python -m service glossary reset-default`")
             conn.execute(text("DELETE FROM glossaries WHERE id = :gid"), {"gid": row["id"]})
@@ -258,6 +311,10 @@ def _check_version(row: RowMapping, expected_version: int | None) -> None:
         raise ConflictError(f"glossary {row['name']!r} is at version {row['version']}, not {expected_version}: "
                             "it changed since you read it; fetch it again and retry",
                             glossary=row["name"], current_version=row["version"])
+
+
+def _not_found(name: str) -> GlossaryNotFoundError:
+    return GlossaryNotFoundError(f"no glossary named {name!r}", glossary=name)
 
 
 def _params(**values: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry, Glos
 from service.glossary.store_schema import DEFAULT_DESCRIPTION, DEFAULT_NAME, load_default_entries
 from service.glossary.validation import check_entries, validate_name
 from service.languages import validate_lang
+from service.tenancy import OPERATOR, Tenant
 
 INLINE_NAME = "inline"  # the layer of a request's own entries; no stored glossary may take this name
 
@@ -34,14 +35,20 @@ class GlossaryStoreProtocol(Protocol):
     A failed call changes nothing. Every write takes ``expected_version``: given, the write
     happens only if the glossary is still at that version (ConflictError otherwise), so two
     editors on any hosts never silently overwrite each other.
+
+    Reads and writes act for a ``tenant`` (:mod:`service.tenancy`; default the local operator, who
+    sees everything): another tenant's glossary is GlossaryNotFoundError, exactly as a missing one;
+    a change the tenant may see but not make is ForbiddenError. ``resolve`` and ``export`` take
+    names as the operator does: doors that act for a tenant pass ids they got from ``get``.
     """
 
-    def list_glossaries(self) -> list[GlossaryInfo]:
-        """Every stored glossary, by name, with entry counts and languages."""
+    def list_glossaries(self, *, tenant: Tenant = OPERATOR) -> list[GlossaryInfo]:
+        """The glossaries ``tenant`` may read, by name, with entry counts and languages."""
         ...
 
-    def get(self, name_or_id: str) -> Glossary:
-        """The glossary with this name (case-insensitive) or id; GlossaryNotFoundError otherwise."""
+    def get(self, name_or_id: str, *, tenant: Tenant = OPERATOR) -> Glossary:
+        """The glossary ``tenant`` means by this name (its own first, then shared) or id; GlossaryNotFoundError
+        otherwise."""
         ...
 
     def resolve(self, names: Sequence[str], inline: Sequence[GlossaryEntry] = ()) -> ActiveGlossary:
@@ -53,21 +60,23 @@ class GlossaryStoreProtocol(Protocol):
         ...
 
     def create(self, name: str, entries: Sequence[GlossaryEntry], *, description: str = "",
-               source_lang: str = "en", replace: bool = False, expected_version: int | None = None) -> Glossary:
-        """A new glossary (ConflictError if the name exists, unless ``replace``: then id kept, version+1)."""
+               source_lang: str = "en", replace: bool = False, expected_version: int | None = None,
+               tenant: Tenant = OPERATOR) -> Glossary:
+        """A new glossary owned by ``tenant`` (ConflictError if the name exists, unless ``replace``: then
+        id and owner kept, version+1)."""
         ...
 
     def add_entries(self, name: str, entries: Sequence[GlossaryEntry], *,
-                    expected_version: int | None = None) -> Glossary:
+                    expected_version: int | None = None, tenant: Tenant = OPERATOR) -> Glossary:
         """Add entries, replacing any with the same source (case-insensitive) in place."""
         ...
 
     def delete_entries(self, name: str, sources: Sequence[str], *,
-                       expected_version: int | None = None) -> Glossary:
+                       expected_version: int | None = None, tenant: Tenant = OPERATOR) -> Glossary:
         """Remove the entries with these sources (case-insensitive); NotFoundError if one is missing."""
         ...
 
-    def delete(self, name: str, *, expected_version: int | None = None) -> None:
+    def delete(self, name: str, *, expected_version: int | None = None, tenant: Tenant = OPERATOR) -> None:
         """Delete a glossary and its entries; the default glossary can only be reset."""
         ...
 

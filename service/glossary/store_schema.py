@@ -5,6 +5,14 @@ parameters; rows are read by column name.
 
 Migrations run in order, each in its own transaction, and are recorded in
 ``schema_version``; append new ones, never edit applied ones.
+
+**Owners** (migration 5, :mod:`service.tenancy`): each glossary has a nullable ``owner`` (the owner
+scope ``team:<team>`` or ``key:<key id>``; NULL = shared: ``default``, glossaries made before
+tenancy, in single-user mode or with the CLI). Names are unique *per owner*: ``name_key`` is the
+casefolded name for shared glossaries and ``<owner>/<casefolded name>`` for owned ones (names
+never contain ``/``), so the existing unique index keeps holding. Versions stay counted per bare
+name across owners (``glossary_names``), so ``name@version`` (cache keys, brief signatures) never
+means two different glossaries, even when two teams each have a glossary of that name.
 """
 from __future__ import annotations
 
@@ -68,6 +76,11 @@ def now() -> str:
 def load_default_entries(path: Path = DEFAULT_DATA) -> list[GlossaryEntry]:
     """The shipped default glossary, read through the same parser as users' files."""
     return parse_glossary(path.read_bytes(), "tsv", file=path.name)
+
+
+def name_key(owner: str | None, name: str) -> str:
+    """The unique key of ``name`` in ``owner``'s scope (None: shared)."""
+    return name.casefold() if owner is None else f"{owner}/{name.casefold()}"
 
 
 def next_version(conn: Connection, name: str) -> int:
@@ -168,6 +181,9 @@ def refresh_default(conn: Connection) -> bool:
 INSERT_GLOSSARY = text(
     "INSERT INTO glossaries (id, name, name_key, description, source_lang, version, created_at, updated_at) "
     "VALUES (:id, :name, :name_key, :description, :source_lang, :version, :created_at, :updated_at)")
+INSERT_OWNED_GLOSSARY = text(
+    "INSERT INTO glossaries (id, name, name_key, owner, description, source_lang, version, created_at, updated_at) "
+    "VALUES (:id, :name, :name_key, :owner, :description, :source_lang, :version, :created_at, :updated_at)")
 
 
 def _seed_default(conn: Connection) -> None:
@@ -187,5 +203,14 @@ def _add_store_meta(conn: Connection) -> None:
     conn.execute(text("CREATE TABLE store_meta (meta_key VARCHAR(64) PRIMARY KEY, meta_value TEXT NOT NULL)"))
 
 
+def _add_owner(conn: Connection) -> None:
+    """Glossaries get an owner scope; every existing one stays shared (NULL). Owned names are keyed
+    ``<owner>/<name>``, which needs a wider ``name_key`` on PostgreSQL (SQLite does not enforce lengths)."""
+    conn.execute(text("ALTER TABLE glossaries ADD COLUMN owner VARCHAR(100)"))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE glossaries ALTER COLUMN name_key TYPE VARCHAR(200)"))
+    conn.execute(text("CREATE INDEX glossaries_by_owner ON glossaries (owner)"))
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _create_tables, _add_variants, _seed_default, _add_store_meta)
+    _create_tables, _add_variants, _seed_default, _add_store_meta, _add_owner)
