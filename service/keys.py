@@ -6,6 +6,11 @@ the glossary store). Only a SHA-256 digest of each secret is stored; the public
 ``id`` (the key's prefix) names it in listings, logs and revocation. Quota counters
 are updated atomically in the database (``UPDATE ... WHERE characters + n <= quota``),
 so every worker and host shares one count.
+
+Each key has a ``team`` (optional) and a ``role`` (admin, editor or reader; see
+:mod:`service.tenancy`). Migration 2 adds both: keys made before it have no team (their data is
+their own) and the role ``editor``, so they keep doing what they did (create, change and delete
+their own glossaries); ``http.admin_keys`` still makes a key an admin.
 """
 from __future__ import annotations
 
@@ -24,8 +29,9 @@ from sqlalchemy import Connection, Engine, text
 
 from service.db import make_engine, normalise_url, run_migrations, sqlite_path, transaction
 from service.errors import AuthError, ForbiddenError, NotFoundError, QuotaExceededError
+from service.tenancy import DEFAULT_ROLE, validate_role, validate_team
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA_TABLE = "api_key_schema"
 KEY_PREFIX = "bk_"
 RATE_PATTERN = re.compile(r"^\s*\d+\s*(/|per)\s*\d*\s*(second|minute|hour|day)s?\s*$")
@@ -53,8 +59,14 @@ def _create_tables(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
-MIGRATIONS = (_create_tables,)
-_COLUMNS = "id, name, rate_limit, char_quota, created_at, revoked_at"
+def _add_team_and_role(conn: Connection) -> None:
+    """Keys belong to a team (NULL: none, the key is its own tenant) and have a role (existing: editor)."""
+    conn.execute(text("ALTER TABLE api_keys ADD COLUMN team VARCHAR(64)"))
+    conn.execute(text(f"ALTER TABLE api_keys ADD COLUMN role VARCHAR(16) NOT NULL DEFAULT '{DEFAULT_ROLE}'"))
+
+
+MIGRATIONS = (_create_tables, _add_team_and_role)
+_COLUMNS = "id, name, rate_limit, char_quota, created_at, revoked_at, team, role"
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ class ApiKey:
     char_quota: int | None
     created_at: str
     revoked_at: str | None = None
+    team: str | None = None  # keys of one team share their data; None: the key is its own tenant
+    role: str = DEFAULT_ROLE  # admin | editor | reader (service.tenancy)
 
     @property
     def revoked(self) -> bool:
@@ -137,19 +151,26 @@ class KeyStore:
                 self._engine.dispose()
                 self._engine = None
 
-    def create(self, name: str = "", *, rate_limit: str = "", char_quota: int | None = None) -> tuple[ApiKey, str]:
-        """Make a key; returns its record and the secret, which is shown once and never stored."""
+    def create(self, name: str = "", *, rate_limit: str = "", char_quota: int | None = None,
+               team: str | None = None, role: str = DEFAULT_ROLE) -> tuple[ApiKey, str]:
+        """Make a key; returns its record and the secret, which is shown once and never stored.
+
+        ``team``: keys of one team share their glossaries (None: the key's data is its own);
+        ``role``: admin, editor (the default) or reader. ValueError for a bad value.
+        """
         rate_limit = validate_rate(rate_limit)
         if char_quota is not None and char_quota < 0:
             raise ValueError(f"char quota must not be negative, got {char_quota}")
+        team = validate_team(team) if team is not None else None
+        role = validate_role(role)
         key_id = KEY_PREFIX + secrets.token_hex(4)
         secret = f"{key_id}.{secrets.token_urlsafe(24)}"
-        record = ApiKey(key_id, name, rate_limit, char_quota, _now())
+        record = ApiKey(key_id, name, rate_limit, char_quota, _now(), team=team, role=role)
         with self._connect(write=True) as conn:
-            conn.execute(text("INSERT INTO api_keys (id, digest, name, rate_limit, char_quota, created_at) "
-                              "VALUES (:id, :digest, :name, :rate, :quota, :at)"),
+            conn.execute(text("INSERT INTO api_keys (id, digest, name, rate_limit, char_quota, created_at, team, role) "
+                              "VALUES (:id, :digest, :name, :rate, :quota, :at, :team, :role)"),
                          {"id": key_id, "digest": _digest(secret), "name": name, "rate": rate_limit,
-                          "quota": char_quota, "at": record.created_at})
+                          "quota": char_quota, "at": record.created_at, "team": team, "role": role})
         return record, secret
 
     def list(self) -> list[ApiKey]:
@@ -175,10 +196,10 @@ class KeyStore:
             row = conn.execute(text(f"SELECT {_COLUMNS}, digest FROM api_keys WHERE id = :id"),
                                {"id": key_id}).first()
         # Compare a digest even when the id is unknown, so timing says nothing about ids.
-        stored = row[6] if row else _digest("")
+        stored = row[8] if row else _digest("")
         if not hmac.compare_digest(stored, _digest(secret or "")) or row is None:
             raise AuthError("the API key is not valid")
-        key = ApiKey(*row[:6])
+        key = ApiKey(*row[:8])
         if key.revoked:
             raise ForbiddenError(f"the API key {key.id} was revoked")
         return key

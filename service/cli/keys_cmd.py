@@ -8,6 +8,7 @@ from typing import Any
 
 from service.keys import KeyStore, validate_rate
 from service.settings import Settings
+from service.tenancy import ADMIN, DEFAULT_ROLE, ROLES, validate_team
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,6 +21,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--rate", type=_rate, default="", help="rate limit such as 60/minute (default: http.rate_limit)")
     p.add_argument("--char-quota", type=_quota, default=None,
                    help="characters per UTC day (default: http.char_quota; 0 = unlimited)")
+    p.add_argument("--team", type=_team, default=None,
+                   help="the team the key belongs to: its keys share their glossaries (default: none, "
+                        "the key's data is its own)")
+    p.add_argument("--role", choices=ROLES, default=DEFAULT_ROLE,
+                   help=f"what the key may do (default: {DEFAULT_ROLE}): reader reads and uses; editor also "
+                        "creates, changes and deletes its team's glossaries; admin also changes shared data "
+                        "such as the default glossary")
     p.set_defaults(handler=run_create)
 
     p = sub.add_parser("list", help="every key with its usage today")
@@ -38,6 +46,13 @@ def _rate(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def _team(value: str) -> str:
+    try:
+        return validate_team(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _quota(value: str) -> int:
     try:
         quota = int(value)
@@ -50,9 +65,12 @@ def _quota(value: str) -> int:
 
 def run_create(args: argparse.Namespace, settings: Settings) -> int:
     """Create a key and print its secret (only now; it is stored hashed)."""
-    key, secret = KeyStore(settings.database_url).create(args.name, rate_limit=args.rate, char_quota=args.char_quota)
+    key, secret = KeyStore(settings.database_url).create(args.name, rate_limit=args.rate, char_quota=args.char_quota,
+                                                         team=args.team, role=args.role)
     print(secret)
-    print(f"created key {key.id}; keep the secret above, it cannot be shown again", file=sys.stderr)
+    scope = f"team {key.team}" if key.team else "its own data"
+    print(f"created key {key.id} ({key.role}, {scope}); keep the secret above, it cannot be shown again",
+          file=sys.stderr)
     return 0
 
 
@@ -63,7 +81,9 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
     for key in store.list():
         usage = store.usage(key.id)
         rows.append({
-            "id": key.id, "name": key.name, "rate_limit": key.rate_limit or settings.http.rate_limit,
+            "id": key.id, "name": key.name, "team": key.team,
+            "role": ADMIN if key.id in settings.http.admin_keys else key.role,
+            "rate_limit": key.rate_limit or settings.http.rate_limit,
             "char_quota": settings.http.char_quota if key.char_quota is None else key.char_quota,
             "created_at": key.created_at, "revoked_at": key.revoked_at,
             "requests_today": usage.requests, "characters_today": usage.characters,
@@ -74,11 +94,11 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
     if not rows:
         print("no API keys; create one with `python -m service keys create`")
         return 0
-    print(f"{'ID':<12} {'NAME':<20} {'RATE':<12} {'QUOTA':>9} {'TODAY':>9}  STATUS")
+    print(f"{'ID':<12} {'NAME':<20} {'TEAM':<16} {'ROLE':<7} {'RATE':<12} {'QUOTA':>9} {'TODAY':>9}  STATUS")
     for r in rows:
         status = f"revoked {r['revoked_at']}" if r["revoked_at"] else "active"
-        print(f"{r['id']:<12} {r['name'][:20]:<20} {r['rate_limit']:<12} {r['char_quota'] or '-':>9} "
-              f"{r['characters_today']:>9}  {status}")
+        print(f"{r['id']:<12} {r['name'][:20]:<20} {(r['team'] or '-')[:16]:<16} {r['role']:<7} "
+              f"{r['rate_limit']:<12} {r['char_quota'] or '-':>9} {r['characters_today']:>9}  {status}")
     return 0
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from service import errors
-from service.keys import KeyStore, validate_rate
+from service.keys import MIGRATIONS, KeyStore, validate_rate
 
 PRE_SQLALCHEMY_STORE = Path(__file__).resolve().parents[1] / "data" / "stores" / "pre_sqlalchemy.sqlite3"
 
@@ -81,7 +81,7 @@ def test_schema_version_lives_in_its_own_table_not_user_version(tmp_path):
     store.list()
     with sqlite3.connect(store.path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
-        assert conn.execute("SELECT version FROM api_key_schema").fetchall() == [(1,)]
+        assert conn.execute("SELECT version FROM api_key_schema ORDER BY version").fetchall() == [(1,), (2,)]
 
 
 def test_newer_schema_is_refused(tmp_path):
@@ -143,3 +143,43 @@ def test_concurrent_charges_from_several_stores_never_pass_the_quota(store_url):
     assert stores[0].usage(key.id).characters == sum(accepted)
     for s in stores:
         s.close()
+
+
+def test_a_key_made_before_teams_and_roles_keeps_working_as_an_editor_of_its_own_data(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(PRE_SQLALCHEMY_STORE, path)
+    store = KeyStore(path)
+    key = store.verify("bk_d1ef1b56.hCwGqbKl3Pz-z3cl1WNXE9otyWJAadCB")
+    assert (key.team, key.role) == (None, "editor")
+    store.close()
+
+
+def test_keys_at_schema_1_gain_team_and_role_on_open(tmp_path):
+    from service.db import make_engine, run_migrations
+
+    path = tmp_path / "v1.sqlite3"
+    engine = make_engine(path)
+    run_migrations(engine, "api_key_schema", MIGRATIONS[:1], newest_known=1)
+    engine.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO api_keys (id, digest, name, rate_limit, char_quota, created_at) "
+                     "VALUES ('bk_0000aaaa', 'x', 'old', '', NULL, '2026-01-01T00:00:00+00:00')")
+    store = KeyStore(path)
+    (key,) = store.list()
+    assert (key.id, key.name, key.team, key.role) == ("bk_0000aaaa", "old", None, "editor")
+    store.close()
+
+
+@pytest.mark.parametrize(("team", "role"), [("news", "reader"), (None, "admin"), ("desk-2", "editor")])
+def test_team_and_role_are_stored_and_verified(store, team, role):
+    key, secret = store.create("k", team=team, role=role)
+    assert (key.team, key.role) == (team, role)
+    assert store.verify(secret) == key
+    assert store.list() == [key]
+
+
+@pytest.mark.parametrize(("field", "value"), [("team", "a b"), ("team", ""), ("role", "owner")])
+def test_bad_team_or_role_is_refused(store, field, value):
+    with pytest.raises(ValueError):
+        store.create("k", **{field: value})
+    assert store.list() == []

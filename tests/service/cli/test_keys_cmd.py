@@ -44,3 +44,27 @@ def test_bad_create_options_are_usage_errors(run_cli, args):
     with pytest.raises(SystemExit) as info:
         run_cli("keys", "create", *args)
     assert info.value.code == 2
+
+
+def test_create_with_team_and_role_shows_them_in_list(run_cli, tmp_path):
+    code, out, err = run_cli("keys", "create", "--name", "desk", "--team", "news", "--role", "reader")
+    assert code == 0 and "reader" in err and "team news" in err
+    key = KeyStore(make_settings(tmp_path).store_path).verify(out.strip())
+    assert (key.team, key.role) == ("news", "reader")
+    (row,) = json.loads(run_cli("keys", "list", "--json")[1])
+    assert (row["team"], row["role"]) == ("news", "reader")
+    table = run_cli("keys", "list")[1]
+    assert "news" in table and "reader" in table
+
+
+def test_a_key_without_options_is_an_editor_of_its_own_data(run_cli):
+    run_cli("keys", "create")
+    (row,) = json.loads(run_cli("keys", "list", "--json")[1])
+    assert (row["team"], row["role"]) == (None, "editor")
+
+
+@pytest.mark.parametrize("args", [["--role", "owner"], ["--team", "two words"], ["--team", ""]])
+def test_bad_team_or_role_is_a_usage_error(run_cli, args):
+    with pytest.raises(SystemExit) as info:
+        run_cli("keys", "create", *args)
+    assert info.value.code == 2
