@@ -168,13 +168,16 @@ def _languages_count(base: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-FIRST = ["Kelda", "Orrin", "Tamsin", "Bexley", "Ysolde", "Corwin"]
+FIRST = ["Kelda", "Orrin", "Tamsin", "Bexley", "Ysolde", "Corwin", "Maelis", "Brannock", "Odile", "Fenwick",
+         "Isaura", "Torvald", "Linnea", "Caspian", "Rowena", "Evander", "Saffron", "Lucan", "Marisol", "Thaddeus"]
 LAST = ["Varnhold", "Quillane", "Ostrava", "Mirelle", "Haskett", "Dunmore", "Pellow", "Farrant", "Gisborne", "Tolland"]
-NAMES = [f"{first} {last}" for first in FIRST for last in LAST]  # 60 names no other glossary knows
-MENTIONED = (NAMES[3], NAMES[29], NAMES[57])
+NAMES = [f"{first} {last}" for first in FIRST for last in LAST]  # 200 names no other glossary knows
+MENTIONED = (NAMES[3], NAMES[99], NAMES[197])
+CLIENTS = 32  # more than the two hosts' 2 x 2 workers x 4 threads: requests queue on both hosts
 
 
 def test_concurrent_edits_and_briefs_on_both_hosts_lose_nothing_and_use_one_version(hosts):
+    """200 glossary edits and 200 briefs, interleaved and spread over both hosts."""
     from concurrent.futures import ThreadPoolExecutor
 
     keys = KeyStore(str(hosts["store_url"]))
@@ -193,9 +196,8 @@ def test_concurrent_edits_and_briefs_on_both_hosts_lose_nothing_and_use_one_vers
                                                                   "glossaries": ["busy"]}, secret)
         return "brief", status, json.loads(raw) if status == 200 else {"raw": raw[:300]}
 
-    jobs = [(edit, i) for i in range(len(NAMES))] + [(brief, i) for i in range(len(NAMES))]
-    jobs = [job for pair in zip(jobs[:60], jobs[60:], strict=True) for job in pair]  # interleaved
-    with ThreadPoolExecutor(16) as pool:
+    jobs = [job for i in range(len(NAMES)) for job in ((edit, i), (brief, i))]  # interleaved
+    with ThreadPoolExecutor(CLIENTS) as pool:
         results = list(pool.map(lambda job: job[0](job[1]), jobs, timeout=600))
     assert [r for r in results if r[1] != 200] == []
     added_at = {r[2]["entries"][-1]["source"]: r[2]["version"] for r in results if r[0] == "edit"}
@@ -206,6 +208,44 @@ def test_concurrent_edits_and_briefs_on_both_hosts_lose_nothing_and_use_one_vers
         (version,) = map(int, re.findall(r"busy@(\d+)", body["meta"]["signature"]))
         known = {e["source"] for e in body["entities"] if e["resolution"] == "glossary" and e["glossary"] == "busy"}
         assert known == {name for name in MENTIONED if added_at[name] <= version}, version
+
+
+def test_stored_briefs_and_memories_are_shared_and_concurrent_edits_lose_none(hosts):
+    """A brief stored through host A, its segments edited at once through both hosts, read back on B;
+    every edit is kept (one version each), and the memory they taught is reused by host A's next brief."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    keys = KeyStore(str(hosts["store_url"]))
+    _, secret = keys.create("review")
+    body = {"text": ARTICLE, "sentences": 3, "target_langs": ["ja", "ko"]}
+    status, headers, raw = call(f"{hosts['a']}/v1/briefs", {**body, "store": True}, secret)
+    assert status == 200, raw[:300]
+    stored = json.loads(raw)
+    edits = [(s["id"], lang) for s in stored["segments"] for lang in ("ja", "ko")]
+
+    def edit(n: int) -> tuple[int, bytes]:
+        sid, lang = edits[n]
+        request = urllib.request.Request(f"{hosts['ab'[n % 2]]}/v1/briefs/{stored['id']}/segments/{sid}",
+                                         data=json.dumps({"lang": lang, "text": f"校閲{n}"}).encode(),
+                                         headers={"Content-Type": "application/json",
+                                                  "Authorization": f"Bearer {secret}"}, method="PATCH")
+        try:
+            with urllib.request.urlopen(request, timeout=REQUEST_S) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+
+    with ThreadPoolExecutor(len(edits)) as pool:
+        results = list(pool.map(edit, range(len(edits)), timeout=300))
+    assert [status for status, _ in results] == [200] * len(edits), [raw[:300] for _, raw in results]
+    status, _, raw = call(f"{hosts['b']}/v1/briefs/{stored['id']}", secret=secret)
+    back = json.loads(raw)
+    assert status == 200 and back["version"] == 1 + len(edits) and len(back["history"]) == len(edits)
+    assert {(s["id"], lang): s["translations"][lang] for s in back["segments"] for lang in ("ja", "ko")} == {
+        key: f"校閲{n}" for n, key in enumerate(edits)}
+    status, _, raw = call(f"{hosts['a']}/v1/briefs", body, secret)
+    assert status == 200
+    assert all(p == "tm-exact" for s in json.loads(raw)["segments"] for p in s["provenance"].values())
 
 
 def test_postgresql_stopped_under_load_gives_503s_never_500_and_the_host_recovers(
