@@ -14,18 +14,21 @@ from service.brief import Brief, BriefWarning, EntityMention
 from service.memory.files import match_key
 from service.memory.protocols import MemoryLookup
 from service.settings import MemoryOptions
+from service.tenancy import OPERATOR, Tenant
 
 
-def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOptions) -> None:
-    """Reuse exact matches and add fuzzy suggestions in each brief, in place."""
+def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOptions, *,
+                 tenant: Tenant = OPERATOR) -> None:
+    """Reuse exact matches and add fuzzy suggestions in each brief, in place, from the memories
+    ``tenant`` may read (its own and the shared ones; the default, the operator: every memory)."""
     if not options.enabled:
         return
     for brief in briefs:
         source_lang = brief.meta.source_lang or "en"
         for lang in brief.meta.target_langs:
-            if not store.has_pair(source_lang, lang):
+            if not store.has_pair(source_lang, lang, tenant=tenant):
                 continue
-            exact = store.exact(source_lang, lang, [s.en for s in brief.segments])
+            exact = store.exact(source_lang, lang, [s.en for s in brief.segments], tenant=tenant)
             for segment in brief.segments:
                 match = exact.get(match_key(segment.en))
                 if match is not None:
@@ -33,7 +36,7 @@ def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOp
                         brief.meta.warnings += replace_translation(brief, segment.id, lang, match.target, "tm-exact")
                     continue
                 for suggestion in store.fuzzy(source_lang, lang, segment.en, options.fuzzy_threshold,
-                                              options.max_suggestions):
+                                              options.max_suggestions, tenant=tenant):
                     brief.meta.warnings.append(BriefWarning(
                         "tm-suggestion", f"translation memory {suggestion.memory} has a {suggestion.score:.0%} match "
                         f"({suggestion.source!r}): {suggestion.target}", segment.id, lang))

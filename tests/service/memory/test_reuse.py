@@ -81,3 +81,16 @@ def test_replace_translation_flags_an_entity_an_edit_removed(brief):
     warnings = replace_translation(brief, "s1", "ko", "월요일 회담.", "edited")
     assert brief.segments[0].provenance["ko"] == "edited"
     assert [(w.code, w.segment, w.lang) for w in warnings] == [("entity-missing", "s1", "ko")]
+
+
+def test_a_tenant_reuses_its_own_and_shared_memories_never_another_tenants(brief, store):
+    from service.tenancy import Tenant
+
+    source = brief.segments[0].en
+    store.add_units("theirs", [MemoryUnit("en", "ja", source, "他チームの訳。")], tenant=Tenant("team:other"))
+    store.add_units("theirs", [MemoryUnit("en", "ko", source, "다른 팀 번역.")], tenant=Tenant("team:other"))
+    store.add_units("shared", [MemoryUnit("en", "ko", source, "공유 번역.")])
+    apply_memory([brief], store, OPTIONS, tenant=Tenant("team:desk"))
+    assert brief.segments[0].provenance == {"ja": "model", "ko": "tm-exact"}
+    assert brief.segments[0].translations["ko"] == "공유 번역."
+    assert not any("他チーム" in w.message or "다른 팀" in w.message for w in brief.meta.warnings)
