@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp.add_argument("--name", help="memory to add to, created when missing (default: the file name's stem)")
     imp.set_defaults(handler=run_import)
 
-    sub.add_parser("list", help="list translation memories").set_defaults(handler=run_list)
+    sub.add_parser("list", help="list every translation memory (name, units, pairs, updated, owner or shared)"
+                   ).set_defaults(handler=run_list)
 
     exp = sub.add_parser("export", help="write a memory as TMX 1.4b")
     exp.add_argument("name")
@@ -45,7 +46,8 @@ def default_name(path: Path) -> str:
 
 
 def _line(info: MemoryInfo) -> str:
-    return f"{info.name}\t{info.unit_count} unit(s)\t{', '.join(info.pairs) or '-'}\t{info.updated_at}"
+    return (f"{info.name}\t{info.unit_count} unit(s)\t{', '.join(info.pairs) or '-'}\t{info.updated_at}\t"
+            f"{info.owner or 'shared'}")
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:

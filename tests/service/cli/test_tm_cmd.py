@@ -72,3 +72,17 @@ def test_export_into_a_missing_directory_exits_2(run_cli, xliff_file, tmp_path):
     run_cli("tm", "import", str(xliff_file), "--name", "desk")
     _one_line_error(*run_cli("tm", "export", "desk", "--out", str(tmp_path / "no" / "x.tmx")), "no such directory")
 
+
+
+def test_list_shows_every_tenants_memories_with_their_owner(run_cli, xliff_file, tmp_path):
+    from service.memory.files import MemoryUnit
+    from service.memory.store import MemoryStore
+    from service.tenancy import Tenant
+
+    assert run_cli("tm", "import", str(xliff_file), "--name", "house")[0] == 0
+    store = MemoryStore(tmp_path / "store.sqlite3")
+    store.add_units("desk-tm", [MemoryUnit("en", "ja", "Rain fell.", "雨。")], tenant=Tenant("team:desk"))
+    store.close()
+    lines = run_cli("tm", "list")[1].splitlines()
+    assert [(line.split("\t")[0], line.split("\t")[-1]) for line in lines] == [("desk-tm", "team:desk"),
+                                                                              ("house", "shared")]
