@@ -21,6 +21,7 @@ from service.api.limits import request_characters
 from service.api.media import JSON, require_body_types
 from service.api.metrics_view import observe_timings
 from service.api.schemas import BriefSchema, BriefsRequestSchema, RequestSchema
+from service.api.tenancy import tenant_glossaries
 from service.brief import Brief
 from service.memory.briefs import EDITS_MEMORY, MAX_EDIT_CHARS, StoredBrief
 from service.pipeline import build_briefs
@@ -112,9 +113,10 @@ def create_briefs(body, format: str | None = None):
     fmt = requested_format(format)
     resources = get_resources()
     articles = body["texts"] if "texts" in body else [body["text"]]
+    brief_req = tenant_glossaries().scoped_request(brief_request(body, resources.settings))  # 404 before any work
     access.charge(request_characters(body))  # texts and the inline glossary
     log_texts(articles, resources.settings)
-    briefs = build_briefs(articles, brief_request(body, resources.settings), resources)
+    briefs = build_briefs(articles, brief_req, resources)
     observe_timings(briefs[0].meta.timings_ms)
     ids = [resources.memories.briefs.save(b) for b in briefs] if body["store"] else []
     if fmt != "json":

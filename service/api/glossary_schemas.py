@@ -23,6 +23,9 @@ class GlossarySummarySchema(Schema):
     entry_count = fields.Int()
     languages = fields.List(fields.Str())
     updated_at = fields.Str()
+    owner = fields.Str(allow_none=True, metadata={
+        "description": "whose it is: \"team:<team>\" or \"key:<key id>\"; null for shared glossaries "
+                       "(readable by every key, changed only by admins)"})
 
 
 class GlossaryListSchema(Schema):

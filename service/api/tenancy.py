@@ -1,46 +1,114 @@
-"""Shipped data is shared and read-only: only an admin key changes the ``default`` glossary.
+"""The tenant of an HTTP request, and the glossary store as that tenant sees it.
 
-With keys on, every key reads ``default``; changing or replacing it needs a key listed in
-``http.admin_keys``, and nobody deletes it (``python -m service glossary reset-default`` puts
-back its shipped entries). With keys off and no key sent (single-user mode) changes work as
-before, except deleting, which was never possible.
+Every door that names a glossary goes through :func:`tenant_glossaries` (never the store directly),
+so :mod:`service.tenancy`'s rules hold everywhere: a key sees its own (its team's) glossaries and
+the shared ones; another tenant's glossary answers exactly as a missing one (404); a visible change
+the key may not make is 403 (a reader writing; a non-admin changing shared data such as ``default``).
+Briefs and translate requests name glossaries: :meth:`TenantGlossaries.scoped_request` resolves
+those names for the tenant *before* the pipeline runs and hands the pipeline their ids.
+
+With keys off and no key sent (single-user mode) the tenant is :data:`~service.tenancy.SINGLE_USER`:
+an admin of the shared data, so everything behaves as before tenancy. Nobody deletes ``default``
+(``python -m service glossary reset-default`` puts back its shipped entries).
 """
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from flask import current_app
 
 from service.api import access
+from service.brief import BriefRequest
 from service.errors import BriefsError, ForbiddenError
+from service.glossary.model import Glossary, GlossaryEntry, GlossaryInfo
 from service.glossary.store import DEFAULT_NAME
+from service.glossary.store_api import GlossaryStoreProtocol
 from service.resources import get_resources
+from service.tenancy import SINGLE_USER, Tenant
 
 RESET_HINT = "`python -m service glossary reset-default` restores its shipped entries"
+STORE_ID = re.compile(r"^[0-9a-f]{32}$")  # the store's glossary ids (uuid4 hex)
 
 
-def is_shipped(name: str) -> bool:
-    """``name`` is the default glossary, by name or by id."""
-    if name.lower() == DEFAULT_NAME.lower():
-        return True
-    try:
-        return get_resources().glossaries.get(name).name == DEFAULT_NAME
-    except BriefsError:
-        return False
-
-
-def require_admin_for_shipped(name: str) -> None:
-    """403 unless the caller may change the shipped glossary ``name`` (no-op for other glossaries)."""
-    if not is_shipped(name):
-        return
-    http = current_app.extensions["briefs"].settings.http
+def current_tenant() -> Tenant:
+    """Whom this request acts for: its verified key's tenant, or single-user mode without a key."""
     key = access.current_key()
-    if key is None and not http.api_keys_required:
-        return  # single-user mode
-    if key is not None and key.id in http.admin_keys:
-        return
-    raise ForbiddenError(f"the {DEFAULT_NAME!r} glossary is shared, read-only data: only an admin key "
-                         f"(http.admin_keys) may change it; {RESET_HINT}")
+    if key is None:
+        return SINGLE_USER  # keys off and none sent (with keys on, authentication refused it already)
+    http = current_app.extensions["briefs"].settings.http
+    return Tenant.for_key(key.id, team=key.team, role=key.role, admin_keys=http.admin_keys)
 
 
-def refuse_shipped_delete(name: str) -> None:
-    if is_shipped(name):
-        raise ForbiddenError(f"the {DEFAULT_NAME!r} glossary cannot be deleted; {RESET_HINT}")
+@dataclass(frozen=True)
+class TenantGlossaries:
+    """The glossary store as one tenant sees it; the same calls as the store, without ``tenant``."""
+
+    store: GlossaryStoreProtocol
+    tenant: Tenant
+
+    def list_glossaries(self) -> list[GlossaryInfo]:
+        """The tenant's own glossaries and the shared ones."""
+        return self.store.list_glossaries(tenant=self.tenant)
+
+    def get(self, name_or_id: str) -> Glossary:
+        """The glossary the tenant means (own first, then shared; ids only if visible); else 404."""
+        return self.store.get(name_or_id, tenant=self.tenant)
+
+    def export(self, name_or_id: str, fmt: str, target_lang: str | None = None) -> bytes:
+        """A visible glossary as a file."""
+        return self.store.export(self.get(name_or_id).id, fmt, target_lang=target_lang)
+
+    def create(self, name: str, entries: Sequence[GlossaryEntry], *, description: str = "",
+               source_lang: str = "en", replace: bool = False, expected_version: int | None = None) -> Glossary:
+        """A new glossary of the tenant's own, or (``replace``) a visible one replaced if the tenant may.
+
+        A name shaped like a store id that names no visible glossary is 404, never a new glossary:
+        replacing another tenant's glossary by its id must look exactly like replacing a missing one.
+        """
+        if STORE_ID.match(name) and replace:
+            self.get(name)
+        return self.store.create(name, entries, description=description, source_lang=source_lang,
+                                 replace=replace, expected_version=expected_version, tenant=self.tenant)
+
+    def add_entries(self, name: str, entries: Sequence[GlossaryEntry], *,
+                    expected_version: int | None = None) -> Glossary:
+        return self.store.add_entries(name, entries, expected_version=expected_version, tenant=self.tenant)
+
+    def delete_entries(self, name: str, sources: Sequence[str], *, expected_version: int | None = None) -> Glossary:
+        return self.store.delete_entries(name, sources, expected_version=expected_version, tenant=self.tenant)
+
+    def delete(self, name: str, *, expected_version: int | None = None) -> None:
+        """Delete a glossary the tenant may change; ``default`` never (403 naming the reset command)."""
+        if self.is_shipped(name):
+            raise ForbiddenError(f"the {DEFAULT_NAME!r} glossary cannot be deleted; {RESET_HINT}")
+        self.store.delete(name, expected_version=expected_version, tenant=self.tenant)
+
+    def is_shipped(self, name_or_id: str) -> bool:
+        """``name_or_id`` is the shipped ``default`` glossary, by name or by id."""
+        try:
+            glossary = self.get(name_or_id)
+        except BriefsError:
+            return False
+        return glossary.name == DEFAULT_NAME and glossary.owner is None
+
+    def glossary_ids(self, names: Sequence[str]) -> tuple[str, ...]:
+        """The ids of the glossaries a request names, as this tenant means them (404 for any it cannot see)."""
+        return tuple(self.get(name).id for name in names)
+
+    def scoped_request(self, request: BriefRequest) -> BriefRequest:
+        """The request with its glossary names resolved for this tenant, checked before any work."""
+        if not request.glossaries:
+            return request
+        return replace(request, glossaries=self.glossary_ids(request.glossaries))
+
+
+def tenant_glossaries() -> TenantGlossaries:
+    """The glossary store as this request's tenant sees it."""
+    return TenantGlossaries(get_resources().glossaries, current_tenant())
+
+
+def visible_glossary_id(name_or_id: str) -> str:
+    """The id of a glossary this request's tenant may use (GlossaryNotFoundError otherwise)."""
+    return tenant_glossaries().get(name_or_id).id

@@ -9,6 +9,7 @@ from service.api.limits import request_characters
 from service.api.media import require_body_types
 from service.api.metrics_view import observe_timings
 from service.api.schemas import BriefSchema, TranslateRequestSchema
+from service.api.tenancy import tenant_glossaries
 from service.pipeline import translate_segments
 from service.resources import get_resources
 
@@ -22,8 +23,9 @@ blp.before_request(require_body_types())
 def translate(body):
     """Translate the segments as given (no summary), through the glossary layer."""
     resources = get_resources()
+    request = tenant_glossaries().scoped_request(brief_request(body, resources.settings))  # 404 before any work
     access.charge(request_characters(body))  # texts and the inline glossary
     log_texts(body["segments"], resources.settings)
-    brief = translate_segments(body["segments"], brief_request(body, resources.settings), resources)
+    brief = translate_segments(body["segments"], request, resources)
     observe_timings(brief.meta.timings_ms)
     return brief_body(brief, body["include"])
