@@ -69,35 +69,69 @@ def render(results: dict[str, Any]) -> str:
                   "", "| measure | over HTTP, one client | pipeline called directly | ratio |", "|---|---|---|---|",
                   f"| median latency ms | {service['latency_one_client'] * 1000:.1f} | "
                   f"{service['latency_direct'] * 1000:.1f} | {latency:.2f}× |"]
-    brief = results.get("brief")
-    if brief:
-        lines += ["", "## Brief end to end (~1,000 words → 5 sentences, ja + ko)", "",
-                  "| stage | median ms | share of the total |", "|---|---|---|"]
-        for stage, ms in brief["stages_ms"].items():
-            lines.append(f"| {stage} | {ms:.1f} | {brief['shares'][stage]:.2f} |")
-        lines.append(f"| **total** | {brief['total_ms']:.1f} | 1.00 |")
-    many = results.get("many")
-    if many and translation:
-        limit = translation["rows"][-1]["beam4"]
-        lines += ["", "## Many articles in one pipeline call (ja, beam 4)", "",
-                  "| measure | value |", "|---|---|",
-                  f"| articles / translated sentences | {many['articles']} / {many['sentences']} |",
-                  f"| translated sentences/s, whole call (summarizing included) | {_num(many['sent_per_s'])} |",
-                  f"| its share of the engine limit (beam 4) | {many['sent_per_s'] / limit:.2f} |",
-                  f"| translated sentences/s, translate stage | {_num(many['translate_sent_per_s'])} |",
-                  f"| its share of the engine limit (beam 4) | {many['translate_sent_per_s'] / limit:.2f} |"]
-    cache = results.get("cache")
-    if cache:
-        on, off = cache["on"], cache["off"]
-        lines += ["", "## A repeated brief, translation cache on vs off", "",
-                  "| measure | cache on | cache off | off / on |", "|---|---|---|---|",
-                  f"| translate stage ms | {on['translate_ms']:.1f} | {off['translate_ms']:.1f} | "
-                  f"{off['translate_ms'] / max(on['translate_ms'], 1e-3):.1f}× |",
-                  f"| whole brief ms | {on['total_ms']:.1f} | {off['total_ms']:.1f} | "
-                  f"{off['total_ms'] / max(on['total_ms'], 1e-3):.1f}× |"]
+    lines += _brief(results.get("brief"))
+    lines += _many(results.get("many"), translation)
+    lines += _cache(results.get("cache"))
     if results.get("summarizer"):
         from bench.summarizer import render_summarizer
 
         lines += render_summarizer(results["summarizer"])
     lines += ["", *results.get("notes", [])]
     return "\n".join(lines) + "\n"
+
+
+def _brief(brief: dict[str, Any] | None) -> list[str]:
+    if not brief:
+        return []
+    lines = ["", "## Brief end to end (~1,000 words → 5 sentences, ja + ko)", "",
+             "| stage | median ms | share of the total |", "|---|---|---|"]
+    for stage, ms in brief["stages_ms"].items():
+        lines.append(f"| {stage} | {ms:.1f} | {brief['shares'][stage]:.2f} |")
+    lines.append(f"| **total** | {brief['total_ms']:.1f} | 1.00 |")
+    if "embedded_per_brief" in brief:
+        lines += ["", f"Summarizer backend: {brief['backend']}; sentences embedded per brief: "
+                      f"{brief['embedded_per_brief']:.0f} of {brief['sentences']} in the article "
+                      f"({brief['embedded_per_brief'] / max(brief['sentences'], 1):.2f} per sentence)."]
+    backends = brief.get("backends")
+    if backends and backends.get("torch") and backends.get("ctranslate2"):
+        ct2_ms, torch_ms = 1000 / backends["ctranslate2"], 1000 / backends["torch"]
+        lines += ["", "| extractive summarizer, same article | ctranslate2 int8 | torch fp32 | torch / ctranslate2 |",
+                  "|---|---|---|---|",
+                  f"| median ms per summary | {ct2_ms:.1f} | {torch_ms:.1f} | {torch_ms / ct2_ms:.2f}× |"]
+    return lines
+
+
+def _many(many: dict[str, Any] | None, translation: dict[str, Any] | None) -> list[str]:
+    if not many or not translation:
+        return []
+    limit = translation["rows"][-1]["beam4"]
+    lines = ["", "## Many articles at once (ja, beam 4)", "",
+             "| measure | value |", "|---|---|",
+             f"| articles / translated sentences | {many['articles']} / {many['sentences']} |",
+             f"| translated sentences/s, one pipeline call (summarizing included) | {_num(many['sent_per_s'])} |",
+             f"| its share of the engine limit (beam 4) | {many['sent_per_s'] / limit:.2f} |",
+             f"| translated sentences/s, translate stage | {_num(many['translate_sent_per_s'])} |",
+             f"| its share of the engine limit (beam 4) | {many['translate_sent_per_s'] / limit:.2f} |"]
+    if "summarize_share" in many:
+        lines.append(f"| summarize stage's share of the pipeline call | {many['summarize_share']:.2f} |")
+    batch = many.get("batch")
+    if batch:
+        lines += [f"| translated sentences/s, batch runner (`service batch` over a folder: read, "
+                  f"{batch['groups']} group(s), write) | {_num(batch['sent_per_s'])} |",
+                  f"| its share of the engine limit (beam 4) | {batch['sent_per_s'] / limit:.2f} |"]
+    return lines
+
+
+def _cache(cache: dict[str, Any] | None) -> list[str]:
+    if not cache:
+        return []
+    on, off = cache["on"], cache["off"]
+    lines = ["", "## A repeated brief, caches on vs off (translation and summary)", "",
+             "| measure | cache on | cache off | off / on |", "|---|---|---|---|"]
+    for stage in ("summarize", "translate"):
+        if f"{stage}_ms" in on:
+            lines.append(f"| {stage} stage ms | {on[f'{stage}_ms']:.1f} | {off[f'{stage}_ms']:.1f} | "
+                         f"{off[f'{stage}_ms'] / max(on[f'{stage}_ms'], 1e-3):.1f}× |")
+    lines.append(f"| whole brief ms | {on['total_ms']:.1f} | {off['total_ms']:.1f} | "
+                 f"{off['total_ms'] / max(on['total_ms'], 1e-3):.1f}× |")
+    return lines
