@@ -78,3 +78,19 @@ def test_quick_bench_runs_and_prints_the_tables(tmp_path):
         assert head in proc.stdout
     assert "| path | greedy sent/s | beam 4 sent/s |" in proc.stdout
     assert out.read_text(encoding="utf-8") in proc.stdout + "\n"
+
+
+def test_report_shows_the_summarizer_backends_embeddings_batch_runner_and_summary_cache():
+    results = _results()
+    results["brief"].update(sentences=40, embedded_per_brief=40.0, backend="ctranslate2",
+                            backends={"ctranslate2": 10.0, "torch": 5.0})
+    results["many"].update(summarize_share=0.1, batch={"articles": 3, "sentences": 15, "sent_per_s": 3.2,
+                                                       "groups": 1})
+    results["cache"]["on"]["summarize_ms"] = 2.0
+    results["cache"]["off"]["summarize_ms"] = 80.0
+    text = render(results)
+    assert "sentences embedded per brief: 40 of 40 in the article (1.00 per sentence)" in text
+    assert "| median ms per summary | 100.0 | 200.0 | 2.00× |" in text
+    assert "| summarize stage's share of the pipeline call | 0.10 |" in text
+    assert "batch runner" in text and "| its share of the engine limit (beam 4) | 0.80 |" in text
+    assert "| summarize stage ms | 2.0 | 80.0 | 40.0× |" in text
