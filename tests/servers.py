@@ -1,4 +1,4 @@
-"""PostgreSQL and Redis for the tests: started on 127.0.0.1 in a temporary directory, stopped at the end.
+"""Servers for the tests: gunicorn (the service), PostgreSQL and Redis, on 127.0.0.1, stopped at the end.
 
 Both come from Debian's packages (`.ci/run` installs ``postgresql`` and ``redis-server``); a test that
 needs one is skipped, with the reason, only when its binaries are absent. PostgreSQL refuses to run
@@ -7,22 +7,30 @@ directory of its own under /tmp (pytest's temporary folders are private to root)
 """
 from __future__ import annotations
 
+import json
 import os
 import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 START_S = 60  # bound on every wait for a server
+GUNICORN_START_S = 120  # a worker loads the tiny models before it answers
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
 PG_USER = "briefs"
 TEST_DATABASE = "briefs_tests"
 PG_SKIP = "PostgreSQL binaries (initdb, pg_ctl) not installed; .ci/run installs Debian's postgresql"
@@ -213,3 +221,93 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'db' / 'store.sqlite3'}"
     return request.getfixturevalue("postgres_url")
+
+
+# -- gunicorn ----------------------------------------------------------------------------------------
+
+def _toml_value(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return json.dumps(str(value))  # a JSON string is a TOML basic string
+
+
+@dataclass
+class GunicornServer:
+    """The service under gunicorn (config/gunicorn.conf.py) with its own settings file and log."""
+
+    process: subprocess.Popen[bytes]
+    base: str
+    config: Path
+    log: Path
+
+    def log_text(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def wait_answering(self, path: str = "/healthz", timeout_s: float = GUNICORN_START_S) -> None:
+        """Until ``path`` answers 200 (``/readyz``: the models are loaded); fails with the log otherwise."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if self.process.poll() is not None:
+                pytest.fail(f"gunicorn exited with {self.process.returncode}:\n{self.log_text()}")
+            try:
+                with urllib.request.urlopen(self.base + path, timeout=5) as response:
+                    if response.status == 200:
+                        return
+            except (OSError, urllib.error.HTTPError):
+                pass
+            if time.monotonic() > deadline:
+                self.stop()
+                pytest.fail(f"gunicorn: {path} not answering 200 in {timeout_s:.0f}s:\n{self.log_text()}")
+            time.sleep(0.25)
+
+    def stop(self) -> None:
+        """SIGTERM (graceful), SIGKILL when that takes longer than 30 s."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def start_gunicorn(root: Path, models_dir: Path, *, name: str = "serve", ready_path: str | None = "/healthz",
+                   settings: Mapping[str, object] | None = None, http: Mapping[str, object] | None = None
+                   ) -> GunicornServer:
+    """gunicorn on a free loopback port, settings from ``root/<name>.toml``, log in ``root/<name>.log``.
+
+    ``settings`` are top-level settings and ``http`` the ``[http]`` table, over these defaults: the
+    tiny models in ``models_dir``, an SQLite store in ``root``, no hub, one worker, rate limits out of
+    the way. Waits until ``ready_path`` answers 200 (None: does not wait).
+    """
+    port = free_port()
+    top = {"models_dir": str(models_dir), "store_path": str(root / f"{name}.sqlite3"), "auto_pull": False,
+           **(settings or {})}
+    table = {"host": "127.0.0.1", "port": port, "workers": 1, "threads": 8, "rate_limit": "1000000/minute",
+             "timeout_s": 120, "graceful_timeout_s": 5, **(http or {})}
+    config = root / f"{name}.toml"
+    config.write_text("".join(f"{k} = {_toml_value(v)}\n" for k, v in top.items()) + "[http]\n"
+                      + "".join(f"{k} = {_toml_value(v)}\n" for k, v in table.items()), encoding="utf-8")
+    env = {"BRIEFS_CONFIG": str(config), "PATH": str(BIN), "HOME": str(root), "PYTHONPATH": str(REPO)}
+    log = root / f"{name}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "-c", "config/gunicorn.conf.py"],
+                                   cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = GunicornServer(process=process, base=f"http://127.0.0.1:{table['port']}", config=config, log=log)
+    if ready_path is not None:
+        server.wait_answering(ready_path)
+    return server
+
+
+@contextmanager
+def running_gunicorn(root: Path, models_dir: Path, **options: Any) -> Iterator[GunicornServer]:
+    """:func:`start_gunicorn`, stopped at the end however the block ends."""
+    server = start_gunicorn(root, models_dir, **options)
+    try:
+        yield server
+    finally:
+        server.stop()

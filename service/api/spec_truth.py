@@ -1,7 +1,7 @@
 """The OpenAPI document tells the truth about what the service answers and enforces.
 
 flask-smorest documents every error as ``application/json``; ours are ``application/problem+json``
-(the compatibility doors keep their peers' shapes and their own documentation). Constraints that
+(the compatibility doors keep their peers' shapes: :mod:`service.api.compat.openapi`). Constraints that
 marshmallow cannot put on a field are added to the request components here: ``text`` xor
 ``texts``, not both ``sentences`` and ``ratio``, ``ratio > 0``, and the languages this deployment
 translates (from the model registry in settings).
@@ -12,7 +12,10 @@ from typing import Any
 
 from flask_smorest import Api
 
+from service.api.compat.openapi import document_doors
 from service.api.errors import PROBLEM_MIMETYPE
+from service.glossary.validation import MAX_NOTE_CHARS, MAX_TERM_CHARS
+from service.languages import LANGUAGES
 from service.settings import Settings
 
 JSON = "application/json"
@@ -49,6 +52,7 @@ def tell_the_truth(api: Api, settings: Settings) -> None:
                     PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}})
     _request_constraints(spec.components.schemas, settings)
     _briefs_answer(spec._paths.get("/v1/briefs", {}))
+    document_doors(spec, translation_pairs(settings), sorted(LANGUAGES))
 
 
 def _briefs_answer(operations: dict[str, Any]) -> None:
@@ -65,10 +69,49 @@ def _as_problem(response: dict[str, Any]) -> None:
         content[PROBLEM_MIMETYPE] = content.pop(JSON)
 
 
+def translation_pairs(settings: Settings) -> dict[str, list[str]]:
+    """Source language -> its target languages, for every configured translation pair."""
+    pairs: dict[str, set[str]] = {}
+    for key in settings.models.get("translation") or {}:
+        source, _, target = str(key).partition("-")
+        if source and target:
+            pairs.setdefault(source, set()).add(target)
+    return {source: sorted(targets) for source, targets in sorted(pairs.items())}
+
+
 def target_languages(settings: Settings) -> list[str]:
     """Languages the configured translation pairs take the source language into."""
-    pairs = [str(key).split("-", 1) for key in (settings.models.get("translation") or {})]
-    return sorted({p[1] for p in pairs if len(p) == 2 and p[0] == settings.source_lang})
+    return translation_pairs(settings).get(settings.source_lang, [])
+
+
+# A glossary term as service/glossary/validation.py stores it: not blank, no spaces at either end, one
+# line without control characters, at most MAX_TERM_CHARS long; aliases also without '|'.
+def _term_pattern(excluded: str = "") -> str:
+    edge, inner = rf"[^\s\x00-\x1f\x7f{excluded}]", rf"[^\x00-\x1f\x7f{excluded}]"
+    return f"^{edge}(?:{inner}*{edge})?$"
+
+
+TERM = _term_pattern()
+ALIAS = _term_pattern("|")
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"
+
+
+def _entry_terms(properties: dict[str, Any]) -> None:
+    """The term rules of a glossary entry (source, aliases, renderings and notes) in its schema."""
+    term = {"type": "string", "pattern": TERM, "maxLength": MAX_TERM_CHARS}
+    if "source" in properties:
+        properties["source"].update(term)
+    if "aliases" in properties:
+        properties["aliases"]["items"] = {"type": "string", "pattern": ALIAS, "maxLength": MAX_TERM_CHARS}
+        properties["aliases"]["uniqueItems"] = True
+    renderings = properties.get("renderings")
+    if renderings is not None:  # one rendering per known language code, in lower case
+        renderings.pop("additionalProperties", None)
+        renderings["properties"] = {lang: dict(term) for lang in sorted(LANGUAGES)}
+        renderings["additionalProperties"] = False
+        renderings["minProperties"] = renderings.pop("minLength", renderings.get("minProperties", 1))
+    if "notes" in properties:
+        properties["notes"].update(pattern=ONE_LINE, maxLength=MAX_NOTE_CHARS)
 
 
 def _request_constraints(schemas: dict[str, Any], settings: Settings) -> None:
@@ -80,14 +123,14 @@ def _request_constraints(schemas: dict[str, Any], settings: Settings) -> None:
         if "source_lang" in properties:
             properties["source_lang"]["enum"] = [settings.source_lang]
     for name in ("InlineEntry", "Entry"):
-        renderings = schemas.get(name, {}).get("properties", {}).get("renderings")
-        if renderings is not None and "minLength" in renderings:  # apispec spells a Dict's Length so
-            renderings["minProperties"] = renderings.pop("minLength")
+        _entry_terms(schemas.get(name, {}).get("properties", {}))
     briefs = schemas.get("BriefsRequest")
     if briefs:
         briefs["oneOf"] = [{"required": ["text"], "not": {"required": ["texts"]}},
                            {"required": ["texts"], "not": {"required": ["text"]}}]
         briefs["not"] = {"required": ["sentences", "ratio"]}
+        # A whole valid body: example-based generators otherwise merge property examples past "not".
+        briefs["example"] = {"text": "The harbor reopened on Monday. Ferries run again.", "sentences": 1}
         ratio = briefs.get("properties", {}).get("ratio")
         if ratio is not None:
             ratio["exclusiveMinimum"] = True

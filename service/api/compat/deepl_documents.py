@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from service.api import access
 from service.api.compat.detection import UNSUPPORTED, get_detector
-from service.api.compat.document_formats import MIMETYPES, format_of, read_document
+from service.api.compat.document_formats import DOCUMENT_CONTENT, MIMETYPES, format_of, read_document
 from service.api.compat.documents import get_jobs
 from service.api.compat.engine import TextJob
 from service.api.compat.errors import PeerError, install_peer_errors
@@ -85,7 +85,8 @@ def status(document_id):
 
 
 @blp.route("/<document_id>/result", methods=["POST"])
-@blp.doc(**body_doc(DocumentKeySchema), responses={"200": {"description": "the translated file"},
+@blp.doc(**body_doc(DocumentKeySchema), responses={"200": {"description": "the translated file",
+                                                           "content": DOCUMENT_CONTENT},
                                                     "503": {"description": "not ready yet"}})
 def result(document_id):
     """The translated file; 503 while it is still being translated."""

@@ -26,6 +26,8 @@ MIMETYPES = {
     "xlf": "application/xliff+xml",
 }
 ALIASES = {"htm": "html", "xliff": "xlf"}
+# A translated file as /openapi.json describes it: one media type per format.
+DOCUMENT_CONTENT = {mt.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for mt in MIMETYPES.values()}
 
 
 @dataclass

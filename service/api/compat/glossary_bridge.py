@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from service.api.compat.errors import PeerError
-from service.api.compat.langcodes import base_code
+from service.api.compat.langcodes import our_code
 from service.errors import ConflictError
 from service.glossary.model import Glossary, GlossaryEntry
 from service.glossary.store import GlossaryStore
@@ -103,10 +103,14 @@ def merge(entries: tuple[GlossaryEntry, ...], target: str, new: dict[str, str], 
 
 def dictionary_langs(store: GlossaryStore, source: str, target: str,
                      glossary: Glossary | None = None) -> tuple[str, str]:
-    """Our codes for a dictionary's languages; 400 when the source is not the glossary's."""
-    from service.languages import validate_lang
+    """Our codes for a dictionary's languages (DeepL codes of any known language); 400 when one is
+    not such a code, or the source is not the glossary's."""
+    from service.languages import LANGUAGES
 
-    source_code, target_code = validate_lang(base_code(source)), validate_lang(base_code(target))
+    source_code, target_code = our_code(source, LANGUAGES), our_code(target, LANGUAGES)
+    if source_code is None or target_code is None:
+        field = "source_lang" if source_code is None else "target_lang"
+        raise PeerError(400, f"Value for '{field}' not supported.")
     if glossary is not None and source_code != glossary.source_lang:
         raise PeerError(400, f"This glossary's source language is {glossary.source_lang.upper()}; "
                              "a dictionary must share it.")

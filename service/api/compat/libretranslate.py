@@ -8,12 +8,13 @@ from flask_smorest import Blueprint
 
 from service.api import access
 from service.api.compat.detection import UNSUPPORTED, get_detector
-from service.api.compat.document_formats import MIMETYPES, format_of, read_document
+from service.api.compat.document_formats import DOCUMENT_CONTENT, MIMETYPES, format_of, read_document
 from service.api.compat.documents import get_jobs
 from service.api.compat.engine import TextJob, translate_texts
 from service.api.compat.errors import PeerError, install_peer_errors
 from service.api.compat.markup import parse_markup
 from service.api.compat.schemas import (
+    FrontendSettingsSchema,
     LibreDetectionSchema,
     LibreDetectSchema,
     LibreErrorSchema,
@@ -21,6 +22,7 @@ from service.api.compat.schemas import (
     LibreLanguageSchema,
     LibreTranslateResultSchema,
     LibreTranslateSchema,
+    TranslatedFileSchema,
     body_doc,
     load_body,
 )
@@ -62,6 +64,17 @@ def _pair(source: str, target: str) -> None:
         raise PeerError(400, f"{target} is not supported")
 
 
+def _languages(source: str, target: str) -> tuple[str, str]:
+    """``source`` (a served source language or ``auto``) and ``target`` (a served target), as sent:
+    LibreTranslate's codes are exact (``en``, not ``EN`` or `` en``); 400 otherwise."""
+    pairs = served_pairs(get_resources())
+    if not any(target in targets for targets in pairs.values()):
+        raise PeerError(400, f"{target} is not supported")
+    if source != "auto" and source not in pairs:
+        raise PeerError(400, f"{source} is not supported")
+    return source, target
+
+
 def _detected(texts: list[str], fmt: str) -> list[dict[str, Any]]:
     """LibreTranslate's detectedLanguage per text: its language and a 0..100 confidence."""
     plain = [" ".join(parse_markup(t, mode="html").texts()) if fmt == "html" else t for t in texts]
@@ -80,12 +93,9 @@ def translate():
     """Translate ``q`` (a string or a list); ``source`` may be ``auto``."""
     body = load_body(LibreTranslateSchema())
     texts = body["q"] if isinstance(body["q"], list) else [body["q"]]
-    target = body["target"].strip().lower()
-    if not any(target in ts for ts in served_pairs(get_resources()).values()):
-        raise PeerError(400, f"{body['target']} is not supported")
-    auto = body["source"] == "auto"
-    detected = _detected(texts, body["format"]) if auto else None
-    sources = [d["language"] for d in detected] if detected else [body["source"].strip().lower()] * len(texts)
+    source, target = _languages(body["source"], body["target"])
+    detected = _detected(texts, body["format"]) if source == "auto" else None
+    sources = [d["language"] for d in detected] if detected else [source] * len(texts)
     for source in set(sources):
         if source != target:
             _pair(source, target)
@@ -128,6 +138,7 @@ def languages():
 
 
 @blp.route("/frontend/settings", methods=["GET"])
+@blp.doc(responses={"200": {"description": "OK", "content": {"application/json": {"schema": FrontendSettingsSchema}}}})
 def frontend_settings():
     """The settings LibreTranslate's web frontend and some clients read."""
     resources = get_resources()
@@ -145,7 +156,9 @@ def frontend_settings():
 @blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file", "source", "target"],
     "properties": {"file": {"type": "string", "format": "binary"}, "source": {"type": "string"},
-                   "target": {"type": "string"}, "api_key": {"type": "string"}}}}}}, **ERRORS)
+                   "target": {"type": "string"}, "api_key": {"type": "string"}}}}}},
+         responses={**ERRORS["responses"], "200": {"description": "where to download the translated file", "content": {
+             "application/json": {"schema": TranslatedFileSchema}}}})
 def translate_file():
     """Translate a .txt, .html, .docx or .xlf file; answers the URL to download it from."""
     body = load_body(LibreFileSchema())
@@ -153,7 +166,7 @@ def translate_file():
     if sent is None or not sent.filename:
         raise PeerError(400, "Invalid request: missing file parameter")
     fmt = format_of(sent.filename)
-    source, target = body["source"].strip().lower(), body["target"].strip().lower()
+    source, target = _languages(body["source"], body["target"])
     document = read_document(sent.read(), fmt, target)
     if source == "auto":
         source = _detected([" ".join(document.texts)[:2000]], "text")[0]["language"]
@@ -168,6 +181,7 @@ def translate_file():
 
 
 @blp.route("/download_file/<token>/<path:filename>", methods=["GET"])
+@blp.doc(responses={"200": {"description": "the translated file", "content": DOCUMENT_CONTENT}})
 def download_file(token, filename):
     """A file /translate_file translated; the token in the URL is the secret."""
     record = get_jobs().by_key(token)

@@ -17,8 +17,14 @@ class PeerSchema(Schema):
         unknown = EXCLUDE
 
 
+STRINGS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+
+
 class StringOrList(fields.Field):
     """A string or a non-empty list of strings (LibreTranslate's ``q``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(metadata={"anyOf": [{"type": "string"}, STRINGS]}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | list[str]:
         if isinstance(value, str):
@@ -31,6 +37,10 @@ class StringOrList(fields.Field):
 class TagList(fields.Field):
     """Tags as a list or a comma-separated string (DeepL accepts both)."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(metadata={"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                                   "description": "tag names: a list, or a comma-separated string"}, **kwargs)
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> list[str]:
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(v, str) for v in items):
@@ -38,24 +48,39 @@ class TagList(fields.Field):
         return [tag.strip() for item in items for tag in item.split(",") if tag.strip()]
 
 
+FLAG_STRINGS = ("0", "1", "true", "false")
+
+
 class Flag(fields.Field):
-    """DeepL booleans arrive as true/false, "0"/"1" or "true"/"false"."""
+    """DeepL booleans arrive as JSON true/false or 0/1, or as the strings "0", "1", "true", "false"."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(metadata={"anyOf": [{"type": "boolean"}, {"type": "integer", "enum": [0, 1]},
+                                             {"type": "string", "enum": list(FLAG_STRINGS)}]}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
         if isinstance(value, bool):
             return value
-        if isinstance(value, (str, int)) and str(value).lower() in ("0", "1", "true", "false"):
-            return str(value).lower() in ("1", "true")
-        raise ValidationError("must be a boolean, 0 or 1")
+        if (isinstance(value, int) and value in (0, 1)) or (isinstance(value, str) and value in FLAG_STRINGS):
+            return str(value) in ("1", "true")
+        raise ValidationError('must be a boolean, 0 or 1, or "0", "1", "true" or "false"')
 
 
 FORM = "application/x-www-form-urlencoded"
 
 
 def body_doc(schema: type) -> dict[str, Any]:
-    """OpenAPI request body for a route that takes JSON or form fields."""
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema},
-                                                          FORM: {"schema": schema}}}}
+    """OpenAPI request body for a route that takes JSON or form fields (JSON only when a field
+    nests objects: a form has no way to send them)."""
+    content: dict[str, Any] = {"application/json": {"schema": schema}}
+    if not any(_nests(f) for f in schema().fields.values()):
+        content[FORM] = {"schema": schema}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+def _nests(field: fields.Field) -> bool:
+    inner = field.inner if isinstance(field, fields.List) else field
+    return isinstance(inner, fields.Nested)
 
 
 def load_body(schema: Schema, list_fields: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -109,6 +134,33 @@ class LibreFileSchema(PeerSchema):
     source = fields.String(required=True)
     target = fields.String(required=True)
     api_key = fields.String()
+
+
+class TranslatedFileSchema(Schema):
+    translatedFileUrl = fields.String(required=True)
+
+
+class LanguageRefSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class FrontendLanguagesSchema(Schema):
+    source = fields.Nested(LanguageRefSchema, required=True)
+    target = fields.Nested(LanguageRefSchema, required=True)
+
+
+class FrontendSettingsSchema(Schema):
+    """What LibreTranslate's web frontend reads from /frontend/settings."""
+
+    charLimit = fields.Integer(required=True)
+    frontendTimeout = fields.Integer(required=True)
+    apiKeys = fields.Boolean(required=True)
+    keyRequired = fields.Boolean(required=True)
+    suggestions = fields.Boolean(required=True)
+    filesTranslation = fields.Boolean(required=True)
+    supportedFilesFormat = fields.List(fields.String(), required=True)
+    language = fields.Nested(FrontendLanguagesSchema, required=True)
 
 
 class LibreErrorSchema(Schema):

@@ -1,0 +1,123 @@
+"""The OpenAPI description of the compatibility doors tells the truth, in their peers' shapes.
+
+flask-smorest documents every operation's errors with its own (problem+json) responses; a DeepL
+door answers ``{"message": ...}`` and a LibreTranslate door ``{"error": ...}``, as JSON, with the
+statuses its peer uses (:mod:`service.api.compat.errors`). Language fields take exactly the codes
+the server accepts: the served pairs for translation, any known language for DeepL glossaries.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from service.api.compat.errors import DEEPL_QUOTA_STATUS
+from service.api.compat.langcodes import code_pattern
+
+JSON = "application/json"
+DEEPL_PREFIXES = ("/v2/", "/v3/")
+LIBRE_PATHS = ("/translate", "/detect", "/languages", "/frontend/", "/translate_file", "/download_file/")
+# The statuses each door answers errors with (anything else is folded into 400, 5xx into 500/503).
+DEEPL_ERRORS = {
+    "400": "Bad request: a parameter is missing or not valid, or the language pair is not served",
+    "403": "Authorization failed: the key is missing, wrong or revoked",
+    "404": "No such glossary, document or dictionary",
+    "413": "Request or text too large",
+    "429": "Too many requests (Retry-After)",
+    str(DEEPL_QUOTA_STATUS): "Character quota exceeded",
+    "500": "Internal error (logged)",
+    "503": "Overloaded, past the request deadline, the store or a model unavailable, or a document not ready",
+}
+LIBRE_ERRORS = {
+    "400": "Bad request: a parameter is missing or not valid, or the language is not supported",
+    "403": "The API key is missing, wrong or revoked",
+    "404": "No such file",
+    "429": "Too many requests, or the character quota exceeded (Retry-After)",
+    "500": "Internal error, or the service unavailable (overloaded, store or model)",
+}
+
+
+def _error_body(field: str) -> dict[str, Any]:
+    return {"type": "object", "required": [field], "properties": {field: {"type": "string"}}}
+
+
+def is_door(path: str) -> bool:
+    return path.startswith(DEEPL_PREFIXES) or path.startswith(LIBRE_PATHS)
+
+
+def document_doors(spec: Any, pairs: dict[str, list[str]], known_languages: list[str]) -> None:
+    """Rewrite the doors' operations in the registered document (after flask-smorest built it)."""
+    for path, operations in spec._paths.items():
+        if not is_door(path):
+            continue
+        deepl = path.startswith(DEEPL_PREFIXES)
+        for method, operation in operations.items():
+            if method == "parameters" or not isinstance(operation, dict):
+                continue
+            _peer_errors(operation, deepl=deepl)
+            if method == "patch":  # PATCH without a body changes nothing and answers the glossary
+                operation.get("requestBody", {})["required"] = False
+            languages = _language_rules(path, pairs, known_languages, deepl=deepl)
+            for schema in _request_schemas(spec, operation):
+                _constrain(schema.get("properties", {}), languages)
+                if path == "/v2/translate":
+                    _one_or_many(schema.get("properties", {}), "text")
+            for parameter in operation.get("parameters", []):
+                if isinstance(parameter, dict) and parameter.get("name") in languages:
+                    parameter.setdefault("schema", {}).update(languages[parameter["name"]])
+
+
+def _peer_errors(operation: dict[str, Any], *, deepl: bool) -> None:
+    """Every error response in the peer's JSON shape, with the statuses the peer uses."""
+    responses = operation.setdefault("responses", {})
+    errors = DEEPL_ERRORS if deepl else LIBRE_ERRORS
+    body = {JSON: {"schema": _error_body("message" if deepl else "error")}}
+    for status in [s for s in responses if s == "default" or str(s)[0] in "45"]:
+        old = responses.pop(status)
+        if str(status) in errors:
+            description = old.get("description") if isinstance(old, dict) and "description" in old else None
+            responses[str(status)] = {"description": description or errors[str(status)], "content": body}
+    for status, description in errors.items():
+        responses.setdefault(status, {"description": description, "content": body})
+    responses["default"] = {"description": "Any other failure, in the same shape", "content": body}
+
+
+def _language_rules(path: str, pairs: dict[str, list[str]], known: list[str], *, deepl: bool
+                    ) -> dict[str, dict[str, Any]]:
+    """Schema rules for the language fields of one door operation."""
+    sources = sorted(pairs)
+    targets = sorted({t for ts in pairs.values() for t in ts})
+    if deepl and path.startswith(("/v2/glossaries", "/v3/glossaries")):
+        return {name: {"pattern": code_pattern(known)} for name in ("source_lang", "target_lang")}
+    if deepl:
+        return {"source_lang": {"pattern": code_pattern(sources)}, "target_lang": {"pattern": code_pattern(targets)}}
+    return {"source": {"enum": ["auto", *sources]}, "target": {"enum": targets}}
+
+
+def _request_schemas(spec: Any, operation: dict[str, Any]) -> list[dict[str, Any]]:
+    """The request body schemas of an operation and the components they nest (resolved $refs)."""
+    found: list[dict[str, Any]] = []
+    stack = [media.get("schema") for media in operation.get("requestBody", {}).get("content", {}).values()]
+    while stack:
+        schema = stack.pop()
+        if isinstance(schema, str):  # apispec keeps a component's name until the document is dumped
+            schema = spec.components.schemas.get(schema)
+        if isinstance(schema, dict) and "$ref" in schema:
+            schema = spec.components.schemas.get(schema["$ref"].rsplit("/", 1)[-1])
+        if not isinstance(schema, dict) or any(schema is f for f in found):
+            continue
+        found.append(schema)
+        for prop in schema.get("properties", {}).values():
+            stack.extend([prop, prop.get("items")] if isinstance(prop, dict) else [])
+    return found
+
+
+def _one_or_many(properties: dict[str, Any], name: str) -> None:
+    """DeepL's ``text`` is a list, and one string is a list of one (a form field sent once is that too)."""
+    many = properties.get(name)
+    if isinstance(many, dict) and many.get("type") == "array":
+        properties[name] = {"anyOf": [many.get("items", {"type": "string"}), many]}
+
+
+def _constrain(properties: dict[str, Any], languages: dict[str, dict[str, Any]]) -> None:
+    for name, rule in languages.items():
+        if isinstance(properties.get(name), dict):
+            properties[name].update(rule)

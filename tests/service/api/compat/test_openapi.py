@@ -1,0 +1,92 @@
+"""The doors' OpenAPI description: the peers' error shapes, and language fields the server agrees with."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from service.api.compat.langcodes import code_pattern, our_code
+from service.api.compat.schemas import DeepLTranslateSchema
+
+DEEPL_OPERATIONS = [("post", "/v2/translate"), ("get", "/v2/glossaries/{glossary_id}"), ("post", "/v3/glossaries"),
+                    ("post", "/v2/document")]
+LIBRE_OPERATIONS = [("post", "/translate"), ("post", "/detect"), ("get", "/languages"), ("post", "/translate_file")]
+
+
+@pytest.fixture
+def spec(client):
+    return client.get("/openapi.json").get_json()
+
+
+def _error_field(response: dict) -> str:
+    content = response["content"]
+    assert list(content) == ["application/json"], content  # never problem+json on a door
+    return content["application/json"]["schema"]["required"][0]
+
+
+@pytest.mark.parametrize(("method", "path"), DEEPL_OPERATIONS)
+def test_deepl_errors_are_documented_in_deepls_shape(spec, method, path):
+    responses = spec["paths"][path][method]["responses"]
+    assert {"400", "403", "404", "429", "456", "503", "default"} <= set(responses)
+    assert "422" not in responses  # validation failures are 400 on a door
+    assert {_error_field(r) for s, r in responses.items() if s == "default" or s[0] in "45"} == {"message"}
+
+
+@pytest.mark.parametrize(("method", "path"), LIBRE_OPERATIONS)
+def test_libretranslate_errors_are_documented_in_its_shape(spec, method, path):
+    responses = spec["paths"][path][method]["responses"]
+    assert {"400", "403", "429", "500", "default"} <= set(responses) and "422" not in responses
+    assert {_error_field(r) for s, r in responses.items() if s == "default" or s[0] in "45"} == {"error"}
+
+
+@pytest.mark.parametrize(("method", "path"), [("get", "/frontend/settings"), ("post", "/translate_file"),
+                                              ("get", "/download_file/{token}/{filename}"),
+                                              ("post", "/v2/document/{document_id}/result")])
+def test_success_answers_are_documented(spec, method, path):
+    assert spec["paths"][path][method]["responses"]["200"].get("content")
+
+
+def test_deepl_language_fields_carry_the_served_codes(spec):
+    properties = spec["components"]["schemas"]["DeepLTranslate"]["properties"]
+    assert re.fullmatch(properties["target_lang"]["pattern"], "JA")
+    assert not re.fullmatch(properties["target_lang"]["pattern"], "EN")  # no en target among the tiny pairs
+    assert re.fullmatch(properties["source_lang"]["pattern"], "en-us")
+    assert {"type": "string"} in properties["text"]["anyOf"]  # one string is a list of one
+
+
+def test_libretranslate_language_fields_are_enums_of_served_codes(spec):
+    properties = spec["components"]["schemas"]["LibreTranslate"]["properties"]
+    assert properties["source"]["enum"] == ["auto", "en"] and properties["target"]["enum"] == ["ja", "ko"]
+
+
+def test_v3_patch_body_is_optional_and_nested_bodies_are_json_only(spec):
+    patch = spec["paths"]["/v3/glossaries/{glossary_id}"]["patch"]["requestBody"]
+    assert patch["required"] is False
+    assert list(spec["paths"]["/v3/glossaries"]["post"]["requestBody"]["content"]) == ["application/json"]
+
+
+@pytest.mark.parametrize(("code", "expected"), [
+    ("EN", "en"), ("en", "en"), ("En-uS", "en"), ("EN-GB", "en"), ("JA", "ja"),
+    (" EN", None), ("EN ", None), ("EN-XX", None), ("ENG", None), ("", None), ("DE", None), (None, None),
+    ("EN-Uſ", None),  # "ſ".upper() == "S": the rule is the pattern, not upper()
+])
+def test_a_deepl_code_is_exactly_what_the_documented_pattern_matches(code, expected):
+    served = ["en", "ja", "ko"]
+    assert our_code(code, served) == expected
+    matches = isinstance(code, str) and re.fullmatch(code_pattern(served), code) is not None
+    assert matches == (expected is not None)
+
+
+@pytest.mark.parametrize(("value", "accepted"), [
+    (True, True), (0, True), (1, True), ("0", True), ("true", True), ("false", True),
+    (2, False), ("TRUE", False), ("yes", False), (None, False), (1.0, False),
+])
+def test_deepl_flags_accept_exactly_the_documented_values(value, accepted):
+    errors = DeepLTranslateSchema().validate({"text": ["x"], "target_lang": "JA", "preserve_formatting": value})
+    assert ("preserve_formatting" not in errors) is accepted
+
+
+@pytest.mark.parametrize(("source", "target"), [("EN", "ja"), ("en", " ja"), ("auto", "JA"), ("fr", "ja")])
+def test_libretranslate_refuses_codes_outside_the_documented_enums(client, source, target):
+    response = client.post("/translate", json={"q": "Hello there.", "source": source, "target": target})
+    assert response.status_code == 400 and "error" in response.get_json()
