@@ -10,6 +10,7 @@ import pytest
 
 from service.glossary.model import GlossaryEntry
 from service.glossary.store import GlossaryStore
+from service.keys import SCHEMA_VERSION as KEY_SCHEMA_VERSION
 from service.keys import KeyStore
 from service.memory.files import MemoryUnit
 from service.memory.schema import MIGRATIONS as MEMORY_MIGRATIONS
@@ -93,7 +94,7 @@ def test_check_and_migrate_report_versions_and_rows(run_cli, sqlite_store):
     code, out, _ = run_cli("store", "migrate", "--url", sqlite_store, "--json")
     report = json.loads(out)
     assert code == 0 and report["backend"] == "sqlite"
-    assert report["versions"]["glossaries"] >= 4 and report["versions"]["api_keys"] == 1
+    assert report["versions"]["glossaries"] >= 4 and report["versions"]["api_keys"] == KEY_SCHEMA_VERSION
     assert report["versions"]["memories"] == len(MEMORY_MIGRATIONS)
     assert report["rows"]["glossaries"] == 3 and report["rows"]["api_keys"] == 2
     assert report["rows"]["tm_memories"] == 2 and report["rows"]["stored_briefs"] == 2
