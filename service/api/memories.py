@@ -1,4 +1,10 @@
-"""/v1/memories: translation memories from edited XLIFF or TMX files; each one out as TMX."""
+"""/v1/memories: translation memories from edited XLIFF or TMX files; each one out as TMX.
+
+Every call acts for the request's tenant (:func:`service.api.tenancy.current_tenant`) under
+:mod:`service.tenancy`'s rules, as glossaries do: a key sees its own (its team's) memories and the
+shared ones; another tenant's memory is 404, exactly as a missing one; a change the key may see
+but not make is 403 (a reader importing or deleting; a non-admin changing a shared memory).
+"""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -10,6 +16,7 @@ from marshmallow import Schema, fields
 from werkzeug.exceptions import NotAcceptable, UnsupportedMediaType
 
 from service.api.media import JSON
+from service.api.tenancy import current_tenant
 from service.exports import MIMETYPES
 from service.memory.store import MemoryInfo
 from service.resources import get_resources
@@ -27,6 +34,8 @@ class MemorySchema(Schema):
     pairs = fields.List(fields.Str(), metadata={"description": "language pairs held, e.g. en-ja"})
     created_at = fields.Str()
     updated_at = fields.Str()
+    owner = fields.Str(allow_none=True, metadata={
+        "description": "the owner scope (team:<team> or key:<key id>); null for shared memories"})
 
 
 class MemoryListSchema(Schema):
@@ -48,8 +57,8 @@ def require_file_body() -> None:
 @blp.route("", methods=["GET"])
 @blp.response(200, MemoryListSchema)
 def list_memories():
-    """Every translation memory with its unit count and language pairs."""
-    return {"memories": [_body(m) for m in get_resources().memories.list_memories()]}
+    """The caller's translation memories and the shared ones, with unit counts and language pairs."""
+    return {"memories": [_body(m) for m in get_resources().memories.list_memories(tenant=current_tenant())]}
 
 
 @blp.route("/<name>", methods=["POST"])
@@ -57,7 +66,8 @@ def list_memories():
 @blp.response(201, MemorySchema, description="the memory after the import (created when missing)")
 def import_memory(name):
     """Add the translated units of an XLIFF (2.x or 1.2) or TMX file; a bad file changes nothing."""
-    return _body(get_resources().memories.import_file(request.get_data(), name, file="upload"))
+    return _body(get_resources().memories.import_file(request.get_data(), name, file="upload",
+                                                      tenant=current_tenant()))
 
 
 @blp.route("/<name>", methods=["GET"])
@@ -65,14 +75,14 @@ def import_memory(name):
 @blp.doc(responses={"200": {"content": {TMX: {"schema": {"type": "string"}}, JSON: {"schema": MemorySchema}}}})
 def get_memory(name):
     """One memory as a TMX file (or its summary as JSON)."""
-    store = get_resources().memories
+    store, tenant = get_resources().memories, current_tenant()
     best = request.accept_mimetypes.best_match([TMX, JSON]) if request.accept_mimetypes else TMX
     if best is None:
         raise NotAcceptable(f"a memory is available as {TMX} or {JSON}")
     if best == JSON:
-        return _body(store.get(name))
-    info = store.get(name)
-    response = Response(store.export_tmx(name), mimetype=TMX)
+        return _body(store.get(name, tenant=tenant))
+    info = store.get(name, tenant=tenant)
+    response = Response(store.export_tmx(name, tenant=tenant), mimetype=TMX)
     response.headers["Content-Disposition"] = f'attachment; filename="{info.name}.tmx"'
     return response
 
@@ -81,4 +91,4 @@ def get_memory(name):
 @blp.response(204)
 def delete_memory(name):
     """Delete a memory and its units."""
-    get_resources().memories.delete(name)
+    get_resources().memories.delete(name, tenant=current_tenant())
