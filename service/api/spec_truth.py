@@ -52,7 +52,57 @@ def tell_the_truth(api: Api, settings: Settings) -> None:
                     PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}})
     _request_constraints(spec.components.schemas, settings)
     _briefs_answer(spec._paths.get("/v1/briefs", {}))
+    _store_answers(spec._paths)
     document_doors(spec, translation_pairs(settings), sorted(LANGUAGES))
+
+
+# Glossary edits that honour If-Match (service/api/versioning.py): the version a client read, or "*".
+GLOSSARY_EDITS = (("/v1/glossaries/{name}", "put"), ("/v1/glossaries/{name}", "delete"),
+                  ("/v1/glossaries/{name}/entries", "post"), ("/v1/glossaries/{name}/entries", "delete"))
+IF_MATCH = {
+    "in": "header", "name": "If-Match", "required": False,
+    "description": 'Optimistic concurrency: the glossary version this edit is based on, as an entity tag '
+                   '(`"7"`, or `W/"7"`; `*` or no header: the current version). If another editor changed the '
+                   "glossary since, the edit changes nothing and answers 409 conflict.",
+    "schema": {"type": "string", "pattern": r'^[ \t]*(?:\*|(?:W/)?"[0-9]{1,18}")[ \t]*$'},
+}
+RETRY_AFTER = {"description": "seconds to wait before retrying", "schema": {"type": "integer", "minimum": 1}}
+# Operations that never touch the store (no key check, no data): everything else may meet it unavailable.
+STORELESS = ("/healthz", "/metrics")
+STORE_UNAVAILABLE = ("Store unavailable (problem+json code `store-unavailable`, naming the store: the database "
+                     "or the rate-limit Redis; with Retry-After; the service recovers by itself when it returns), "
+                     "overloaded or past the request deadline (Retry-After), or a model missing")
+
+
+def _store_answers(paths: dict[str, Any]) -> None:
+    """If-Match on glossary edits (409 when stale, 422 when malformed); 503 store-unavailable everywhere
+    the store is read or written (every key check reads it), and Retry-After on 429 and 503."""
+    for path, method in GLOSSARY_EDITS:
+        operation = paths.get(path, {}).get(method)
+        if operation is None:
+            continue
+        operation.setdefault("parameters", []).append(dict(IF_MATCH))
+        responses = operation["responses"]
+        responses["409"] = _problem("the glossary is no longer at the version named in If-Match; nothing changed")
+        responses.setdefault("422", _problem('malformed If-Match (use one version, e.g. "7"), or a bad body'))
+    for path, operations in paths.items():
+        if not path.startswith(OWN_PREFIXES):
+            continue
+        for method, operation in operations.items():
+            if method == "parameters" or not isinstance(operation, dict):
+                continue
+            responses = operation.get("responses", {})
+            if path.startswith(STORELESS) or path == "/readyz":  # /readyz names the store in its own 503
+                continue
+            responses["503"] = _problem(STORE_UNAVAILABLE)
+            for status in ("429", "503"):
+                if status in responses:
+                    responses[status].setdefault("headers", {})["Retry-After"] = dict(RETRY_AFTER)
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
 def _briefs_answer(operations: dict[str, Any]) -> None:

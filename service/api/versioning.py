@@ -13,15 +13,16 @@ from flask import request
 
 from service.errors import BadInputError
 
-_VERSION_TAG = re.compile(r'^\s*(?:W/)?"(\d{1,18})"\s*$')
+# Exactly the header /openapi.json documents (spaces and tabs around it, ASCII digits).
+_VERSION_TAG = re.compile(r'^[ \t]*(?:W/)?"([0-9]{1,18})"[ \t]*$')
 
 
 def expected_version() -> int | None:
     """The glossary version named by this request's If-Match header, or None when there is none."""
     raw = request.headers.get("If-Match")
-    if raw is None or raw.strip() == "*":
+    if raw is None or raw.strip(" \t") == "*":
         return None
-    found = _VERSION_TAG.match(raw)
+    found = _VERSION_TAG.fullmatch(raw)
     if found is None:
         raise BadInputError('If-Match must name one glossary version as an entity tag, e.g. If-Match: "7"')
     return int(found.group(1))
