@@ -24,6 +24,7 @@ from service.api.compat.schemas import (
 )
 from service.api.compat.served import served_pairs
 from service.api.metrics_view import observe_timings
+from service.api.tenancy import visible_glossary_id
 from service.languages import LANGUAGES
 from service.resources import Resources, get_resources
 
@@ -77,6 +78,8 @@ def translate():
         raise PeerError(400, "'formality' is not supported for given 'target_lang'.")
     if body.get("glossary_id") and source is None:
         raise PeerError(400, "Use of a glossary requires the source_lang parameter to be set.")
+    if body.get("glossary_id"):  # as this key's tenant sees it: another tenant's is unknown (404), before any work
+        body["glossary_id"] = visible_glossary_id(body["glossary_id"])
     texts = body["text"]
     sources = [source] * len(texts) if source else _detect_sources(texts, body, target, resources)
     access.charge(sum(len(t) for t in texts))  # only a request that will be translated is charged

@@ -19,6 +19,7 @@ from service.api.compat.schemas import (
     body_doc,
     load_body,
 )
+from service.api.tenancy import visible_glossary_id
 from service.resources import get_resources
 
 blp = Blueprint("deepl_documents", __name__, url_prefix="/v2/document",
@@ -62,7 +63,7 @@ def upload():
     access.charge(sum(len(t) for t in document.texts))
     glossary = body.get("glossary_id")
     if glossary:
-        resources.glossaries.get(glossary)  # an unknown glossary fails the upload, not the job
+        glossary = visible_glossary_id(glossary)  # unknown or another tenant's: fails the upload, not the job
     job = TextJob(source_lang=source or "", target_lang=target, glossaries=(glossary,) if glossary else ())
     handle = get_jobs().submit(document, filename, job)
     return {"document_id": handle.id, "document_key": handle.key}

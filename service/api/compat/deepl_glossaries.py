@@ -1,4 +1,8 @@
-"""DeepL glossaries: v2 (one language pair each) and v3 (multilingual), over the glossary store."""
+"""DeepL glossaries: v2 (one language pair each) and v3 (multilingual), over the glossary store.
+
+Every route sees the store as the request's tenant does (:mod:`service.api.tenancy`): its own
+glossaries and the shared ones; another tenant's glossary is "not found", as on /v1/glossaries.
+"""
 from __future__ import annotations
 
 from flask import Response, request
@@ -31,8 +35,8 @@ from service.api.compat.schemas import (
     body_doc,
     load_body,
 )
+from service.api.tenancy import TenantGlossaries, tenant_glossaries
 from service.glossary.model import GlossaryEntry
-from service.resources import get_resources
 
 v2 = Blueprint("deepl_glossaries", __name__, url_prefix="/v2/glossaries",
                description="DeepL-compatible glossaries (v2): each is a named glossary in this service's store")
@@ -44,8 +48,8 @@ BLUEPRINTS = (v2, v3)
 TSV = "text/tab-separated-values"
 
 
-def _store():
-    return get_resources().glossaries
+def _store() -> TenantGlossaries:
+    return tenant_glossaries()
 
 
 # -- v2 --------------------------------------------------------------------------------------------
@@ -148,7 +152,7 @@ def update_multilingual(glossary_id):
     for dictionary in body.get("dictionaries") or ():
         _, target = dictionary_langs(store, dictionary["source_lang"], dictionary["target_lang"], glossary)
         entries = merge(tuple(entries), target, parse_entries(dictionary["entries"], dictionary["entries_format"]))
-    updated = store.create(glossary.name, entries, description=glossary.description,
+    updated = store.create(glossary.id, entries, description=glossary.description,
                            source_lang=glossary.source_lang, replace=True)
     return v3_info(updated)
 
@@ -171,7 +175,7 @@ def replace_dictionary(glossary_id):
     _, target = dictionary_langs(store, body["source_lang"], body["target_lang"], glossary)
     entries = merge(glossary.entries, target, parse_entries(body["entries"], body["entries_format"]),
                     replace_target=True)
-    updated = store.create(glossary.name, entries, description=glossary.description,
+    updated = store.create(glossary.id, entries, description=glossary.description,
                            source_lang=glossary.source_lang, replace=True)
     return dictionary_info(updated, target)
 
@@ -187,7 +191,7 @@ def delete_dictionary(glossary_id, source_lang, target_lang):
     if target not in targets_of(glossary):
         raise PeerError(404, f"This glossary has no {source_lang.upper()}-{target_lang.upper()} dictionary.")
     entries = merge(glossary.entries, target, {}, replace_target=True)
-    store.create(glossary.name, entries, description=glossary.description,
+    store.create(glossary.id, entries, description=glossary.description,
                  source_lang=glossary.source_lang, replace=True)
 
 
