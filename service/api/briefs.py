@@ -1,7 +1,9 @@
 """/v1/briefs: articles in, aligned bilingual briefs out (JSON, or XLIFF/TMX/TBX/text files).
 
-``"store": true`` keeps a brief for review: ``GET /v1/briefs/{id}`` returns it in any format and
-``PATCH /v1/briefs/{id}/segments/{sid}`` records a reviewer's edit (and teaches the memory).
+``"store": true`` keeps a brief for review: ``GET /v1/briefs/{id}`` returns it in any format,
+``PATCH /v1/briefs/{id}/segments/{sid}`` records a reviewer's edit (and teaches the memory) and
+``DELETE /v1/briefs/{id}`` removes it. A stored brief belongs to the key's tenant (service.tenancy):
+another tenant's is 404 exactly as a missing one; a reader stores and changes none (403).
 """
 from __future__ import annotations
 
@@ -21,12 +23,13 @@ from service.api.limits import request_characters
 from service.api.media import JSON, require_body_types
 from service.api.metrics_view import observe_timings
 from service.api.schemas import BriefSchema, BriefsRequestSchema, RequestSchema
-from service.api.tenancy import tenant_glossaries
+from service.api.tenancy import current_tenant, tenant_glossaries
 from service.brief import Brief
 from service.memory.briefs import EDITS_MEMORY, MAX_EDIT_CHARS, StoredBrief
 from service.pipeline import build_briefs
 from service.render import ALL_FORMATS, MIMETYPES, brief_files
 from service.resources import get_resources
+from service.tenancy import require_create
 
 blp = Blueprint("briefs", __name__, url_prefix="/v1", description="Bilingual briefs of English articles")
 blp.before_request(require_body_types())
@@ -58,6 +61,8 @@ class StoredBriefSchema(BriefSchema):
     id = fields.Str()
     version = fields.Int()
     history = fields.List(fields.Nested(EditSchema), metadata={"description": "reviewer edits, oldest first"})
+    owner = fields.Str(allow_none=True, metadata={
+        "description": "a stored brief's owner scope (team:<team> or key:<key id>); null when shared"})
 
 
 class SegmentEditSchema(RequestSchema):
@@ -70,7 +75,7 @@ class SegmentEditSchema(RequestSchema):
 
 def stored_body(stored: StoredBrief) -> dict[str, Any]:
     return {**stored.brief.to_dict(), "id": stored.id, "version": stored.version,
-            "history": [asdict(e) for e in stored.history]}
+            "history": [asdict(e) for e in stored.history], "owner": stored.owner}
 
 
 def requested_format(query_format: str | None) -> str:
@@ -114,11 +119,14 @@ def create_briefs(body, format: str | None = None):
     resources = get_resources()
     articles = body["texts"] if "texts" in body else [body["text"]]
     brief_req = tenant_glossaries().scoped_request(brief_request(body, resources.settings))  # 404 before any work
+    tenant = current_tenant()
+    if body["store"]:
+        require_create(tenant, noun="stored brief")  # 403 before any work
     access.charge(request_characters(body))  # texts and the inline glossary
     log_texts(articles, resources.settings)
     briefs = build_briefs(articles, brief_req, resources)
     observe_timings(briefs[0].meta.timings_ms)
-    ids = [resources.memories.briefs.save(b) for b in briefs] if body["store"] else []
+    ids = [resources.memories.briefs.save(b, tenant=tenant) for b in briefs] if body["store"] else []
     if fmt != "json":
         response = file_response(briefs, fmt)
     elif "texts" in body:
@@ -139,7 +147,7 @@ def create_briefs(body, format: str | None = None):
 def get_brief(bid, format: str | None = None):
     """A stored brief as it stands after the reviewers' edits."""
     fmt = requested_format(format)
-    stored = get_resources().memories.briefs.get(bid)
+    stored = get_resources().memories.briefs.get(bid, tenant=current_tenant())
     if fmt != "json":
         return file_response([stored.brief], fmt, stem=f"brief-{stored.id[:8]}")
     return stored_body(stored)
@@ -154,5 +162,13 @@ def edit_segment(body, bid, sid):
     Entity mentions are re-anchored on the new text; an entity the edit removed is flagged.
     The edit goes into a translation memory, so the next brief of that sentence reuses it.
     """
-    stored = get_resources().memories.briefs.edit(bid, sid, body["lang"], body["text"], memory=body["memory"])
+    stored = get_resources().memories.briefs.edit(bid, sid, body["lang"], body["text"], memory=body["memory"],
+                                                  tenant=current_tenant())
     return stored_body(stored)
+
+
+@blp.route("/briefs/<bid>", methods=["DELETE"])
+@blp.response(204)
+def delete_brief(bid):
+    """Delete a stored brief and its edit history (what its edits taught the memory stays)."""
+    get_resources().memories.briefs.delete(bid, tenant=current_tenant())

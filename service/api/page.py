@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template
 
+from service.api.tenancy import current_tenant
 from service.brief import Brief
 from service.exports.common import Span, segment_spans
 from service.languages import LANGUAGES
@@ -81,7 +82,7 @@ def page() -> str:
 @bp.route("/v1/briefs/<bid>/view")
 def brief_view(bid: str) -> Response:
     """A stored brief as the page's side-by-side HTML fragment."""
-    stored = get_resources().memories.briefs.get(bid)
+    stored = get_resources().memories.briefs.get(bid, tenant=current_tenant())
     html = render_template("desk/brief_view.html", id=stored.id, version=stored.version,
                            history=stored.history, **view_model(stored.brief))
     return Response(html, mimetype="text/html")

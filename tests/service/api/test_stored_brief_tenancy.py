@@ -1,0 +1,121 @@
+"""Tenancy of stored briefs (/v1/briefs/{id}, its edits, its view and its deletion): a key reads and
+edits its own (its team's) briefs and the shared ones; another tenant's brief answers exactly as a
+missing one (404) for every read, change and delete; a reader changes nothing and stores nothing
+(403); shared briefs change only with an admin key. Nothing refused changes anything."""
+from __future__ import annotations
+
+import pytest
+
+from service.keys import KeyStore
+from tests.service.api.helpers import ARTICLE, assert_problem
+
+KEYS = {"desk": {"team": "desk"}, "desk2": {"team": "desk"}, "wire": {"team": "wire"}, "solo": {},
+        "reader": {"team": "desk", "role": "reader"}, "admin": {"role": "admin"}}
+BODY = {"text": ARTICLE, "sentences": 2, "target_langs": ["ja"]}
+EDIT = {"lang": "ja", "text": "校閲済みの訳。"}
+MISSING = "0" * 32
+
+
+@pytest.fixture
+def keyed(make_app):
+    """Keys on; headers per key: two of team desk, one of team wire, one without a team, a reader, an admin."""
+    app = make_app(http={"api_keys_required": True, "rate_limit": "1000/minute"})
+    store = KeyStore(app.extensions["briefs"].settings.database_url)
+    headers = {}
+    for label, kwargs in KEYS.items():
+        _, secret = store.create(label, **kwargs)
+        headers[label] = {"Authorization": f"Bearer {secret}"}
+    return app, app.test_client(), headers
+
+
+def store_brief(client, headers) -> str:
+    response = client.post("/v1/briefs", json={**BODY, "store": True}, headers=headers)
+    assert response.status_code == 200, response.data
+    return response.get_json()["id"]
+
+
+def version(app, bid: str) -> tuple[int, int]:
+    """The stored brief's version and history length, read as the operator."""
+    stored = app.extensions["briefs"].memories.briefs.get(bid)
+    return stored.version, len(stored.history)
+
+
+# Every way to reach a stored brief; each must look exactly like a missing one to another tenant.
+ACCESS = {
+    "get-json": ("GET", "/v1/briefs/{id}", None),
+    "get-xliff": ("GET", "/v1/briefs/{id}?format=xliff", None),
+    "view": ("GET", "/v1/briefs/{id}/view", None),
+    "edit": ("PATCH", "/v1/briefs/{id}/segments/s1", EDIT),
+    "delete": ("DELETE", "/v1/briefs/{id}", None),
+}
+
+
+def test_a_stored_brief_belongs_to_its_team(keyed):
+    app, client, h = keyed
+    bid = store_brief(client, h["desk"])
+    assert app.extensions["briefs"].memories.briefs.get(bid).owner == "team:desk"
+    assert client.get(f"/v1/briefs/{bid}", headers=h["desk2"]).status_code == 200
+    assert client.get(f"/v1/briefs/{bid}", headers=h["reader"]).status_code == 200
+    edited = client.patch(f"/v1/briefs/{bid}/segments/s1", json=EDIT, headers=h["desk2"])
+    assert edited.status_code == 200 and edited.get_json()["version"] == 2
+
+
+@pytest.mark.parametrize("action", sorted(ACCESS))
+@pytest.mark.parametrize("other", ["wire", "solo"])
+def test_another_tenants_brief_is_404_exactly_as_a_missing_one_and_unchanged(keyed, action, other):
+    app, client, h = keyed
+    bid = store_brief(client, h["desk"])
+    method, path, body = ACCESS[action]
+    hidden = client.open(path.format(id=bid), method=method, json=body, headers=h[other])
+    missing = client.open(path.format(id=MISSING), method=method, json=body, headers=h[other])
+    assert_problem(hidden, 404, "brief-not-found")
+    assert_problem(missing, 404, "brief-not-found")
+    assert hidden.get_json()["detail"].replace(bid, "X") == missing.get_json()["detail"].replace(MISSING, "X")
+    assert version(app, bid) == (1, 0)
+    assert app.extensions["briefs"].memories.list_memories() == [], "a refused edit teaches no memory"
+
+
+@pytest.mark.parametrize("action", ["edit", "delete"])
+def test_a_reader_changes_no_brief(keyed, action):
+    app, client, h = keyed
+    bid = store_brief(client, h["desk"])
+    method, path, body = ACCESS[action]
+    assert_problem(client.open(path.format(id=bid), method=method, json=body, headers=h["reader"]), 403,
+                   "forbidden")
+    assert version(app, bid) == (1, 0)
+
+
+def test_a_reader_stores_no_brief(keyed):
+    app, client, h = keyed
+    assert_problem(client.post("/v1/briefs", json={**BODY, "store": True}, headers=h["reader"]), 403, "forbidden")
+    assert app.extensions["briefs"].memories.briefs.list_briefs() == []
+    assert client.post("/v1/briefs", json=BODY, headers=h["reader"]).status_code == 200, "it may still brief"
+
+
+@pytest.mark.parametrize("action", ["edit", "delete"])
+@pytest.mark.parametrize(("who", "allowed"), [("desk", False), ("solo", False), ("admin", True)])
+def test_a_shared_brief_is_read_by_every_key_and_changed_only_by_an_admin(keyed, action, who, allowed):
+    app, client, h = keyed
+    stored = app.extensions["briefs"].memories.briefs
+    bid = stored.save(stored.get(store_brief(client, h["desk"])).brief)  # kept by the operator: shared
+    assert all(client.get(f"/v1/briefs/{bid}", headers=h[k]).status_code == 200 for k in KEYS)
+    method, path, body = ACCESS[action]
+    response = client.open(path.format(id=bid), method=method, json=body, headers=h[who])
+    if not allowed:
+        assert_problem(response, 403, "forbidden")
+        assert version(app, bid) == (1, 0)
+    else:
+        assert response.status_code in (200, 204), response.data
+
+
+def test_an_edit_teaches_the_editors_own_memory_and_a_delete_keeps_it(keyed):
+    app, client, h = keyed
+    bid = store_brief(client, h["desk"])
+    assert client.patch(f"/v1/briefs/{bid}/segments/s1", json=EDIT, headers=h["desk"]).status_code == 200
+    listed = client.get("/v1/memories", headers=h["desk2"]).get_json()["memories"]
+    assert [(m["name"], m["owner"], m["unit_count"]) for m in listed] == [("edits", "team:desk", 1)]
+    assert client.get("/v1/memories", headers=h["wire"]).get_json()["memories"] == []
+    assert client.delete(f"/v1/briefs/{bid}", headers=h["desk2"]).status_code == 204
+    assert_problem(client.get(f"/v1/briefs/{bid}", headers=h["desk"]), 404, "brief-not-found")
+    assert client.get("/v1/memories/edits", headers={**h["desk"], "Accept": "application/json"}
+                      ).get_json()["unit_count"] == 1
