@@ -302,3 +302,26 @@ def test_backends_pick_the_same_sentences(both_backends, path: Path, count: int)
     picks = {engine: [s.source_index for s in ExtractiveSummarizer(embedder, SummaryOptions()).summarize(
         sentences, count)] for engine, embedder in both_backends.items()}
     assert picks["ctranslate2"] == picks["torch"]
+
+
+@pytest.mark.slow
+def test_the_manager_converts_once_under_the_models_dir(settings) -> None:
+    from models.manager import ModelManager
+
+    summarizer = ModelManager(settings).summarizer("extractive")
+    embedder = summarizer.embedder  # type: ignore[attr-defined]
+    assert embedder.engine == "ctranslate2"
+    assert embedder.converted.parent == settings.models_dir / ".cache" / "embeddings"
+    again = ModelManager(settings).summarizer("extractive").embedder  # type: ignore[attr-defined]
+    assert again.converted == embedder.converted  # a second process reuses the conversion
+
+
+@pytest.mark.slow
+def test_torch_is_selectable_in_the_settings(tmp_path: Path) -> None:
+    from models.manager import ModelManager
+    from tests.helpers import make_settings
+
+    settings = make_settings(tmp_path, summary={"embedding_engine": "torch"})
+    embedder = ModelManager(settings).summarizer("extractive").embedder  # type: ignore[attr-defined]
+    assert embedder.engine == "torch"
+    assert not (settings.models_dir / ".cache").exists()
