@@ -1,12 +1,19 @@
 """Cross-request micro-batching for the translation engine.
 
-Concurrent HTTP requests each translate a few sentences; engines are far more
+Concurrent HTTP requests each translate a few sentences; engines are more
 efficient on one larger batch. ``MicroBatchTranslator`` collects concurrent
-``translate_batch`` calls for the same language pair for at most
-``max_wait_ms`` (or until ``max_batch_size`` sentences), runs the engine once on
+``translate_batch`` calls for the same language pair, runs the engine once on
 the combined list and hands every caller exactly its own slice.
 
-Leader/follower: the first caller of a batch waits for company, then runs the
+When a batch runs: at most ``max_running`` engine calls per pair run at once
+(the engine's own parallelism, ctranslate2's ``inter_threads``). While they are
+all busy, new callers gather in the open batch (up to ``max_batch_size``
+sentences) instead of queueing inside the engine one by one, so batches grow
+with the load. When the pair's engine is idle a batch starts at once (waiting
+would only add latency); when some but not all slots are busy it waits at most
+``max_wait_ms`` for company.
+
+Leader/follower: the first caller of a batch waits for its turn, then runs the
 engine for everyone; followers wait on the batch's done event. No background
 threads, so there is nothing to leak or shut down beyond refusing new work.
 """
@@ -14,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 
 from models.engines.base import Translator
@@ -28,7 +36,7 @@ class _Batch:
         self.texts: list[str] = []
         self.slices: list[tuple[int, int]] = []
         self.results: list[list[str] | BaseException] = []
-        self.closed = threading.Event()
+        self.sealed = False
         self.done = threading.Event()
 
     def add(self, texts: Sequence[str]) -> int:
@@ -70,17 +78,22 @@ class MicroBatchTranslator:
         max_batch_size: int,
         max_wait_ms: float,
         on_batch: Callable[[int], None] | None = None,
+        max_running: int = 1,
     ) -> None:
         if max_batch_size < 1:
             raise ValueError(f"max_batch_size must be at least 1, got {max_batch_size}")
         if max_wait_ms < 0:
             raise ValueError(f"max_wait_ms must not be negative, got {max_wait_ms}")
+        if max_running < 1:
+            raise ValueError(f"max_running must be at least 1, got {max_running}")
         self.inner = inner
         self.max_batch_size = max_batch_size
         self.max_wait_s = max_wait_ms / 1000.0
+        self.max_running = max_running
         self.on_batch = on_batch
-        self._lock = threading.Lock()
+        self._turns = threading.Condition()
         self._open: dict[tuple[str, str], _Batch] = {}
+        self._running: dict[tuple[str, str], int] = {}
         self._closed = False
 
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
@@ -90,11 +103,12 @@ class MicroBatchTranslator:
         texts = list(texts)
         if not texts:
             return []
+        pair = (source_lang, target_lang)
         if len(texts) >= self.max_batch_size:
-            return self._direct(texts, source_lang, target_lang)
-        batch, index, leader = self._join((source_lang, target_lang), texts)
+            return self._direct(texts, pair)
+        batch, index, leader = self._join(pair, texts)
         if leader:
-            self._lead(batch, (source_lang, target_lang))
+            self._lead(batch, pair)
         else:
             batch.done.wait()
         result = batch.results[index]
@@ -106,12 +120,19 @@ class MicroBatchTranslator:
         """Refuse new calls; calls already in flight finish normally."""
         self._closed = True
 
-    def _direct(self, texts: list[str], source: str, target: str) -> list[str]:
-        self._report(len(texts))
-        return self.inner.translate_batch(texts, source, target)
+    def _direct(self, texts: list[str], pair: tuple[str, str]) -> list[str]:
+        """A call as large as a batch: its own engine call, in its turn."""
+        with self._turns:
+            self._turns.wait_for(lambda: self._running.get(pair, 0) < self.max_running)
+            self._running[pair] = self._running.get(pair, 0) + 1
+        try:
+            self._report(len(texts))
+            return self.inner.translate_batch(texts, *pair)
+        finally:
+            self._release(pair)
 
     def _join(self, pair: tuple[str, str], texts: list[str]) -> tuple[_Batch, int, bool]:
-        with self._lock:
+        with self._turns:
             batch = self._open.get(pair)
             if batch is not None and len(batch.texts) + len(texts) > self.max_batch_size:
                 self._seal(pair, batch)
@@ -125,23 +146,47 @@ class MicroBatchTranslator:
         return batch, index, leader
 
     def _seal(self, pair: tuple[str, str], batch: _Batch) -> None:
-        """Stop a batch taking more callers (caller holds the lock)."""
+        """Stop a batch taking more callers (caller holds the lock) and wake its leader."""
         if self._open.get(pair) is batch:
             del self._open[pair]
-        batch.closed.set()
+        batch.sealed = True
+        self._turns.notify_all()
+
+    def _wait_for_turn(self, batch: _Batch, pair: tuple[str, str]) -> None:
+        """Block (lock held) until ``batch`` may run: a slot is free and the batch is full, the
+        pair's engine is idle, or ``max_wait_s`` has passed since the batch opened."""
+        deadline = time.monotonic() + self.max_wait_s
+        while True:
+            running = self._running.get(pair, 0)
+            if running < self.max_running:
+                left = deadline - time.monotonic()
+                if batch.sealed or running == 0 or left <= 0:
+                    return
+                self._turns.wait(left)
+            else:
+                self._turns.wait()
 
     def _lead(self, batch: _Batch, pair: tuple[str, str]) -> None:
         try:
-            batch.closed.wait(self.max_wait_s)
-            with self._lock:
+            with self._turns:
+                self._wait_for_turn(batch, pair)
                 self._seal(pair, batch)
-            self._report(len(batch.texts))
-            batch.run(self.inner, *pair)
+                self._running[pair] = self._running.get(pair, 0) + 1
+            try:
+                self._report(len(batch.texts))
+                batch.run(self.inner, *pair)
+            finally:
+                self._release(pair)
         except BaseException as exc:
             batch.results = [exc] * len(batch.slices)
             raise
         finally:
             batch.done.set()
+
+    def _release(self, pair: tuple[str, str]) -> None:
+        with self._turns:
+            self._running[pair] -= 1
+            self._turns.notify_all()
 
     def _report(self, size: int) -> None:
         if self.on_batch is not None:

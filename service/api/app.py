@@ -33,11 +33,15 @@ def _json_provider(app: Flask) -> DefaultJSONProvider:
 
 def micro_batch_wrapper(settings: Settings, metrics: ServiceMetrics | None = None) -> TranslatorWrapper:
     """Wrap the engine translator in the cross-request micro-batcher configured in ``settings.http``."""
+    from models.threads import plan_threads
     from service.batching import MicroBatchTranslator
+
+    # As many engine calls at once as the engine decodes in parallel; later callers gather meanwhile.
+    running = plan_threads(settings.translation, workers=settings.http.workers).inter_threads
 
     def wrap(inner):
         return MicroBatchTranslator(inner, max_batch_size=settings.http.batch_max_size,
-                                    max_wait_ms=settings.http.batch_max_wait_ms,
+                                    max_wait_ms=settings.http.batch_max_wait_ms, max_running=running,
                                     on_batch=metrics.observe_batch if metrics else None)
 
     return wrap
