@@ -3,33 +3,20 @@ from __future__ import annotations
 
 import json
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from tests.helpers import OWN_ARTICLES, read_article
+from tests.servers import running_gunicorn
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[3]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-STARTUP_S = 120
 REQUEST_S = 120
 CLIENTS = 32
 TOPICS = ["harbor", "railway", "orchard", "glacier", "library", "stadium", "vineyard", "factory"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def call(url: str, body: dict | None = None, timeout: float = REQUEST_S) -> tuple[int, bytes]:
@@ -57,43 +44,10 @@ def article(n: int) -> str:
 
 @pytest.fixture(scope="module")
 def server(tiny_models_dir, tmp_path_factory):
-    tmp_path = tmp_path_factory.mktemp("gunicorn")
-    port = free_port()
-    config = tmp_path / "serve.toml"
-    config.write_text(
-        f'models_dir = "{tiny_models_dir}"\nstore_path = "{tmp_path / "store.sqlite3"}"\n'
-        'auto_pull = false\n'
-        f'[http]\nhost = "127.0.0.1"\nport = {port}\nworkers = 1\nthreads = {CLIENTS}\n'
-        'batch_max_wait_ms = 50\nbatch_max_size = 64\nrate_limit = "100000/minute"\n'
-        'timeout_s = 300\ngraceful_timeout_s = 5\n', encoding="utf-8")
-    env = {"BRIEFS_CONFIG": str(config), "PATH": str(GUNICORN.parent), "HOME": str(tmp_path),
-           "PYTHONPATH": str(REPO)}
-    log = (tmp_path / "gunicorn.log").open("w")
-    proc = subprocess.Popen([str(GUNICORN), "wsgi:app", "-c", "config/gunicorn.conf.py"], cwd=REPO, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"gunicorn exited with {proc.returncode}:\n{(tmp_path / 'gunicorn.log').read_text()}")
-            try:
-                if call(base + "/readyz", timeout=5)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"gunicorn not ready in {STARTUP_S}s:\n{(tmp_path / 'gunicorn.log').read_text()}")
-            time.sleep(0.25)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
+    http = {"threads": CLIENTS, "batch_max_wait_ms": 50, "batch_max_size": 64, "timeout_s": 300}
+    with running_gunicorn(tmp_path_factory.mktemp("gunicorn"), tiny_models_dir, http=http,
+                          ready_path="/readyz") as started:
+        yield started.base
 
 
 def test_concurrent_briefs_get_their_own_segments_and_share_batches(server):
