@@ -150,9 +150,11 @@ class GlossaryStore(GlossaryStoreBase):
         return row
 
     @staticmethod
-    def _find(conn: Connection, name_or_id: str, tenant: Tenant) -> RowMapping:
+    def _find(conn: Connection, name_or_id: str, tenant: Tenant, *, any_owner_by_name: bool = True) -> RowMapping:
         """The row ``tenant`` means by this name or id: by name its own first, then a shared one; by id
-        any it may read. Another tenant's glossary is not found, exactly as a missing one."""
+        any it may read. Another tenant's glossary is not found, exactly as a missing one. The operator
+        (who sees everything) may also name a team's glossary whose name is unambiguous, except when
+        creating: what it creates by name is shared."""
         own, shared = name_key(tenant.owner, name_or_id), name_key(None, name_or_id)
         rows = conn.execute(text(f"SELECT {_GLOSSARY_COLUMNS}, name_key FROM glossaries "
                                  "WHERE name_key = :own OR name_key = :shared OR id = :id"),
@@ -161,7 +163,7 @@ class GlossaryStore(GlossaryStoreBase):
         visible = sorted((r for r in rows if may_read(tenant, r["owner"])), key=lambda r: rank.get(r["name_key"], 2))
         if visible:
             return visible[0]
-        if tenant.sees_everything:  # the operator may name a team's glossary when the name is unambiguous
+        if tenant.sees_everything and any_owner_by_name:  # a team's glossary, if its name is unambiguous
             owned = conn.execute(text(f"SELECT {_GLOSSARY_COLUMNS} FROM glossaries "
                                       "WHERE owner IS NOT NULL AND LOWER(name) = :name"),
                                  {"name": name_or_id.casefold()}).mappings().all()
@@ -244,7 +246,7 @@ class GlossaryStore(GlossaryStoreBase):
 
     def _find_or_none(self, conn: Connection, name: str, tenant: Tenant) -> RowMapping | None:
         try:
-            return self._find(conn, name, tenant)
+            return self._find(conn, name, tenant, any_owner_by_name=False)
         except GlossaryNotFoundError:
             return None
 
