@@ -1,0 +1,222 @@
+"""Faults, on 127.0.0.1 with the tiny models: what a client and the store see when things break.
+
+(a) a gunicorn worker SIGKILLed mid-request; (b) kill -9 of ``python -m service glossary import``
+during a large import; (c) a corrupt (truncated) and a missing model; (d) a read-only store.
+Every wait is bounded; the outcome of each is in docs/RELIABILITY.md.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from service.api.app import create_app
+from service.glossary.store import GlossaryStore
+from tests.helpers import make_settings
+from tests.servers import BIN, REPO, GunicornServer, running_gunicorn
+
+WAIT_S = 60  # bound on every wait in this module
+BIG_PUT = 5_000  # entries of the request a worker is killed in (about a second of work)
+BIG_IMPORT = 30_000  # entries of the import that is killed while it writes
+ARTICLE = ("The harbor authority reopened the northern pier on Monday after repairs. "
+           "Ferries will run every hour from Tuesday. Officials thanked residents for their patience.")
+OLD_ENTRIES = [{"source": f"Pier {n}", "renderings": {"ja": f"桟橋{n}", "ko": f"부두{n}"}} for n in range(3)]
+
+
+def call(url: str, method: str = "GET", body: Any = None, timeout: float = WAIT_S
+         ) -> tuple[int, dict[str, str], bytes]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def children(pid: int) -> list[int]:
+    """Processes whose parent is ``pid`` (gunicorn's workers), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def many_entries(count: int) -> list[dict[str, Any]]:
+    return [{"source": f"Term {n}", "renderings": {"ja": f"用語{n}", "ko": f"용어{n}"}} for n in range(count)]
+
+
+def _put_in_thread(url: str, body: Any, outcome: dict[str, Any]) -> threading.Thread:
+    def send() -> None:
+        try:
+            outcome["status"] = call(url, "PUT", body)[0]
+        except (OSError, http.client.HTTPException) as exc:  # the connection died with the worker
+            outcome["error"] = type(exc).__name__
+
+    thread = threading.Thread(target=send, daemon=True)
+    thread.start()
+    return thread
+
+
+def _wait_for_new_worker(server: GunicornServer, killed: int) -> int:
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        workers = [p for p in children(server.process.pid) if p != killed]
+        if workers:
+            server.wait_answering("/healthz", timeout_s=max(1.0, deadline - time.monotonic()))
+            return workers[0]
+        time.sleep(0.1)
+    pytest.fail(f"gunicorn started no new worker in {WAIT_S}s:\n{server.log_text()}")
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_request_loses_nothing_and_is_replaced(tiny_models_dir, tmp_path):
+    big = {"entries": many_entries(BIG_PUT)}
+    with running_gunicorn(tmp_path, tiny_models_dir, ready_path="/readyz") as server:
+        assert call(server.base + "/v1/glossaries", "POST", {"name": "desk", "entries": OLD_ENTRIES})[0] == 201
+        started = time.monotonic()
+        assert call(server.base + "/v1/glossaries/probe", "PUT", big)[0] == 200  # how long a big write takes
+        took = time.monotonic() - started
+        outcome: dict[str, Any] = {}
+        for share in (0.5, 0.25, 0.75):  # bounded: until one kill lands while the request is in flight
+            outcome = {}
+            (worker,) = children(server.process.pid)
+            thread = _put_in_thread(server.base + "/v1/glossaries/desk", big, outcome)
+            time.sleep(took * share)
+            os.kill(worker, signal.SIGKILL)
+            thread.join(WAIT_S)
+            _wait_for_new_worker(server, worker)
+            if "error" in outcome:
+                break
+        assert "error" in outcome, f"every request finished before its worker was killed ({took:.2f}s each)"
+        status, _, raw = call(server.base + "/v1/glossaries/desk")
+        desk = json.loads(raw)
+        assert status == 200 and (desk["version"], len(desk["entries"])) in ((1, 3), (2, BIG_PUT)), desk["version"]
+        assert call(server.base + "/v1/briefs", "POST", {"text": ARTICLE, "sentences": 2})[0] == 200
+        status, _, raw = call(server.base + "/v1/glossaries/desk", "PUT", {"entries": OLD_ENTRIES[:1]})
+        assert status == 200 and json.loads(raw)["version"] == desk["version"] + 1
+
+
+def _cli(config: Path, *args: str, **popen: Any) -> subprocess.Popen[str]:
+    env = {"BRIEFS_CONFIG": str(config), "PATH": str(BIN), "HOME": str(config.parent), "PYTHONPATH": str(REPO)}
+    return subprocess.Popen([sys.executable, "-m", "service", *args], cwd=config.parent, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)
+
+
+def _run_cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    process = _cli(config, *args)
+    out, err = process.communicate(timeout=WAIT_S * 2)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+@pytest.mark.slow
+def test_kill_9_during_a_glossary_import_leaves_the_old_or_the_new_glossary(tmp_path):
+    count = BIG_IMPORT
+    store = tmp_path / "store.sqlite3"
+    config = tmp_path / "briefs.toml"
+    config.write_text(f'store_path = "{store}"\nauto_pull = false\n[limits]\nmax_import_entries = {count}\n',
+                      encoding="utf-8")
+    small, big = tmp_path / "small.tsv", tmp_path / "big.tsv"
+    small.write_text("".join(f"Pier {n}\t桟橋{n}\n" for n in range(3)), encoding="utf-8")
+    big.write_text("".join(f"Term {n}\t用語{n}\n" for n in range(count)), encoding="utf-8")
+    done = _run_cli(config, "glossary", "import", str(small), "--name", "desk", "--target", "ja")
+    assert done.returncode == 0, done.stderr
+    wal = tmp_path / "store.sqlite3-wal"
+    before = wal.stat().st_size if wal.exists() else 0
+    process = _cli(config, "glossary", "import", str(big), "--name", "desk", "--target", "ja", "--replace")
+    deadline = time.monotonic() + WAIT_S
+    # Kill once the import writes: its transaction's pages spill into the write-ahead log.
+    while process.poll() is None and time.monotonic() < deadline:
+        if wal.exists() and wal.stat().st_size > before + 256 * 1024:
+            break
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.communicate(timeout=WAIT_S)
+    assert process.returncode == -signal.SIGKILL, "the import finished before it could be killed"
+    glossary = GlossaryStore(f"sqlite:///{store}").get("desk")
+    assert (glossary.version, len(glossary.entries)) == (1, 3)  # the old one: the new one never committed
+    listed = _run_cli(config, "glossary", "list")
+    assert listed.returncode == 0 and "desk" in listed.stdout, listed.stderr
+    again = _run_cli(config, "glossary", "import", str(big), "--name", "desk", "--target", "ja", "--replace")
+    assert again.returncode == 0, again.stderr
+    assert len(GlossaryStore(f"sqlite:///{store}").get("desk").entries) == count
+
+
+def _break_models(tiny_models_dir: Path, root: Path) -> tuple[Path, str]:
+    """A copy of the tiny models with en-ja's weights truncated and en-ko's folders gone."""
+    models = root / "models"
+    shutil.copytree(tiny_models_dir, models, ignore=shutil.ignore_patterns(".cache"))
+    weights = next(models.glob("briefs-tiny--marian-en-ja--ct2-*")) / "model.bin"
+    with weights.open("r+b") as fh:
+        fh.truncate(weights.stat().st_size // 2)
+    for folder in models.glob("briefs-tiny--marian-en-ko*"):
+        shutil.rmtree(folder)
+    return models, weights.name
+
+
+@pytest.mark.slow
+def test_a_corrupt_and_a_missing_model_are_named_and_answer_503(tiny_models_dir, tmp_path):
+    models, bad_file = _break_models(tiny_models_dir, tmp_path)
+    with running_gunicorn(tmp_path, models) as server:
+        status, headers, raw = call(server.base + "/readyz")
+        ready = json.loads(raw)
+        assert status == 503 and headers["Content-Type"] == "application/problem+json"
+        states = {m["pair"]: m for m in ready["models"]}
+        assert states["en-ja"]["state"] == "corrupt" and states["en-ja"]["file"] == bad_file
+        assert states["en-ko"]["state"] == "missing"
+        assert bad_file in ready["detail"] and "missing" in ready["detail"]
+        answers = {}
+        for target in ("ja", "ko"):
+            status, headers, raw = call(server.base + "/v1/briefs", "POST",
+                                        {"text": ARTICLE, "sentences": 1, "target_langs": [target]})
+            problem = json.loads(raw)
+            assert status == 503 and headers["Content-Type"] == "application/problem+json", raw[:300]
+            answers[target] = problem["code"]
+        assert answers == {"ja": "model-corrupt", "ko": "model-missing"}
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    config = tmp_path / "cli.toml"
+    config.write_text(f'models_dir = "{models}"\nstore_path = "{tmp_path / "cli.sqlite3"}"\nauto_pull = false\n',
+                      encoding="utf-8")
+    done = _run_cli(config, "brief", str(article), "--to", "ja")
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 3 and len(lines) == 1 and bad_file in lines[0], done.stderr
+
+
+def test_a_read_only_store_refuses_writes_with_503_and_still_reads(tmp_path, monkeypatch):
+    """Root ignores file modes, so the store is opened read-only by its URL (SQLite ``mode=ro``)."""
+    writable = make_settings(tmp_path)  # glossaries need no models
+    client = create_app(writable).test_client()
+    assert client.post("/v1/glossaries", json={"name": "desk", "entries": OLD_ENTRIES}).status_code == 201
+    monkeypatch.chdir(tmp_path)  # the URI names the file relative to here
+    read_only = make_settings(tmp_path, store_url="sqlite:///file:store.sqlite3?mode=ro&uri=true")
+    client = create_app(read_only).test_client()
+    listed = client.get("/v1/glossaries")
+    assert listed.status_code == 200 and [g["name"] for g in listed.get_json()["glossaries"]].count("desk") == 1
+    assert client.get("/v1/glossaries/desk").get_json()["version"] == 1
+    for method, path, body in (("post", "/v1/glossaries", {"name": "new", "entries": OLD_ENTRIES}),
+                               ("put", "/v1/glossaries/desk", {"entries": OLD_ENTRIES[:1]}),
+                               ("delete", "/v1/glossaries/desk", None)):
+        response = getattr(client, method)(path, json=body)
+        problem = response.get_json()
+        assert response.status_code == 503 and response.mimetype == "application/problem+json", response.data
+        assert problem["code"] == "store-unavailable" and "store" in problem["detail"]
+        assert int(response.headers["Retry-After"]) > 0
+    assert client.get("/v1/glossaries/desk").get_json()["version"] == 1  # nothing changed
