@@ -1,4 +1,10 @@
-"""``python -m service glossary list|show|import|export|delete|reset-default``: manage stored glossaries."""
+"""``python -m service glossary list|show|import|export|delete|assign|reset-default``: manage stored glossaries.
+
+The CLI is the local operator (:data:`service.tenancy.OPERATOR`): it sees every tenant's glossaries
+(a team's by its id, or by name when no other glossary has that name); what it imports is shared.
+``assign`` gives a glossary to a team or key (or makes it shared again), e.g. after upgrading, when
+every glossary made before tenancy is shared.
+"""
 from __future__ import annotations
 
 import argparse
@@ -45,6 +51,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exp.add_argument("--out", help="output file (default: standard output)")
     exp.set_defaults(handler=run_export)
 
+    assign = sub.add_parser("assign", help="give a glossary to a team or a key, or make it shared")
+    assign.add_argument("name", help="glossary name or id")
+    owner = assign.add_mutually_exclusive_group(required=True)
+    owner.add_argument("--team", help="the team whose keys may then use and change it")
+    owner.add_argument("--key", help="the key id (bk_...) of a key without a team")
+    owner.add_argument("--shared", action="store_true", help="every key reads it, admins change it")
+    assign.set_defaults(handler=run_assign)
+
     delete = sub.add_parser("delete", help="delete a glossary")
     delete.add_argument("name", help="glossary name or id")
     delete.set_defaults(handler=run_delete)
@@ -63,10 +77,10 @@ def _store(settings: Settings) -> GlossaryStoreProtocol:
 def run_list(args: argparse.Namespace, settings: Settings) -> int:
     """One line per glossary: name, entries, languages, version, last change, id."""
     infos = _store(settings).list_glossaries()
-    print(f"{'NAME':<24} {'ENTRIES':>7}  {'LANGS':<8} {'VERSION':>7}  {'UPDATED':<20} ID")
+    print(f"{'NAME':<24} {'ENTRIES':>7}  {'LANGS':<8} {'VERSION':>7}  {'UPDATED':<20} {'OWNER':<20} ID")
     for info in infos:
         print(f"{info.name:<24} {info.entry_count:>7}  {','.join(info.languages):<8} {info.version:>7}  "
-              f"{info.updated_at[:19]:<20} {info.id}")
+              f"{info.updated_at[:19]:<20} {info.owner or 'shared':<20} {info.id}")
     return 0
 
 
@@ -110,6 +124,27 @@ def run_delete(args: argparse.Namespace, settings: Settings) -> int:
     """Delete the glossary."""
     _store(settings).delete(args.name)
     print(f"deleted {args.name!r}")
+    return 0
+
+
+def run_assign(args: argparse.Namespace, settings: Settings) -> int:
+    """Give the glossary to a team or key, or make it shared."""
+    from service.tenancy import KEY_PREFIX, TEAM_PREFIX, validate_team
+
+    owner: str | None = None
+    if args.team is not None:
+        try:
+            owner = TEAM_PREFIX + validate_team(args.team)
+        except ValueError as exc:
+            raise BadInputError(str(exc)) from None
+    elif args.key is not None:
+        from service.keys import KeyStore
+
+        if args.key not in {key.id for key in KeyStore(settings.database_url).list()}:
+            raise BadInputError(f"no API key with id {args.key!r}; see `python -m service keys list`")
+        owner = KEY_PREFIX + args.key
+    glossary = _store(settings).set_owner(args.name, owner)
+    print(f"{glossary.name!r} now belongs to {owner or 'everyone (shared)'} (version {glossary.version})")
     return 0
 
 

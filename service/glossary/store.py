@@ -295,6 +295,25 @@ class GlossaryStore(GlossaryStoreBase):
             conn.execute(text("DELETE FROM glossaries WHERE id = :gid"), {"gid": row["id"]})
             self._cache.pop(row["id"], None)
 
+    def set_owner(self, name_or_id: str, owner: str | None) -> Glossary:
+        """Give a glossary to an owner scope (None: make it shared); the operator's ``glossary assign``.
+
+        ConflictError when the new owner already has a glossary of that name; ``default`` stays shared.
+        """
+        with self._transaction(write=True) as conn:
+            row = self._find(conn, name_or_id, OPERATOR)
+            if row["name"] == DEFAULT_NAME and row["owner"] is None and owner is not None:
+                raise BadInputError(f"the {DEFAULT_NAME!r} glossary is shipped data and stays shared")
+            key = name_key(owner, row["name"])
+            clash = conn.execute(text("SELECT id FROM glossaries WHERE name_key = :key AND id <> :gid"),
+                                 {"key": key, "gid": row["id"]}).first()
+            if clash is not None:
+                raise ConflictError(f"{owner or 'shared data'} already has a glossary named {row['name']!r}",
+                                    glossary=row["name"])
+            conn.execute(text("UPDATE glossaries SET owner = :owner, name_key = :key WHERE id = :gid"),
+                         {"owner": owner, "key": key, "gid": row["id"]})
+            return self._bump(conn, row)  # a new version: no cached copy keeps the old owner
+
     def _bump(self, conn: Connection, row: RowMapping) -> Glossary:
         conn.execute(text("UPDATE glossaries SET version = :v, updated_at = :at WHERE id = :gid"),
                      {"v": next_version(conn, row["name"]), "at": now(), "gid": row["id"]})

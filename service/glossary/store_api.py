@@ -90,6 +90,10 @@ class GlossaryStoreProtocol(Protocol):
         """Put back the shipped default glossary's entries (user glossaries untouched)."""
         ...
 
+    def set_owner(self, name_or_id: str, owner: str | None) -> Glossary:
+        """Give a glossary to an owner scope (None: shared); ConflictError if that owner has the name."""
+        ...
+
     def schema_version(self) -> int:
         """The number of migrations applied to this store."""
         ...

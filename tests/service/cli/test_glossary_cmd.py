@@ -140,3 +140,37 @@ def test_bad_import_reports_and_changes_nothing(run_cli, tmp_path, name, text, e
     assert code == 2
     assert fragment in err and len(err.strip().splitlines()) == 1
     assert run_cli("glossary", "export", "default", "--format", "tsv")[1] == before
+
+
+def test_assign_gives_a_glossary_to_a_team_a_key_or_everyone(run_cli, full_file, tmp_path):
+    from service.glossary.store import GlossaryStore
+    from service.keys import KeyStore
+    from service.tenancy import EDITOR, Tenant
+    from tests.helpers import make_settings
+
+    url = make_settings(tmp_path).database_url
+    run_cli("glossary", "import", str(full_file), "--name", "news")
+    assert re.search(r"^news .* shared ", run_cli("glossary", "list")[1], re.M)
+    code, out, err = run_cli("glossary", "assign", "news", "--team", "desk")
+    assert code == 0, err
+    assert re.search(r"^news .* team:desk ", run_cli("glossary", "list")[1], re.M)
+    store = GlossaryStore(url)
+    assert store.get("news", tenant=Tenant("team:desk", EDITOR)).owner == "team:desk"
+    key, _ = KeyStore(url).create("solo")
+    assert run_cli("glossary", "assign", "news", "--key", key.id)[0] == 0
+    assert store.get("news", tenant=Tenant(f"key:{key.id}", EDITOR)).name == "news"
+    assert run_cli("glossary", "assign", "news", "--shared")[0] == 0
+    assert store.get("news").owner is None
+    store.close()
+
+
+@pytest.mark.parametrize(("argv", "fragment"), [
+    (["default", "--team", "desk"], "stays shared"),
+    (["news", "--key", "bk_nothere"], "no API key"),
+    (["news", "--team", "two words"], "bad team name"),
+    (["nope", "--shared"], "no glossary"),
+])
+def test_assign_refusals_are_one_line(run_cli, full_file, argv, fragment):
+    run_cli("glossary", "import", str(full_file), "--name", "news")
+    code, _, err = run_cli("glossary", "assign", *argv)
+    assert code != 0 and fragment in err and len(err.strip().splitlines()) == 1
