@@ -129,7 +129,9 @@ def replace_glossary(name, **query):
 @blp.response(204)
 def delete_glossary(name):
     """Delete a glossary and its entries (the shipped ``default`` glossary can only be reset)."""
-    tenant_glossaries().delete(name, expected_version=expected_version())
+    store = tenant_glossaries()
+    store.refuse_shipped_delete(name)
+    store.delete(name, expected_version=expected_version())
 
 
 @blp.route("/<name>/entries", methods=["GET"])

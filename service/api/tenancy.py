@@ -80,10 +80,13 @@ class TenantGlossaries:
         return self.store.delete_entries(name, sources, expected_version=expected_version, tenant=self.tenant)
 
     def delete(self, name: str, *, expected_version: int | None = None) -> None:
-        """Delete a glossary the tenant may change; ``default`` never (403 naming the reset command)."""
-        if self.is_shipped(name):
-            raise ForbiddenError(f"the {DEFAULT_NAME!r} glossary cannot be deleted; {RESET_HINT}")
+        """Delete a glossary the tenant may change (the store never deletes ``default``)."""
         self.store.delete(name, expected_version=expected_version, tenant=self.tenant)
+
+    def refuse_shipped_delete(self, name_or_id: str) -> None:
+        """403 naming the reset command when ``name_or_id`` is the shipped ``default`` glossary."""
+        if self.is_shipped(name_or_id):
+            raise ForbiddenError(f"the {DEFAULT_NAME!r} glossary cannot be deleted; {RESET_HINT}")
 
     def is_shipped(self, name_or_id: str) -> bool:
         """``name_or_id`` is the shipped ``default`` glossary, by name or by id."""
