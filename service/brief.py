@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from service.glossary.model import GlossaryEntry
+from service.tenancy import OPERATOR, Tenant
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class BriefRequest:
     glossaries: tuple[str, ...] = ()
     inline_glossary: tuple[GlossaryEntry, ...] = ()
     summarizer: str | None = None
+    tenant: Tenant = OPERATOR  # whose translation memories the brief may reuse; HTTP doors set the key's
 
 
 @dataclass(frozen=True)

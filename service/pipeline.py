@@ -130,7 +130,7 @@ def build_briefs(
     with timer.stage("align"):
         briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
         # Human translations from memories replace or accompany the model's (service/memory/reuse.py).
-        apply_memory(briefs, resources.memories, resources.settings.memory)
+        apply_memory(briefs, resources.memories, resources.settings.memory, tenant=job.request.tenant)
     for brief, (_, warning) in zip(briefs, cleaned, strict=True):
         brief.meta.timings_ms = dict(timer.timings_ms)
         brief.meta.warnings += [warning] if warning else []
@@ -158,7 +158,7 @@ def translate_segments(
         (outcome,) = _translate([summary], job, learned)
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
-        apply_memory([brief], resources.memories, resources.settings.memory)
+        apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant)
     brief.meta.timings_ms = dict(timer.timings_ms)
     brief.meta.warnings += [replace(w, segment=f"s{n}") for n, (_, w) in enumerate(cleaned, 1) if w]
     return brief

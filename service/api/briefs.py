@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -118,8 +118,9 @@ def create_briefs(body, format: str | None = None):
     fmt = requested_format(format)
     resources = get_resources()
     articles = body["texts"] if "texts" in body else [body["text"]]
-    brief_req = tenant_glossaries().scoped_request(brief_request(body, resources.settings))  # 404 before any work
     tenant = current_tenant()
+    brief_req = replace(tenant_glossaries().scoped_request(brief_request(body, resources.settings)),  # 404 first
+                        tenant=tenant)  # memories: its own and the shared ones
     if body["store"]:
         require_create(tenant, noun="stored brief")  # 403 before any work
     access.charge(request_characters(body))  # texts and the inline glossary

@@ -122,3 +122,27 @@ def test_a_shared_memory_is_read_by_every_key_and_changed_only_by_an_admin(keyed
     else:
         assert response.status_code in (201, 204), response.data
         assert memories(client, h["desk"]).get("house") == ((None, 2) if change == "import" else None)
+
+
+@pytest.mark.parametrize("door", ["briefs", "translate"])
+def test_briefs_reuse_their_tenants_and_shared_memories_never_another_tenants(keyed, door):
+    from tests.service.api.helpers import ARTICLE
+
+    app, client, h = keyed
+    first = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 2, "target_langs": ["ja"]},
+                        headers=h["desk"]).get_json()["segments"][0]["en"]
+    assert client.post("/v1/memories/wire-tm", data=tmx(first, "ワイヤーの訳。"), content_type=TMX,
+                       headers=h["wire"]).status_code == 201
+    path, body = {"briefs": ("/v1/briefs", {"text": ARTICLE, "sentences": 2, "target_langs": ["ja"]}),
+                  "translate": ("/v1/translate", {"segments": [first], "target_langs": ["ja"]})}[door]
+
+    def first_segment(who: str) -> tuple[str, str]:
+        response = client.post(path, json=body, headers=h[who]).get_json()
+        segment = response["segments"][0]
+        assert not any("ワイヤー" in w["message"] for w in response["meta"]["warnings"])
+        return segment["provenance"]["ja"], segment["translations"]["ja"]
+
+    assert first_segment("wire") == ("tm-exact", "ワイヤーの訳。")
+    assert first_segment("desk")[0] == "model", "another team's memory is never reused"
+    app.extensions["briefs"].memories.add_units("house", [MemoryUnit("en", "ja", first, "共有の訳。")])
+    assert first_segment("desk") == ("tm-exact", "共有の訳。")
