@@ -14,9 +14,9 @@ from datetime import datetime
 
 from service.api.compat.errors import PeerError
 from service.api.compat.langcodes import our_code
+from service.api.tenancy import TenantGlossaries
 from service.errors import ConflictError
 from service.glossary.model import Glossary, GlossaryEntry
-from service.glossary.store import GlossaryStore
 
 MAX_NAME_SUFFIX = 100
 
@@ -101,7 +101,7 @@ def merge(entries: tuple[GlossaryEntry, ...], target: str, new: dict[str, str], 
     return merged
 
 
-def dictionary_langs(store: GlossaryStore, source: str, target: str,
+def dictionary_langs(store: TenantGlossaries, source: str, target: str,
                      glossary: Glossary | None = None) -> tuple[str, str]:
     """Our codes for a dictionary's languages (DeepL codes of any known language); 400 when one is
     not such a code, or the source is not the glossary's."""
@@ -117,8 +117,9 @@ def dictionary_langs(store: GlossaryStore, source: str, target: str,
     return source_code, target_code
 
 
-def create_named(store: GlossaryStore, name: str, entries: list[GlossaryEntry], source_lang: str) -> Glossary:
-    """A new store glossary; DeepL allows repeated names, the store does not, so a repeat gets a suffix."""
+def create_named(store: TenantGlossaries, name: str, entries: list[GlossaryEntry], source_lang: str) -> Glossary:
+    """A new glossary of the caller's tenant; DeepL allows repeated names, the store does not (per owner), so a
+    repeat gets a suffix."""
     for attempt in range(1, MAX_NAME_SUFFIX + 1):
         candidate = name if attempt == 1 else f"{name}-{attempt}"
         try:
