@@ -101,3 +101,20 @@ def test_bad_glossary_json_is_422(client, payload, field):
 
 def test_upload_of_an_unknown_type_is_415(client):
     assert_problem(client.post("/v1/glossaries", data=b"x", content_type="application/pdf"), 415)
+
+
+def test_single_user_glossaries_are_shared_and_say_so(client):
+    made = create(client).get_json()
+    assert made["owner"] is None
+    listing = {g["name"]: g for g in client.get("/v1/glossaries").get_json()["glossaries"]}
+    assert listing["politics"]["owner"] is None and listing["default"]["owner"] is None
+
+
+def test_a_key_sees_its_glossarys_owner(make_app):
+    from service.keys import KeyStore
+
+    app = make_app(http={"api_keys_required": True})
+    key, secret = KeyStore(app.extensions["briefs"].settings.store_path).create("desk", team="news")
+    response = app.test_client().post("/v1/glossaries", json={"name": "politics", "entries": [ENTRY]},
+                                      headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 201 and response.get_json()["owner"] == "team:news"
