@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from service.glossary.model import ActiveGlossary, GlossaryEntry
+from service.glossary.store_api import INLINE_NAME
 
 # Latin, Greek and Cyrillic letters and digits make a word; CJK next to a term is a boundary.
 WORD_CHARS = r"0-9A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF"
@@ -180,9 +181,12 @@ _cache_lock = threading.Lock()
 
 
 def _fingerprint(active: ActiveGlossary) -> str:
-    # key() names versions only; inline glossaries share a name, so their content decides too.
-    digest = hashlib.sha1(repr(active.layers).encode("utf-8")).hexdigest()
-    return f"{active.key()}#{digest}"
+    # A stored glossary's id and version name its content (every change bumps the version, as
+    # the store's own cache assumes); inline and unstored layers are hashed whole. Hashing the
+    # repr of the whole default glossary on every request cost more than the matching itself.
+    parts = [f"{g.id}@{g.version}" if g.id and g.name != INLINE_NAME
+             else hashlib.sha1(repr(g).encode("utf-8")).hexdigest() for g in active.layers]
+    return f"{active.key()}#{'+'.join(parts)}"
 
 
 def matcher_for(active: ActiveGlossary) -> EntityMatcher:

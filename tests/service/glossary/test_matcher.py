@@ -123,3 +123,18 @@ NEAR_MISS = ActiveGlossary((Glossary("default", (
 def test_closest_suggests_a_glossary_term_one_or_two_edits_away(name, expected):
     near = EntityMatcher(NEAR_MISS).closest(name)
     assert (near.entry.source if near else None) == expected
+
+
+def test_matcher_for_a_stored_glossary_follows_its_id_and_version() -> None:
+    japan, korea = (GlossaryEntry("Japan", {"ja": "日本"}),), (GlossaryEntry("Korea", {"ja": "韓国"}),)
+    stored = ActiveGlossary((Glossary("desk", japan, id="g1", version=3),))
+    assert matcher_for(stored) is matcher_for(ActiveGlossary((Glossary("desk", japan, id="g1", version=3),)))
+    edited = ActiveGlossary((Glossary("desk", korea, id="g1", version=4),))
+    assert [m.surface for m in matcher_for(edited).find("Korea and Japan")] == ["Korea"]
+    recreated = ActiveGlossary((Glossary("desk", korea, id="g2", version=3),))
+    assert matcher_for(recreated) is not matcher_for(stored)
+    # An inline layer is hashed whole whatever its id says.
+    inline = ActiveGlossary((Glossary("inline", korea, id="inline-x", version=1),))
+    assert [m.surface for m in matcher_for(inline).find("Korea and Japan")] == ["Korea"]
+    inline_japan = ActiveGlossary((Glossary("inline", japan, id="inline-x", version=1),))
+    assert [m.surface for m in matcher_for(inline_japan).find("Korea and Japan")] == ["Japan"]
