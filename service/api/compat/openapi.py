@@ -13,6 +13,7 @@ from service.api.compat.errors import DEEPL_QUOTA_STATUS
 from service.api.compat.langcodes import code_pattern
 
 JSON = "application/json"
+TRANSLATING = ("/v2/translate", "/v2/document", "/translate", "/translate_file")
 DEEPL_PREFIXES = ("/v2/", "/v3/")
 LIBRE_PATHS = ("/translate", "/detect", "/languages", "/frontend/", "/translate_file", "/download_file/")
 # The statuses each door answers errors with (anything else is folded into 400, 5xx into 500/503).
@@ -56,8 +57,10 @@ def document_doors(spec: Any, pairs: dict[str, list[str]], known_languages: list
             if method == "patch":  # PATCH without a body changes nothing and answers the glossary
                 operation.get("requestBody", {})["required"] = False
             languages = _language_rules(path, pairs, known_languages, deepl=deepl)
-            for schema in _request_schemas(spec, operation):
+            for n, schema in enumerate(_request_schemas(spec, operation)):
                 _constrain(schema.get("properties", {}), languages)
+                if n == 0 and path in TRANSLATING and len(pairs) > 1:  # the body itself, not what it nests
+                    schema["anyOf"] = _pair_branches(pairs, deepl=deepl)
                 if path == "/v2/translate":
                     _one_or_many(schema.get("properties", {}), "text")
             for parameter in operation.get("parameters", []):
@@ -90,6 +93,22 @@ def _language_rules(path: str, pairs: dict[str, list[str]], known: list[str], *,
     if deepl:
         return {"source_lang": {"pattern": code_pattern(sources)}, "target_lang": {"pattern": code_pattern(targets)}}
     return {"source": {"enum": ["auto", *sources]}, "target": {"enum": targets}}
+
+
+def _pair_branches(pairs: dict[str, list[str]], *, deepl: bool) -> list[dict[str, Any]]:
+    """With several source languages, a source takes only its own targets: one branch per source
+    (plus detection: DeepL without ``source_lang``, LibreTranslate ``auto``). LibreTranslate
+    answers a text whose source is its target as it is."""
+    if deepl:
+        return [*({"required": ["source_lang"], "properties": {"source_lang": {"pattern": code_pattern([source])},
+                                                               "target_lang": {"pattern": code_pattern(targets)}}}
+                  for source, targets in pairs.items()),
+                {"not": {"required": ["source_lang"]}}]
+    every_target = {t for targets in pairs.values() for t in targets}
+    return [*({"properties": {"source": {"enum": [source]},
+                              "target": {"enum": sorted(set(targets) | ({source} & every_target))}}}
+              for source, targets in pairs.items()),
+            {"properties": {"source": {"enum": ["auto"]}}}]
 
 
 def _request_schemas(spec: Any, operation: dict[str, Any]) -> list[dict[str, Any]]:

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.service.api.compat.helpers import JA_EN
+
 TEXT = "Officials met in Tokyo on Monday. They discussed trade."
-JA_EN = {"translation": {"ja-en": {"engine": "transformers", "model": "Helsinki-NLP/opus-mt-ja-en",
-                                   "architecture": "marian", "revision": "main", "license": "Apache-2.0",
-                                   "size_mb": 300}}}
 
 
 def test_form_body_with_repeated_text_fields(client):

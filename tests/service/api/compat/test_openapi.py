@@ -7,6 +7,7 @@ import pytest
 
 from service.api.compat.langcodes import code_pattern, our_code
 from service.api.compat.schemas import DeepLTranslateSchema
+from tests.service.api.compat.helpers import JA_EN
 
 DEEPL_OPERATIONS = [("post", "/v2/translate"), ("get", "/v2/glossaries/{glossary_id}"), ("post", "/v3/glossaries"),
                     ("post", "/v2/document")]
@@ -90,3 +91,22 @@ def test_deepl_flags_accept_exactly_the_documented_values(value, accepted):
 def test_libretranslate_refuses_codes_outside_the_documented_enums(client, source, target):
     response = client.post("/translate", json={"q": "Hello there.", "source": source, "target": target})
     assert response.status_code == 400 and "error" in response.get_json()
+
+
+def _branch_for(branches: list[dict], field: str, source: str) -> dict:
+    return next(b for b in branches if source in b.get("properties", {}).get(field, {}).get("enum", [])
+                or re.fullmatch(b.get("properties", {}).get(field, {}).get("pattern", "^$"), source))
+
+
+def test_with_several_sources_each_source_takes_only_its_own_targets(make_app):
+    client = make_app(models=JA_EN).test_client()
+    schemas = client.get("/openapi.json").get_json()["components"]["schemas"]
+    deepl = _branch_for(schemas["DeepLTranslate"]["anyOf"], "source_lang", "JA")
+    assert re.fullmatch(deepl["properties"]["target_lang"]["pattern"], "EN-US")
+    assert not re.fullmatch(deepl["properties"]["target_lang"]["pattern"], "KO")
+    body = {"text": ["Hello."], "source_lang": "JA", "target_lang": "KO"}
+    assert client.post("/v2/translate", json=body).status_code == 400  # as documented: no ja-ko pair
+    libre = _branch_for(schemas["LibreTranslate"]["anyOf"], "source", "ja")
+    assert libre["properties"]["target"]["enum"] == ["en", "ja"]  # ja to ja answers the text as it is
+    assert client.post("/translate", json={"q": "こんにちは", "source": "ja", "target": "ja"}).status_code == 200
+    assert client.post("/translate", json={"q": "こんにちは", "source": "ja", "target": "ko"}).status_code == 400
