@@ -94,11 +94,12 @@ class MemoryStore:
         """Store ``units`` in memory ``name``; a unit with the same source and languages replaces the old one.
 
         ``name`` is the memory ``tenant`` sees by that name (its own, else a shared one), which it
-        must be allowed to change; when there is none, a new one in ``tenant``'s scope.
+        must be allowed to change; when there is none, a new one in ``tenant``'s scope (for the
+        operator: shared, as the glossaries the operator creates by name).
         """
         validate_memory_name(name)
         with self._transaction(write=True) as conn:
-            row = self._find(conn, name, tenant, missing_ok=True)
+            row = self._find(conn, name, tenant, missing_ok=True, any_owner=False)
             if row is not None:
                 require_change(tenant, row.owner, hidden=_not_found(name), noun="translation memory")
             return self._add(conn, row.id if row is not None else None, name, tenant, units)
@@ -173,14 +174,16 @@ class MemoryStore:
             conn.execute(text("DELETE FROM tm_memories WHERE id = :id"), {"id": row.id})
 
     @staticmethod
-    def _find(conn: Connection, name: str, tenant: Tenant, *, missing_ok: bool = False) -> Any:
+    def _find(conn: Connection, name: str, tenant: Tenant, *, missing_ok: bool = False,
+              any_owner: bool = True) -> Any:
         """The row ``tenant`` means by ``name``: its own first, then a shared one; another tenant's memory
-        is not found, exactly as a missing one (the operator may name one when the name is unambiguous)."""
+        is not found, exactly as a missing one (the operator, with ``any_owner``, may name one when the
+        name is unambiguous)."""
         own, shared = name_key(tenant.owner, str(name)), name_key(None, str(name))
         rows = conn.execute(text("SELECT id, name, name_key, owner FROM tm_memories WHERE name_key IN (:own, :shared)"),
                             {"own": own, "shared": shared}).all()
         visible = sorted((r for r in rows if may_read(tenant, r.owner)), key=lambda r: r.name_key != own)
-        if not visible and tenant.sees_everything:
+        if not visible and tenant.sees_everything and any_owner:
             visible = list(conn.execute(text("SELECT id, name, name_key, owner FROM tm_memories "
                                              "WHERE owner IS NOT NULL AND LOWER(name) = :name"),
                                         {"name": str(name).casefold()}))

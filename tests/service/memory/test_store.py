@@ -115,6 +115,8 @@ def test_owner_is_the_creating_tenants_scope_and_kept_by_later_imports(store):
     assert store.import_file(GOOD_TMX, "shared").owner is None, "the operator (CLI) makes shared memories"
     assert store.get("mine").owner == "team:desk", "the operator names an owned memory when it is unambiguous"
     assert store.get("mine", tenant=MINE).unit_count == 3
+    assert store.add_units("mine", UNITS[:1]).owner is None, "the operator's import by name makes a shared one"
+    assert store.get("mine", tenant=MINE).unit_count == 3
 
 
 @pytest.mark.parametrize(("tenant", "expected"), [
