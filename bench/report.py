@@ -34,6 +34,18 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
+def _all_cores_rows(service: dict[str, Any]) -> list[str]:
+    """Batching on with one engine call at a time on every core (bench.service.ALL_CORES), against off."""
+    if "rps_on_all_cores" not in service:
+        return []
+    ratio = service["rps_on_all_cores"] / service["rps_off"] if service["rps_off"] else float("nan")
+    return ["", "| batching on, one engine call at a time on all cores (inter_threads 1, intra_threads = cores) "
+            "| value | vs batching off |", "|---|---|---|",
+            f"| requests/s at {service['clients']} clients | {_num(service['rps_on_all_cores'])} | {ratio:.2f}× |",
+            f"| mean sentences per engine call | {_num(service['batch_mean_on_all_cores'])} | |",
+            f"| failed requests | {service['failed_on_all_cores']} | |"]
+
+
 def render(results: dict[str, Any]) -> str:
     """The whole report as Markdown."""
     lines = ["# python -m bench" + (" --quick" if results["quick"] else ""), ""]
@@ -66,6 +78,7 @@ def render(results: dict[str, Any]) -> str:
                   f"{_num(service.get('ready_s_off'))} | |",
                   f"| worker peak RSS, MB (after the load) | {_num(service.get('peak_rss_mb_on'), 0)} | "
                   f"{_num(service.get('peak_rss_mb_off'), 0)} | |",
+                  *_all_cores_rows(service),
                   "", "| measure | over HTTP, one client | pipeline called directly | ratio |", "|---|---|---|---|",
                   f"| median latency ms | {service['latency_one_client'] * 1000:.1f} | "
                   f"{service['latency_direct'] * 1000:.1f} | {latency:.2f}× |"]

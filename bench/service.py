@@ -19,15 +19,27 @@ from bench.models import BenchModels
 
 REPO = Path(__file__).resolve().parents[1]
 BATCHING = {"on": {"batch_max_wait_ms": 5, "batch_max_size": 64}, "off": {"batch_max_wait_ms": 0, "batch_max_size": 1}}
+# Batching on with one engine call at a time using every core for it (intra_threads), so the
+# batches that gather while it runs are as large as the load allows.
+ALL_CORES = "on_all_cores"
 
 
-def _start(models: BenchModels, tmp: Path, clients: int, batching: dict[str, int]) -> tuple[subprocess.Popen, str]:
+def _all_cores_threads() -> dict[str, int]:
+    from models.threads import available_cores
+
+    return {"inter_threads": 1, "intra_threads": available_cores()}
+
+
+def _start(models: BenchModels, tmp: Path, clients: int, batching: dict[str, int],
+           translation: dict[str, int] | None = None) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     config = tmp / f"gunicorn-{port}.toml"
     http = "".join(f"{key} = {value}\n" for key, value in {**batching, **_unbounded()}.items())
+    threads = "".join(f"{key} = {value}\n" for key, value in (translation or {}).items())
     config.write_text(
         f'models_dir = "{models.root}"\nstore_path = "{tmp / f"store-{port}.sqlite3"}"\nauto_pull = false\n'
         f'cache = false\n'
+        f'[translation]\n{threads}'
         f'[http]\nhost = "127.0.0.1"\nport = {port}\nworkers = 1\nthreads = {clients + 2}\n{http}'
         f'rate_limit = "1000000/minute"\n', encoding="utf-8")
     gunicorn = Path(sys.executable).parent / "gunicorn"
@@ -142,9 +154,11 @@ def run_service(models: BenchModels, sentences: list[str], clients: int, seconds
     result: dict[str, Any] = {"clients": clients}
     with tempfile.TemporaryDirectory(prefix="briefs-bench-serve-") as scratch:
         tmp = Path(scratch)
-        for label, batching in BATCHING.items():
+        configs = [(label, batching, None) for label, batching in BATCHING.items()]
+        configs.append((ALL_CORES, BATCHING["on"], _all_cores_threads()))
+        for label, batching, translation in configs:
             say(f"service: gunicorn, batching {label}, {clients} clients for {seconds:g} s")
-            proc, base = _start(models, tmp, clients, batching)
+            proc, base = _start(models, tmp, clients, batching, translation)
             try:
                 _load(base, sentences, min(clients, 4), 1.0)  # warm-up
                 ok, failed, _ = _load(base, sentences, clients, seconds)
