@@ -352,3 +352,13 @@ def test_deepl_glossary_id_of_another_tenant_is_unknown(desk, news_glossary, pat
     own = desk.call("news", "POST", "/v2/translate", json={"text": [SEGMENT], "source_lang": "EN",
                                                            "target_lang": "JA", "glossary_id": news_glossary["id"]})
     assert own.status_code == 200 and "ハーバー橋" in own.get_json()["translations"][0]["text"]
+
+
+def test_with_keys_optional_a_sent_key_still_acts_for_its_tenant(make_app):
+    app = make_app(http={"api_keys_required": False})
+    _, secret = KeyStore(app.extensions["briefs"].settings.store_path).create("desk", team="news")
+    client, keyed = app.test_client(), {"Authorization": f"Bearer {secret}"}
+    made = client.post("/v1/glossaries", json={"name": "bridges", "entries": [ENTRY]}, headers=keyed).get_json()
+    assert made["owner"] == "team:news"
+    assert_problem(client.get("/v1/glossaries/bridges"), 404, "glossary-not-found")  # no key: single-user
+    assert "bridges" not in {g["name"] for g in client.get("/v1/glossaries").get_json()["glossaries"]}
