@@ -32,13 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p = _add(sub, "list", "configured models and catalog alternatives", run_list)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
-    p = _add(sub, "pull", "download models from the hub (with progress); translation pairs are converted "
-             "to ctranslate2 int8, the original kept", run_pull)
+    p = _add(sub, "pull", "download models from the hub (with progress); translation and summarization "
+             "models are converted to ctranslate2 int8, the original kept", run_pull)
     p.add_argument("targets", nargs="*", metavar="PAIR_OR_TASK", help=f"what to pull: {TARGET_HELP}")
     p.add_argument("--force", action="store_true", help="download again even if installed")
 
     p = _add(sub, "import", "copy a local model folder into the store and write its manifest "
-             "(a translation model is then converted to ctranslate2 int8)", run_import)
+             "(a translation or summarization model is then converted to ctranslate2 int8)", run_import)
     p.add_argument("dir", metavar="DIR", help="model folder (config.json, weights, tokenizer files)")
     p.add_argument("--for", dest="target", required=True, metavar="PAIR_OR_TASK", help=TARGET_HELP)
     p.add_argument("--force", action="store_true", help="replace an installed copy")
