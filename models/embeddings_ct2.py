@@ -21,6 +21,7 @@ from models.store import TRANSFORMERS_WEIGHTS
 from service.errors import DependencyMissingError, ModelCorruptError
 
 QUANTIZATION = "int8"
+MAX_CONCURRENT = 4  # encoder replicas: batches of different requests run at once
 # The files whose change makes a new conversion necessary.
 _FINGERPRINTED = ("config.json", *TRANSFORMERS_WEIGHTS.names)
 _private_dirs: list[Path] = []
@@ -86,9 +87,13 @@ def load_encoder(source: Path, cache_dir: Path | None, threads: int = 0) -> tupl
     from models.threads import available_cores
 
     converted = converted_dir(source, cache_dir or _private_cache_dir())
+    cores = available_cores()
+    # As on torch: each batch may use every core, and concurrent requests embed at the same time
+    # (one replica each, weights shared) instead of queueing behind one another, so they reach the
+    # translator together and share its batches.
     try:
         encoder = ctranslate2.Encoder(str(converted), device="cpu", compute_type=QUANTIZATION,
-                                      inter_threads=1, intra_threads=threads or available_cores())
+                                      inter_threads=min(cores, MAX_CONCURRENT), intra_threads=threads or cores)
     except (RuntimeError, ValueError, OSError) as exc:
         raise ConversionFailedError(f"cannot load the converted encoder at {converted}: {exc}") from exc
     return encoder, converted
