@@ -47,14 +47,14 @@ def call(url: str, method: str = "GET", body: Any = None, timeout: float = WAIT_
 
 
 def children(pid: int) -> list[int]:
-    """Processes whose parent is ``pid`` (gunicorn's workers), from /proc."""
+    """Live processes whose parent is ``pid`` (gunicorn's workers; a killed one not yet reaped is left out)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            state, parent = stat.read_text().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
             continue
-        if int(fields[1]) == pid:
+        if int(parent) == pid and state != "Z":
             found.append(int(stat.parent.name))
     return found
 
@@ -151,7 +151,8 @@ def test_kill_9_during_a_glossary_import_leaves_the_old_or_the_new_glossary(tmp_
     process.communicate(timeout=WAIT_S)
     assert process.returncode == -signal.SIGKILL, "the import finished before it could be killed"
     glossary = GlossaryStore(f"sqlite:///{store}").get("desk")
-    assert (glossary.version, len(glossary.entries)) == (1, 3)  # the old one: the new one never committed
+    # The old one (the kill came before the commit, as it does here) or the whole new one; never a part.
+    assert (glossary.version, len(glossary.entries)) in ((1, 3), (2, count)), glossary.version
     listed = _run_cli(config, "glossary", "list")
     assert listed.returncode == 0 and "desk" in listed.stdout, listed.stderr
     again = _run_cli(config, "glossary", "import", str(big), "--name", "desk", "--target", "ja", "--replace")
