@@ -24,7 +24,7 @@ from service.api.compat.schemas import (
 )
 from service.api.compat.served import served_pairs
 from service.api.metrics_view import observe_timings
-from service.api.tenancy import visible_glossary_id
+from service.api.tenancy import current_tenant, visible_glossary_id
 from service.languages import LANGUAGES
 from service.resources import Resources, get_resources
 
@@ -45,7 +45,7 @@ def _job(body: dict[str, Any], source: str, target: str) -> TextJob:
     glossary = body.get("glossary_id")
     return TextJob(source_lang=source, target_lang=target, glossaries=(glossary,) if glossary else (),
                    split_sentences=body["split_sentences"] != "0", tag_handling=body.get("tag_handling"),
-                   ignore_tags=tuple(body.get("ignore_tags") or ()))
+                   ignore_tags=tuple(body.get("ignore_tags") or ()), tenant=current_tenant())
 
 
 def _plain(text: str, tag_handling: str | None) -> str:

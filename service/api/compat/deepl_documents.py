@@ -19,7 +19,7 @@ from service.api.compat.schemas import (
     body_doc,
     load_body,
 )
-from service.api.tenancy import visible_glossary_id
+from service.api.tenancy import current_tenant, visible_glossary_id
 from service.resources import get_resources
 
 blp = Blueprint("deepl_documents", __name__, url_prefix="/v2/document",
@@ -64,7 +64,8 @@ def upload():
     glossary = body.get("glossary_id")
     if glossary:
         glossary = visible_glossary_id(glossary)  # unknown or another tenant's: fails the upload, not the job
-    job = TextJob(source_lang=source or "", target_lang=target, glossaries=(glossary,) if glossary else ())
+    job = TextJob(source_lang=source or "", target_lang=target, glossaries=(glossary,) if glossary else (),
+                  tenant=current_tenant())  # the job runs later, outside the request: it carries the tenant
     handle = get_jobs().submit(document, filename, job)
     return {"document_id": handle.id, "document_key": handle.key}
 

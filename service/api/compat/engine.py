@@ -14,6 +14,7 @@ from service.api.compat.markup import MarkedText, parse_markup
 from service.pipeline import BriefRequest, translate_segments
 from service.resources import Resources
 from service.segmentation import split_sentences
+from service.tenancy import OPERATOR, Tenant
 
 SPLIT_LANGS = ("en",)  # the sentence splitter is tuned for English news text
 
@@ -28,6 +29,7 @@ class TextJob:
     split_sentences: bool = True
     tag_handling: str | None = None  # None, "html" or "xml"
     ignore_tags: tuple[str, ...] = ()
+    tenant: Tenant = OPERATOR  # whose translation memories may be reused; the doors set the key's tenant
 
 
 @dataclass
@@ -95,7 +97,7 @@ def translate_texts(texts: Sequence[str], job: TextJob, resources: Resources, *,
     segments: list[str] = []
     pieces = [_split(run, job, segments) for run in runs]
     request = BriefRequest(target_langs=(job.target_lang,), source_lang=job.source_lang,
-                           glossaries=job.glossaries)
+                           glossaries=job.glossaries, tenant=job.tenant)
     translated: list[str] = []
     batches = _batches(segments, resources.settings.limits.max_chars) if chunked else [segments]
     for batch in batches:

@@ -28,6 +28,7 @@ from service.api.compat.schemas import (
 )
 from service.api.compat.served import served_languages, served_pairs
 from service.api.metrics_view import observe_timings
+from service.api.tenancy import current_tenant
 from service.languages import LANGUAGES
 from service.resources import get_resources
 
@@ -104,7 +105,7 @@ def translate():
     for source in sorted(set(sources) - {target}):
         indexes = [n for n, s in enumerate(sources) if s == source]
         job = TextJob(source_lang=source, target_lang=target,
-                      tag_handling="html" if body["format"] == "html" else None)
+                      tag_handling="html" if body["format"] == "html" else None, tenant=current_tenant())
         for n, out in zip(indexes, translate_texts([texts[n] for n in indexes], job, get_resources(),
                                                     observe=observe_timings), strict=True):
             translated[n] = out
@@ -173,7 +174,8 @@ def translate_file():
     _pair(source, target)
     billed = sum(len(t) for t in document.texts)
     access.charge(billed)
-    outputs = translate_texts(document.texts, TextJob(source_lang=source, target_lang=target), get_resources(),
+    outputs = translate_texts(document.texts, TextJob(source_lang=source, target_lang=target, tenant=current_tenant()),
+                              get_resources(),
                               observe=observe_timings, chunked=True)
     handle = get_jobs().add_done(sent.filename, fmt, document.render(outputs), billed)
     url = url_for("libretranslate.download_file", token=handle.key, filename=sent.filename, _external=True)

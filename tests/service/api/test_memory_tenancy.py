@@ -146,3 +146,27 @@ def test_briefs_reuse_their_tenants_and_shared_memories_never_another_tenants(ke
     assert first_segment("desk")[0] == "model", "another team's memory is never reused"
     app.extensions["briefs"].memories.add_units("house", [MemoryUnit("en", "ja", first, "共有の訳。")])
     assert first_segment("desk") == ("tm-exact", "共有の訳。")
+
+
+DOOR_REQUESTS = {
+    "deepl": ("/v2/translate", lambda text: {"text": [text], "source_lang": "EN", "target_lang": "JA"},
+              lambda answer: answer["translations"][0]["text"]),
+    "libretranslate": ("/translate", lambda text: {"q": text, "source": "en", "target": "ja"},
+                       lambda answer: answer["translatedText"]),
+}
+
+
+@pytest.mark.parametrize("door", sorted(DOOR_REQUESTS))
+def test_the_drop_in_doors_reuse_only_their_tenants_memories(keyed, door):
+    app, client, h = keyed
+    source = "Ferries resumed at Port Alder."
+    assert client.post("/v1/memories/wire-tm", data=FILE, content_type=TMX, headers=h["wire"]).status_code == 201
+    path, body, translation = DOOR_REQUESTS[door]
+
+    def translated(who: str) -> str:
+        response = client.post(path, json=body(source), headers=h[who])
+        assert response.status_code == 200, response.data
+        return translation(response.get_json())
+
+    assert translated("wire") == "ポート・アルダーでフェリー再開。"
+    assert translated("desk") != "ポート・アルダーでフェリー再開。", "another team's memory is never reused"
