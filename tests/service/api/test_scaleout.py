@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -19,13 +18,10 @@ from pathlib import Path
 import pytest
 
 from service.keys import KeyStore
-from tests.servers import PostgresServer, RedisServer, free_port
+from tests.servers import GunicornServer, PostgresServer, RedisServer, start_gunicorn
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parents[3]
-GUNICORN = Path(sys.executable).parent / "gunicorn"
-STARTUP_S = 120
 REQUEST_S = 60
 ARTICLE = ("Harold Quimby opened the new ferry terminal at Port Alder on Tuesday. "
            "Harold Quimby said crossings would start next month. "
@@ -46,48 +42,12 @@ def call(url: str, body: dict | None = None, secret: str = "", timeout: float = 
         return exc.code, dict(exc.headers), exc.read()
 
 
-def _start_host(name: str, root: Path, models_dir: Path, store_url: str, redis_url: str
-                ) -> tuple[subprocess.Popen[bytes], str, Path]:
-    port = free_port()
-    config = root / f"{name}.toml"
-    config.write_text(
-        f'models_dir = "{models_dir}"\nstore_url = "{store_url}"\nstore_path = "{root / name}.sqlite3"\n'
-        'auto_pull = false\n'
-        f'[http]\nhost = "127.0.0.1"\nport = {port}\nworkers = 2\nthreads = 4\napi_keys_required = true\n'
-        f'rate_limit = "100000/minute"\nrate_limit_storage = "{redis_url}"\n'
-        f'metrics_dir = "{root / (name + "-metrics")}"\nbatch_max_wait_ms = 1\n'
-        'timeout_s = 300\ngraceful_timeout_s = 5\n', encoding="utf-8")
-    env = {"BRIEFS_CONFIG": str(config), "PATH": str(GUNICORN.parent), "HOME": str(root),
-           "PYTHONPATH": str(REPO)}
-    log_path = root / f"{name}.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen([str(GUNICORN), "wsgi:app", "-c", "config/gunicorn.conf.py"], cwd=REPO, env=env,
-                                stdout=log, stderr=subprocess.STDOUT)
-    return proc, f"http://127.0.0.1:{port}", log_path
-
-
-def _wait_ready(proc: subprocess.Popen[bytes], base: str, log_path: Path) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"gunicorn exited with {proc.returncode}:\n{log_path.read_text()}")
-        try:
-            if call(base + "/readyz", timeout=5)[0] == 200:
-                return
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"gunicorn not ready in {STARTUP_S}s:\n{log_path.read_text()}")
-        time.sleep(0.25)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+def _start_host(name: str, root: Path, models_dir: Path, store_url: str, redis_url: str) -> GunicornServer:
+    """One "host": two workers on the shared store and Redis; not waited for (both hosts start together)."""
+    return start_gunicorn(root, models_dir, name=name, ready_path=None, settings={"store_url": store_url},
+                          http={"workers": 2, "threads": 4, "api_keys_required": True, "rate_limit": "100000/minute",
+                                "rate_limit_storage": redis_url, "metrics_dir": str(root / f"{name}-metrics"),
+                                "batch_max_wait_ms": 1, "timeout_s": 300})
 
 
 @pytest.fixture(scope="module")
@@ -99,12 +59,12 @@ def hosts(tiny_models_dir: Path, tmp_path_factory: pytest.TempPathFactory, postg
     KeyStore(store_url).list()  # migrate once before both hosts start (they would race harmlessly anyway)
     started = [_start_host(name, root, tiny_models_dir, store_url, redis_server.url) for name in ("a", "b")]
     try:
-        for proc, base, log_path in started:
-            _wait_ready(proc, base, log_path)
-        yield {"a": started[0][1], "b": started[1][1], "store_url": store_url}
+        for server in started:
+            server.wait_answering("/readyz")
+        yield {"a": started[0].base, "b": started[1].base, "store_url": store_url}
     finally:
-        for proc, _, _ in started:
-            _stop(proc)
+        for server in started:
+            server.stop()
         postgres_server.drop(store_url)
 
 
@@ -257,12 +217,13 @@ def test_postgresql_stopped_under_load_gives_503s_never_500_and_the_host_recover
     from tests.servers import start_postgres
 
     server = start_postgres()  # a cluster of this test's own, to stop under the host
-    proc = None
+    host = None
     try:
         url = server.new_database()
         _, secret = KeyStore(url).create("load")
-        proc, base, log_path = _start_host("outage", tmp_path, tiny_models_dir, url, redis_server.url)
-        _wait_ready(proc, base, log_path)
+        host = _start_host("outage", tmp_path, tiny_models_dir, url, redis_server.url)
+        host.wait_answering("/readyz")
+        base = host.base
         stopped, restarted = threading.Event(), threading.Event()
 
         def client(n: int) -> list[tuple[int, bytes, bool]]:
@@ -296,8 +257,8 @@ def test_postgresql_stopped_under_load_gives_503s_never_500_and_the_host_recover
             time.sleep(0.25)
         assert call(base + "/v1/briefs", {"text": ARTICLE, "sentences": 1}, secret)[0] == 200
     finally:
-        if proc is not None:
-            _stop(proc)
+        if host is not None:
+            host.stop()
         try:
             server.stop("immediate")
         except subprocess.SubprocessError:
