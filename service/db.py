@@ -116,6 +116,9 @@ def transaction(engine: Engine, *, write: bool = False, lock: str = "") -> Itera
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(lock)})
                 yield conn
     except (OperationalError, DBAPIError) as exc:
+        if _read_only(exc):  # an operator's doing; retrying soon will not help, so a longer Retry-After
+            raise StoreUnavailableError("the store database is read-only: reads work, changes are refused "
+                                        "until it is writable again", retry_after=60) from exc
         if _unreachable(exc):
             raise StoreUnavailableError("the store database cannot be reached; retry shortly",
                                         retry_after=5) from exc
@@ -124,6 +127,12 @@ def transaction(engine: Engine, *, write: bool = False, lock: str = "") -> Itera
 
 def _lock_key(name: str) -> int:
     return zlib.crc32(name.encode("utf-8"))
+
+
+def _read_only(exc: DBAPIError) -> bool:
+    """A write refused because the database is read-only (SQLite file or URL mode, PostgreSQL 25006)."""
+    message = str(exc.orig).lower()
+    return "readonly database" in message or getattr(exc.orig, "sqlstate", None) == "25006"
 
 
 def _unreachable(exc: DBAPIError) -> bool:

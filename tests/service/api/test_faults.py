@@ -218,6 +218,6 @@ def test_a_read_only_store_refuses_writes_with_503_and_still_reads(tmp_path, mon
         response = getattr(client, method)(path, json=body)
         problem = response.get_json()
         assert response.status_code == 503 and response.mimetype == "application/problem+json", response.data
-        assert problem["code"] == "store-unavailable" and "store" in problem["detail"]
+        assert problem["code"] == "store-unavailable" and "read-only" in problem["detail"]
         assert int(response.headers["Retry-After"]) > 0
     assert client.get("/v1/glossaries/desk").get_json()["version"] == 1  # nothing changed
