@@ -11,7 +11,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, g, jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
 
@@ -102,9 +102,14 @@ def peer_error_handlers(*, deepl: bool) -> dict[type[Exception], Callable[[Any],
 
     def domain(error: BriefsError) -> Response:
         status = _domain_status(error, deepl=deepl)
-        if status >= 500:
+        if status >= 500 and error.status != 503:
             log.error("domain error %s on a compatibility door: %s", error.code, error.detail)
-        return _respond(field, status, error.detail, error.code)
+        response = _respond(field, status, error.detail, error.code)
+        retry_after = error.extra.get("retry_after")
+        if status in (429, 503) and isinstance(retry_after, (int, float)) and retry_after:
+            response.headers["Retry-After"] = str(int(retry_after))
+            g.briefs_retry_after = response.headers["Retry-After"]  # flask-limiter would overwrite it
+        return response
 
     def peer(error: PeerError) -> Response:
         return _respond(field, error.status, error.message, f"peer-{error.status}")

@@ -5,6 +5,7 @@ import pytest
 
 from service.api.compat import deepl as deepl_door
 from service.api.compat import libretranslate as libre_door
+from service.errors import OverloadedError, StoreUnavailableError
 
 TEXT = "Officials met in Tokyo on Monday."
 
@@ -93,6 +94,19 @@ def test_deepl_unexpected_error_is_500_without_internals(client, monkeypatch):
     message = deepl_error(client.post("/v2/translate", json={"text": [TEXT], "target_lang": "JA",
                                                              "source_lang": "EN"}), 500)
     assert "secret" not in message and "Traceback" not in message
+
+
+@pytest.mark.parametrize("error", [StoreUnavailableError("the store database cannot be reached", retry_after=5),
+                                   OverloadedError("every model slot is busy", retry_after=2)],
+                         ids=["store-down", "overloaded"])
+def test_deepl_passing_trouble_is_503_with_retry_after(client, monkeypatch, error):
+    def trouble(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(deepl_door, "translate_texts", trouble)
+    response = client.post("/v2/translate", json={"text": [TEXT], "target_lang": "JA", "source_lang": "EN"})
+    deepl_error(response, 503)
+    assert response.headers["Retry-After"] == str(error.extra["retry_after"])
 
 
 def test_deepl_unknown_document_is_404(client):
