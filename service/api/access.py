@@ -144,7 +144,8 @@ def init_access(app: Flask, settings: Settings) -> Limiter:
     if limiter.enabled and not storage.startswith("memory") and not limiter.storage.check():
         raise StoreUnavailableError(f"the rate-limit store {_redacted(storage)} cannot be reached "
                                     "(http.rate_limit_storage); start it or fix the setting")
-    _register_storage_errors(app)
+    if storage.startswith("redis"):  # importing redis costs start-up time a memory:// store never needs
+        _register_storage_errors(app)
     app.extensions["briefs.limiter"] = limiter
     return limiter
 
