@@ -5,7 +5,8 @@ import pytest
 
 from service.pipeline import BriefRequest, translate_segments
 from service.resources import Resources
-from service.translation_cache import CachingTranslator, TranslationCache, cache_key
+from service.summary_cache import SummaryCache
+from service.translation_cache import LOOKUP_CHUNK, CachingTranslator, StoreCache, TranslationCache, cache_key
 from tests.fakes import FakeModelManager, TaggingTranslator
 from tests.helpers import make_settings
 
@@ -102,8 +103,8 @@ def test_briefs_cache_off_in_the_environment(value):
     assert load_settings(environ={"BRIEFS_CACHE": value}).cache is False
 
 
-def test_entries_are_bounded_least_recently_used_first(tmp_path):
-    cache = TranslationCache(tmp_path / "c.sqlite3", max_entries=20)
+def test_entries_are_bounded_least_recently_used_first(store_url):
+    cache = TranslationCache(store_url, max_entries=20)
     for n in range(60):
         cache.put_many({cache_key("id", f"text {n}"): f"out {n}"})
         if n >= 1:
@@ -129,3 +130,14 @@ def test_hits_and_misses_in_metrics(tmp_path):
     text = client.get("/metrics").get_data(as_text=True)
     assert 'briefs_translation_cache_total{result="miss"} 2.0' in text
     assert 'briefs_translation_cache_total{result="hit"} 2.0' in text
+
+
+@pytest.mark.parametrize("cache_class", [TranslationCache, SummaryCache])
+def test_both_caches_store_overwrite_and_find_many_on_both_backends(store_url, cache_class: type[StoreCache]):
+    cache = cache_class(store_url, max_entries=10_000)
+    entries = {cache_key("id", f"text {n}"): f"out {n}" for n in range(LOOKUP_CHUNK * 2 + 3)}  # several lookups
+    cache.put_many(entries)
+    cache.put_many({cache_key("id", "text 0"): "changed"})
+    again = cache_class(store_url, max_entries=10_000)  # another process's view of the same store
+    found = again.get_many([*entries, cache_key("id", "never stored")])
+    assert found == {**entries, cache_key("id", "text 0"): "changed"}
