@@ -27,8 +27,8 @@ from service.errors import StoreUnavailableError
 
 Migration = Callable[[Connection], None]
 
-__all__ = ["Migration", "StoreUnavailableError", "applied_migrations", "is_sqlite", "make_engine",
-           "normalise_url", "run_migrations", "transaction"]
+__all__ = ["MigratedEngine", "Migration", "StoreUnavailableError", "applied_migrations", "is_sqlite",
+           "make_engine", "normalise_url", "run_migrations", "transaction"]
 
 
 def normalise_url(url_or_path: str | Path) -> str:
@@ -181,3 +181,44 @@ def run_migrations(engine: Engine, table: str, migrations: Sequence[Migration], 
         raise RuntimeError(f"{label}: schema {done} in {table} is newer than this service ({newest}); "
                            "upgrade the service")
     return done
+
+
+class MigratedEngine:
+    """One component's engine at a store URL: made and migrated on first use, once per process.
+
+    Every store (glossaries, keys, memories, caches, document jobs) opens its tables this way, so
+    nothing touches the database at import or construction. A failed migration disposes of the
+    engine (the next call tries again); ``after_migrations`` runs once, in the same guarded step.
+    """
+
+    def __init__(self, url: str, table: str, migrations: Sequence[Migration], *, label: str,
+                 pool_size: int = 5, newest_known: int | None = None,
+                 after_migrations: Callable[[Engine], None] | None = None) -> None:
+        self.url, self.table, self.migrations, self.label = url, table, migrations, label
+        self.pool_size, self.newest_known, self.after_migrations = pool_size, newest_known, after_migrations
+        self.current: Engine | None = None  # None until first use, and again after close()
+        self._lock = threading.Lock()
+
+    def get(self) -> Engine:
+        """The engine, migrated; made on the first call."""
+        if self.current is None:
+            with self._lock:
+                if self.current is None:
+                    engine = make_engine(self.url, pool_size=self.pool_size)
+                    try:
+                        run_migrations(engine, self.table, self.migrations, newest_known=self.newest_known,
+                                       label=self.label)
+                        if self.after_migrations is not None:
+                            self.after_migrations(engine)
+                    except BaseException:
+                        engine.dispose()
+                        raise
+                    self.current = engine
+        return self.current
+
+    def close(self) -> None:
+        """Release the pooled connections; the next call reopens (without migrating again: they are applied)."""
+        with self._lock:
+            if self.current is not None:
+                self.current.dispose()
+                self.current = None

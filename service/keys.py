@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import re
 import secrets
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from service.db import make_engine, normalise_url, run_migrations, sqlite_path, transaction
+from service.db import MigratedEngine, normalise_url, sqlite_path, transaction
 from service.errors import AuthError, ForbiddenError, NotFoundError, QuotaExceededError
 from service.tenancy import DEFAULT_ROLE, validate_role, validate_team
 
@@ -121,23 +120,11 @@ class KeyStore:
     def __init__(self, path_or_url: str | Path, *, pool_size: int = 5) -> None:
         self.url = normalise_url(path_or_url)
         self.path = sqlite_path(self.url)
-        self._pool_size = pool_size
-        self._lock = threading.Lock()
-        self._engine: Engine | None = None
+        self._database = MigratedEngine(self.url, SCHEMA_TABLE, MIGRATIONS, newest_known=SCHEMA_VERSION,
+                                        label=f"{self.path or 'store'}: API key", pool_size=pool_size)
 
     def _ready_engine(self) -> Engine:
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    engine = make_engine(self.url, pool_size=self._pool_size)
-                    try:
-                        run_migrations(engine, SCHEMA_TABLE, MIGRATIONS, newest_known=SCHEMA_VERSION,
-                                       label=f"{self.path or 'store'}: API key")
-                    except BaseException:
-                        engine.dispose()
-                        raise
-                    self._engine = engine
-        return self._engine
+        return self._database.get()
 
     @contextmanager
     def _connect(self, write: bool = False) -> Iterator[Connection]:
@@ -146,10 +133,7 @@ class KeyStore:
 
     def close(self) -> None:
         """Release the pooled connections; the next call reopens them."""
-        with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
+        self._database.close()
 
     def create(self, name: str = "", *, rate_limit: str = "", char_quota: int | None = None,
                team: str | None = None, role: str = DEFAULT_ROLE) -> tuple[ApiKey, str]:

@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, bindparam, text
 
 from models.engines.base import Translator
-from service.db import make_engine, normalise_url, run_migrations, transaction
+from service.db import MigratedEngine, normalise_url, transaction
 
 TABLE = "translation_cache"
 WRITE_LOCK = "translation_cache"
@@ -59,8 +59,8 @@ class StoreCache:
             raise ValueError(f"cache_max_entries must be at least 1, got {max_entries}")
         self.url = normalise_url(path_or_url)
         self.max_entries = max_entries
-        self._engine: Engine | None = None
-        self._lock = threading.Lock()
+        self._database = MigratedEngine(self.url, f"{self.table}_schema", [self._create], label=self.label)
+        self._lock = threading.Lock()  # the hit and miss totals
         self._added_since_prune = 0
         self.hits = 0
         self.misses = 0
@@ -71,13 +71,7 @@ class StoreCache:
         conn.execute(text(f"CREATE INDEX {self.table}_used_at ON {self.table} (used_at)"))
 
     def _ready(self) -> Engine:
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    engine = make_engine(self.url)
-                    run_migrations(engine, f"{self.table}_schema", [self._create], label=self.label)
-                    self._engine = engine
-        return self._engine
+        return self._database.get()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
         """The cached values of those ``keys`` that have one; marks them used."""
@@ -134,9 +128,7 @@ class StoreCache:
 
     def close(self) -> None:
         """Release the database connections."""
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
+        self._database.close()
 
 
 class TranslationCache(StoreCache):

@@ -15,7 +15,6 @@ and the shared ones; by name its own comes first, then a shared one; another ten
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, RowMapping, text
 
-from service.db import make_engine, normalise_url, run_migrations, sqlite_path, transaction
+from service.db import MigratedEngine, normalise_url, sqlite_path, transaction
 from service.errors import BadInputError, ConflictError, GlossaryNotFoundError, NotFoundError
 from service.glossary.model import Glossary, GlossaryEntry, GlossaryInfo
 from service.glossary.store_api import INLINE_NAME, GlossaryStoreBase, GlossaryStoreProtocol
@@ -55,28 +54,15 @@ class GlossaryStore(GlossaryStoreBase):
     def __init__(self, path_or_url: Path | str, *, pool_size: int = 5) -> None:
         self.url = normalise_url(path_or_url)
         self.path = sqlite_path(self.url)
-        self._pool_size = pool_size
-        self._engine: Engine | None = None
-        self._lock = threading.RLock()
+        self._database = MigratedEngine(self.url, MIGRATIONS_TABLE, MIGRATIONS, label="glossary store",
+                                        pool_size=pool_size, after_migrations=_refresh_default)
         self._cache: dict[str, Glossary] = {}
 
     # -- connection and transactions ------------------------------------------------------------
 
     def _ready_engine(self) -> Engine:
         """The engine, migrated and with the shipped default glossary up to date."""
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    engine = make_engine(self.url, pool_size=self._pool_size)
-                    try:
-                        run_migrations(engine, MIGRATIONS_TABLE, MIGRATIONS, label="glossary store")
-                        with transaction(engine, write=True, lock=WRITE_LOCK) as conn:
-                            refresh_default(conn)  # an upgraded service brings its newer default glossary
-                    except BaseException:
-                        engine.dispose()
-                        raise
-                    self._engine = engine
-        return self._engine
+        return self._database.get()
 
     @contextmanager
     def _transaction(self, write: bool = False) -> Iterator[Connection]:
@@ -96,11 +82,8 @@ class GlossaryStore(GlossaryStoreBase):
 
     def close(self) -> None:
         """Release the pooled connections; the next call reopens them."""
-        with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
-            self._cache.clear()
+        self._database.close()
+        self._cache.clear()
 
     # -- reading --------------------------------------------------------------------------------
 
@@ -318,6 +301,12 @@ class GlossaryStore(GlossaryStoreBase):
         conn.execute(text("UPDATE glossaries SET version = :v, updated_at = :at WHERE id = :gid"),
                      {"v": next_version(conn, row["name"]), "at": now(), "gid": row["id"]})
         return self._load(conn, self._row(conn, row["id"]))
+
+
+def _refresh_default(engine: Engine) -> None:
+    """An upgraded service brings its newer default glossary into an existing store."""
+    with transaction(engine, write=True, lock=WRITE_LOCK) as conn:
+        refresh_default(conn)
 
 
 def _applied(conn: Connection) -> int:

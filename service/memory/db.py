@@ -8,7 +8,6 @@ worker or host.
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
-from service.db import applied_migrations, make_engine, normalise_url, run_migrations, sqlite_path, transaction
+from service.db import MigratedEngine, applied_migrations, normalise_url, sqlite_path, transaction
 from service.memory import schema
 
 WRITE_LOCK = "memories"
@@ -38,25 +37,13 @@ class MemoryDatabase:
     def __init__(self, path_or_url: Path | str, *, pool_size: int = 5) -> None:
         self.url = normalise_url(path_or_url)
         self.path = sqlite_path(self.url)
-        self._pool_size = pool_size
-        self._engine: Engine | None = None
-        self._lock = threading.Lock()
+        self._database = MigratedEngine(self.url, schema.MIGRATIONS_TABLE, schema.MIGRATIONS,
+                                        label="translation-memory store", pool_size=pool_size)
 
     @property
     def engine(self) -> Engine:
         """The engine, with this component's migrations applied."""
-        if self._engine is None:
-            with self._lock:
-                if self._engine is None:
-                    engine = make_engine(self.url, pool_size=self._pool_size)
-                    try:
-                        run_migrations(engine, schema.MIGRATIONS_TABLE, schema.MIGRATIONS,
-                                       label="translation-memory store")
-                    except BaseException:
-                        engine.dispose()
-                        raise
-                    self._engine = engine
-        return self._engine
+        return self._database.get()
 
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator[Connection]:
@@ -71,7 +58,4 @@ class MemoryDatabase:
 
     def close(self) -> None:
         """Release the pooled connections; the next call reopens them."""
-        with self._lock:
-            if self._engine is not None:
-                self._engine.dispose()
-                self._engine = None
+        self._database.close()

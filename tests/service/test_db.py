@@ -6,7 +6,7 @@ import shutil
 import pytest
 from sqlalchemy import text
 
-from service.db import make_engine, normalise_url, run_migrations, sqlite_path, transaction
+from service.db import MigratedEngine, make_engine, normalise_url, run_migrations, sqlite_path, transaction
 from service.errors import StoreUnavailableError
 from service.glossary.model import GlossaryEntry
 from service.glossary.store import GlossaryStore
@@ -84,3 +84,42 @@ def test_postgresql_going_away_is_503_and_the_store_recovers_when_it_returns():
             server.stop("immediate")
         finally:
             shutil.rmtree(server.root, ignore_errors=True)
+
+
+def test_a_migrated_engine_opens_on_first_use_once_and_reopens_after_close(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    calls = []
+
+    def create(conn) -> None:
+        calls.append("create")
+        conn.execute(text("CREATE TABLE notes (body TEXT)"))
+
+    path = tmp_path / "lazy.sqlite3"
+    database = MigratedEngine(normalise_url(path), "notes_schema", [create], label="notes",
+                              after_migrations=lambda engine: calls.append("after"))
+    assert not path.exists() and database.current is None  # nothing happens before first use
+    with ThreadPoolExecutor(8) as pool:
+        engines = set(pool.map(lambda _: database.get(), range(8)))
+    assert len(engines) == 1 and calls == ["create", "after"]
+    database.close()
+    assert database.current is None
+    with transaction(database.get()) as conn:  # reopened; the applied migration is not run again
+        assert conn.execute(text("SELECT COUNT(*) FROM notes")).scalar_one() == 0
+    assert calls == ["create", "after", "after"]
+
+
+def test_a_failed_migration_leaves_no_engine_and_the_next_call_tries_again(tmp_path):
+    attempts = []
+
+    def flaky(conn) -> None:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("disk hiccup")
+        conn.execute(text("CREATE TABLE notes (body TEXT)"))
+
+    database = MigratedEngine(normalise_url(tmp_path / "f.sqlite3"), "notes_schema", [flaky], label="notes")
+    with pytest.raises(RuntimeError, match="disk hiccup"):
+        database.get()
+    assert database.current is None
+    assert database.get() is database.current and len(attempts) == 2

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from service.db import make_engine, run_migrations, transaction
+from service.db import MigratedEngine, transaction
 
 TABLE = "compat_documents"
 PENDING = "('queued', 'translating')"
@@ -70,16 +69,10 @@ class DocumentStore:
         self.url = url
         self.ttl_s = ttl_s
         self.stale_s = stale_s
-        self._engine: Engine | None = None
-        self._lock = threading.Lock()
+        self._database = MigratedEngine(url, f"{TABLE}_schema", MIGRATIONS, label="document jobs")
 
     def _db(self) -> Engine:
-        with self._lock:
-            if self._engine is None:
-                engine = make_engine(self.url)
-                run_migrations(engine, f"{TABLE}_schema", MIGRATIONS, label="document jobs")
-                self._engine = engine
-            return self._engine
+        return self._database.get()
 
     def add(self, record: DocumentRecord, key: str, *, max_pending: int | None = None) -> bool:
         """Store a new job; False (nothing stored) when ``max_pending`` jobs are already waiting."""

@@ -360,7 +360,7 @@ def test_a_failed_migration_keeps_the_earlier_ones_and_no_connection(tmp_path, m
     store = GlossaryStore(path)
     with pytest.raises(RuntimeError, match="migration failed"):
         store.list_glossaries()
-    assert store._engine is None
+    assert store._database.current is None
     monkeypatch.undo()
     reopened = GlossaryStore(path)
     assert reopened.schema_version() == len(MIGRATIONS)
