@@ -4,9 +4,11 @@ from __future__ import annotations
 import pytest
 
 from service.api.app import create_app, micro_batch_wrapper
+from service.keys import KeyStore
 from service.resources import Resources
 from tests.fakes import FakeModelManager, TaggingTranslator
 from tests.helpers import make_settings
+from tests.service.api.helpers import TEAM_KEYS
 
 
 @pytest.fixture
@@ -54,3 +56,15 @@ def make_app(tmp_path, translator):
         return app
 
     return build
+
+
+@pytest.fixture
+def team_keyed(make_app):
+    """Keys on; ``(app, client, headers)`` with headers per key of :data:`TEAM_KEYS`."""
+    app = make_app(http={"api_keys_required": True, "rate_limit": "1000/minute"})
+    store = KeyStore(app.extensions["briefs"].settings.database_url)
+    headers = {}
+    for label, kwargs in TEAM_KEYS.items():
+        _, secret = store.create(label, **kwargs)
+        headers[label] = {"Authorization": f"Bearer {secret}"}
+    return app, app.test_client(), headers

@@ -19,3 +19,8 @@ def assert_problem(response, status: int, code: str | None = None) -> dict:
     if code is not None:
         assert body["code"] == code
     return body
+
+
+# API keys of the tenancy tests: two of team desk, one of team wire, one without a team, a reader, an admin.
+TEAM_KEYS = {"desk": {"team": "desk"}, "desk2": {"team": "desk"}, "wire": {"team": "wire"}, "solo": {},
+             "reader": {"team": "desk", "role": "reader"}, "admin": {"role": "admin"}}

@@ -7,13 +7,10 @@ import pytest
 
 from service.brief import AlignedSegment, Brief, BriefMeta
 from service.exports import export_brief
-from service.keys import KeyStore
 from service.memory.files import MemoryUnit
-from tests.service.api.helpers import assert_problem
+from tests.service.api.helpers import TEAM_KEYS, assert_problem
 
 TMX = "application/x-tmx+xml"
-KEYS = {"desk": {"team": "desk"}, "desk2": {"team": "desk"}, "wire": {"team": "wire"}, "solo": {},
-        "reader": {"team": "desk", "role": "reader"}, "admin": {"role": "admin"}}
 
 
 def tmx(source: str, target: str) -> bytes:
@@ -26,25 +23,13 @@ FILE = tmx("Ferries resumed at Port Alder.", "ポート・アルダーでフェ�
 OTHER = tmx("The bay froze overnight.", "湾が一晩で凍った。")
 
 
-@pytest.fixture
-def keyed(make_app):
-    """Keys on; headers per key: two of team desk, one of team wire, one without a team, a reader, an admin."""
-    app = make_app(http={"api_keys_required": True, "rate_limit": "1000/minute"})
-    store = KeyStore(app.extensions["briefs"].settings.database_url)
-    headers = {}
-    for label, kwargs in KEYS.items():
-        _, secret = store.create(label, **kwargs)
-        headers[label] = {"Authorization": f"Bearer {secret}"}
-    return app, app.test_client(), headers
-
-
 def memories(client, headers) -> dict[str, tuple[str | None, int]]:
     listed = client.get("/v1/memories", headers=headers).get_json()["memories"]
     return {m["name"]: (m["owner"], m["unit_count"]) for m in listed}
 
 
-def test_a_memory_belongs_to_its_team_and_is_listed_only_there(keyed):
-    _, client, h = keyed
+def test_a_memory_belongs_to_its_team_and_is_listed_only_there(team_keyed):
+    _, client, h = team_keyed
     response = client.post("/v1/memories/desk-tm", data=FILE, content_type=TMX, headers=h["desk"])
     assert response.status_code == 201 and response.get_json()["owner"] == "team:desk"
     assert memories(client, h["desk2"]) == {"desk-tm": ("team:desk", 1)}
@@ -63,8 +48,8 @@ READS_AND_CHANGES = {
 
 @pytest.mark.parametrize("action", sorted(READS_AND_CHANGES))
 @pytest.mark.parametrize("other", ["wire", "solo"])
-def test_another_tenants_memory_is_404_exactly_as_a_missing_one(keyed, action, other):
-    _, client, h = keyed
+def test_another_tenants_memory_is_404_exactly_as_a_missing_one(team_keyed, action, other):
+    _, client, h = team_keyed
     client.post("/v1/memories/desk-tm", data=FILE, content_type=TMX, headers=h["desk"])
     method, extra = READS_AND_CHANGES[action]
     headers = {**extra.get("headers", {}), **h[other]}
@@ -76,8 +61,8 @@ def test_another_tenants_memory_is_404_exactly_as_a_missing_one(keyed, action, o
     assert memories(client, h["desk"]) == {"desk-tm": ("team:desk", 1)}
 
 
-def test_importing_under_another_tenants_name_makes_a_memory_of_ones_own(keyed):
-    _, client, h = keyed
+def test_importing_under_another_tenants_name_makes_a_memory_of_ones_own(team_keyed):
+    _, client, h = team_keyed
     client.post("/v1/memories/desk-tm", data=FILE, content_type=TMX, headers=h["desk"])
     response = client.post("/v1/memories/desk-tm", data=OTHER, content_type=TMX, headers=h["wire"])
     assert response.status_code == 201 and response.get_json()["owner"] == "team:wire"
@@ -88,8 +73,8 @@ def test_importing_under_another_tenants_name_makes_a_memory_of_ones_own(keyed):
 
 
 @pytest.mark.parametrize("change", ["import", "delete"])
-def test_a_reader_changes_no_memory(keyed, change):
-    _, client, h = keyed
+def test_a_reader_changes_no_memory(team_keyed, change):
+    _, client, h = team_keyed
     client.post("/v1/memories/desk-tm", data=FILE, content_type=TMX, headers=h["desk"])
     if change == "import":
         response = client.post("/v1/memories/desk-tm", data=OTHER, content_type=TMX, headers=h["reader"])
@@ -99,8 +84,8 @@ def test_a_reader_changes_no_memory(keyed, change):
     assert memories(client, h["desk"]) == {"desk-tm": ("team:desk", 1)}
 
 
-def test_a_reader_creates_no_memory(keyed):
-    _, client, h = keyed
+def test_a_reader_creates_no_memory(team_keyed):
+    _, client, h = team_keyed
     assert_problem(client.post("/v1/memories/new-tm", data=FILE, content_type=TMX, headers=h["reader"]), 403,
                    "forbidden")
     assert memories(client, h["desk"]) == {}
@@ -108,10 +93,10 @@ def test_a_reader_creates_no_memory(keyed):
 
 @pytest.mark.parametrize("change", ["import", "delete"])
 @pytest.mark.parametrize(("who", "status"), [("desk", 403), ("solo", 403), ("admin", None)])
-def test_a_shared_memory_is_read_by_every_key_and_changed_only_by_an_admin(keyed, change, who, status):
-    app, client, h = keyed
+def test_a_shared_memory_is_read_by_every_key_and_changed_only_by_an_admin(team_keyed, change, who, status):
+    app, client, h = team_keyed
     app.extensions["briefs"].memories.add_units("house", [MemoryUnit("en", "ja", "Rain fell.", "雨が降った。")])
-    assert all(memories(client, h[k])["house"] == (None, 1) for k in KEYS)
+    assert all(memories(client, h[k])["house"] == (None, 1) for k in TEAM_KEYS)
     if change == "import":
         response = client.post("/v1/memories/house", data=OTHER, content_type=TMX, headers=h[who])
     else:
@@ -125,10 +110,10 @@ def test_a_shared_memory_is_read_by_every_key_and_changed_only_by_an_admin(keyed
 
 
 @pytest.mark.parametrize("door", ["briefs", "translate"])
-def test_briefs_reuse_their_tenants_and_shared_memories_never_another_tenants(keyed, door):
+def test_briefs_reuse_their_tenants_and_shared_memories_never_another_tenants(team_keyed, door):
     from tests.service.api.helpers import ARTICLE
 
-    app, client, h = keyed
+    app, client, h = team_keyed
     first = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 2, "target_langs": ["ja"]},
                         headers=h["desk"]).get_json()["segments"][0]["en"]
     assert client.post("/v1/memories/wire-tm", data=tmx(first, "ワイヤーの訳。"), content_type=TMX,
@@ -157,8 +142,8 @@ DOOR_REQUESTS = {
 
 
 @pytest.mark.parametrize("door", sorted(DOOR_REQUESTS))
-def test_the_drop_in_doors_reuse_only_their_tenants_memories(keyed, door):
-    app, client, h = keyed
+def test_the_drop_in_doors_reuse_only_their_tenants_memories(team_keyed, door):
+    app, client, h = team_keyed
     source = "Ferries resumed at Port Alder."
     assert client.post("/v1/memories/wire-tm", data=FILE, content_type=TMX, headers=h["wire"]).status_code == 201
     path, body, translation = DOOR_REQUESTS[door]

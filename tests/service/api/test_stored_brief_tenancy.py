@@ -6,26 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from service.keys import KeyStore
-from tests.service.api.helpers import ARTICLE, assert_problem
+from tests.service.api.helpers import ARTICLE, TEAM_KEYS, assert_problem
 
-KEYS = {"desk": {"team": "desk"}, "desk2": {"team": "desk"}, "wire": {"team": "wire"}, "solo": {},
-        "reader": {"team": "desk", "role": "reader"}, "admin": {"role": "admin"}}
 BODY = {"text": ARTICLE, "sentences": 2, "target_langs": ["ja"]}
 EDIT = {"lang": "ja", "text": "校閲済みの訳。"}
 MISSING = "0" * 32
-
-
-@pytest.fixture
-def keyed(make_app):
-    """Keys on; headers per key: two of team desk, one of team wire, one without a team, a reader, an admin."""
-    app = make_app(http={"api_keys_required": True, "rate_limit": "1000/minute"})
-    store = KeyStore(app.extensions["briefs"].settings.database_url)
-    headers = {}
-    for label, kwargs in KEYS.items():
-        _, secret = store.create(label, **kwargs)
-        headers[label] = {"Authorization": f"Bearer {secret}"}
-    return app, app.test_client(), headers
 
 
 def store_brief(client, headers) -> str:
@@ -50,8 +35,8 @@ ACCESS = {
 }
 
 
-def test_a_stored_brief_belongs_to_its_team(keyed):
-    app, client, h = keyed
+def test_a_stored_brief_belongs_to_its_team(team_keyed):
+    app, client, h = team_keyed
     bid = store_brief(client, h["desk"])
     assert app.extensions["briefs"].memories.briefs.get(bid).owner == "team:desk"
     assert client.get(f"/v1/briefs/{bid}", headers=h["desk2"]).status_code == 200
@@ -62,8 +47,8 @@ def test_a_stored_brief_belongs_to_its_team(keyed):
 
 @pytest.mark.parametrize("action", sorted(ACCESS))
 @pytest.mark.parametrize("other", ["wire", "solo"])
-def test_another_tenants_brief_is_404_exactly_as_a_missing_one_and_unchanged(keyed, action, other):
-    app, client, h = keyed
+def test_another_tenants_brief_is_404_exactly_as_a_missing_one_and_unchanged(team_keyed, action, other):
+    app, client, h = team_keyed
     bid = store_brief(client, h["desk"])
     method, path, body = ACCESS[action]
     hidden = client.open(path.format(id=bid), method=method, json=body, headers=h[other])
@@ -76,8 +61,8 @@ def test_another_tenants_brief_is_404_exactly_as_a_missing_one_and_unchanged(key
 
 
 @pytest.mark.parametrize("action", ["edit", "delete"])
-def test_a_reader_changes_no_brief(keyed, action):
-    app, client, h = keyed
+def test_a_reader_changes_no_brief(team_keyed, action):
+    app, client, h = team_keyed
     bid = store_brief(client, h["desk"])
     method, path, body = ACCESS[action]
     assert_problem(client.open(path.format(id=bid), method=method, json=body, headers=h["reader"]), 403,
@@ -85,8 +70,8 @@ def test_a_reader_changes_no_brief(keyed, action):
     assert version(app, bid) == (1, 0)
 
 
-def test_a_reader_stores_no_brief(keyed):
-    app, client, h = keyed
+def test_a_reader_stores_no_brief(team_keyed):
+    app, client, h = team_keyed
     assert_problem(client.post("/v1/briefs", json={**BODY, "store": True}, headers=h["reader"]), 403, "forbidden")
     assert app.extensions["briefs"].memories.briefs.list_briefs() == []
     assert client.post("/v1/briefs", json=BODY, headers=h["reader"]).status_code == 200, "it may still brief"
@@ -94,11 +79,11 @@ def test_a_reader_stores_no_brief(keyed):
 
 @pytest.mark.parametrize("action", ["edit", "delete"])
 @pytest.mark.parametrize(("who", "allowed"), [("desk", False), ("solo", False), ("admin", True)])
-def test_a_shared_brief_is_read_by_every_key_and_changed_only_by_an_admin(keyed, action, who, allowed):
-    app, client, h = keyed
+def test_a_shared_brief_is_read_by_every_key_and_changed_only_by_an_admin(team_keyed, action, who, allowed):
+    app, client, h = team_keyed
     stored = app.extensions["briefs"].memories.briefs
     bid = stored.save(stored.get(store_brief(client, h["desk"])).brief)  # kept by the operator: shared
-    assert all(client.get(f"/v1/briefs/{bid}", headers=h[k]).status_code == 200 for k in KEYS)
+    assert all(client.get(f"/v1/briefs/{bid}", headers=h[k]).status_code == 200 for k in TEAM_KEYS)
     method, path, body = ACCESS[action]
     response = client.open(path.format(id=bid), method=method, json=body, headers=h[who])
     if not allowed:
@@ -108,8 +93,8 @@ def test_a_shared_brief_is_read_by_every_key_and_changed_only_by_an_admin(keyed,
         assert response.status_code in (200, 204), response.data
 
 
-def test_an_edit_teaches_the_editors_own_memory_and_a_delete_keeps_it(keyed):
-    app, client, h = keyed
+def test_an_edit_teaches_the_editors_own_memory_and_a_delete_keeps_it(team_keyed):
+    app, client, h = team_keyed
     bid = store_brief(client, h["desk"])
     assert client.patch(f"/v1/briefs/{bid}/segments/s1", json=EDIT, headers=h["desk"]).status_code == 200
     listed = client.get("/v1/memories", headers=h["desk2"]).get_json()["memories"]
