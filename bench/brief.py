@@ -17,7 +17,7 @@ from bench.translation import bench_settings
 
 
 def _resources(models: BenchModels, tmp: Path, cache: bool, store: str = "bench.sqlite3") -> Any:
-    from service.resources import Resources
+    from service.runtime.resources import Resources
 
     return Resources(bench_settings(models, tmp, cache=cache, store_path=str(tmp / store)))
 
@@ -38,7 +38,7 @@ def run_brief(models: BenchModels, tmp: Path, passes: int, say: Callable[[str], 
     """Median milliseconds per stage of ``build_brief``, each stage's share of the total, how many
     sentences were embedded per brief, and the summarizer on each embedding backend."""
     from service.pipeline import BriefRequest, build_brief
-    from service.segmentation import split_sentences
+    from service.pipeline.segmentation import split_sentences
 
     resources = _resources(models, tmp, cache=False)
     text = article(1000)

@@ -134,7 +134,7 @@ def _direct_latency(models: BenchModels, tmp: Path, sentences: list[str], second
     """Median seconds of ``translate_segments`` on one sentence, in this process."""
     from bench.translation import bench_settings
     from service.pipeline import BriefRequest, translate_segments
-    from service.resources import Resources
+    from service.runtime.resources import Resources
 
     resources = Resources(bench_settings(models, tmp, cache=False))
     request = BriefRequest(target_langs=("ja",))

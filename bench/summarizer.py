@@ -65,7 +65,7 @@ def run_summarizer(tmp: Path, passes: int, output_tokens: int, quick: bool,
     from bench.models import article
     from models.registry import ModelSpec
     from models.summarizers.abstractive import AbstractiveSummarizer
-    from service.segmentation import split_sentences
+    from service.pipeline.segmentation import split_sentences
     from service.settings import SummaryOptions
 
     dims = QUICK_DIMS if quick else DISTILBART_DIMS

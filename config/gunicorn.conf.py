@@ -31,7 +31,7 @@ _metrics = {}
 
 def on_starting(server):
     """In the master, before any worker: an empty multiprocess metrics directory, inherited by workers."""
-    from service.metrics_dir import prepare_multiprocess_dir
+    from service.api.metrics_dir import prepare_multiprocess_dir
 
     directory, made_here = prepare_multiprocess_dir(_settings.http.metrics_dir)
     _metrics.update(directory=directory, made_here=made_here)
@@ -47,7 +47,7 @@ def post_worker_init(worker):
 
 def child_exit(server, worker):
     """In the master, after a worker exits: prometheus_client's bookkeeping for its files."""
-    from service.metrics_dir import worker_exited
+    from service.api.metrics_dir import worker_exited
 
     if "directory" in _metrics:
         worker_exited(worker.pid, _metrics["directory"])

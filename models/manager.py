@@ -14,7 +14,7 @@ from models.registry import ModelRegistry, ModelSpec, original_spec
 from models.store import ModelStore, spec_ref
 from models.summarizers.base import Summarizer
 from models.threads import plan_threads
-from service.errors import BadInputError, ModelCorruptError, ModelMissingError
+from service.errors import ModelCorruptError, ModelMissingError
 from service.settings import Settings, SummaryOptions, TranslationOptions
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ class ModelManager:
     def summarizer(self, name: str | None = None) -> Summarizer:
         """The named summarizer (default ``settings.summarizer``), loaded on first use."""
         name = name or self.settings.summarizer
-        spec = self._summarizer_spec(name)
+        spec = self.summarizer_spec(name)
         return self._once(("summarizer", name), lambda: self._load(
             spec, lambda path: self._summarizer_factory(spec, path, self._summary_options())))
 
@@ -154,12 +154,9 @@ class ModelManager:
             })
         return rows
 
-    def _summarizer_spec(self, name: str) -> ModelSpec:
-        for task in ("summarization", "embedding"):
-            if any(s.key == name for s in self.registry.specs(task)):
-                return self.registry.get(task, name)
-        known = sorted({s.key for t in ("summarization", "embedding") for s in self.registry.specs(t)})
-        raise BadInputError(f"unknown summarizer {name!r}; configured: {', '.join(known) or 'none'}")
+    def summarizer_spec(self, name: str) -> ModelSpec:
+        """The spec that serves a summarizer name (``ModelRegistry.summarizer_spec``)."""
+        return self.registry.summarizer_spec(name)
 
     def _load_translator(self, spec: ModelSpec) -> Translator:
         def build(path: Path) -> Translator:

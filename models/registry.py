@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from service.errors import UnsupportedPairError
+from service.errors import BadInputError, UnsupportedPairError
 from service.settings import Settings
 
 TASKS = ("translation", "summarization", "embedding")
@@ -40,6 +40,10 @@ class ModelSpec:
     def store_name(self) -> str:
         """Folder name of this model in the model store (hub id with '/' made safe)."""
         return self.model.replace("/", "--")
+
+    def identity(self) -> list[str]:
+        """What of this spec shapes a model's outputs: the key part of every cache entry it makes."""
+        return [self.model, self.revision, self.engine, self.local_path]
 
     def signature(self) -> dict[str, Any]:
         """What a brief records about the model that produced it."""
@@ -113,6 +117,16 @@ class ModelRegistry:
                     f"{', '.join(self.pairs()) or 'none'}"
                 ) from None
             raise ValueError(f"no {task} model named {key!r} is configured") from None
+
+    def summarizer_spec(self, name: str) -> ModelSpec:
+        """The spec that serves a summarizer name: a summarization model, or the embedding model
+        behind ``extractive``; BadInputError for a name no model serves. Loading, provenance and
+        cache keys all find a summarizer's model here."""
+        for task in ("summarization", "embedding"):
+            if (task, name) in self._specs:
+                return self._specs[(task, name)]
+        known = sorted({s.key for t in ("summarization", "embedding") for s in self.specs(t)})
+        raise BadInputError(f"unknown summarizer {name!r}; configured: {', '.join(known) or 'none'}")
 
     def pairs(self) -> list[str]:
         """Configured translation pairs such as ``en-ja``."""

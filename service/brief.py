@@ -1,29 +1,12 @@
-"""The brief: what a caller asks for, and what it gets (aligned bilingual segments,
-the entity report and provenance)."""
+"""The brief: what a caller gets (aligned bilingual segments, the entity report and provenance).
+
+Output types only; this module imports nothing of the project, so every layer may use it.
+What a caller asks for is ``service.pipeline.request.BriefRequest``.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
-
-from service.glossary.model import GlossaryEntry
-from service.tenancy import OPERATOR, Tenant
-
-
-@dataclass(frozen=True)
-class BriefRequest:
-    """What a caller asks for; validated at the boundary (CLI flags, HTTP schemas).
-
-    Doors import it from ``service.pipeline``, beside the functions that take it.
-    """
-
-    target_langs: tuple[str, ...]
-    sentences: int | None = None
-    ratio: float | None = None
-    source_lang: str = "en"
-    glossaries: tuple[str, ...] = ()
-    inline_glossary: tuple[GlossaryEntry, ...] = ()
-    summarizer: str | None = None
-    tenant: Tenant = OPERATOR  # whose translation memories the brief may reuse; HTTP doors set the key's
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,9 @@ class FakeModelManager:
     def spec_for(self, task: str, key: str) -> ModelSpec:
         return self.registry.get(task, key)
 
+    def summarizer_spec(self, name: str) -> ModelSpec:
+        return self.registry.summarizer_spec(name)
+
     def status(self) -> list[dict]:
         return [{"task": s.task, "key": s.key, "model": s.model, "engine": s.engine,
                  "license": s.license, "installed": True, "loaded": True} for s in self.registry.specs()]

@@ -11,7 +11,7 @@ The model writes new text, handed over as written (one item with no
 ``source_index``): the service splits it into sentences and traces each back to
 the article sentence it shares the most words with (:func:`best_source`), or to
 none when the overlap is negligible, so the brief shows it as unsourced rather than
-pinning it to a sentence it did not come from (``service/summary_policy.py``).
+pinning it to a sentence it did not come from (``service/pipeline/summary_policy.py``).
 """
 from __future__ import annotations
 

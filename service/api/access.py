@@ -13,8 +13,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from service.errors import AuthError, StoreUnavailableError
-from service.keys import ApiKey, KeyStore
 from service.settings import Settings
+from service.storage.keys import ApiKey, KeyStore
 
 log = logging.getLogger(__name__)
 

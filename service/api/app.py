@@ -6,9 +6,9 @@ from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
 
 from service.api.errors import http_error, register_error_handlers
+from service.api.metrics import ServiceMetrics
 from service.api.schemas import ProblemSchema
-from service.metrics import ServiceMetrics
-from service.resources import Resources, TranslatorWrapper
+from service.runtime.resources import CacheObservers, Resources, TranslatorWrapper
 from service.settings import Settings, load_settings
 
 API_TITLE = "Bilingual news briefs"
@@ -34,7 +34,7 @@ def _json_provider(app: Flask) -> DefaultJSONProvider:
 def micro_batch_wrapper(settings: Settings, metrics: ServiceMetrics | None = None) -> TranslatorWrapper:
     """Wrap the engine translator in the cross-request micro-batcher configured in ``settings.http``."""
     from models.threads import plan_threads
-    from service.batching import MicroBatchTranslator
+    from service.runtime.batching import MicroBatchTranslator
 
     # As many engine calls at once as the engine decodes in parallel; later callers gather meanwhile.
     running = plan_threads(settings.translation, workers=settings.http.workers).inter_threads
@@ -80,6 +80,9 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     app.json = _json_provider(app)
     service_metrics = ServiceMetrics()
     resources = resources or Resources(settings, translator_wrapper=micro_batch_wrapper(settings, service_metrics))
+    # The caches below the API know nothing of Flask: the app hands them its /metrics counters.
+    resources.cache_observers = CacheObservers(translation=service_metrics.observe_cache,
+                                               summary=service_metrics.observe_summary_cache)
     app.extensions["briefs"] = resources
     app.extensions["briefs.metrics"] = service_metrics
     service_metrics.watch_model_loads(lambda: dict(resources.models.load_times_ms))

@@ -1,15 +1,26 @@
-"""From validated request bodies to pipeline requests, and from briefs to response bodies."""
+"""From validated request bodies to pipeline requests, and from briefs to response bodies;
+``run_scoped`` is the one run of a /v1 door (briefs, translate)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from flask import current_app
 
+from service.api import access
+from service.api.context import get_resources
+from service.api.limits import request_characters
+from service.api.metrics_view import observe_timings
+from service.api.tenancy import tenant_glossaries
 from service.brief import Brief
 from service.pipeline import BriefRequest
+from service.runtime.resources import Resources
 from service.settings import Settings
+from service.storage.tenancy import require_create
+
+# A pipeline entry point as the /v1 doors run it: texts, the scoped request, the resources -> briefs.
+Stage = Callable[[Sequence[str], BriefRequest, Resources], list[Brief]]
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +52,19 @@ def log_texts(texts: Iterable[str], settings: Settings) -> None:
             log.info("request text: %s", text)
     else:
         current_app.logger.debug("request with %d text(s) (text logging off)", len(list(texts)))
+
+
+def run_scoped(body: dict[str, Any], texts: Sequence[str], stage: Stage, *,
+               stores: bool = False) -> tuple[list[Brief], BriefRequest]:
+    """One /v1 run: the body's request scoped to the key's tenant (unknown glossaries 404, and with
+    ``stores`` a tenant that may not store briefs 403, before any work), then the charge for the
+    texts and inline glossary, the text log, the pipeline and the stage timings in /metrics."""
+    resources = get_resources()
+    request = tenant_glossaries().scoped_request(brief_request(body, resources.settings))
+    if stores:
+        require_create(request.tenant, noun="stored brief")
+    access.charge(request_characters(body))
+    log_texts(texts, resources.settings)
+    briefs = stage(texts, request, resources)
+    observe_timings(briefs[0].meta.timings_ms)
+    return briefs, request

@@ -2,14 +2,14 @@
 
 ``"store": true`` keeps a brief for review: ``GET /v1/briefs/{id}`` returns it in any format,
 ``PATCH /v1/briefs/{id}/segments/{sid}`` records a reviewer's edit (and teaches the memory) and
-``DELETE /v1/briefs/{id}`` removes it. A stored brief belongs to the key's tenant (service.tenancy):
+``DELETE /v1/briefs/{id}`` removes it. A stored brief belongs to the key's tenant (service.storage.tenancy):
 another tenant's is 404 exactly as a missing one; a reader stores and changes none (403).
 """
 from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -17,19 +17,15 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotAcceptable
 
-from service.api import access
-from service.api.bodies import brief_body, brief_request, log_texts
-from service.api.limits import request_characters
+from service.api.bodies import brief_body, run_scoped
+from service.api.context import get_resources
 from service.api.media import JSON, require_body_types
-from service.api.metrics_view import observe_timings
 from service.api.schemas import BriefSchema, BriefsRequestSchema, RequestSchema
-from service.api.tenancy import current_tenant, tenant_glossaries
+from service.api.tenancy import current_tenant
 from service.brief import Brief
+from service.exports import ALL_FORMATS, MIMETYPES, export_brief
 from service.memory.briefs import EDITS_MEMORY, MAX_EDIT_CHARS, StoredBrief
 from service.pipeline import build_briefs
-from service.render import ALL_FORMATS, MIMETYPES, brief_files
-from service.resources import get_resources
-from service.tenancy import require_create
 
 blp = Blueprint("briefs", __name__, url_prefix="/v1", description="Bilingual briefs of English articles")
 blp.before_request(require_body_types())
@@ -94,7 +90,7 @@ def requested_format(query_format: str | None) -> str:
 def file_response(briefs: list[Brief], fmt: str, stem: str = "brief") -> Response:
     """The briefs' files in ``fmt``: one file as itself, several as a zip archive."""
     named = [(f"{stem}{'' if len(briefs) == 1 else f'-{n}'}{suffix}", data)
-             for n, brief in enumerate(briefs, 1) for suffix, data in brief_files(brief, fmt)]
+             for n, brief in enumerate(briefs, 1) for suffix, data in export_brief(brief, fmt)]
     if len(named) == 1:
         name, data = named[0]
         response = Response(data, mimetype=MIMETYPES[fmt])
@@ -116,18 +112,10 @@ def file_response(briefs: list[Brief], fmt: str, stem: str = "brief") -> Respons
 def create_briefs(body, format: str | None = None):
     """Summarize each article and pair every summary sentence with its translations."""
     fmt = requested_format(format)
-    resources = get_resources()
     articles = body["texts"] if "texts" in body else [body["text"]]
-    tenant = current_tenant()
-    brief_req = replace(tenant_glossaries().scoped_request(brief_request(body, resources.settings)),  # 404 first
-                        tenant=tenant)  # memories: its own and the shared ones
-    if body["store"]:
-        require_create(tenant, noun="stored brief")  # 403 before any work
-    access.charge(request_characters(body))  # texts and the inline glossary
-    log_texts(articles, resources.settings)
-    briefs = build_briefs(articles, brief_req, resources)
-    observe_timings(briefs[0].meta.timings_ms)
-    ids = [resources.memories.briefs.save(b, tenant=tenant) for b in briefs] if body["store"] else []
+    briefs, brief_req = run_scoped(body, articles, build_briefs, stores=body["store"])
+    briefs_store = get_resources().memories.briefs
+    ids = [briefs_store.save(b, tenant=brief_req.tenant) for b in briefs] if body["store"] else []
     if fmt != "json":
         response = file_response(briefs, fmt)
     elif "texts" in body:

@@ -1,6 +1,6 @@
 """Each API request runs under a budget: ``http.request_deadline_s`` and the worker's model slots.
 
-The budget is opened before the view and closed after it (``service.request_budget`` holds the
+The budget is opened before the view and closed after it (``service.runtime.request_budget`` holds the
 mechanism the pipeline checks). Only the doors that translate or store get one; health, metrics
 and docs do not.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g, request
 
 from service.api.access import GUARDED_PREFIXES
-from service.request_budget import Deadline, ModelSlots, RequestBudget, close_budget, open_budget
+from service.runtime.request_budget import Deadline, ModelSlots, RequestBudget, close_budget, open_budget
 from service.settings import Settings
 
 

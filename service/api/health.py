@@ -9,10 +9,10 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from service.api.access import rate_limit_storage_problem
+from service.api.context import get_resources
 from service.api.errors import problem
 from service.api.schemas import HealthSchema
 from service.errors import ModelCorruptError
-from service.resources import get_resources
 
 log = logging.getLogger(__name__)
 blp = Blueprint("health", __name__, description="Liveness and readiness")

@@ -1,7 +1,7 @@
 """/v1/memories: translation memories from edited XLIFF or TMX files; each one out as TMX.
 
 Every call acts for the request's tenant (:func:`service.api.tenancy.current_tenant`) under
-:mod:`service.tenancy`'s rules, as glossaries do: a key sees its own (its team's) memories and the
+:mod:`service.storage.tenancy`'s rules, as glossaries do: a key sees its own (its team's) memories and the
 shared ones; another tenant's memory is 404, exactly as a missing one; a change the key may see
 but not make is 403 (a reader importing or deleting; a non-admin changing a shared memory).
 """
@@ -15,11 +15,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import NotAcceptable, UnsupportedMediaType
 
+from service.api.context import get_resources
 from service.api.media import JSON
 from service.api.tenancy import current_tenant
 from service.exports import MIMETYPES
 from service.memory.store import MemoryInfo
-from service.resources import get_resources
 
 blp = Blueprint("memories", __name__, url_prefix="/v1/memories", description="Translation memories")
 

@@ -5,10 +5,10 @@ from flask import current_app
 from flask_smorest import Blueprint
 
 from service.api import access
+from service.api.context import get_resources
 from service.api.schemas import LanguageSchema, ModelsSchema, UsageSchema
 from service.errors import AuthError
 from service.languages import LANGUAGES
-from service.resources import get_resources
 
 blp = Blueprint("meta", __name__, url_prefix="/v1", description="Languages, models and usage")
 

@@ -6,7 +6,7 @@ import time
 from flask import Flask, Response, current_app, g, request
 from flask_smorest import Blueprint
 
-from service.metrics import CONTENT_TYPE
+from service.api.metrics import CONTENT_TYPE
 
 blp = Blueprint("metrics", __name__, description="Prometheus metrics")
 

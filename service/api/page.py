@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from flask import Blueprint, Response, render_template
 
+from service.api.context import get_resources
 from service.api.tenancy import current_tenant
 from service.brief import Brief
 from service.exports.common import Span, segment_spans
 from service.languages import LANGUAGES
-from service.resources import get_resources
 
 bp = Blueprint("desk", __name__, template_folder="templates", static_folder="static/desk",
                static_url_path="/desk/static")

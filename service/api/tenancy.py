@@ -1,13 +1,13 @@
 """The tenant of an HTTP request, and the glossary store as that tenant sees it.
 
 Every door that names a glossary goes through :func:`tenant_glossaries` (never the store directly),
-so :mod:`service.tenancy`'s rules hold everywhere: a key sees its own (its team's) glossaries and
+so :mod:`service.storage.tenancy`'s rules hold everywhere: a key sees its own (its team's) glossaries and
 the shared ones; another tenant's glossary answers exactly as a missing one (404); a visible change
 the key may not make is 403 (a reader writing; a non-admin changing shared data such as ``default``).
 Briefs and translate requests name glossaries: :meth:`TenantGlossaries.scoped_request` resolves
 those names for the tenant *before* the pipeline runs and hands the pipeline their ids.
 
-With keys off and no key sent (single-user mode) the tenant is :data:`~service.tenancy.SINGLE_USER`:
+With keys off and no key sent (single-user mode) the tenant is :data:`~service.storage.tenancy.SINGLE_USER`:
 an admin of the shared data, so everything behaves as before tenancy. Nobody deletes ``default``
 (``python -m service glossary reset-default`` puts back its shipped entries).
 """
@@ -20,13 +20,13 @@ from dataclasses import dataclass, replace
 from flask import current_app
 
 from service.api import access
-from service.brief import BriefRequest
+from service.api.context import get_resources
 from service.errors import BriefsError, ForbiddenError
 from service.glossary.model import Glossary, GlossaryEntry, GlossaryInfo
 from service.glossary.store import DEFAULT_NAME
 from service.glossary.store_api import GlossaryStoreProtocol
-from service.resources import get_resources
-from service.tenancy import SINGLE_USER, Tenant
+from service.pipeline.request import BriefRequest
+from service.storage.tenancy import SINGLE_USER, Tenant
 
 RESET_HINT = "`python -m service glossary reset-default` restores its shipped entries"
 STORE_ID = re.compile(r"^[0-9a-f]{32}$")  # the store's glossary ids (uuid4 hex)
@@ -101,10 +101,9 @@ class TenantGlossaries:
         return tuple(self.get(name).id for name in names)
 
     def scoped_request(self, request: BriefRequest) -> BriefRequest:
-        """The request with its glossary names resolved for this tenant, checked before any work."""
-        if not request.glossaries:
-            return request
-        return replace(request, glossaries=self.glossary_ids(request.glossaries))
+        """The request acting for this tenant (whose memories it may reuse), its glossary names
+        resolved for the tenant: checked before any work."""
+        return replace(request, tenant=self.tenant, glossaries=self.glossary_ids(request.glossaries))
 
 
 def tenant_glossaries() -> TenantGlossaries:

@@ -17,7 +17,7 @@ from service.batch.extract import Article
 from service.brief import Brief
 from service.errors import BriefsError, DependencyMissingError, ModelMissingError
 from service.pipeline import BriefRequest, build_briefs
-from service.resources import Resources
+from service.runtime.resources import Resources
 
 log = logging.getLogger(__name__)
 

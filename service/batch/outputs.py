@@ -9,10 +9,11 @@ from pathlib import Path
 from service.batch.safety import inside
 from service.brief import Brief
 from service.errors import BadInputError
+from service.exports import EXPORT_FORMATS, export_brief
 from service.fileio import write_atomic
-from service.render import render_brief
 
-TEXT_FORMATS = {"json": ".json", "md": ".md"}
+# Batch calls Markdown "md" (its file suffix); every other name is one of service.exports.FORMATS.
+BATCH_NAMES = {"md": "markdown"}
 TMP_PREFIX = ".batch-tmp-"
 # Job files at the top of DIR; an article whose output would take one of these names gets a "_".
 RESERVED_NAMES = frozenset({"manifest.jsonl", "summary.json", "learned.tbx", "learned.jsonl"})
@@ -20,18 +21,9 @@ _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"\\|?*]')
 _MAX_PART_BYTES = 180
 
 
-def export_formats() -> tuple[str, ...]:
-    """Desk formats (XLIFF, TMX, TBX) when the exports package is installed."""
-    try:
-        from service.exports import EXPORT_FORMATS
-    except ImportError:
-        return ()
-    return tuple(EXPORT_FORMATS)
-
-
 def output_formats() -> tuple[str, ...]:
     """Every value ``--format`` accepts."""
-    return (*TEXT_FORMATS, *export_formats())
+    return ("json", "md", *EXPORT_FORMATS)
 
 
 def check_formats(value: str) -> tuple[str, ...]:
@@ -64,17 +56,8 @@ def output_stem(article_id: str) -> str:
 
 
 def render_outputs(brief: Brief, formats: Sequence[str]) -> list[tuple[str, bytes]]:
-    """The brief's files as ``(suffix, bytes)``: JSON and Markdown here, desk formats via service.exports."""
-    files: list[tuple[str, bytes]] = []
-    for fmt in formats:
-        if fmt in TEXT_FORMATS:
-            text = render_brief(brief, "json" if fmt == "json" else "markdown")
-            files.append((TEXT_FORMATS[fmt], (text if text.endswith("\n") else text + "\n").encode("utf-8")))
-        else:
-            from service.exports import export_brief
-
-            files.extend(export_brief(brief, fmt))
-    return files
+    """The brief's files as ``(suffix, bytes)``, in the order of ``formats``."""
+    return [file for fmt in formats for file in export_brief(brief, BATCH_NAMES.get(fmt, fmt))]
 
 
 def write_outputs(root: Path, stem: str, files: Sequence[tuple[str, bytes]]) -> list[str]:

@@ -22,7 +22,7 @@ from service.batch.spellings import JobLearnedGlossary, SpellingBook
 from service.errors import BriefsError, DependencyMissingError
 from service.glossary.model import ActiveGlossary
 from service.pipeline import BriefRequest, resolve_request
-from service.resources import Resources
+from service.runtime.resources import Resources
 from service.settings import Settings, load_settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

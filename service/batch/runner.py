@@ -35,7 +35,7 @@ from service.batch.summary import SUMMARY_NAME, BatchSummary
 from service.errors import BadInputError, BriefsError, GlossaryNotFoundError
 from service.glossary.model import ActiveGlossary
 from service.pipeline import BriefRequest, resolve_request
-from service.resources import Resources
+from service.runtime.resources import Resources
 from service.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -17,25 +17,31 @@ from service.settings import load_settings
 
 log = logging.getLogger("service")
 
-COMMAND_MODULES = ("brief_cmd", "models_cmd", "glossary_cmd", "keys_cmd", "serve_cmd", "tm_cmd", "batch_cmd",
-                   "store_cmd")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The top-level parser with every command module's subcommands."""
-    import importlib
+    """The top-level parser with every command module's subcommands.
+
+    Each module is imported by name, so a command that fails to import fails loudly here
+    (and in the tests) instead of vanishing from ``--help``. The modules import their heavy
+    dependencies inside their handlers, so building the parser stays cheap.
+    """
+    from service.cli import (
+        batch_cmd,
+        brief_cmd,
+        glossary_cmd,
+        keys_cmd,
+        models_cmd,
+        serve_cmd,
+        store_cmd,
+        tm_cmd,
+    )
 
     parser = argparse.ArgumentParser(prog="python -m service", description="Aligned bilingual news briefs.")
     parser.add_argument("--config", help="extra settings file (TOML) layered over config/default.toml")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and debug details")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"service.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"service.cli.{name}":
-                raise
-            continue
+    for module in (brief_cmd, models_cmd, glossary_cmd, keys_cmd, serve_cmd, tm_cmd, batch_cmd, store_cmd):
         module.register(sub)
     return parser
 

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from service.errors import BadInputError, GlossaryNotFoundError
+from service.exports import ALL_FORMATS, export_brief
 from service.fileio import write_atomic
 from service.glossary.learned import LearnedGlossary
 from service.pipeline import BriefRequest, build_brief, decode_text
-from service.render import ALL_FORMATS, brief_files
-from service.resources import Resources
+from service.runtime.resources import Resources
 from service.settings import Settings
 
 
@@ -50,7 +50,7 @@ def run_brief(args: argparse.Namespace, settings: Settings) -> int:
     resources = Resources(settings)
     learned = LearnedGlossary()
     brief = build_brief(text, request, resources, learned=learned)
-    files = brief_files(brief, args.format)
+    files = export_brief(brief, args.format)
     if args.out:
         for path in write_files(args.out, files):
             print(f"wrote {path}", file=sys.stderr)

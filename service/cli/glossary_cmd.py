@@ -1,6 +1,6 @@
 """``python -m service glossary list|show|import|export|delete|assign|reset-default``: manage stored glossaries.
 
-The CLI is the local operator (:data:`service.tenancy.OPERATOR`): it sees every tenant's glossaries
+The CLI is the local operator (:data:`service.storage.tenancy.OPERATOR`): it sees every tenant's glossaries
 (a team's by its id, or by name when no other glossary has that name); what it imports is shared.
 ``assign`` gives a glossary to a team or key (or makes it shared again), e.g. after upgrading, when
 every glossary made before tenancy is shared.
@@ -129,7 +129,7 @@ def run_delete(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_assign(args: argparse.Namespace, settings: Settings) -> int:
     """Give the glossary to a team or key, or make it shared."""
-    from service.tenancy import KEY_PREFIX, TEAM_PREFIX, validate_team
+    from service.storage.tenancy import KEY_PREFIX, TEAM_PREFIX, validate_team
 
     owner: str | None = None
     if args.team is not None:
@@ -138,7 +138,7 @@ def run_assign(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError as exc:
             raise BadInputError(str(exc)) from None
     elif args.key is not None:
-        from service.keys import KeyStore
+        from service.storage.keys import KeyStore
 
         if args.key not in {key.id for key in KeyStore(settings.database_url).list()}:
             raise BadInputError(f"no API key with id {args.key!r}; see `python -m service keys list`")

@@ -6,9 +6,9 @@ import json
 import sys
 from typing import Any
 
-from service.keys import KeyStore, validate_rate
 from service.settings import Settings
-from service.tenancy import ADMIN, DEFAULT_ROLE, ROLES, validate_team
+from service.storage.keys import KeyStore, validate_rate
+from service.storage.tenancy import ADMIN, DEFAULT_ROLE, ROLES, validate_team
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

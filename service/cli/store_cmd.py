@@ -6,8 +6,9 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+from service.runtime.stores import migrate_stores
 from service.settings import Settings
-from service.store_transfer import StoreReport, check_engine, export_store, import_store, migrate
+from service.storage.transfer import StoreReport, check_engine, export_store, import_store, migrate
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,11 +54,11 @@ def _print(report: StoreReport, args: argparse.Namespace, verb: str) -> int:
 
 
 def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    return _print(migrate(_url(args, settings)), args, "migrated")
+    return _print(migrate(_url(args, settings), migrate_stores), args, "migrated")
 
 
 def run_check(args: argparse.Namespace, settings: Settings) -> int:
-    from service.db import make_engine
+    from service.storage.db import make_engine
 
     engine = make_engine(_url(args, settings))
     try:
@@ -67,8 +68,8 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    return _print(export_store(_url(args, settings), args.file), args, f"exported to {args.file}")
+    return _print(export_store(_url(args, settings), args.file, migrate_stores), args, f"exported to {args.file}")
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
-    return _print(import_store(_url(args, settings), args.file), args, f"imported {args.file.name}")
+    return _print(import_store(_url(args, settings), args.file, migrate_stores), args, f"imported {args.file.name}")

@@ -60,11 +60,6 @@ def _final_of(word: str) -> str | None:
     return None
 
 
-def has_final_consonant(word: str) -> bool:
-    """True when ``word`` ends in a consonant sound (받침) as read in Korean."""
-    return bool(_final_of(word))
-
-
 def _choose(final: str, pair: tuple[str, str]) -> str:
     with_final, after_vowel = pair
     if pair[0] == "으로":

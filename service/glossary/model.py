@@ -40,7 +40,7 @@ class Glossary:
     version: int = 1
     created_at: str = ""
     updated_at: str = ""
-    owner: str | None = None  # the owner scope ("team:<team>", "key:<id>"; service.tenancy); None: shared
+    owner: str | None = None  # the owner scope ("team:<team>", "key:<id>"; service.storage.tenancy); None: shared
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ transaction lock), so a read-modify-write never loses a concurrent edit from ano
 host. The interface is :class:`~service.glossary.store_api.GlossaryStoreProtocol`; what does not
 touch the database comes from :class:`~service.glossary.store_api.GlossaryStoreBase`.
 
-Every call acts for a :class:`~service.tenancy.Tenant` (default: the local operator, who sees
-everything) and applies :mod:`service.tenancy`'s rules: a tenant lists and finds its own glossaries
+Every call acts for a :class:`~service.storage.tenancy.Tenant` (default: the local operator, who sees
+everything) and applies :mod:`service.storage.tenancy`'s rules: a tenant lists and finds its own glossaries
 and the shared ones; by name its own comes first, then a shared one; another tenant's glossary is
 "not found", exactly as a missing one; a change it may see but not make is ForbiddenError.
 """
@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, RowMapping, text
 
-from service.db import MigratedEngine, normalise_url, sqlite_path, transaction
 from service.errors import BadInputError, ConflictError, GlossaryNotFoundError, NotFoundError
 from service.glossary.model import Glossary, GlossaryEntry, GlossaryInfo
 from service.glossary.store_api import INLINE_NAME, GlossaryStoreBase, GlossaryStoreProtocol
@@ -39,7 +38,8 @@ from service.glossary.store_schema import (
 )
 from service.glossary.validation import check_description, check_entries, validate_name
 from service.languages import validate_lang
-from service.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
+from service.storage.db import MigratedEngine, normalise_url, sqlite_path, transaction
+from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 
 __all__ = ["GlossaryStore", "GlossaryInfo", "DEFAULT_NAME", "INLINE_NAME", "validate_name"]
 

@@ -20,7 +20,7 @@ from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry, Glos
 from service.glossary.store_schema import DEFAULT_DESCRIPTION, DEFAULT_NAME, load_default_entries
 from service.glossary.validation import check_entries, validate_name
 from service.languages import validate_lang
-from service.tenancy import OPERATOR, Tenant
+from service.storage.tenancy import OPERATOR, Tenant
 
 INLINE_NAME = "inline"  # the layer of a request's own entries; no stored glossary may take this name
 
@@ -36,7 +36,7 @@ class GlossaryStoreProtocol(Protocol):
     happens only if the glossary is still at that version (ConflictError otherwise), so two
     editors on any hosts never silently overwrite each other.
 
-    Reads and writes act for a ``tenant`` (:mod:`service.tenancy`; default the local operator, who
+    Reads and writes act for a ``tenant`` (:mod:`service.storage.tenancy`; default the local operator, who
     sees everything): another tenant's glossary is GlossaryNotFoundError, exactly as a missing one;
     a change the tenant may see but not make is ForbiddenError. ``resolve`` and ``export`` take
     names as the operator does: doors that act for a tenant pass ids they got from ``get``.

@@ -6,7 +6,7 @@ parameters; rows are read by column name.
 Migrations run in order, each in its own transaction, and are recorded in
 ``schema_version``; append new ones, never edit applied ones.
 
-**Owners** (migration 5, :mod:`service.tenancy`): each glossary has a nullable ``owner`` (the owner
+**Owners** (migration 5, :mod:`service.storage.tenancy`): each glossary has a nullable ``owner`` (the owner
 scope ``team:<team>`` or ``key:<key id>``; NULL = shared: ``default``, glossaries made before
 tenancy, in single-user mode or with the CLI). Names are unique *per owner*: ``name_key`` is the
 casefolded name for shared glossaries and ``<owner>/<casefolded name>`` for owned ones (names

@@ -20,7 +20,7 @@ from service.memory.db import MemoryDatabase, now
 from service.memory.files import MemoryUnit
 from service.memory.protocols import MemoryWriter
 from service.memory.reuse import replace_translation
-from service.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
+from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 
 EDITS_MEMORY = "edits"
 MAX_EDIT_CHARS = 5000

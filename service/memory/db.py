@@ -1,6 +1,6 @@
 """The desk's database (memories, stored briefs): the store's engine, migrated on first use.
 
-Goes through :mod:`service.db` like the glossary store and the keys, so ``store_url`` picks
+Goes through :mod:`service.storage.db` like the glossary store and the keys, so ``store_url`` picks
 SQLite (default) or PostgreSQL. Writers take the ``memories`` lock (SQLite: BEGIN IMMEDIATE;
 PostgreSQL: an advisory transaction lock), so a read-modify-write (a brief edit and the memory
 unit it teaches, a unit replacing an older one) never loses a concurrent write from another
@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine
 
-from service.db import MigratedEngine, applied_migrations, normalise_url, sqlite_path, transaction
 from service.memory import schema
+from service.storage.db import MigratedEngine, applied_migrations, normalise_url, sqlite_path, transaction
 
 WRITE_LOCK = "memories"
 

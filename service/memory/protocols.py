@@ -7,7 +7,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection
 
 from service.memory.files import MemoryMatch, MemoryUnit
-from service.tenancy import OPERATOR, Tenant
+from service.storage.tenancy import OPERATOR, Tenant
 
 
 class MemoryLookup(Protocol):

@@ -14,7 +14,7 @@ from service.brief import Brief, BriefWarning, EntityMention
 from service.memory.files import match_key
 from service.memory.protocols import MemoryLookup
 from service.settings import MemoryOptions
-from service.tenancy import OPERATOR, Tenant
+from service.storage.tenancy import OPERATOR, Tenant
 
 
 def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOptions, *,

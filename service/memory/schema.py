@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
-from service.db import Migration
+from service.storage.db import Migration
 
 MIGRATIONS_TABLE = "tm_schema_version"
 

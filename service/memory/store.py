@@ -1,7 +1,7 @@
 """Named translation memories in the service's store database (``store_url``: SQLite or PostgreSQL).
 
-Every call acts for a :class:`~service.tenancy.Tenant` (default: the local operator, who sees
-everything) under :mod:`service.tenancy`'s rules, as glossaries do: a tenant lists, finds and
+Every call acts for a :class:`~service.storage.tenancy.Tenant` (default: the local operator, who sees
+everything) under :mod:`service.storage.tenancy`'s rules, as glossaries do: a tenant lists, finds and
 reuses its own memories and the shared ones; by name its own comes first, then a shared one;
 another tenant's memory is "not found", exactly as a missing one; a change it may see but not
 make is ForbiddenError. A memory is created in the tenant's scope (``owner``).
@@ -22,7 +22,7 @@ from service.errors import ConflictError, NotFoundError
 from service.glossary.validation import validate_name
 from service.memory.db import MemoryDatabase, name_key, now
 from service.memory.files import MemoryMatch, MemoryUnit, match_key, read_memory_file, write_memory_tmx
-from service.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
+from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 
 if TYPE_CHECKING:
     from service.memory.briefs import BriefStore

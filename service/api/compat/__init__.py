@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from service.resources import Resources
+from service.runtime.resources import Resources
 
 
 def register_compat(api: Api, app: Flask, resources: Resources) -> None:

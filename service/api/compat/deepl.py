@@ -23,10 +23,11 @@ from service.api.compat.schemas import (
     load_body,
 )
 from service.api.compat.served import served_pairs
+from service.api.context import get_resources
 from service.api.metrics_view import observe_timings
 from service.api.tenancy import current_tenant, visible_glossary_id
 from service.languages import LANGUAGES
-from service.resources import Resources, get_resources
+from service.runtime.resources import Resources
 
 blp = Blueprint("deepl", __name__, url_prefix="/v2", description="DeepL-compatible API (text, languages, usage)")
 install_peer_errors(blp, deepl=True)

@@ -19,8 +19,8 @@ from service.api.compat.schemas import (
     body_doc,
     load_body,
 )
+from service.api.context import get_resources
 from service.api.tenancy import current_tenant, visible_glossary_id
-from service.resources import get_resources
 
 blp = Blueprint("deepl_documents", __name__, url_prefix="/v2/document",
                 description="DeepL-compatible document translation (.txt, .html, .docx, .xlf)")

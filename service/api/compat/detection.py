@@ -87,7 +87,7 @@ def get_detector() -> LanguageDetector:
     from flask import current_app
 
     from service.api.compat.served import served_languages
-    from service.resources import get_resources
+    from service.api.context import get_resources
 
     with _CREATE_LOCK:
         detector = current_app.extensions.get("briefs.detector")

@@ -2,7 +2,7 @@
 
 The table is this module's own (``compat_documents``, versioned in
 ``compat_documents_schema``) in the database named by ``store_url`` / ``store_path``:
-SQLite or PostgreSQL through :mod:`service.db`. Only a SHA-256 digest of each job's key
+SQLite or PostgreSQL through :mod:`service.storage.db`. Only a SHA-256 digest of each job's key
 is stored; finished jobs expire and jobs whose worker died are reported as failed.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from service.db import MigratedEngine, transaction
+from service.storage.db import MigratedEngine, transaction
 
 TABLE = "compat_documents"
 PENDING = "('queued', 'translating')"

@@ -19,7 +19,7 @@ from service.api.compat.document_store import DocumentRecord, DocumentStore
 from service.api.compat.engine import TextJob, translate_texts
 from service.api.compat.errors import PeerError
 from service.errors import BriefsError
-from service.resources import Resources
+from service.runtime.resources import Resources
 
 log = logging.getLogger(__name__)
 

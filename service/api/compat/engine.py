@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from service.api.compat.markup import MarkedText, parse_markup
 from service.pipeline import BriefRequest, translate_segments
-from service.resources import Resources
-from service.segmentation import split_sentences
-from service.tenancy import OPERATOR, Tenant
+from service.pipeline.segmentation import split_sentences
+from service.runtime.resources import Resources
+from service.storage.tenancy import OPERATOR, Tenant
 
 SPLIT_LANGS = ("en",)  # the sentence splitter is tuned for English news text
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from service.api.compat.errors import PeerError
 from service.api.compat.served import served_pairs
-from service.resources import Resources
+from service.runtime.resources import Resources
 
 ENGLISH_VARIANTS = ("EN-GB", "EN-US")
 # DeepL's regional variants of a language (target codes; DeepL takes them as sources too here).

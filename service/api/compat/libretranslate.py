@@ -27,10 +27,10 @@ from service.api.compat.schemas import (
     load_body,
 )
 from service.api.compat.served import served_languages, served_pairs
+from service.api.context import get_resources
 from service.api.metrics_view import observe_timings
 from service.api.tenancy import current_tenant
 from service.languages import LANGUAGES
-from service.resources import get_resources
 
 blp = Blueprint("libretranslate", __name__, description="LibreTranslate-compatible API")
 install_peer_errors(blp, deepl=False)

@@ -1,7 +1,7 @@
 """Which language pairs this deployment serves (from the configured translation models)."""
 from __future__ import annotations
 
-from service.resources import Resources
+from service.runtime.resources import Resources
 
 
 def served_pairs(resources: Resources) -> dict[str, list[str]]:

@@ -11,9 +11,9 @@ from models.registry import ModelSpec
 from models.summarizers.abstractive import AbstractiveSummarizer, best_source, ct2_generation_kwargs
 from models.summarizers.base import Summarizer, SummarySentence
 from service.errors import ModelCorruptError, ModelMissingError
-from service.segmentation import split_sentences
+from service.pipeline.segmentation import split_sentences
+from service.pipeline.summary_policy import segment_written
 from service.settings import SummaryOptions
-from service.summary_policy import segment_written
 
 BART_FOLDER = "briefs-tiny--bart"  # documented in models/tiny.py
 CT2_FOLDER = f"{BART_FOLDER}--ct2-int8"
@@ -91,7 +91,7 @@ def test_a_single_string_is_refused(summarizer: AbstractiveSummarizer) -> None:
 
 
 def test_output_is_handed_over_as_written(summarizer: AbstractiveSummarizer) -> None:
-    # Splitting into sentences and tracing them back is the service's (service/summary_policy.py).
+    # Splitting into sentences and tracing them back is the service's (service/pipeline/summary_policy.py).
     written = "Ministers met in Tokyo for talks. Japan will export interceptors."
     assert summarizer.postprocess(written) == [SummarySentence(written, None)]
     assert summarizer.postprocess("") == []

@@ -10,7 +10,7 @@ import pytest
 from models.embeddings import EMBEDDING_ENGINES, default_model_path, load_embedder
 from models.summarizers.base import Summarizer, SummarySentence
 from models.summarizers.extractive import ExtractiveSummarizer
-from service.segmentation import Sentence, split_sentences
+from service.pipeline.segmentation import Sentence, split_sentences
 from service.settings import SummaryOptions
 from tests.helpers import OWN_ARTICLES, read_article
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from service.api.app import create_app, micro_batch_wrapper
-from service.keys import KeyStore
-from service.resources import Resources
+from service.runtime.resources import Resources
+from service.storage.keys import KeyStore
 from tests.fakes import FakeModelManager, TaggingTranslator
 from tests.helpers import make_settings
 from tests.service.api.helpers import TEAM_KEYS

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.keys import KeyStore
+from service.storage.keys import KeyStore
 from tests.service.api.helpers import ARTICLE, assert_problem
 
 BODY = {"segments": ["One sentence."], "target_langs": ["ja"]}
@@ -78,7 +78,7 @@ def test_rate_limits_are_per_key(keyed):
 
 
 def test_character_quota_is_429_once_exceeded_and_usage_reports_it(keyed, monkeypatch):
-    monkeypatch.setattr("service.keys._seconds_to_midnight", lambda: 5000)
+    monkeypatch.setattr("service.storage.keys._seconds_to_midnight", lambda: 5000)
     client, store = keyed
     _, secret = store.create("quota", char_quota=len(ARTICLE) + 10)
     headers = {"Authorization": f"Bearer {secret}"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from service.errors import StoreUnavailableError
-from service.keys import KeyStore
+from service.storage.keys import KeyStore
 from tests.servers import free_port, start_redis
 from tests.service.api.helpers import assert_problem
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from service import request_budget
+from service.runtime import request_budget
 from tests.fakes import LeadSummarizer
 from tests.service.api.helpers import ARTICLE, assert_problem
 

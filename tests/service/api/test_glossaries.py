@@ -111,7 +111,7 @@ def test_single_user_glossaries_are_shared_and_say_so(client):
 
 
 def test_a_key_sees_its_glossarys_owner(make_app):
-    from service.keys import KeyStore
+    from service.storage.keys import KeyStore
 
     app = make_app(http={"api_keys_required": True})
     key, secret = KeyStore(app.extensions["briefs"].settings.store_path).create("desk", team="news")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from service.api.limits import entry_characters, request_characters
-from service.keys import KeyStore
+from service.storage.keys import KeyStore
 from tests.service.api.helpers import assert_problem
 
 SENTENCE = "Officials met in Tokyo on Monday."

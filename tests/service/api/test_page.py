@@ -6,7 +6,7 @@ import re
 import pytest
 from lxml import html
 
-from service.keys import KeyStore
+from service.storage.keys import KeyStore
 from tests.service.api.helpers import ARTICLE, assert_problem
 
 HOSTILE = ("Officials met in Tokyo on Monday: <script>alert(1)</script> &amp; ]]> \u202eevil\u202c said so. "

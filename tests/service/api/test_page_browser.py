@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 
 from service.api.app import create_app
 from service.exports.xliff import read_xliff
-from service.resources import Resources
+from service.runtime.resources import Resources
 from tests.fakes import FakeModelManager
 from tests.helpers import make_settings
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from service.keys import KeyStore
+from service.storage.keys import KeyStore
 from tests.servers import GunicornServer, PostgresServer, RedisServer, start_gunicorn
 
 pytestmark = pytest.mark.slow

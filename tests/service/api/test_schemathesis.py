@@ -13,8 +13,8 @@ import subprocess
 
 import pytest
 
-from service.keys import KeyStore
 from service.settings import load_settings
+from service.storage.keys import KeyStore
 from tests.servers import BIN, running_gunicorn
 
 pytestmark = pytest.mark.slow

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from service.keys import KeyStore
+from service.storage.keys import KeyStore
 from tests.servers import PostgresServer, running_postgres
 from tests.service.api.helpers import ARTICLE, assert_problem
 

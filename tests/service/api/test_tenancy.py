@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from service.keys import KeyStore
+from service.storage.keys import KeyStore
 from tests.service.api.helpers import assert_problem
 
 ENTRY = {"source": "Harbor Bridge", "renderings": {"ja": "ハーバー橋"}}

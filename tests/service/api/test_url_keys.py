@@ -9,7 +9,7 @@ import pytest
 from gunicorn.config import Config
 
 from service.api.url_keys import RedactingLogger, redact_query
-from service.keys import KeyStore
+from service.storage.keys import KeyStore
 from tests.service.api.helpers import assert_problem
 
 SECRET = "s3cr3t-key-value"

@@ -10,7 +10,7 @@ import pytest
 from service.batch.runner import BatchJob, run_batch
 from service.batch.summary import BatchSummary
 from service.pipeline import BriefRequest
-from service.resources import Resources
+from service.runtime.resources import Resources
 from service.settings import Settings
 from tests.helpers import make_settings
 

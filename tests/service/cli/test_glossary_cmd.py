@@ -144,8 +144,8 @@ def test_bad_import_reports_and_changes_nothing(run_cli, tmp_path, name, text, e
 
 def test_assign_gives_a_glossary_to_a_team_a_key_or_everyone(run_cli, full_file, tmp_path):
     from service.glossary.store import GlossaryStore
-    from service.keys import KeyStore
-    from service.tenancy import EDITOR, Tenant
+    from service.storage.keys import KeyStore
+    from service.storage.tenancy import EDITOR, Tenant
     from tests.helpers import make_settings
 
     url = make_settings(tmp_path).database_url

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from service.keys import KeyStore
+from service.storage.keys import KeyStore
 from tests.helpers import make_settings
 
 

@@ -10,12 +10,12 @@ import pytest
 
 from service.glossary.model import GlossaryEntry
 from service.glossary.store import GlossaryStore
-from service.keys import SCHEMA_VERSION as KEY_SCHEMA_VERSION
-from service.keys import KeyStore
 from service.memory.files import MemoryUnit
 from service.memory.schema import MIGRATIONS as MEMORY_MIGRATIONS
 from service.memory.store import MemoryStore
-from service.tenancy import Tenant
+from service.storage.keys import SCHEMA_VERSION as KEY_SCHEMA_VERSION
+from service.storage.keys import KeyStore
+from service.storage.tenancy import Tenant
 from tests.service.memory.helpers import make_old_store
 
 PRE_SQLALCHEMY_STORE = Path(__file__).resolve().parents[2] / "data" / "stores" / "pre_sqlalchemy.sqlite3"

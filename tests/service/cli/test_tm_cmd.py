@@ -77,7 +77,7 @@ def test_export_into_a_missing_directory_exits_2(run_cli, xliff_file, tmp_path):
 def test_list_shows_every_tenants_memories_with_their_owner(run_cli, xliff_file, tmp_path):
     from service.memory.files import MemoryUnit
     from service.memory.store import MemoryStore
-    from service.tenancy import Tenant
+    from service.storage.tenancy import Tenant
 
     assert run_cli("tm", "import", str(xliff_file), "--name", "house")[0] == 0
     store = MemoryStore(tmp_path / "store.sqlite3")

@@ -5,7 +5,7 @@ import pytest
 
 from service.brief import AlignedSegment, Brief, BriefMeta, EntityMention, EntityReport
 from service.pipeline import BriefRequest, build_brief
-from service.resources import Resources
+from service.runtime.resources import Resources
 from tests.fakes import FakeModelManager
 from tests.helpers import make_settings
 from tests.service.exports.helpers import HOSTILE

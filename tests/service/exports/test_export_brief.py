@@ -11,7 +11,7 @@ from service.exports.tbx import read_tbx
 from service.exports.tmx import read_tmx
 from service.exports.xliff import read_xliff
 from service.pipeline import BriefRequest, build_brief
-from service.resources import Resources
+from service.runtime.resources import Resources
 
 REPO_ARTICLE = Path(__file__).resolve().parents[3] / "examples" / "harbor_drill.txt"
 

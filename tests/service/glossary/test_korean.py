@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.glossary.korean import fix_particle, has_final_consonant
+from service.glossary.korean import fix_particle
 
 
 @pytest.mark.parametrize("word, expected", [
@@ -20,8 +20,8 @@ from service.glossary.korean import fix_particle, has_final_consonant
     ("미국)", True),     # trailing bracket ignored
     ("", False),
 ])
-def test_has_final_consonant(word: str, expected: bool) -> None:
-    assert has_final_consonant(word) is expected
+def test_final_consonant_chooses_the_subject_particle(word: str, expected: bool) -> None:
+    assert fix_particle(word, "가 말했다") == ("이 말했다" if expected else "가 말했다")
 
 
 @pytest.mark.parametrize("name, following, expected", [

@@ -1,4 +1,4 @@
-"""Owners in the glossary store (service.tenancy), on both backends: shared data from before owners
+"""Owners in the glossary store (service.storage.tenancy), on both backends: shared data from before owners
 existed, own plus shared reads, another tenant's glossary not found, names unique per owner, roles."""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from service.errors import ConflictError, ForbiddenError, GlossaryNotFoundError
 from service.glossary.model import GlossaryEntry
 from service.glossary.store import GlossaryStore
 from service.glossary.store_schema import MIGRATIONS
-from service.tenancy import ADMIN, EDITOR, READER, SINGLE_USER, Tenant
+from service.storage.tenancy import ADMIN, EDITOR, READER, SINGLE_USER, Tenant
 from tests.service.glossary.helpers import NEWS, PRE_SQLALCHEMY_STORE, snapshot
 
 NEWS_DESK = Tenant("team:news", EDITOR)
@@ -29,8 +29,8 @@ def test_glossaries_made_before_owners_existed_are_shared(tmp_path):
 
 
 def test_a_store_at_schema_4_gains_owners_keeping_every_glossary(tmp_path):
-    from service.db import make_engine, run_migrations
     from service.glossary.store import MIGRATIONS_TABLE
+    from service.storage.db import make_engine, run_migrations
 
     path = tmp_path / "v4.sqlite3"
     engine = make_engine(path)

@@ -10,7 +10,7 @@ from service.brief import AlignedSegment, Brief, BriefMeta
 from service.errors import BadInputError, ForbiddenError, NotFoundError
 from service.memory.briefs import BriefNotFoundError
 from service.memory.store import MemoryStore
-from service.tenancy import OPERATOR, SINGLE_USER, Tenant
+from service.storage.tenancy import OPERATOR, SINGLE_USER, Tenant
 
 SOURCE = "Ferries resumed at Port Alder on Tuesday."
 

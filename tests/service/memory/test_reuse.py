@@ -7,7 +7,7 @@ from service.memory.files import MemoryUnit
 from service.memory.reuse import apply_memory, replace_translation
 from service.memory.store import MemoryStore
 from service.pipeline import BriefRequest, build_brief
-from service.resources import Resources
+from service.runtime.resources import Resources
 from service.settings import MemoryOptions
 from tests.fakes import FakeModelManager
 from tests.helpers import make_settings
@@ -84,7 +84,7 @@ def test_replace_translation_flags_an_entity_an_edit_removed(brief):
 
 
 def test_a_tenant_reuses_its_own_and_shared_memories_never_another_tenants(brief, store):
-    from service.tenancy import Tenant
+    from service.storage.tenancy import Tenant
 
     source = brief.segments[0].en
     store.add_units("theirs", [MemoryUnit("en", "ja", source, "他チームの訳。")], tenant=Tenant("team:other"))

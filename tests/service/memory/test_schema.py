@@ -7,7 +7,7 @@ import pytest
 
 from service.memory.schema import MIGRATIONS, MIGRATIONS_TABLE
 from service.memory.store import MemoryStore
-from service.tenancy import Tenant
+from service.storage.tenancy import Tenant
 from tests.service.memory.helpers import BRIEF, STAMP, make_old_store
 
 

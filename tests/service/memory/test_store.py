@@ -10,7 +10,7 @@ from service.exports.common import ExchangeFileError
 from service.glossary.store import GlossaryStore
 from service.memory.files import MemoryUnit, read_memory_file
 from service.memory.store import MemoryNotFoundError, MemoryStore
-from service.tenancy import OPERATOR, SINGLE_USER, Tenant
+from service.storage.tenancy import OPERATOR, SINGLE_USER, Tenant
 
 UNITS = [MemoryUnit("en", "ja", "Officials met in the port city on Monday.", "月曜日、港町で当局者が会談した。"),
          MemoryUnit("en", "ko", "Officials met in the port city on Monday.", "월요일 항구 도시에서 관리들이 만났다."),

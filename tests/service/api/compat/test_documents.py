@@ -8,7 +8,7 @@ import time
 import pytest
 
 from service.api.app import create_app
-from service.resources import Resources
+from service.runtime.resources import Resources
 from tests.fakes import FakeModelManager, TaggingTranslator
 from tests.helpers import make_settings
 

@@ -1,20 +1,12 @@
-"""The translation cache: engine outputs kept in the store, so a repeated brief or a re-run over
-an archive does not translate the same sentence twice.
+"""The store cache: text values by key in one table of the store, bounded, least recently used
+dropped first.
 
-It wraps the engine-level translator (under the glossary layer), so the key is the exact text
-the engine receives plus everything that shapes its output: model, revision, engine, the
-translation options and the language pair. Glossaries act on the text before and after the
-engine; an entry change that alters what the engine receives is a different key, and one that
-does not leaves the engine's output unchanged, so changing a glossary invalidates exactly the
-segments it affects. Entries are bounded (``cache_max_entries``, least recently used dropped
-first). ``BRIEFS_CACHE=off`` disables the cache. Hits and misses go to ``/metrics``.
-
-``StoreCache`` is the bounded key -> text table underneath; the summary cache
-(``service.summary_cache``) is another table of it.
+Two tables use it: the translation cache (``service.runtime.translation_cache``) and the summary
+cache (``service.runtime.summary_cache``). Each caller passes an observer for hits and misses
+(the HTTP app counts them in ``/metrics``); nothing here knows about Flask.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import threading
@@ -24,16 +16,12 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
-from models.engines.base import Translator
-from service.db import MigratedEngine, normalise_url, transaction
+from service.storage.db import MigratedEngine, normalise_url, transaction
 
-TABLE = "translation_cache"
-WRITE_LOCK = "translation_cache"
 # Pruning counts rows, so it runs once per this share of the bound of new entries.
 PRUNE_EVERY_SHARE = 0.05
 LOOKUP_CHUNK = 500  # keys per SELECT ... IN (SQLite allows 999 parameters by default)
 
-Identity = Callable[[str, str], str]  # (source_lang, target_lang) -> what besides the text shapes the output
 CacheObserver = Callable[[int, int], None]  # (hits, misses) of one call
 
 
@@ -50,9 +38,9 @@ class StoreCache:
     table has its own schema version (``<table>_schema``) and write lock.
     """
 
-    table = TABLE
-    value_column = "translation"
-    label = "translation cache"
+    table: str  # set by each subclass, as are the two below
+    value_column: str
+    label: str
 
     def __init__(self, path_or_url: Path | str, max_entries: int) -> None:
         if max_entries < 1:
@@ -129,53 +117,3 @@ class StoreCache:
     def close(self) -> None:
         """Release the database connections."""
         self._database.close()
-
-
-class TranslationCache(StoreCache):
-    """Cached engine translations (table ``translation_cache``)."""
-
-
-class CachingTranslator:
-    """A Translator that answers from the cache and sends only the misses (once each) to ``inner``."""
-
-    def __init__(self, inner: Translator, cache: TranslationCache, identity: Identity,
-                 observe: CacheObserver | None = None) -> None:
-        self.inner, self.cache, self._identity, self._observe = inner, cache, identity, observe
-
-    def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
-        """One translation per input, in order; blank inputs bypass the cache."""
-        identity = self._identity(source_lang, target_lang)
-        keys = [cache_key(identity, t) if t.strip() else "" for t in texts]
-        found = self.cache.get_many([k for k in keys if k])
-        hits = sum(1 for k in keys if k in found)
-        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k and k not in found))
-        if missing:
-            translated = self.inner.translate_batch(missing, source_lang, target_lang)
-            fresh = {cache_key(identity, t): out for t, out in zip(missing, translated, strict=True)}
-            self.cache.put_many(fresh)
-            found.update(fresh)
-        self.cache.count(hits, len(missing))
-        if self._observe is not None:
-            self._observe(hits, len(missing))
-        return [found[k] if k else "" for k in keys]
-
-
-def report_to_app_metrics(hits: int, misses: int) -> None:
-    """Count translation-cache hits and misses in the current Flask app's metrics, when there is one."""
-    _report("observe_cache", hits, misses)
-
-
-def _report(method: str, hits: int, misses: int) -> None:
-    from flask import current_app, has_app_context
-
-    if not has_app_context():
-        return
-    metrics = current_app.extensions.get("briefs.metrics")
-    observe = getattr(metrics, method, None)
-    if observe is not None:
-        observe(hits, misses)
-
-
-def app_metrics_reporter(method: str) -> CacheObserver:
-    """An observer that passes hits and misses to ``ServiceMetrics.<method>`` of the current app."""
-    return functools.partial(_report, method)

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, MetaData, func, select
 
-from service.db import make_engine, transaction
 from service.errors import BadInputError
 from service.fileio import write_atomic
+from service.storage.db import make_engine, transaction
 
 FORMAT = "briefs-store-export"
 FORMAT_VERSION = 1
@@ -31,6 +32,8 @@ def is_migration_table(name: str) -> bool:
 
 
 _BYTES = "__base64__"
+# Migrates every store at a URL; returns each component's schema version ("glossaries": 9, ...).
+MigrateStores = Callable[[str], dict[str, int]]
 
 
 @dataclass
@@ -43,29 +46,17 @@ class StoreReport:
     skipped: list[str] = field(default_factory=list)
 
 
-def migrate(url: str) -> StoreReport:
-    """Bring every store that lives in the database up to this service's schema."""
-    from service.glossary.store import GlossaryStore
-    from service.keys import SCHEMA_TABLE, KeyStore
-    from service.memory.store import MemoryStore
-
-    glossaries, keys, memories = GlossaryStore(url), KeyStore(url), MemoryStore(url)
+def migrate(url: str, migrate_stores: MigrateStores) -> StoreReport:
+    """Bring every store that lives in the database up to this service's schema (``migrate_stores``
+    knows the stores: ``service.runtime.stores.migrate_stores``), then count rows per table."""
+    versions = migrate_stores(url)
+    engine = make_engine(url)
     try:
-        versions = {"glossaries": glossaries.schema_version()}
-        keys.list()
-        engine = glossaries.engine
-        with transaction(engine) as conn:
-            from service.db import applied_migrations
-
-            versions["api_keys"] = applied_migrations(conn, SCHEMA_TABLE)
-        versions["memories"] = memories.schema_version()  # memories and stored briefs
         report = check_engine(engine)
-        report.versions = versions
-        return report
     finally:
-        glossaries.close()
-        keys.close()
-        memories.close()
+        engine.dispose()
+    report.versions = versions
+    return report
 
 
 def check_engine(engine: Engine) -> StoreReport:
@@ -80,9 +71,9 @@ def check_engine(engine: Engine) -> StoreReport:
     return report
 
 
-def export_store(url: str, target: Path) -> StoreReport:
+def export_store(url: str, target: Path, migrate_stores: MigrateStores) -> StoreReport:
     """Write every data table of the store at ``url`` to ``target`` (temp file, then rename)."""
-    migrate(url)
+    migrate_stores(url)
     engine = make_engine(url)
     try:
         tables: dict[str, list[dict[str, Any]]] = {}
@@ -102,10 +93,10 @@ def export_store(url: str, target: Path) -> StoreReport:
         engine.dispose()
 
 
-def import_store(url: str, source: Path) -> StoreReport:
+def import_store(url: str, source: Path, migrate_stores: MigrateStores) -> StoreReport:
     """Replace the store at ``url`` with an export's rows, all in one transaction."""
     document = _read_export(source)
-    migrate(url)
+    migrate_stores(url)
     engine = make_engine(url)
     try:
         report = StoreReport(backend=engine.dialect.name)

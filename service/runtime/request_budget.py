@@ -148,10 +148,6 @@ def close_budget(token: Token[RequestBudget | None]) -> None:
     _budget.reset(token)
 
 
-def current_budget() -> RequestBudget | None:
-    return _budget.get()
-
-
 def check_deadline(before: str) -> None:
     """503 (DeadlineExceededError) when the current request is past its deadline."""
     budget = _budget.get()

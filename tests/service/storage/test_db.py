@@ -6,11 +6,11 @@ import shutil
 import pytest
 from sqlalchemy import text
 
-from service.db import MigratedEngine, make_engine, normalise_url, run_migrations, sqlite_path, transaction
 from service.errors import StoreUnavailableError
 from service.glossary.model import GlossaryEntry
 from service.glossary.store import GlossaryStore
 from service.settings import load_settings
+from service.storage.db import MigratedEngine, make_engine, normalise_url, run_migrations, sqlite_path, transaction
 from tests.servers import start_postgres
 
 

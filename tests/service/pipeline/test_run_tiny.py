@@ -7,7 +7,7 @@ import pytest
 
 from service.glossary.standalone import find_standalone
 from service.pipeline import BriefRequest, build_brief, build_briefs
-from service.resources import Resources
+from service.runtime.resources import Resources
 
 pytestmark = pytest.mark.slow
 

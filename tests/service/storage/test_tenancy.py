@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from service.errors import ForbiddenError, NotFoundError
-from service.tenancy import (
+from service.storage.tenancy import (
     ADMIN,
     EDITOR,
     OPERATOR,

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from service import errors
-from service.keys import MIGRATIONS, KeyStore, validate_rate
+from service.storage.keys import MIGRATIONS, KeyStore, validate_rate
 
-PRE_SQLALCHEMY_STORE = Path(__file__).resolve().parents[1] / "data" / "stores" / "pre_sqlalchemy.sqlite3"
+PRE_SQLALCHEMY_STORE = Path(__file__).resolve().parents[2] / "data" / "stores" / "pre_sqlalchemy.sqlite3"
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_a_key_made_before_teams_and_roles_keeps_working_as_an_editor_of_its_own
 
 
 def test_keys_at_schema_1_gain_team_and_role_on_open(tmp_path):
-    from service.db import make_engine, run_migrations
+    from service.storage.db import make_engine, run_migrations
 
     path = tmp_path / "v1.sqlite3"
     engine = make_engine(path)

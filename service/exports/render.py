@@ -1,4 +1,4 @@
-"""Brief rendering: JSON, plain text and Markdown for people; XLIFF, TMX and TBX files for CAT tools."""
+"""Brief rendering for people: JSON, plain text and Markdown (``service.exports.FORMATS`` writes them to files)."""
 from __future__ import annotations
 
 import html
@@ -6,22 +6,9 @@ import json
 import re
 
 from service.brief import Brief
-from service.exports import EXPORT_FORMATS, export_brief
-from service.exports import MIMETYPES as EXPORT_MIMETYPES
 from service.languages import LANGUAGES
 
 FORMATS = ("json", "text", "markdown")
-ALL_FORMATS = FORMATS + EXPORT_FORMATS
-SUFFIXES = {"json": ".json", "text": ".txt", "markdown": ".md"}
-MIMETYPES = {"json": "application/json", "text": "text/plain", "markdown": "text/markdown", **EXPORT_MIMETYPES}
-
-
-def brief_files(brief: Brief, fmt: str) -> list[tuple[str, bytes]]:
-    """``brief`` in any of ALL_FORMATS as ``(file-name suffix, bytes)`` pairs (several for XLIFF)."""
-    if fmt in EXPORT_FORMATS:
-        return export_brief(brief, fmt)
-    text = render_brief(brief, fmt)
-    return [(SUFFIXES[fmt], (text if text.endswith("\n") else text + "\n").encode("utf-8"))]
 
 
 def render_brief(brief: Brief, fmt: str) -> str:

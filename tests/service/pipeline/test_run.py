@@ -5,7 +5,7 @@ import pytest
 
 from service import errors
 from service.pipeline import BriefRequest, build_brief, build_briefs, decode_text, translate_segments
-from service.resources import Resources
+from service.runtime.resources import Resources
 from tests.fakes import DictTranslator, FakeModelManager, TaggingTranslator
 
 ARTICLE = (

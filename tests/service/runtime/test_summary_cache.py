@@ -8,9 +8,9 @@ import pytest
 
 from models.summarizers.base import SummarySentence
 from service.pipeline import BriefRequest, build_brief, build_briefs
-from service.resources import Resources
-from service.segmentation import Sentence
-from service.summary_cache import CachingSummarizer, SummaryCache, summary_key
+from service.pipeline.segmentation import Sentence
+from service.runtime.resources import Resources
+from service.runtime.summary_cache import CachingSummarizer, SummaryCache, summary_key
 from tests.fakes import FakeModelManager, LeadSummarizer
 from tests.helpers import make_settings
 

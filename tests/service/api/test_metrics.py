@@ -6,13 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from service.metrics import ServiceMetrics, multiprocess_mode
-from service.metrics_dir import prepare_multiprocess_dir
+from service.api.metrics import ServiceMetrics, multiprocess_mode
+from service.api.metrics_dir import prepare_multiprocess_dir
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 WORKER = """
 import sys
-from service.metrics import ServiceMetrics
+from service.api.metrics import ServiceMetrics
 metrics = ServiceMetrics()
 for _ in range(int(sys.argv[1])):
     metrics.observe_request("/v1/briefs", "POST", 200, 0.01)

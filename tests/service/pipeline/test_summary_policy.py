@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from models.summarizers.base import SummarySentence
-from service.summary_policy import segment_written, summary_count
+from service.pipeline.summary_policy import segment_written, summary_count
 
 ARTICLE = [
     "The United States and Japan condemned Russia's military cooperation with China.",

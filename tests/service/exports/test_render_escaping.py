@@ -6,7 +6,7 @@ import re
 import pytest
 
 from service.brief import AlignedSegment, Brief, BriefMeta, EntityReport
-from service.render import render_brief
+from service.exports.render import render_brief
 
 HOSTILE = {
     "html": "<script>alert(1)</script><img src=x onerror=alert(2)>",

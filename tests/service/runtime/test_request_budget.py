@@ -5,11 +5,11 @@ import threading
 
 import pytest
 
-from service import request_budget
 from service.errors import DeadlineExceededError, OverloadedError
 from service.pipeline import BriefRequest, build_brief, translate_segments
-from service.request_budget import Deadline, ModelSlots, RequestBudget, close_budget, open_budget
-from service.resources import Resources
+from service.runtime import request_budget
+from service.runtime.request_budget import Deadline, ModelSlots, RequestBudget, close_budget, open_budget
+from service.runtime.resources import Resources
 from tests.fakes import FakeModelManager, LeadSummarizer, TaggingTranslator
 from tests.helpers import make_settings
 
@@ -17,7 +17,7 @@ ARTICLE = "Officials met in Tokyo on Monday. They discussed trade. Talks resume 
 
 
 class FakeClock:
-    """Stands in for the ``time`` module of service.request_budget: time moves only when told."""
+    """Stands in for the ``time`` module of service.runtime.request_budget: time moves only when told."""
 
     def __init__(self) -> None:
         self.now = 1000.0

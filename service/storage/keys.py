@@ -8,7 +8,7 @@ are updated atomically in the database (``UPDATE ... WHERE characters + n <= quo
 so every worker and host shares one count.
 
 Each key has a ``team`` (optional) and a ``role`` (admin, editor or reader; see
-:mod:`service.tenancy`). Migration 2 adds both: keys made before it have no team (their data is
+:mod:`service.storage.tenancy`). Migration 2 adds both: keys made before it have no team (their data is
 their own) and the role ``editor``, so they keep doing what they did (create, change and delete
 their own glossaries); ``http.admin_keys`` still makes a key an admin.
 """
@@ -26,9 +26,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, text
 
-from service.db import MigratedEngine, normalise_url, sqlite_path, transaction
 from service.errors import AuthError, ForbiddenError, NotFoundError, QuotaExceededError
-from service.tenancy import DEFAULT_ROLE, validate_role, validate_team
+from service.storage.db import MigratedEngine, applied_migrations, normalise_url, sqlite_path, transaction
+from service.storage.tenancy import DEFAULT_ROLE, validate_role, validate_team
 
 SCHEMA_VERSION = 2
 SCHEMA_TABLE = "api_key_schema"
@@ -79,7 +79,7 @@ class ApiKey:
     created_at: str
     revoked_at: str | None = None
     team: str | None = None  # keys of one team share their data; None: the key is its own tenant
-    role: str = DEFAULT_ROLE  # admin | editor | reader (service.tenancy)
+    role: str = DEFAULT_ROLE  # admin | editor | reader (service.storage.tenancy)
 
     @property
     def revoked(self) -> bool:
@@ -130,6 +130,11 @@ class KeyStore:
     def _connect(self, write: bool = False) -> Iterator[Connection]:
         with transaction(self._ready_engine(), write=write) as conn:
             yield conn
+
+    def schema_version(self) -> int:
+        """The number of API-key migrations applied to this store (migrating it first)."""
+        with self._connect() as conn:
+            return applied_migrations(conn, SCHEMA_TABLE)
 
     def close(self) -> None:
         """Release the pooled connections; the next call reopens them."""

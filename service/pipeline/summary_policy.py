@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from models.summarizers.abstractive import best_source
 from models.summarizers.base import SummarySentence
-from service.segmentation import split_sentences
+from service.pipeline.segmentation import split_sentences
 
 
 def summary_count(

@@ -15,20 +15,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from models.summarizers.base import SummarySentence
-from service.alignment import alignment_warnings
-from service.brief import AlignedSegment, Brief, BriefMeta, BriefRequest, BriefWarning
+from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning
 from service.errors import BadInputError, EmptyTextError, TextEncodingError, TextTooLongError
 from service.glossary.enforce import GlossaryOutcome, GlossaryTranslator
 from service.glossary.learned import LearnedGlossary
 from service.languages import validate_lang
 from service.memory.reuse import apply_memory
-from service.request_budget import bounded_translator, check_deadline, model_slot
-from service.resources import Resources
-from service.segmentation import Sentence, remove_controls, split_sentences
-from service.signature import brief_signature, model_provenance
-from service.summary_policy import segment_written, summary_count
+from service.pipeline.alignment import alignment_warnings
+from service.pipeline.request import BriefRequest
+from service.pipeline.segmentation import Sentence, remove_controls, split_sentences
+from service.pipeline.signature import brief_signature, model_provenance
+from service.pipeline.summary_policy import segment_written, summary_count
+from service.runtime.request_budget import bounded_translator, check_deadline, model_slot
+from service.runtime.resources import Resources
 
-__all__ = ["BriefRequest", "Progress", "build_brief", "build_briefs", "decode_text", "resolve_request",
+__all__ = ["Progress", "build_brief", "build_briefs", "decode_text", "resolve_request",
            "translate_segments", "validate_article"]
 
 Progress = Callable[[str], None]

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.brief import BriefRequest
-from service.resources import Resources
-
-SERVICE_VERSION = "0.1.0"
+from service import __version__
+from service.pipeline.request import BriefRequest
+from service.runtime.resources import Resources
 
 
 def model_provenance(
@@ -18,8 +17,7 @@ def model_provenance(
     manager = resources.models
     if summarized:
         name = request.summarizer or resources.settings.summarizer
-        task, key = ("embedding", "extractive") if name == "extractive" else ("summarization", name)
-        models["summarizer"] = {"name": name, **manager.spec_for(task, key).signature()}
+        models["summarizer"] = {"name": name, **manager.summarizer_spec(name).signature()}
         engines["summarizer"] = name
     for target in request.target_langs:
         pair = f"{request.source_lang}-{target}"
@@ -32,7 +30,7 @@ def model_provenance(
 def brief_signature(models: dict[str, dict[str, Any]], request: BriefRequest, glossary_key: str) -> str:
     """A sacrebleu-style one-line signature of versions and settings; ``glossary_key`` names
     the glossary layers that were applied."""
-    parts = [f"briefs:{SERVICE_VERSION}"]
+    parts = [f"briefs:{__version__}"]
     for stage, sig in models.items():
         parts.append(f"{stage}:{sig.get('model')}@{sig.get('revision')}/{sig.get('engine')}")
     parts.append(f"glossary:{glossary_key or ','.join(request.glossaries) or 'default'}")

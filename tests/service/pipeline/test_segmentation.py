@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.segmentation import Sentence, normalize_text, split_sentences
+from service.pipeline.segmentation import Sentence, split_sentences
 from tests.helpers import OWN_ARTICLES, read_article
 
 
@@ -142,25 +142,6 @@ def test_offsets_point_into_original_text() -> None:
         "Head Line Here", "First one.", "Still first.", "Second!"
     ]
     assert sentences[0] == Sentence("Head Line Here", 2, 16, True)
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("a\u00a0b\u3000c", "a b c"),
-        ("a\r\nb\rc", "a\nb\nc"),
-        ("one\n\n\n\n\ntwo", "one\n\ntwo"),
-        ("one  \n \u00a0\n\ntwo\t", "one\n\ntwo"),
-        ("zero\u200bwidth\ufeff", "zerowidth"),
-        ("  padded  ", "padded"),
-    ],
-)
-def test_normalize_text(text: str, expected: str) -> None:
-    assert normalize_text(text) == expected
-
-
-def test_normalized_text_segments_the_same(news_article: str) -> None:
-    assert texts(normalize_text(news_article)) == texts(news_article)
 
 
 def test_own_articles_keep_invariants(news_article: str) -> None:

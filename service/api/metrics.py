@@ -2,7 +2,7 @@
 
 Under gunicorn, config/gunicorn.conf.py puts prometheus_client in multiprocess mode
 (PROMETHEUS_MULTIPROC_DIR, set in the master before anything imports prometheus_client; see
-:mod:`service.metrics_dir`): every worker then writes its counters to files in that directory
+:mod:`service.api.metrics_dir`): every worker then writes its counters to files in that directory
 and ``/metrics`` on any worker reports the sum over the whole host.
 """
 from __future__ import annotations
@@ -72,14 +72,14 @@ class ServiceMetrics:
         self.batch_size.observe(size)
 
     def observe_cache(self, hits: int, misses: int) -> None:
-        """Count one call's translation-cache hits and misses (service.translation_cache)."""
+        """Count one call's translation-cache hits and misses (service.runtime.translation_cache)."""
         if hits:
             self.cache.labels("hit").inc(hits)
         if misses:
             self.cache.labels("miss").inc(misses)
 
     def observe_summary_cache(self, hits: int, misses: int) -> None:
-        """Count one summary's cache hit or miss (service.summary_cache)."""
+        """Count one summary's cache hit or miss (service.runtime.summary_cache)."""
         if hits:
             self.summary_cache.labels("hit").inc(hits)
         if misses:

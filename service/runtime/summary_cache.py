@@ -14,7 +14,7 @@ import json
 from collections.abc import Sequence
 
 from models.summarizers.base import SourceSentence, Summarizer, SummarySentence
-from service.translation_cache import CacheObserver, StoreCache, cache_key
+from service.runtime.store_cache import CacheObserver, StoreCache, cache_key
 
 
 class SummaryCache(StoreCache):

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from service.batching import MicroBatchTranslator
+from service.runtime.batching import MicroBatchTranslator
 from tests.fakes import TaggingTranslator
 
 WAIT_S = 30  # generous bound on any single wait; never reached when things work

@@ -66,8 +66,6 @@ _ACRONYM_RE = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _MAX_HEADLINE_WORDS = 30
 _MAX_SUBHEADING_WORDS = 20
 
-_SPACE_CHARS = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t]")
-_INVISIBLE_CHARS = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 # Bidi embeddings, overrides, isolates and marks make text display otherwise than it reads
 # ("Trojan Source"); NUL and the other C0/C1 controls (tab and line breaks aside) break
 # files, terminals and engines. Both are removed from input, and the brief says so.
@@ -97,20 +95,6 @@ def remove_controls(text: str) -> tuple[str, int, int]:
     text, bidi = _BIDI_CONTROLS.subn("", text)
     text, other = _CONTROL_CHARS.subn("", text)
     return text, bidi, other
-
-
-def normalize_text(text: str) -> str:
-    """Tidy pasted text: one newline style, plain spaces, no zero-width characters,
-    no trailing spaces, at most one blank line between paragraphs.
-
-    Offsets of :func:`split_sentences` refer to whichever text it is given, so
-    callers that normalise must segment the normalised text.
-    """
-    text = _NEWLINE_RE.sub("\n", text)
-    text = _INVISIBLE_CHARS.sub("", _SPACE_CHARS.sub(" ", text))
-    lines = [line.rstrip() for line in text.split("\n")]
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
-    return text.strip()
 
 
 def split_sentences(text: str) -> list[Sentence]:
