@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from models.engines.transformers_engine import quiet_loading
 from models.registry import ModelSpec, original_spec
@@ -106,7 +107,7 @@ def _check_source(model_dir: Path) -> None:
     check_model_dir(model_dir, "transformers", "model to convert")
 
 
-def _import_converters():
+def _import_converters() -> Any:
     try:
         import ctranslate2.converters as converters
     except ImportError:
@@ -121,12 +122,12 @@ def _import_converters():
 _DROPPED_CONFIG_DEFAULTS: dict[str, dict[str, object]] = {"bart": {"normalize_before": False}}
 
 
-def _converter_class(converters):
+def _converter_class(converters: Any) -> type:
     """``TransformersConverter`` that restores config attributes dropped by transformers 5
     (a BART saved by it has no ``normalize_before``) before the loader reads them."""
 
     class Converter(converters.TransformersConverter):
-        def load_model(self, model_class, model_name_or_path, **kwargs):
+        def load_model(self, model_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
             model = super().load_model(model_class, model_name_or_path, **kwargs)
             defaults = _DROPPED_CONFIG_DEFAULTS.get(getattr(model.config, "model_type", ""), {})
             for name, value in defaults.items():

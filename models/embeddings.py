@@ -129,7 +129,7 @@ class SentenceEmbedder(BucketedEmbedder):
         try:
             model = AutoModel.from_pretrained(self.path, local_files_only=True)
         # Loaders raise many types for a bad folder (OSError, ValueError, SafetensorError...).
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise ModelCorruptError(f"cannot load the embedding model at {self.path}: {exc}") from exc
         model.eval()
         return model, int(model.config.hidden_size)
@@ -181,7 +181,7 @@ def _load_tokenizer(path: Path) -> Any:
             "sentence embeddings need transformers; install it with `pip install transformers`") from None
     try:
         return AutoTokenizer.from_pretrained(path, local_files_only=True)
-    except Exception as exc:  # noqa: BLE001 - as for the weights: many types for a bad folder
+    except Exception as exc:  # as for the weights: many types for a bad folder
         raise ModelCorruptError(f"cannot load the embedding tokenizer at {path}: {exc}") from exc
 
 

@@ -20,7 +20,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -178,10 +178,8 @@ def running_postgres() -> Iterator[PostgresServer]:
     try:
         yield server
     finally:
-        try:
+        with suppress(subprocess.SubprocessError, OSError):  # already stopped
             server.stop("immediate")
-        except (subprocess.SubprocessError, OSError):
-            pass  # already stopped
 
 
 @pytest.fixture(scope="session")

@@ -244,7 +244,7 @@ def _load(spec: ModelSpec, path: Path | str) -> tuple[Any, Any]:
         tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=is_local)
         model = AutoModelForSeq2SeqLM.from_pretrained(source, local_files_only=is_local)
     # Loaders raise many types for a bad folder (OSError, ValueError, SafetensorError...).
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if is_local:
             raise ModelCorruptError(
                 f"cannot load the summarization model in {local}: {exc}", model=spec.model

@@ -83,12 +83,12 @@ def charge(characters: int) -> None:
     g.usage_recorded = True
 
 
-def _count_request(response):
+def _count_request(response: Response) -> Response:
     key = current_key()
     if key is not None and not g.get("usage_recorded"):
         try:
             current_app.extensions["briefs.keys"].record(key.id)
-        except Exception:  # noqa: BLE001 - a usage counter must not turn a success into a failure
+        except Exception:  # a usage counter must not turn a success into a failure
             log.warning("could not record usage of key %s", key.id, exc_info=True)
     return response
 
@@ -169,7 +169,7 @@ def rate_limit_storage_problem(app: Flask) -> str | None:
     try:
         if limiter.storage.check():
             return None
-    except Exception:  # noqa: BLE001 - readiness reports, it does not crash
+    except Exception:  # readiness reports, it does not crash
         log.debug("rate-limit storage check failed", exc_info=True)
     return f"the rate-limit store {_redacted(storage)} is not reachable"
 

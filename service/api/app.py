@@ -1,10 +1,12 @@
 """The Flask app factory (flaskr style): one Resources per app, one blueprint per resource."""
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, Response
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
 
+from models.engines.base import Translator
 from service.api.errors import http_error, register_error_handlers
 from service.api.metrics import ServiceMetrics
 from service.api.schemas import ProblemSchema
@@ -20,7 +22,7 @@ class ProblemApi(Api):
 
     ERROR_SCHEMA = ProblemSchema
 
-    def handle_http_exception(self, error):
+    def handle_http_exception(self, error: HTTPException) -> Response:
         return http_error(error)
 
 
@@ -39,7 +41,7 @@ def micro_batch_wrapper(settings: Settings, metrics: ServiceMetrics | None = Non
     # As many engine calls at once as the engine decodes in parallel; later callers gather meanwhile.
     running = plan_threads(settings.translation, workers=settings.http.workers).inter_threads
 
-    def wrap(inner):
+    def wrap(inner: Translator) -> Translator:
         return MicroBatchTranslator(inner, max_batch_size=settings.http.batch_max_size,
                                     max_wait_ms=settings.http.batch_max_wait_ms, max_running=running,
                                     on_batch=metrics.observe_batch if metrics else None)

@@ -13,6 +13,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from werkzeug.exceptions import NotAcceptable
@@ -109,7 +110,7 @@ def file_response(briefs: list[Brief], fmt: str, stem: str = "brief") -> Respons
 @blp.arguments(FormatQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, StoredBriefSchema, description="one brief; a JSON array of briefs when `texts` was given")
 @blp.doc(responses={"200": {"content": {JSON: {"schema": StoredBriefSchema}, **FILE_RESPONSES}}})
-def create_briefs(body, format: str | None = None):
+def create_briefs(body: dict[str, Any], format: str | None = None) -> ResponseReturnValue:
     """Summarize each article and pair every summary sentence with its translations."""
     fmt = requested_format(format)
     articles = body["texts"] if "texts" in body else [body["text"]]
@@ -133,7 +134,7 @@ def create_briefs(body, format: str | None = None):
 @blp.arguments(FormatQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, StoredBriefSchema, description="the stored brief with its edits, or a file (Accept or ?format=)")
 @blp.doc(responses={"200": {"content": {JSON: {"schema": StoredBriefSchema}, **FILE_RESPONSES}}})
-def get_brief(bid, format: str | None = None):
+def get_brief(bid: str, format: str | None = None) -> ResponseReturnValue:
     """A stored brief as it stands after the reviewers' edits."""
     fmt = requested_format(format)
     stored = get_resources().memories.briefs.get(bid, tenant=current_tenant())
@@ -145,7 +146,7 @@ def get_brief(bid, format: str | None = None):
 @blp.route("/briefs/<bid>/segments/<sid>", methods=["PATCH"])
 @blp.arguments(SegmentEditSchema)
 @blp.response(200, StoredBriefSchema, description="the brief after the edit")
-def edit_segment(body, bid, sid):
+def edit_segment(body: dict[str, Any], bid: str, sid: str) -> ResponseReturnValue:
     """Record a reviewer's translation of one segment (provenance "edited", the old text kept as history).
 
     Entity mentions are re-anchored on the new text; an entity the edit removed is flagged.
@@ -158,6 +159,6 @@ def edit_segment(body, bid, sid):
 
 @blp.route("/briefs/<bid>", methods=["DELETE"])
 @blp.response(204)
-def delete_brief(bid):
+def delete_brief(bid: str) -> None:
     """Delete a stored brief and its edit history (what its edits taught the memory stays)."""
     get_resources().memories.briefs.delete(bid, tenant=current_tenant())

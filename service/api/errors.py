@@ -136,7 +136,7 @@ def field_errors(messages: Any, location: str | None = None, path: tuple[str, ..
             return [e for loc, m in messages.items() for e in field_errors(m, loc)]
         out = []
         for key, value in messages.items():
-            sub = path if key == "_schema" else path + (str(key),)
+            sub = path if key == "_schema" else (*path, str(key))
             out += field_errors(value, location, sub)
         return out
     if isinstance(messages, (list, tuple)):
@@ -161,7 +161,7 @@ def _retry_after_seconds() -> int:
         current = limiter.current_limit if limiter is not None else None
         if current is not None:
             return max(1, math.ceil(current.reset_at - time.time()))
-    except Exception:  # noqa: BLE001 - a missing window only loses precision
+    except Exception:  # a missing window only loses precision
         log.debug("no rate limit window for Retry-After", exc_info=True)
     return 60
 

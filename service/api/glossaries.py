@@ -9,6 +9,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Response, request
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
@@ -79,7 +80,7 @@ def _file_or_json(glossary: Glossary, target_lang: str | None) -> Any:
 
 @blp.route("", methods=["GET"])
 @blp.response(200, GlossaryListSchema)
-def list_glossaries():
+def list_glossaries() -> ResponseReturnValue:
     """The caller's glossaries and the shared ones, with entry count, languages, version and owner."""
     return {"glossaries": [asdict(g) for g in tenant_glossaries().list_glossaries()]}
 
@@ -88,7 +89,7 @@ def list_glossaries():
 @blp.arguments(FileImportQuerySchema, location="query", as_kwargs=True)
 @blp.doc(**_body(GlossaryCreateSchema))
 @blp.response(201, GlossarySchema)
-def create_glossary(**query):
+def create_glossary(**query: Any) -> ResponseReturnValue:
     """Create a glossary from JSON, or import a TSV/CSV/TBX file (name in the query)."""
     store = tenant_glossaries()
     fmt = upload_format()
@@ -104,7 +105,7 @@ def create_glossary(**query):
 @blp.route("/<name>", methods=["GET"])
 @blp.arguments(ExportQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, GlossarySchema, description="JSON, or the file format named in Accept")
-def get_glossary(name, target_lang=None):
+def get_glossary(name: str, target_lang: str | None = None) -> ResponseReturnValue:
     """One glossary with its entries (JSON), or as TSV/CSV/TBX by Accept."""
     return _file_or_json(tenant_glossaries().get(name), target_lang)
 
@@ -113,7 +114,7 @@ def get_glossary(name, target_lang=None):
 @blp.arguments(FileImportQuerySchema, location="query", as_kwargs=True)
 @blp.doc(**_body(GlossaryReplaceSchema))
 @blp.response(200, GlossarySchema)
-def replace_glossary(name, **query):
+def replace_glossary(name: str, **query: Any) -> ResponseReturnValue:
     """Create or replace a glossary's entries (its id stays, its version grows)."""
     store = tenant_glossaries()
     fmt = upload_format()
@@ -127,7 +128,7 @@ def replace_glossary(name, **query):
 
 @blp.route("/<name>", methods=["DELETE"])
 @blp.response(204)
-def delete_glossary(name):
+def delete_glossary(name: str) -> None:
     """Delete a glossary and its entries (the shipped ``default`` glossary can only be reset)."""
     store = tenant_glossaries()
     store.refuse_shipped_delete(name)
@@ -136,7 +137,7 @@ def delete_glossary(name):
 
 @blp.route("/<name>/entries", methods=["GET"])
 @blp.response(200, EntryListSchema)
-def list_entries(name):
+def list_entries(name: str) -> ResponseReturnValue:
     """The entries of one glossary."""
     glossary = tenant_glossaries().get(name)
     return {"name": glossary.name, "version": glossary.version, "entries": glossary.entries}
@@ -145,7 +146,7 @@ def list_entries(name):
 @blp.route("/<name>/entries", methods=["POST"])
 @blp.doc(**_body(EntriesSchema, files=False))
 @blp.response(200, EntryListSchema)
-def add_entries(name):
+def add_entries(name: str) -> ResponseReturnValue:
     """Add entries (an entry with the same source replaces the old one)."""
     glossary = tenant_glossaries().add_entries(name, _load(EntriesSchema)["entries"],
                                                       expected_version=expected_version())
@@ -155,7 +156,7 @@ def add_entries(name):
 @blp.route("/<name>/entries", methods=["DELETE"])
 @blp.doc(**_body(EntrySourcesSchema, files=False))
 @blp.response(200, EntryListSchema)
-def delete_entries(name):
+def delete_entries(name: str) -> ResponseReturnValue:
     """Delete the entries with the given source terms."""
     glossary = tenant_glossaries().delete_entries(name, _load(EntrySourcesSchema)["sources"],
                                                          expected_version=expected_version())

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from service.api.access import rate_limit_storage_problem
@@ -20,7 +21,7 @@ blp = Blueprint("health", __name__, description="Liveness and readiness")
 
 @blp.route("/healthz")
 @blp.response(200, HealthSchema)
-def healthz():
+def healthz() -> ResponseReturnValue:
     """Alive: answers as long as the process serves requests."""
     return {"status": "ok"}
 
@@ -28,7 +29,7 @@ def healthz():
 @blp.route("/readyz")
 @blp.response(200, HealthSchema)
 @blp.alt_response(503, schema=HealthSchema, description="not ready (problem+json naming the reason)")
-def readyz():
+def readyz() -> ResponseReturnValue:
     """Ready: the models of every configured pair are loaded and the glossary store answers."""
     resources = get_resources()
     settings = resources.settings
@@ -38,7 +39,7 @@ def readyz():
     reasons = [_model_reason(s) for s in states if not s["loaded"]]
     try:
         resources.glossaries.list_glossaries()
-    except Exception as exc:  # noqa: BLE001 - readiness reports, it does not crash
+    except Exception as exc:  # readiness reports, it does not crash
         log.warning("glossary store not reachable: %s", type(exc).__name__, exc_info=True)
         reasons.append("the glossary store is not reachable")
     limiter_problem = rate_limit_storage_problem(current_app)  # Redis, when limits are shared through it
@@ -64,7 +65,7 @@ def _corrupt_file(pair: str, models: Any) -> str:
         models.store.check(models.spec_for("translation", pair))
     except ModelCorruptError as exc:
         return Path(str(exc.extra.get("file") or "?")).name
-    except Exception:  # noqa: BLE001 - readiness reports, it does not crash
+    except Exception:  # readiness reports, it does not crash
         log.debug("could not name the corrupt file of %s", pair, exc_info=True)
     return "?"
 

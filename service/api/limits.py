@@ -32,7 +32,7 @@ def configured(name: str) -> int:
 class LimitedLength(validate.Length):
     """``validate.Length`` whose maximum is the setting ``limits.<setting>`` (documented with its default)."""
 
-    def __init__(self, setting: str, *, min: int | None = None) -> None:  # noqa: A002 - marshmallow's name
+    def __init__(self, setting: str, *, min: int | None = None) -> None:
         super().__init__(min=min, max=int(getattr(DEFAULTS, setting)))
         self.setting = setting
 

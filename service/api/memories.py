@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Response, request
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from werkzeug.exceptions import NotAcceptable, UnsupportedMediaType
@@ -56,7 +57,7 @@ def require_file_body() -> None:
 
 @blp.route("", methods=["GET"])
 @blp.response(200, MemoryListSchema)
-def list_memories():
+def list_memories() -> ResponseReturnValue:
     """The caller's translation memories and the shared ones, with unit counts and language pairs."""
     return {"memories": [_body(m) for m in get_resources().memories.list_memories(tenant=current_tenant())]}
 
@@ -64,7 +65,7 @@ def list_memories():
 @blp.route("/<name>", methods=["POST"])
 @blp.doc(requestBody={"required": True, "content": {t: {"schema": {"type": "string"}} for t in UPLOAD_TYPES}})
 @blp.response(201, MemorySchema, description="the memory after the import (created when missing)")
-def import_memory(name):
+def import_memory(name: str) -> ResponseReturnValue:
     """Add the translated units of an XLIFF (2.x or 1.2) or TMX file; a bad file changes nothing."""
     return _body(get_resources().memories.import_file(request.get_data(), name, file="upload",
                                                       tenant=current_tenant()))
@@ -73,7 +74,7 @@ def import_memory(name):
 @blp.route("/<name>", methods=["GET"])
 @blp.response(200, MemorySchema, description="TMX 1.4b by default; the summary as JSON when Accept asks for it")
 @blp.doc(responses={"200": {"content": {TMX: {"schema": {"type": "string"}}, JSON: {"schema": MemorySchema}}}})
-def get_memory(name):
+def get_memory(name: str) -> ResponseReturnValue:
     """One memory as a TMX file (or its summary as JSON)."""
     store, tenant = get_resources().memories, current_tenant()
     best = request.accept_mimetypes.best_match([TMX, JSON]) if request.accept_mimetypes else TMX
@@ -89,6 +90,6 @@ def get_memory(name):
 
 @blp.route("/<name>", methods=["DELETE"])
 @blp.response(204)
-def delete_memory(name):
+def delete_memory(name: str) -> None:
     """Delete a memory and its units."""
     get_resources().memories.delete(name, tenant=current_tenant())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from service.api import access
@@ -18,7 +19,7 @@ PUBLIC_MODEL_FIELDS = ("task", "key", "model", "engine", "license", "non_commerc
 
 @blp.route("/languages")
 @blp.response(200, LanguageSchema(many=True))
-def languages():
+def languages() -> ResponseReturnValue:
     """Languages of the configured translation pairs, each with what it translates into."""
     models = get_resources().models
     targets: dict[str, list[str]] = {}
@@ -33,7 +34,7 @@ def languages():
 
 @blp.route("/models")
 @blp.response(200, ModelsSchema)
-def models():
+def models() -> ResponseReturnValue:
     """Configured models: installed, loaded, engine, licence and load time."""
     manager = get_resources().models
     load_ms = getattr(manager, "load_times_ms", {}) or {}
@@ -44,7 +45,7 @@ def models():
 
 @blp.route("/usage")
 @blp.response(200, UsageSchema)
-def usage():
+def usage() -> ResponseReturnValue:
     """The calling key's requests and characters today (UTC)."""
     key = access.current_key()
     if key is None:

@@ -7,7 +7,7 @@ and ``/metrics`` on any worker reports the sum over the whole host.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, values
 from prometheus_client.core import GaugeMetricFamily
@@ -24,7 +24,7 @@ class _ModelLoadTimes:
     def __init__(self, source: Callable[[], Mapping[str, float]]) -> None:
         self._source = source
 
-    def collect(self):
+    def collect(self) -> Iterator[GaugeMetricFamily]:
         family = GaugeMetricFamily("briefs_model_load_seconds", "Time taken to load each model",
                                    labels=["model"])
         for ref, ms in sorted(self._source().items()):

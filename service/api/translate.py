@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from service.api.bodies import brief_body, run_scoped
@@ -19,7 +21,7 @@ blp.before_request(require_body_types())
 @blp.route("/translate", methods=["POST"])
 @blp.arguments(TranslateRequestSchema)
 @blp.response(200, BriefSchema)
-def translate(body):
+def translate(body: dict[str, Any]) -> ResponseReturnValue:
     """Translate the segments as given (no summary), through the glossary layer."""
     (brief,), _ = run_scoped(body, body["segments"], _translate)
     return brief_body(brief, body["include"])

@@ -226,7 +226,7 @@ class _Writer:
         start = time.perf_counter()
         try:
             files = render_outputs(outcome.brief, self.job.formats)
-        except Exception as exc:  # noqa: BLE001 - a brief an exporter cannot write fails alone
+        except Exception as exc:  # a brief an exporter cannot write fails alone
             log.debug("rendering %s failed", article.id, exc_info=True)
             self._failed(article, error_of(exc) if isinstance(exc, BriefsError) else INTERNAL_ERROR)
             return

@@ -42,9 +42,8 @@ class WarcSource:
 
     def scan(self) -> int:
         limit = self.options.limits.max_members
-        count = pages = 0
-        for record in self._records():
-            count += 1
+        pages = 0
+        for count, record in enumerate(self._records(), start=1):
             if count > limit:
                 uri = record.rec_headers.get_header("WARC-Target-URI") or record.rec_type
                 raise UnsafeArchiveError(f"the WARC file has more than {limit} records (batch.max_members)",

@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception:  # noqa: BLE001 - last line of defence: log, never a raw traceback to users
+    except Exception:  # last line of defence: log, never a raw traceback to users
         log.debug("unexpected error", exc_info=True)
         print("error: unexpected internal error (run with -v for details)", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ from service.errors import BadInputError, GlossaryNotFoundError
 from service.exports import ALL_FORMATS, export_brief
 from service.fileio import write_atomic
 from service.glossary.learned import LearnedGlossary
+from service.glossary.store_api import GlossaryStoreProtocol
 from service.pipeline import BriefRequest, build_brief, decode_text
 from service.runtime.resources import Resources
 from service.settings import Settings
@@ -82,7 +83,7 @@ def write_files(out: str, files: list[tuple[str, bytes]], stem: str = "brief") -
     return paths
 
 
-def _save_learned(store, name: str, learned: LearnedGlossary) -> None:
+def _save_learned(store: GlossaryStoreProtocol, name: str, learned: LearnedGlossary) -> None:
     """Promote this job's learned names into a named glossary (created when missing)."""
     entries = learned.entries()
     if not entries:

@@ -5,7 +5,7 @@ import html
 import json
 import re
 
-from service.brief import Brief
+from service.brief import Brief, BriefWarning
 from service.languages import LANGUAGES
 
 FORMATS = ("json", "text", "markdown")
@@ -69,6 +69,6 @@ def _one_line(text: str) -> str:
     return " ".join(text.splitlines())
 
 
-def _where(warning) -> str:
+def _where(warning: BriefWarning) -> str:
     parts = [p for p in (warning.segment, warning.lang) if p]
     return f" ({', '.join(parts)})" if parts else ""

@@ -281,9 +281,6 @@ def _split(batch: _Batch, groups: Sequence[Sequence[str]]) -> list[GlossaryOutco
 
 
 def _report(entity: _Entity, mentions: list[EntityMention]) -> EntityReport:
-    if entity.glossary is not None:
-        resolution = "glossary"
-    else:
-        resolution = "learned" if entity.renderings else "unresolved"
+    resolution = "glossary" if entity.glossary is not None else "learned" if entity.renderings else "unresolved"
     return EntityReport(source=entity.source, type=entity.type, resolution=resolution,
                         glossary=entity.glossary, renderings=dict(entity.renderings), mentions=mentions)

@@ -41,7 +41,7 @@ from service.languages import validate_lang
 from service.storage.db import MigratedEngine, normalise_url, sqlite_path, transaction
 from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 
-__all__ = ["GlossaryStore", "GlossaryInfo", "DEFAULT_NAME", "INLINE_NAME", "validate_name"]
+__all__ = ["DEFAULT_NAME", "INLINE_NAME", "GlossaryInfo", "GlossaryStore", "validate_name"]
 
 _GLOSSARY_COLUMNS = "id, name, description, source_lang, version, created_at, updated_at, owner"
 WRITE_LOCK = "glossaries"  # one writer at a time per database (an advisory lock on PostgreSQL)

@@ -61,7 +61,7 @@ class _Batch:
                          type(exc).__name__, len(self.slices))
                 self.results = [self._run_one(inner, a, b, source, target) for a, b in self.slices]
 
-    def _run_one(self, inner: Translator, a: int, b: int, source: str, target: str):
+    def _run_one(self, inner: Translator, a: int, b: int, source: str, target: str) -> list[str] | Exception:
         try:
             return inner.translate_batch(self.texts[a:b], source, target)
         except Exception as exc:  # noqa: BLE001 - handed to the caller that owns this slice
@@ -192,5 +192,5 @@ class MicroBatchTranslator:
         if self.on_batch is not None:
             try:
                 self.on_batch(size)
-            except Exception:  # noqa: BLE001 - metrics must never fail a translation
+            except Exception:  # metrics must never fail a translation
                 log.warning("micro-batch size callback failed", exc_info=True)

@@ -51,7 +51,8 @@ def test_force_replaces_existing_output(marian_dir, tmp_path):
     out.mkdir()
     (out / "stale.txt").write_text("old", encoding="utf-8")
     convert_to_ctranslate2(marian_dir, out, force=True)
-    assert (out / "model.bin").is_file() and not (out / "stale.txt").exists()
+    assert (out / "model.bin").is_file()
+    assert not (out / "stale.txt").exists()
     assert _leftovers(tmp_path, out) == []
 
 
@@ -88,12 +89,12 @@ def test_folder_without_config_raises_model_corrupt(tmp_path):
 
 
 def test_unknown_quantization_is_a_value_error(marian_dir, tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown quantization 'int3'"):
         convert_to_ctranslate2(marian_dir, tmp_path / "out", quantization="int3")
 
 
 def test_already_converted_model_is_a_value_error(tiny_models_dir, tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="is already a ctranslate2 model"):
         convert_to_ctranslate2(tiny_models_dir / f"{MARIAN}--ct2-int8", tmp_path / "out")
 
 
@@ -130,7 +131,8 @@ def test_bart_converts_through_a_staging_folder(bart_dir, tmp_path, monkeypatch)
     monkeypatch.setattr(os, "replace", recording_replace)
     out = convert_to_ctranslate2(bart_dir, tmp_path / "bart-out")
     # Written under a hidden temporary name, then renamed into place in one step.
-    assert [dst for _, dst in renames] == ["bart-out"] and renames[0][0].startswith(".bart-out.converting-")
+    assert [dst for _, dst in renames] == ["bart-out"]
+    assert renames[0][0].startswith(".bart-out.converting-")
     assert _leftovers(tmp_path, out) == []
     for name in ("model.bin", "config.json", "tokenizer.json", "generation_config.json"):
         assert (out / name).is_file(), name

@@ -43,7 +43,8 @@ def make(engine: str, path: Path, cache_dir: Path) -> BucketedEmbedder:
 @pytest.mark.slow
 def test_shape_and_unit_norm(embedder: BucketedEmbedder) -> None:
     vectors = embedder.embed(["Japan and the US met.", "Markets fell sharply today."])
-    assert vectors.shape == (2, EMBEDDING_DIM) and vectors.dtype == np.float32
+    assert vectors.shape == (2, EMBEDDING_DIM)
+    assert vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
 
 
@@ -162,8 +163,10 @@ def test_conversion_runs_once_per_cache_folder(conversions: list[Path], tmp_path
     first.load()
     second = CT2SentenceEmbedder(default_model_path(), cache_dir=tmp_path)
     second.load()
-    assert len(conversions) == 1 and first.converted == second.converted
-    assert first.converted is not None and first.converted.parent == tmp_path
+    assert len(conversions) == 1
+    assert first.converted == second.converted
+    assert first.converted is not None
+    assert first.converted.parent == tmp_path
     # Only the finished folder is left: the conversion was written elsewhere and renamed.
     assert [p.name for p in tmp_path.iterdir()] == [first.converted.name]
 
@@ -173,7 +176,8 @@ def test_a_half_written_conversion_is_redone(conversions: list[Path], tmp_path: 
     target = converted_dir(default_model_path(), tmp_path)
     (target / "model.bin").write_bytes(b"")
     assert converted_dir(default_model_path(), tmp_path) == target
-    assert len(conversions) == 2 and (target / "model.bin").stat().st_size > 0
+    assert len(conversions) == 2
+    assert (target / "model.bin").stat().st_size > 0
 
 
 @pytest.mark.slow
@@ -195,7 +199,8 @@ def test_falls_back_to_torch_when_conversion_fails(monkeypatch: pytest.MonkeyPat
 
     monkeypatch.setattr(models.convert, "convert_to_ctranslate2", unsupported)
     embedder = load_embedder(default_model_path(), SummaryOptions(embedding_cache_dir=str(tmp_path)))
-    assert isinstance(embedder, SentenceEmbedder) and embedder.engine == "torch"
+    assert isinstance(embedder, SentenceEmbedder)
+    assert embedder.engine == "torch"
     assert "using torch" in caplog.text
     assert embedder.embed(["The talks went on."]).shape == (1, EMBEDDING_DIM)
 

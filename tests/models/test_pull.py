@@ -36,7 +36,7 @@ def closed_port_url() -> str:
 
 
 class _NotFoundHandler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self.send_response(404)
         self.end_headers()
 
@@ -204,6 +204,7 @@ class _HubHandler(BaseHTTPRequestHandler):
                                            "ETag": f'"{hashlib.sha1(body).hexdigest()}"'})
         self._reply(404, b'{"error": "Repository not found"}', {"X-Error-Code": "RepoNotFound",
                                                                  "Content-Type": "application/json"})
+        return None
 
     do_GET = _route
     do_HEAD = _route
@@ -232,6 +233,6 @@ def test_real_download_from_a_loopback_hub(fake_hub_url: str, tmp_path: Path) ->
 
 def test_unknown_repository_on_the_hub(fake_hub_url: str, tmp_path: Path) -> None:
     spec = ModelSpec(task="translation", key="en-ko", engine="transformers", model="org/absent")
-    with pytest.raises(ModelMissingError, match="org/absent .*not found on the hub"):
+    with pytest.raises(ModelMissingError, match=r"org/absent .*not found on the hub"):
         pull_model(spec, tmp_path / "dest", endpoint=fake_hub_url, timeout_s=10.0, progress=False)
     assert list(tmp_path.iterdir()) == []

@@ -30,13 +30,15 @@ def test_m2m100_falls_back_to_transformers_with_a_reason(tmp_path, engine):
     registry = ModelRegistry(make_settings(tmp_path, models={"translation": {"ja-en": entry}}))
     spec = registry.get("translation", "ja-en")
     assert spec.engine == "transformers"
-    assert "m2m100" in spec.fallback and "transformers" in spec.fallback
+    assert "m2m100" in spec.fallback
+    assert "transformers" in spec.fallback
 
 
 def test_a_converted_local_path_is_not_second_guessed(tmp_path):
     entry = {"model": "x/m2m", "architecture": "m2m100", "engine": "ctranslate2", "local_path": str(tmp_path)}
     spec = ModelRegistry(make_settings(tmp_path, models={"translation": {"ja-en": entry}})).get("translation", "ja-en")
-    assert spec.engine == "ctranslate2" and spec.fallback == ""
+    assert spec.engine == "ctranslate2"
+    assert spec.fallback == ""
 
 
 def test_fallback_cannot_be_set_in_settings(tmp_path):

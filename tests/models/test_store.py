@@ -160,7 +160,7 @@ def test_one_check_names_the_file_for_every_form(tmp_path: Path, form: str, file
 
 def test_transformers_weights_do_not_make_a_ctranslate2_model(tmp_path: Path) -> None:
     folder = write_files(tmp_path / "m", {**EMBEDDING_FILES, "shared_vocabulary.json": b"[]"})
-    with pytest.raises(ModelCorruptError, match="model.bin is missing"):
+    with pytest.raises(ModelCorruptError, match=r"model\.bin is missing"):
         check_model_dir(folder, "ctranslate2")
 
 
@@ -188,26 +188,26 @@ def test_one_tokenizer_file_is_enough(store: ModelStore) -> None:
 def test_check_detects_invalid_config(store: ModelStore) -> None:
     folder = write_model(store.store_dir(SPEC))
     (folder / "config.json").write_text("{not json", encoding="utf-8")
-    with pytest.raises(ModelCorruptError, match="config.json is not valid JSON"):
+    with pytest.raises(ModelCorruptError, match=r"config\.json is not valid JSON"):
         store.check(SPEC)
 
 
 def test_check_detects_empty_weights(store: ModelStore) -> None:
     folder = write_model(store.store_dir(SPEC))
     (folder / "model.safetensors").write_bytes(b"")
-    with pytest.raises(ModelCorruptError, match="model.safetensors is empty"):
+    with pytest.raises(ModelCorruptError, match=r"model\.safetensors is empty"):
         store.check(SPEC)
 
 
 def test_check_detects_truncated_file_against_manifest(store: ModelStore, imported: Path) -> None:
     (imported / "sub" / "extra.txt").write_text("short", encoding="utf-8")
-    with pytest.raises(ModelCorruptError, match="sub/extra.txt has the wrong size"):
+    with pytest.raises(ModelCorruptError, match=r"sub/extra\.txt has the wrong size"):
         store.check(SPEC)
 
 
 def test_check_detects_file_missing_from_manifest(store: ModelStore, imported: Path) -> None:
     (imported / "source.spm").unlink()
-    with pytest.raises(ModelCorruptError, match="source.spm is missing"):
+    with pytest.raises(ModelCorruptError, match=r"source\.spm is missing"):
         store.check(SPEC)
 
 
@@ -256,7 +256,7 @@ def test_import_rejects_a_file(store: ModelStore, tmp_path: Path) -> None:
 
 
 def test_import_rejects_incomplete_source_naming_the_file(store: ModelStore, tmp_path: Path) -> None:
-    with pytest.raises(ModelCorruptError, match="config.json"):
+    with pytest.raises(ModelCorruptError, match=r"config\.json"):
         store.import_dir(write_model(tmp_path / "src", skip=("config.json",)), SPEC)
     assert not store.root.exists() or not any(store.root.iterdir())
 
@@ -331,7 +331,7 @@ def test_unknown_package_is_reported(tmp_path: Path) -> None:
 def test_check_detects_broken_safetensors(store: ModelStore, content: bytes) -> None:
     folder = write_model(store.store_dir(SPEC))
     (folder / "model.safetensors").write_bytes(content)
-    with pytest.raises(ModelCorruptError, match="model.safetensors is truncated or not a safetensors file"):
+    with pytest.raises(ModelCorruptError, match=r"model\.safetensors is truncated or not a safetensors file"):
         store.check(SPEC)
 
 

@@ -7,7 +7,7 @@ from models.threads import MAX_SUB_BATCH, plan_threads, sub_batch_size
 from service.settings import TranslationOptions
 
 
-@pytest.mark.parametrize("cores, workers, inter, intra", [
+@pytest.mark.parametrize(("cores", "workers", "inter", "intra"), [
     (1, 1, 1, 1),
     (2, 1, 2, 1),
     (2, 2, 1, 1),
@@ -24,13 +24,13 @@ def test_threads_follow_cores_and_workers(cores, workers, inter, intra):
     assert plan.max_batch_size == MAX_SUB_BATCH
 
 
-@pytest.mark.parametrize("cores, workers", [(c, w) for c in (1, 2, 3, 4, 6, 8, 12, 16, 64) for w in (1, 2, 3, 4)])
+@pytest.mark.parametrize(("cores", "workers"), [(c, w) for c in (1, 2, 3, 4, 6, 8, 12, 16, 64) for w in (1, 2, 3, 4)])
 def test_workers_times_threads_never_exceed_the_cores(cores, workers):
     plan = plan_threads(TranslationOptions(), workers=workers, cores=cores)
     assert workers * plan.inter_threads * plan.intra_threads <= max(cores, workers)
 
 
-@pytest.mark.parametrize("options, inter, intra, batch", [
+@pytest.mark.parametrize(("options", "inter", "intra", "batch"), [
     (TranslationOptions(inter_threads=3), 3, 2, MAX_SUB_BATCH),
     (TranslationOptions(intra_threads=4), 2, 4, MAX_SUB_BATCH),
     (TranslationOptions(threads=2), 4, 2, MAX_SUB_BATCH),  # the older name of intra_threads
@@ -41,7 +41,7 @@ def test_settings_override_each_choice(options, inter, intra, batch):
     assert (plan.inter_threads, plan.intra_threads, plan.max_batch_size) == (inter, intra, batch)
 
 
-@pytest.mark.parametrize("count, inter, limit, size", [
+@pytest.mark.parametrize(("count", "inter", "limit", "size"), [
     (16, 2, 32, 8),    # two sub-batches keep both threads busy
     (64, 2, 32, 32),
     (100, 2, 32, 32),  # never above the limit

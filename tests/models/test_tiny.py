@@ -33,7 +33,8 @@ def test_every_model_folder_is_complete(tiny_models_dir, folder):
 @pytest.mark.parametrize("lang", ["en", "ja", "ko"])
 def test_corpus_has_enough_lines(lang):
     lines = corpus_lines(lang)
-    assert len(lines) >= 50 and len(set(lines)) == len(lines)
+    assert len(lines) >= 50
+    assert len(set(lines)) == len(lines)
 
 
 def test_settings_layer_points_every_task_at_tiny_models(tiny_settings):
@@ -44,12 +45,16 @@ def test_settings_layer_points_every_task_at_tiny_models(tiny_settings):
     store = ModelStore(tiny_settings)
     for pair in ("en-ja", "en-ko"):
         spec = registry.get("translation", pair)
-        assert spec.tiny and spec.engine == "ctranslate2"
-        assert store.is_installed(spec) and store.path(spec).name.endswith("--ct2-int8")
+        assert spec.tiny
+        assert spec.engine == "ctranslate2"
+        assert store.is_installed(spec)
+        assert store.path(spec).name.endswith("--ct2-int8")
         assert store.is_installed(original_spec(spec))
     bart = registry.get("summarization", "abstractive")
-    assert bart.tiny and bart.engine == "ctranslate2"
-    assert store.is_installed(bart) and store.path(bart).name == "briefs-tiny--bart--ct2-int8"
+    assert bart.tiny
+    assert bart.engine == "ctranslate2"
+    assert store.is_installed(bart)
+    assert store.path(bart).name == "briefs-tiny--bart--ct2-int8"
     assert store.is_installed(original_spec(bart))
 
 
@@ -91,7 +96,8 @@ def test_bart_summarizer_model_generates_short_non_empty_text(tiny_models_dir):
     with torch.inference_mode():
         ids = model.generate(**inputs, num_beams=2)
     text = tokenizer.batch_decode(ids, skip_special_tokens=True)[0]
-    assert text.strip() and ids.shape[1] <= 40
+    assert text.strip()
+    assert ids.shape[1] <= 40
 
 
 def _sha(path: Path) -> str:
@@ -101,7 +107,8 @@ def _sha(path: Path) -> str:
 def test_build_is_deterministic_and_reports_progress(tiny_models_dir, tmp_path):
     messages: list[str] = []
     root = build_tiny_models(tmp_path / "again", progress=messages.append)
-    assert root == tmp_path / "again" and messages
+    assert root == tmp_path / "again"
+    assert messages
     for name in ("briefs-tiny--marian-en-ja/model.safetensors", "briefs-tiny--marian-en-ja/vocab.json",
                  "briefs-tiny--nllb/model.safetensors", SETTINGS_FILE):
         assert _sha(root / name) == _sha(tiny_models_dir / name), name

@@ -23,17 +23,21 @@ def test_a_short_soak_runs_and_reports(tiny_models_dir: Path, tmp_path: Path) ->
         cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     report = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert report["requests"] == 200 and report["status"] == {"200": 200}
+    assert report["requests"] == 200
+    assert report["status"] == {"200": 200}
     assert [s["requests"] for s in report["samples"]] == [0, 100, 200]
-    assert report["ready_s"] > 0 and report["peak_rss_mb"] > 0
+    assert report["ready_s"] > 0
+    assert report["peak_rss_mb"] > 0
     text = out.read_text(encoding="utf-8")
-    assert "worker peak RSS" in text and "| 200 |" in text
+    assert "worker peak RSS" in text
+    assert "| 200 |" in text
 
 
 def test_requests_mix_translations_briefs_and_repeats() -> None:
     bodies = [soak.request_body(n) for n in range(60)]
     paths = [path for path, _ in bodies]
-    assert 3 <= paths.count("/v1/briefs") <= 9 and paths.count("/v1/translate") >= 50
+    assert 3 <= paths.count("/v1/briefs") <= 9
+    assert paths.count("/v1/translate") >= 50
     assert soak.request_body(7) == soak.request_body(7)
     texts = [json.dumps(body) for _, body in bodies]
     assert 30 <= len(set(texts)) < len(texts)  # a third repeat an earlier request (cache hits)
@@ -50,4 +54,5 @@ def test_summary_reports_peak_and_growth() -> None:
     samples = [{"requests": 0, "rss": 300.0, "peak": 300.0}, {"requests": 100, "rss": 400.0, "peak": 410.0},
                {"requests": 200, "rss": 405.0, "peak": 410.0}]
     report = soak.summarize({"samples": samples})
-    assert report["peak_rss_mb"] == 410.0 and report["growth_mb"] == 5.0
+    assert report["peak_rss_mb"] == 410.0
+    assert report["growth_mb"] == 5.0

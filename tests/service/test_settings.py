@@ -11,7 +11,7 @@ def test_defaults_come_from_config_file():
     assert s.models["translation"]["en-ja"]["model"] == "Helsinki-NLP/opus-tatoeba-en-ja"
 
 
-@pytest.mark.parametrize("name, value, attr, expected", [
+@pytest.mark.parametrize(("name", "value", "attr", "expected"), [
     ("BRIEFS_MODELS_DIR", "/x/models", "models_dir", Path("/x/models")),
     ("BRIEFS_TARGET_LANGS", "ko", "target_langs", ("ko",)),
     ("BRIEFS_AUTO_PULL", "false", "auto_pull", False),
@@ -46,7 +46,7 @@ def test_models_dir_settings_file_is_layered_and_paths_rebased(tmp_path):
     assert s.models["translation"]["en-ja"]["architecture"] == "marian"  # merged, not replaced
 
 
-@pytest.mark.parametrize("environ, message", [
+@pytest.mark.parametrize(("environ", "message"), [
     ({"BRIEFS_LIMITS_MAX_CHARS": "lots"}, "must be a number"),
     ({"BRIEFS_AUTO_PULL": "maybe"}, "must be a boolean"),
     ({"BRIEFS_NO_SUCH_SETTING": "1"}, "unknown setting"),

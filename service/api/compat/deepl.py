@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, request
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from service.api import access
@@ -70,7 +71,7 @@ def _detect_sources(texts: list[str], body: dict[str, Any], target: str, resourc
 @blp.route("/translate", methods=["POST"])
 @blp.doc(**body_doc(DeepLTranslateSchema), **ERRORS)
 @blp.response(200, DeepLTranslationsSchema)
-def translate():
+def translate() -> ResponseReturnValue:
     """Translate texts as DeepL does, through this service's pipeline and glossaries."""
     body = load_body(DeepLTranslateSchema(), LIST_FIELDS)
     resources = get_resources()
@@ -98,7 +99,7 @@ def translate():
 @blp.route("/languages", methods=["GET", "POST"])
 @blp.doc(parameters=[{"in": "query", "name": "type", "schema": {"type": "string", "enum": ["source", "target"]}}])
 @blp.response(200, DeepLLanguageSchema(many=True))
-def languages():
+def languages() -> ResponseReturnValue:
     """Source languages, or with ``type=target`` the target languages (form or query)."""
     # DeepL's client sends ``type`` as a form body even on GET; werkzeug leaves that out of ``values``.
     kind = request.form.get("type") or request.args.get("type") or "source"
@@ -114,7 +115,7 @@ def languages():
 
 @blp.route("/usage", methods=["GET", "POST"])
 @blp.response(200, DeepLUsageSchema)
-def usage():
+def usage() -> ResponseReturnValue:
     """Characters the calling key used today (UTC) and its daily limit."""
     key = access.current_key()
     if key is None:
@@ -126,7 +127,7 @@ def usage():
 
 @blp.route("/glossary-language-pairs", methods=["GET"])
 @blp.response(200, GlossaryPairsSchema)
-def glossary_language_pairs():
+def glossary_language_pairs() -> ResponseReturnValue:
     """Every served pair: each can carry a glossary."""
     pairs = served_pairs(get_resources())
     return {"supported_languages": [{"source_lang": s, "target_lang": t} for s, ts in pairs.items() for t in ts]}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, request
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from service.api import access
@@ -36,7 +37,7 @@ UPLOAD_DOC = {"requestBody": {"required": True, "content": {"multipart/form-data
 @blp.route("", methods=["POST"])
 @blp.doc(**UPLOAD_DOC)
 @blp.response(200, DocumentHandleSchema)
-def upload():
+def upload() -> ResponseReturnValue:
     """Queue a document for translation; answers the id and key to poll it with."""
     body = load_body(DocumentUploadSchema())
     sent = request.files.get("file")
@@ -57,7 +58,7 @@ def upload():
     document = read_document(data, fmt, target)
     if source is None:
         source = get_detector().best(" ".join(document.texts)[:2000]).language
-        if source == UNSUPPORTED or source == target:
+        if source in (UNSUPPORTED, target):
             raise PeerError(400, "Could not detect a supported source language; set 'source_lang'.")
         source, target = check_pair(source, target, resources)
     access.charge(sum(len(t) for t in document.texts))
@@ -73,7 +74,7 @@ def upload():
 @blp.route("/<document_id>", methods=["POST"])
 @blp.doc(**body_doc(DocumentKeySchema))
 @blp.response(200, DocumentStatusSchema)
-def status(document_id):
+def status(document_id: str) -> ResponseReturnValue:
     """queued, translating, done (with billed characters) or error (with a message)."""
     record = get_jobs().get(document_id, load_body(DocumentKeySchema())["document_key"])
     answer: dict[str, object] = {"document_id": record.id, "status": record.status}
@@ -90,7 +91,7 @@ def status(document_id):
 @blp.doc(**body_doc(DocumentKeySchema), responses={"200": {"description": "the translated file",
                                                            "content": DOCUMENT_CONTENT},
                                                     "503": {"description": "not ready yet"}})
-def result(document_id):
+def result(document_id: str) -> ResponseReturnValue:
     """The translated file; 503 while it is still being translated."""
     record = get_jobs().get(document_id, load_body(DocumentKeySchema())["document_key"])
     if record.status == "error":

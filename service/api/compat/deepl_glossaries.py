@@ -6,6 +6,7 @@ glossaries and the shared ones; another tenant's glossary is "not found", as on 
 from __future__ import annotations
 
 from flask import Response, request
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from service.api.compat.errors import PeerError, install_peer_errors
@@ -57,7 +58,7 @@ def _store() -> TenantGlossaries:
 @v2.route("", methods=["POST"])
 @v2.doc(**body_doc(DeepLGlossaryCreateSchema))
 @v2.response(201, DeepLGlossaryInfoSchema)
-def create_glossary():
+def create_glossary() -> ResponseReturnValue:
     """Create a glossary for one language pair from TSV or CSV entries."""
     body = load_body(DeepLGlossaryCreateSchema())
     source, target = dictionary_langs(_store(), body["source_lang"], body["target_lang"])
@@ -68,7 +69,7 @@ def create_glossary():
 
 @v2.route("", methods=["GET"])
 @v2.response(200, DeepLGlossaryListSchema)
-def list_glossaries():
+def list_glossaries() -> ResponseReturnValue:
     """Every glossary in the store (a multilingual one shows its first target language)."""
     store = _store()
     return {"glossaries": [v2_info(store.get(info.id)) for info in store.list_glossaries()]}
@@ -76,21 +77,21 @@ def list_glossaries():
 
 @v2.route("/<glossary_id>", methods=["GET"])
 @v2.response(200, DeepLGlossaryInfoSchema)
-def get_glossary(glossary_id):
+def get_glossary(glossary_id: str) -> ResponseReturnValue:
     """One glossary by id (or name)."""
     return v2_info(_store().get(glossary_id))
 
 
 @v2.route("/<glossary_id>", methods=["DELETE"])
 @v2.response(204)
-def delete_glossary(glossary_id):
+def delete_glossary(glossary_id: str) -> None:
     """Delete a glossary (the default glossary cannot be deleted)."""
     _store().delete(glossary_id)
 
 
 @v2.route("/<glossary_id>/entries", methods=["GET"])
 @v2.doc(responses={"200": {"description": "entries as TSV", "content": {TSV: {"schema": {"type": "string"}}}}})
-def glossary_entries(glossary_id):
+def glossary_entries(glossary_id: str) -> ResponseReturnValue:
     """The entries as TSV (source, tab, target), one per line."""
     glossary = _store().get(glossary_id)
     targets = targets_of(glossary)
@@ -106,7 +107,7 @@ def glossary_entries(glossary_id):
 @v3.route("", methods=["POST"])
 @v3.doc(**body_doc(MultilingualCreateSchema))
 @v3.response(201, MultilingualInfoSchema)
-def create_multilingual():
+def create_multilingual() -> ResponseReturnValue:
     """Create a glossary from one or more dictionaries (one source language for all)."""
     body = load_body(MultilingualCreateSchema())
     if not body["dictionaries"]:
@@ -125,7 +126,7 @@ def create_multilingual():
 
 @v3.route("", methods=["GET"])
 @v3.response(200, MultilingualListSchema)
-def list_multilingual():
+def list_multilingual() -> ResponseReturnValue:
     """Every glossary with its dictionaries."""
     store = _store()
     return {"glossaries": [v3_info(store.get(info.id)) for info in store.list_glossaries()]}
@@ -133,7 +134,7 @@ def list_multilingual():
 
 @v3.route("/<glossary_id>", methods=["GET"])
 @v3.response(200, MultilingualInfoSchema)
-def get_multilingual(glossary_id):
+def get_multilingual(glossary_id: str) -> ResponseReturnValue:
     """One glossary with its dictionaries."""
     return v3_info(_store().get(glossary_id))
 
@@ -141,7 +142,7 @@ def get_multilingual(glossary_id):
 @v3.route("/<glossary_id>", methods=["PATCH"])
 @v3.doc(**body_doc(MultilingualPatchSchema))
 @v3.response(200, MultilingualInfoSchema)
-def update_multilingual(glossary_id):
+def update_multilingual(glossary_id: str) -> ResponseReturnValue:
     """Add or update dictionary entries (renaming is not supported: names are the store's keys)."""
     body = load_body(MultilingualPatchSchema())
     store = _store()
@@ -159,7 +160,7 @@ def update_multilingual(glossary_id):
 
 @v3.route("/<glossary_id>", methods=["DELETE"])
 @v3.response(204)
-def delete_multilingual(glossary_id):
+def delete_multilingual(glossary_id: str) -> None:
     """Delete a glossary with all its dictionaries."""
     _store().delete(glossary_id)
 
@@ -167,7 +168,7 @@ def delete_multilingual(glossary_id):
 @v3.route("/<glossary_id>/dictionaries", methods=["PUT"])
 @v3.doc(**body_doc(DictionaryEntriesSchema))
 @v3.response(200, DictionaryInfoSchema)
-def replace_dictionary(glossary_id):
+def replace_dictionary(glossary_id: str) -> ResponseReturnValue:
     """Replace one dictionary's entries (created when missing)."""
     body = load_body(DictionaryEntriesSchema())
     store = _store()
@@ -183,7 +184,7 @@ def replace_dictionary(glossary_id):
 @v3.route("/<glossary_id>/dictionaries", methods=["DELETE"])
 @v3.arguments(DictionaryQuerySchema, location="query", as_kwargs=True)
 @v3.response(204)
-def delete_dictionary(glossary_id, source_lang, target_lang):
+def delete_dictionary(glossary_id: str, source_lang: str, target_lang: str) -> None:
     """Remove one dictionary (the target language's renderings)."""
     store = _store()
     glossary = store.get(glossary_id)
@@ -198,7 +199,7 @@ def delete_dictionary(glossary_id, source_lang, target_lang):
 @v3.route("/<glossary_id>/entries", methods=["GET"])
 @v3.arguments(DictionaryQuerySchema, location="query", as_kwargs=True)
 @v3.response(200, MultilingualEntriesSchema)
-def multilingual_entries(glossary_id, source_lang, target_lang):
+def multilingual_entries(glossary_id: str, source_lang: str, target_lang: str) -> ResponseReturnValue:
     """One dictionary's entries, as TSV inside JSON."""
     store = _store()
     glossary = store.get(glossary_id)

@@ -103,7 +103,7 @@ class DocumentJobs:
         except (BriefsError, PeerError) as exc:
             message = exc.detail if isinstance(exc, BriefsError) else exc.message
             self.store.update(job_id, "error", error=message)
-        except Exception:  # noqa: BLE001 - a worker must record the failure, not die with it
+        except Exception:  # a worker must record the failure, not die with it
             log.exception("document %s failed", job_id)
             self.store.update(job_id, "error", error="the document could not be translated; the failure was logged")
 

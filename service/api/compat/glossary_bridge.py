@@ -24,10 +24,7 @@ MAX_NAME_SUFFIX = 100
 def parse_entries(data: str, fmt: str) -> dict[str, str]:
     """DeepL's TSV or CSV entries (source, target[, ...]) as a dict; 400 on a malformed line."""
     entries: dict[str, str] = {}
-    if fmt == "csv":
-        rows = list(csv.reader(io.StringIO(data)))
-    else:
-        rows = [line.split("\t") for line in data.splitlines()]
+    rows = list(csv.reader(io.StringIO(data))) if fmt == "csv" else [line.split("\t") for line in data.splitlines()]
     for number, row in enumerate(rows, 1):
         if not row or not any(cell.strip() for cell in row):
             continue

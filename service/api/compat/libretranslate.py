@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from service.api import access
@@ -90,7 +91,7 @@ def _detected(texts: list[str], fmt: str) -> list[dict[str, Any]]:
 @blp.route("/translate", methods=["POST"])
 @blp.doc(**body_doc(LibreTranslateSchema), **ERRORS)
 @blp.response(200, LibreTranslateResultSchema)
-def translate():
+def translate() -> ResponseReturnValue:
     """Translate ``q`` (a string or a list); ``source`` may be ``auto``."""
     body = load_body(LibreTranslateSchema())
     texts = body["q"] if isinstance(body["q"], list) else [body["q"]]
@@ -121,7 +122,7 @@ def translate():
 @blp.route("/detect", methods=["POST"])
 @blp.doc(**body_doc(LibreDetectSchema), **ERRORS)
 @blp.response(200, LibreDetectionSchema(many=True))
-def detect():
+def detect() -> ResponseReturnValue:
     """Candidate languages of ``q`` with 0..100 confidences; ``unsupported`` when it is none we serve."""
     body = load_body(LibreDetectSchema())
     return [{"confidence": round(d.confidence * 100, 1), "language": d.language}
@@ -130,7 +131,7 @@ def detect():
 
 @blp.route("/languages", methods=["GET", "POST"])
 @blp.response(200, LibreLanguageSchema(many=True))
-def languages():
+def languages() -> ResponseReturnValue:
     """Every served language with the languages it translates into."""
     resources = get_resources()
     pairs = served_pairs(resources)
@@ -140,7 +141,7 @@ def languages():
 
 @blp.route("/frontend/settings", methods=["GET"])
 @blp.doc(responses={"200": {"description": "OK", "content": {"application/json": {"schema": FrontendSettingsSchema}}}})
-def frontend_settings():
+def frontend_settings() -> ResponseReturnValue:
     """The settings LibreTranslate's web frontend and some clients read."""
     resources = get_resources()
     pairs = served_pairs(resources)
@@ -160,7 +161,7 @@ def frontend_settings():
                    "target": {"type": "string"}, "api_key": {"type": "string"}}}}}},
          responses={**ERRORS["responses"], "200": {"description": "where to download the translated file", "content": {
              "application/json": {"schema": TranslatedFileSchema}}}})
-def translate_file():
+def translate_file() -> ResponseReturnValue:
     """Translate a .txt, .html, .docx or .xlf file; answers the URL to download it from."""
     body = load_body(LibreFileSchema())
     sent = request.files.get("file")
@@ -184,7 +185,7 @@ def translate_file():
 
 @blp.route("/download_file/<token>/<path:filename>", methods=["GET"])
 @blp.doc(responses={"200": {"description": "the translated file", "content": DOCUMENT_CONTENT}})
-def download_file(token, filename):
+def download_file(token: str, filename: str) -> ResponseReturnValue:
     """A file /translate_file translated; the token in the URL is the secret."""
     record = get_jobs().by_key(token)
     if record.filename != filename:

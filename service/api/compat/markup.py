@@ -53,34 +53,34 @@ class _Events(HTMLParser):
         line, column = self.getpos()
         self.events.append((line, column, kind, tag, keep))
 
-    def handle_starttag(self, tag, attrs):  # noqa: D102 - HTMLParser callbacks
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._mark("start", tag, any(k == "translate" and (v or "").lower() == "no" for k, v in attrs))
 
-    def handle_startendtag(self, tag, attrs):  # noqa: D102
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._mark("startend", tag)
 
-    def handle_endtag(self, tag):  # noqa: D102
+    def handle_endtag(self, tag: str) -> None:
         self._mark("end", tag)
 
-    def handle_data(self, data):  # noqa: D102
+    def handle_data(self, data: str) -> None:
         self._mark("data")
 
-    def handle_entityref(self, name):  # noqa: D102
+    def handle_entityref(self, name: str) -> None:
         self._mark("entityref")
 
-    def handle_charref(self, name):  # noqa: D102
+    def handle_charref(self, name: str) -> None:
         self._mark("charref")
 
-    def handle_comment(self, data):  # noqa: D102
+    def handle_comment(self, data: str) -> None:
         self._mark("comment")
 
-    def handle_decl(self, decl):  # noqa: D102
+    def handle_decl(self, decl: str) -> None:
         self._mark("decl")
 
-    def handle_pi(self, data):  # noqa: D102
+    def handle_pi(self, data: str) -> None:
         self._mark("pi")
 
-    def unknown_decl(self, data):  # noqa: D102
+    def unknown_decl(self, data: str) -> None:
         self._mark("decl")
 
 

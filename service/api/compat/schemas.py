@@ -93,7 +93,7 @@ def load_body(schema: Schema, list_fields: tuple[str, ...] = ()) -> dict[str, An
         body = {}
         for source in (request.args, request.form):  # form fields win over the query string
             body.update({key: (source.getlist(key) if key in list_fields else source.get(key))
-                         for key in source.keys()})
+                         for key in source})
     return schema.load(body)
 
 

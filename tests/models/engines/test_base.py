@@ -103,7 +103,8 @@ def test_bad_batches_are_type_errors_before_the_model(texts: object) -> None:
     engine = EchoEngine()
     with pytest.raises(TypeError):
         engine.translate_batch(texts, "en", "ja")  # type: ignore[arg-type]
-    assert engine.chunks == [] and engine.plans == 0
+    assert engine.chunks == []
+    assert engine.plans == 0
 
 
 def test_empty_batch_is_empty_without_planning() -> None:

@@ -47,7 +47,8 @@ def test_empty_batch_gives_empty_list(tiny_models_dir, options):
 
 def test_blank_input_gives_empty_output_in_place(tiny_models_dir, options):
     out = load(tiny_models_dir, MARIAN_KO, "marian", options).translate_batch(["", SENTENCES[0]], "en", "ko")
-    assert out[0] == "" and out[1]
+    assert out[0] == ""
+    assert out[1]
 
 
 def test_marian_multi_target_source_starts_with_the_language_token(tiny_models_dir, options):

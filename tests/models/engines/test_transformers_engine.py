@@ -54,7 +54,10 @@ def test_empty_batch_gives_empty_list(tiny_models_dir, options):
 def test_blank_input_gives_empty_output_in_place(tiny_models_dir, options):
     translator = load(tiny_models_dir, "briefs-tiny--marian-en-ja", "marian", options)
     out = translator.translate_batch([SENTENCES[0], "   ", SENTENCES[1]], "en", "ja")
-    assert len(out) == 3 and out[1] == "" and out[0] and out[2]
+    assert len(out) == 3
+    assert out[1] == ""
+    assert out[0]
+    assert out[2]
 
 
 def test_a_string_instead_of_a_list_is_rejected(tiny_models_dir, options):
@@ -73,7 +76,8 @@ def test_multi_target_marian_prefixes_the_target_token(tiny_models_dir, options)
 def test_single_target_marian_has_no_prefix(tiny_models_dir, options):
     translator = load(tiny_models_dir, "briefs-tiny--marian-en-ko", "marian", options)
     plan = translator.language_plan("en", "ko")
-    assert plan.source_prefix == "" and plan.target_token is None
+    assert plan.source_prefix == ""
+    assert plan.target_token is None
 
 
 def test_spec_lang_token_overrides_the_vocabulary(tiny_models_dir, options):
@@ -144,7 +148,7 @@ def test_create_translator_builds_a_transformers_translator(tiny_models_dir, opt
 
 def test_unknown_engine_is_a_value_error(tiny_models_dir, options):
     spec = tiny_spec("marian", engine="no-such-engine")
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(ValueError, match="unknown translation engine") as info:
         create_translator(spec, tiny_models_dir / "briefs-tiny--marian-en-ko", options)
     assert all(name in str(info.value) for name in ENGINES)
 
@@ -188,7 +192,8 @@ def test_unreadable_tokenizer_without_manifest_is_corrupt(copy_model, options):
     (model_dir / "source.spm").write_bytes(b"garbage")
     with pytest.raises(ModelCorruptError) as info:
         TransformersTranslator(tiny_spec("marian"), model_dir, options)
-    assert str(model_dir) in info.value.detail and "tokenizer" in info.value.detail
+    assert str(model_dir) in info.value.detail
+    assert "tokenizer" in info.value.detail
 
 
 def test_missing_model_dir_raises_model_missing_error(tmp_path, options):

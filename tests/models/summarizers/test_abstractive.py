@@ -54,10 +54,12 @@ def test_is_a_summarizer(summarizer: AbstractiveSummarizer) -> None:
 @pytest.mark.parametrize("count", [1, 2, 5])
 def test_summary_shape(summarizer: AbstractiveSummarizer, count: int) -> None:
     written = summarizer.summarize(ARTICLE, count)
-    assert len(written) == 1 and written[0].source_index is None
+    assert len(written) == 1
+    assert written[0].source_index is None
     # As the pipeline sees it: split into sentences by the service.
     summary = segment_written(written, ARTICLE, count)
-    assert isinstance(summary, list) and 1 <= len(summary) <= count
+    assert isinstance(summary, list)
+    assert 1 <= len(summary) <= count
     for sentence in summary:
         assert isinstance(sentence, SummarySentence)
         assert sentence.text.strip()
@@ -66,7 +68,8 @@ def test_summary_shape(summarizer: AbstractiveSummarizer, count: int) -> None:
 
 def test_news_article_sentences(summarizer: AbstractiveSummarizer, news_article: str) -> None:
     summary = summarizer.summarize(split_sentences(news_article), 3)
-    assert 1 <= len(summary) <= 3 and all(s.text for s in summary)
+    assert 1 <= len(summary) <= 3
+    assert all(s.text for s in summary)
 
 
 def test_input_longer_than_the_model_is_truncated(summarizer: AbstractiveSummarizer) -> None:
@@ -81,7 +84,7 @@ def test_empty_article_gives_empty_summary(summarizer: AbstractiveSummarizer) ->
 
 @pytest.mark.parametrize("count", [0, -2, 1.5, True])
 def test_bad_count(summarizer: AbstractiveSummarizer, count) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="count must be an integer >= 1"):
         summarizer.summarize(ARTICLE, count)
 
 
@@ -135,7 +138,7 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 
 def test_bad_max_length(bart_dir: Path) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="max_length must be >= 1"):
         AbstractiveSummarizer(SPEC, bart_dir, SummaryOptions(), max_length=0)
 
 
@@ -155,7 +158,8 @@ def test_t5_gets_its_task_prefix(bart_dir: Path, tmp_path: Path) -> None:
     t5 = AbstractiveSummarizer(spec, folder, SummaryOptions(), max_length=12)
     assert t5._prefix == "summarize: "
     summary = t5.summarize(ARTICLE, 2)
-    assert len(summary) <= 2 and all(isinstance(s, SummarySentence) for s in summary)
+    assert len(summary) <= 2
+    assert all(isinstance(s, SummarySentence) for s in summary)
 
 
 def test_each_engine_runs_on_its_own_form(summarizer: AbstractiveSummarizer) -> None:

@@ -95,7 +95,8 @@ def test_output_is_in_article_order() -> None:
     table = one_hot(texts)
     table[texts[5]] = [1, 1, 1, 1, 1, 1]  # most central, last in the article
     chosen = summarize(table, texts, 3, lead_bias=0.0)
-    assert 5 in chosen and chosen == sorted(chosen)
+    assert 5 in chosen
+    assert chosen == sorted(chosen)
 
 
 @pytest.mark.parametrize(
@@ -114,7 +115,8 @@ def test_headlines_short_and_fragments_are_not_picked(skipped) -> None:
     table = {**one_hot(texts), text_of: [1, 1, 1, 1]}  # the most central of all
     table = {k: list(v) + [0.0] * (4 - len(v)) for k, v in table.items()}
     chosen = summarize(table, items, 2, lead_bias=0.0)
-    assert 0 not in chosen and len(chosen) == 2
+    assert 0 not in chosen
+    assert len(chosen) == 2
 
 
 def test_skipped_sentences_fill_in_when_too_few_others() -> None:
@@ -149,7 +151,7 @@ def test_each_sentence_is_embedded_once() -> None:
 
 @pytest.mark.parametrize("count", [0, -1, 2.5, True])
 def test_bad_count(count) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="count must be an integer >= 1"):
         ExtractiveSummarizer(TableEmbedder({}), SummaryOptions()).summarize(["A b c d e."], count)
 
 
@@ -160,7 +162,7 @@ def test_a_single_string_is_refused() -> None:
 
 @pytest.mark.parametrize("options", [SummaryOptions(lead_bias=1.5), SummaryOptions(redundancy=-0.1)])
 def test_bad_options(options: SummaryOptions) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="lead_bias and redundancy must be within"):
         ExtractiveSummarizer(TableEmbedder({}), options)
 
 
@@ -202,7 +204,8 @@ def test_seed_three_sentence_summary(minilm, seed_article: str) -> None:
     summary = ExtractiveSummarizer(minilm, SummaryOptions()).summarize(sentences, 3)
     text = picked(summary)
     assert len(summary) == 3
-    assert LEAD in text and MEETING in text
+    assert LEAD in text
+    assert MEETING in text
     assert any(fact in text for fact in KEY_FACTS), text
     assert "strongly condemned the deepening cooperation" not in text  # repeats the lead
     assert not summary[0].text.startswith("USA And Japan")  # the headline
@@ -214,11 +217,13 @@ def test_seed_five_sentence_summary(minilm, seed_article: str) -> None:
     summary = ExtractiveSummarizer(minilm, SummaryOptions()).summarize(sentences, 5)
     text = picked(summary)
     assert len(summary) == 5
-    assert LEAD in text and MEETING in text
+    assert LEAD in text
+    assert MEETING in text
     assert any(fact in text for fact in KEY_FACTS), text
     assert FRAGMENT not in text
     indices = [s.source_index for s in summary]
-    assert indices == sorted(indices) and 0 not in indices
+    assert indices == sorted(indices)
+    assert 0 not in indices
     assert all(s.text == sentences[s.source_index].text for s in summary)
 
 
@@ -239,7 +244,9 @@ def test_news_article_summary_shape(minilm, news_article: str, count: int) -> No
     sentences = split_sentences(news_article)
     summary = ExtractiveSummarizer(minilm, SummaryOptions()).summarize(sentences, count)
     indices = [s.source_index for s in summary]
-    assert len(summary) == count and indices == sorted(indices) and 0 not in indices
+    assert len(summary) == count
+    assert indices == sorted(indices)
+    assert 0 not in indices
     assert all(s.text == sentences[s.source_index].text for s in summary)
     if count == 1:
         assert indices == [1]
@@ -259,7 +266,7 @@ def test_seed_repeated_sentence_is_chosen_once(minilm, seed_article: str) -> Non
     # Pasted text often repeats a paragraph; the copy must not fill a summary slot.
     sentences = [s.text for s in split_sentences(seed_article)]
     meeting = next(s for s in sentences if MEETING in s)
-    doubled = sentences[:6] + [meeting.replace("Secretary of State", "Secretary of state")] + sentences[6:]
+    doubled = [*sentences[:6], meeting.replace("Secretary of State", "Secretary of state"), *sentences[6:]]
     summary = ExtractiveSummarizer(minilm, SummaryOptions()).summarize(doubled, 5)
     assert sum(MEETING in s.text for s in summary) == 1
 

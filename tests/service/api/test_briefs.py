@@ -46,7 +46,7 @@ def test_texts_give_a_list_of_briefs_each_from_its_own_article(client):
     assert set(briefs[1]["segments"][0]["translations"]) == {"ko"}
 
 
-@pytest.mark.parametrize("include, present", [([], set()), (["meta"], {"meta"}), (["entities"], {"entities"}),
+@pytest.mark.parametrize(("include", "present"), [([], set()), (["meta"], {"meta"}), (["entities"], {"entities"}),
                                               (["entities", "meta"], {"entities", "meta"})])
 def test_include_omits_parts_not_asked_for(client, include, present):
     body = client.post("/v1/briefs", json={"text": ARTICLE, "include": include}).get_json()
@@ -67,10 +67,11 @@ def test_translate_keeps_segments_and_reports_entities(client):
     assert BriefSchema().validate(body) == {}
     assert [(s["en"], s["translations"]["ja"]) for s in body["segments"]] == [("One.", "<ja> One."),
                                                                            ("Two.", "<ja> Two.")]
-    assert "entities" in body and "summarizer" not in body["meta"]["models"]
+    assert "entities" in body
+    assert "summarizer" not in body["meta"]["models"]
 
 
-@pytest.mark.parametrize("payload, field", [
+@pytest.mark.parametrize(("payload", "field"), [
     ({}, "text"),
     ({"text": ARTICLE, "texts": [ARTICLE]}, "text"),
     ({"text": ARTICLE, "sentences": 0}, "sentences"),
@@ -94,7 +95,7 @@ def test_translate_needs_segments(client):
     assert body["errors"][0]["field"] == "segments"
 
 
-@pytest.mark.parametrize("payload, code", [
+@pytest.mark.parametrize(("payload", "code"), [
     ({"text": "   "}, "empty-text"),
     ({"text": ARTICLE, "target_langs": ["xx"]}, "unknown-language"),
     ({"text": ARTICLE, "target_langs": ["de"]}, "unsupported-pair"),
@@ -112,7 +113,7 @@ def test_article_over_the_character_limit_is_413(make_app):
 # -- formats: ?format= and Accept ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query, accept, mimetype, name", [
+@pytest.mark.parametrize(("query", "accept", "mimetype", "name"), [
     ("?format=tmx", None, "application/x-tmx+xml", "brief.tmx"),
     ("?format=tbx", None, "application/x-tbx", "brief.tbx"),
     ("", "application/x-tmx+xml", "application/x-tmx+xml", "brief.tmx"),
@@ -128,14 +129,16 @@ def test_single_file_formats_come_as_attachments(client, query, accept, mimetype
     assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
 
 
-@pytest.mark.parametrize("fmt, accept", [("xliff", "application/xliff+xml"), ("xliff12", "application/x-xliff+xml")])
+@pytest.mark.parametrize(("fmt", "accept"),
+                         [("xliff", "application/xliff+xml"), ("xliff12", "application/x-xliff+xml")])
 def test_xliff_for_one_language_is_one_file_that_reads_back(client, fmt, accept):
     from service.exports.xliff import read_xliff
 
     for query, headers in ((f"?format={fmt}", {}), ("", {"Accept": accept})):
         response = client.post(f"/v1/briefs{query}", json={"text": ARTICLE, "sentences": 2, "target_langs": ["ko"]},
                                headers=headers)
-        assert response.status_code == 200 and response.mimetype == accept
+        assert response.status_code == 200
+        assert response.mimetype == accept
         source, target, segments = read_xliff(response.data)
         assert (source, target) == ("en", "ko")
         assert [s.texts["en"] for s in segments] == ["Officials met in Tokyo on Monday.",
@@ -147,7 +150,8 @@ def test_xliff_for_two_languages_is_a_zip_of_one_file_each(client):
     import zipfile
 
     response = client.post("/v1/briefs?format=xliff", json={"text": ARTICLE, "sentences": 1})
-    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.status_code == 200
+    assert response.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
         assert sorted(archive.namelist()) == ["brief.ja.xlf", "brief.ko.xlf"]
 
@@ -205,13 +209,17 @@ def _store(client, **extra):
 def test_store_returns_an_id_and_get_returns_the_same_brief(client):
     body = _store(client)
     got = client.get(f"/v1/briefs/{body['id']}").get_json()
-    assert got["id"] == body["id"] and got["version"] == 1 and got["history"] == []
-    assert got["segments"] == body["segments"] and got["entities"] == body["entities"]
+    assert got["id"] == body["id"]
+    assert got["version"] == 1
+    assert got["history"] == []
+    assert got["segments"] == body["segments"]
+    assert got["entities"] == body["entities"]
 
 
 def test_unstored_briefs_have_no_id(client):
     response = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 1})
-    assert "id" not in response.get_json() and "Location" not in response.headers
+    assert "id" not in response.get_json()
+    assert "Location" not in response.headers
 
 
 def test_texts_stored_each_get_an_id(client):
@@ -221,13 +229,14 @@ def test_texts_stored_each_get_an_id(client):
     assert client.get(f"/v1/briefs/{bodies[1]['id']}").get_json()["segments"][0]["en"] == "Rain fell."
 
 
-@pytest.mark.parametrize("query, accept, mimetype", [("?format=tmx", None, "application/x-tmx+xml"),
+@pytest.mark.parametrize(("query", "accept", "mimetype"), [("?format=tmx", None, "application/x-tmx+xml"),
                                                      ("", "application/x-tbx", "application/x-tbx"),
                                                      ("?format=xliff", None, "application/zip")])
 def test_get_a_stored_brief_in_any_format(client, query, accept, mimetype):
     bid = _store(client)["id"]
     response = client.get(f"/v1/briefs/{bid}{query}", headers={"Accept": accept} if accept else {})
-    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
 
 
 def test_edit_records_history_and_reanchors_the_entity(client):
@@ -239,7 +248,8 @@ def test_edit_records_history_and_reanchors_the_entity(client):
     assert response.status_code == 200, response.data
     after = response.get_json()
     segment = after["segments"][0]
-    assert segment["translations"]["ja"] == edited and segment["provenance"]["ja"] == "edited"
+    assert segment["translations"]["ja"] == edited
+    assert segment["provenance"]["ja"] == "edited"
     assert segment["provenance"]["ko"] == "model"
     assert after["version"] == 2
     [edit] = after["history"]
@@ -267,7 +277,7 @@ def test_an_edit_feeds_the_named_memory(client):
     assert [(m["name"], m["unit_count"]) for m in memories] == [("desk", 1)]
 
 
-@pytest.mark.parametrize("path, payload, status", [
+@pytest.mark.parametrize(("path", "payload", "status"), [
     ("/v1/briefs/nope/segments/s1", {"lang": "ja", "text": "x"}, 404),
     ("/v1/briefs/{id}/segments/s99", {"lang": "ja", "text": "x"}, 404),
     ("/v1/briefs/{id}/segments/s1", {"lang": "fr", "text": "x"}, 422),

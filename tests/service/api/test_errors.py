@@ -55,7 +55,8 @@ def test_unexpected_error_is_a_generic_500_without_internals(client, resources, 
     assert "the failure was logged" in body["detail"]
     logged = [r for r in caplog.records if r.levelname == "ERROR"]
     assert len(logged) == 1  # once, with the frames that failed, without the message (it may quote articles)
-    assert "in boom" in logged[0].getMessage() and "RuntimeError" in logged[0].getMessage()
+    assert "in boom" in logged[0].getMessage()
+    assert "RuntimeError" in logged[0].getMessage()
     assert "secret internal state" not in caplog.text
 
 
@@ -80,6 +81,8 @@ def test_openapi_document_lists_every_endpoint_and_the_problem_schema(client):
 def test_docs_page_uses_local_assets_only(client):
     page = client.get("/docs").get_data(as_text=True)
     assert "/docs/assets/swagger-ui-bundle.js" in page
-    assert "http://" not in page and "https://" not in page
+    assert "http://" not in page
+    assert "https://" not in page
     asset = client.get("/docs/assets/swagger-ui-bundle.js")
-    assert asset.status_code == 200 and len(asset.data) > 10_000
+    assert asset.status_code == 200
+    assert len(asset.data) > 10_000

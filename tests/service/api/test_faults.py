@@ -108,10 +108,12 @@ def test_a_worker_killed_mid_request_loses_nothing_and_is_replaced(tiny_models_d
         assert "error" in outcome, f"every request finished before its worker was killed ({took:.2f}s each)"
         status, _, raw = call(server.base + "/v1/glossaries/desk")
         desk = json.loads(raw)
-        assert status == 200 and (desk["version"], len(desk["entries"])) in ((1, 3), (2, BIG_PUT)), desk["version"]
+        assert status == 200, desk["version"]
+        assert (desk["version"], len(desk["entries"])) in ((1, 3), (2, BIG_PUT)), desk["version"]
         assert call(server.base + "/v1/briefs", "POST", {"text": ARTICLE, "sentences": 2})[0] == 200
         status, _, raw = call(server.base + "/v1/glossaries/desk", "PUT", {"entries": OLD_ENTRIES[:1]})
-        assert status == 200 and json.loads(raw)["version"] == desk["version"] + 1
+        assert status == 200
+        assert json.loads(raw)["version"] == desk["version"] + 1
 
 
 def _cli(config: Path, *args: str, **popen: Any) -> subprocess.Popen[str]:
@@ -154,7 +156,8 @@ def test_kill_9_during_a_glossary_import_leaves_the_old_or_the_new_glossary(tmp_
     # The old one (the kill came before the commit, as it does here) or the whole new one; never a part.
     assert (glossary.version, len(glossary.entries)) in ((1, 3), (2, count)), glossary.version
     listed = _run_cli(config, "glossary", "list")
-    assert listed.returncode == 0 and "desk" in listed.stdout, listed.stderr
+    assert listed.returncode == 0, listed.stderr
+    assert "desk" in listed.stdout, listed.stderr
     again = _run_cli(config, "glossary", "import", str(big), "--name", "desk", "--target", "ja", "--replace")
     assert again.returncode == 0, again.stderr
     assert len(GlossaryStore(f"sqlite:///{store}").get("desk").entries) == count
@@ -178,17 +181,21 @@ def test_a_corrupt_and_a_missing_model_are_named_and_answer_503(tiny_models_dir,
     with running_gunicorn(tmp_path, models) as server:
         status, headers, raw = call(server.base + "/readyz")
         ready = json.loads(raw)
-        assert status == 503 and headers["Content-Type"] == "application/problem+json"
+        assert status == 503
+        assert headers["Content-Type"] == "application/problem+json"
         states = {m["pair"]: m for m in ready["models"]}
-        assert states["en-ja"]["state"] == "corrupt" and states["en-ja"]["file"] == bad_file
+        assert states["en-ja"]["state"] == "corrupt"
+        assert states["en-ja"]["file"] == bad_file
         assert states["en-ko"]["state"] == "missing"
-        assert bad_file in ready["detail"] and "missing" in ready["detail"]
+        assert bad_file in ready["detail"]
+        assert "missing" in ready["detail"]
         answers = {}
         for target in ("ja", "ko"):
             status, headers, raw = call(server.base + "/v1/briefs", "POST",
                                         {"text": ARTICLE, "sentences": 1, "target_langs": [target]})
             problem = json.loads(raw)
-            assert status == 503 and headers["Content-Type"] == "application/problem+json", raw[:300]
+            assert status == 503, raw[:300]
+            assert headers["Content-Type"] == "application/problem+json", raw[:300]
             answers[target] = problem["code"]
         assert answers == {"ja": "model-corrupt", "ko": "model-missing"}
     article = tmp_path / "article.txt"
@@ -198,7 +205,9 @@ def test_a_corrupt_and_a_missing_model_are_named_and_answer_503(tiny_models_dir,
                       encoding="utf-8")
     done = _run_cli(config, "brief", str(article), "--to", "ja")
     lines = done.stderr.strip().splitlines()
-    assert done.returncode == 3 and len(lines) == 1 and bad_file in lines[0], done.stderr
+    assert done.returncode == 3, done.stderr
+    assert len(lines) == 1, done.stderr
+    assert bad_file in lines[0], done.stderr
 
 
 def test_a_read_only_store_refuses_writes_with_503_and_still_reads(tmp_path, monkeypatch):
@@ -210,14 +219,17 @@ def test_a_read_only_store_refuses_writes_with_503_and_still_reads(tmp_path, mon
     read_only = make_settings(tmp_path, store_url="sqlite:///file:store.sqlite3?mode=ro&uri=true")
     client = create_app(read_only).test_client()
     listed = client.get("/v1/glossaries")
-    assert listed.status_code == 200 and [g["name"] for g in listed.get_json()["glossaries"]].count("desk") == 1
+    assert listed.status_code == 200
+    assert [g["name"] for g in listed.get_json()["glossaries"]].count("desk") == 1
     assert client.get("/v1/glossaries/desk").get_json()["version"] == 1
     for method, path, body in (("post", "/v1/glossaries", {"name": "new", "entries": OLD_ENTRIES}),
                                ("put", "/v1/glossaries/desk", {"entries": OLD_ENTRIES[:1]}),
                                ("delete", "/v1/glossaries/desk", None)):
         response = getattr(client, method)(path, json=body)
         problem = response.get_json()
-        assert response.status_code == 503 and response.mimetype == "application/problem+json", response.data
-        assert problem["code"] == "store-unavailable" and "read-only" in problem["detail"]
+        assert response.status_code == 503, response.data
+        assert response.mimetype == "application/problem+json", response.data
+        assert problem["code"] == "store-unavailable"
+        assert "read-only" in problem["detail"]
         assert int(response.headers["Retry-After"]) > 0
     assert client.get("/v1/glossaries/desk").get_json()["version"] == 1  # nothing changed

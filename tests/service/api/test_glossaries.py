@@ -29,7 +29,8 @@ def test_put_replaces_entries_and_bumps_version(client):
     first = create(client).get_json()
     replaced = client.put("/v1/glossaries/politics", json={"entries": [OTHER]}).get_json()
     assert [e["source"] for e in replaced["entries"]] == ["Yoon Suk Yeol"]
-    assert replaced["id"] == first["id"] and replaced["version"] > first["version"]
+    assert replaced["id"] == first["id"]
+    assert replaced["version"] > first["version"]
 
 
 def test_entries_add_list_delete(client):
@@ -61,15 +62,17 @@ def test_tsv_upload_and_download(client):
     assert response.status_code == 201, response.data
     assert response.get_json()["entry_count"] == 2
     download = client.get("/v1/glossaries/places?target_lang=ko", headers={"Accept": "text/tab-separated-values"})
-    assert download.status_code == 200 and download.mimetype == "text/tab-separated-values"
+    assert download.status_code == 200
+    assert download.mimetype == "text/tab-separated-values"
     assert "서울" in download.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("accept, mimetype", [("text/csv", "text/csv"), ("application/x-tbx", "application/x-tbx")])
+@pytest.mark.parametrize(("accept", "mimetype"), [("text/csv", "text/csv"), ("application/x-tbx", "application/x-tbx")])
 def test_download_formats_by_accept(client, accept, mimetype):
     create(client)
     response = client.get("/v1/glossaries/politics", headers={"Accept": accept})
-    assert response.status_code == 200 and response.mimetype == mimetype
+    assert response.status_code == 200
+    assert response.mimetype == mimetype
     assert "岸田文雄" in response.get_data(as_text=True)
 
 
@@ -89,7 +92,7 @@ def test_upload_without_a_name_is_422(client):
     assert_problem(client.post("/v1/glossaries", data=b"a\tb\n", content_type="text/tab-separated-values"), 422)
 
 
-@pytest.mark.parametrize("payload, field", [
+@pytest.mark.parametrize(("payload", "field"), [
     ({"entries": [ENTRY]}, "name"),
     ({"name": "bad name!", "entries": []}, "name"),
     ({"name": "x", "entries": [{"source": "A"}]}, "entries.0.renderings"),
@@ -107,14 +110,16 @@ def test_single_user_glossaries_are_shared_and_say_so(client):
     made = create(client).get_json()
     assert made["owner"] is None
     listing = {g["name"]: g for g in client.get("/v1/glossaries").get_json()["glossaries"]}
-    assert listing["politics"]["owner"] is None and listing["default"]["owner"] is None
+    assert listing["politics"]["owner"] is None
+    assert listing["default"]["owner"] is None
 
 
 def test_a_key_sees_its_glossarys_owner(make_app):
     from service.storage.keys import KeyStore
 
     app = make_app(http={"api_keys_required": True})
-    key, secret = KeyStore(app.extensions["briefs"].settings.store_path).create("desk", team="news")
+    _key, secret = KeyStore(app.extensions["briefs"].settings.store_path).create("desk", team="news")
     response = app.test_client().post("/v1/glossaries", json={"name": "politics", "entries": [ENTRY]},
                                       headers={"Authorization": f"Bearer {secret}"})
-    assert response.status_code == 201 and response.get_json()["owner"] == "team:news"
+    assert response.status_code == 201
+    assert response.get_json()["owner"] == "team:news"

@@ -119,11 +119,13 @@ def test_every_endpoint_answers_per_its_schema_on_a_news_article(server):
     status, raw = call(server + "/v1/briefs", {"text": article, "sentences": 3})
     assert status == 200, raw[:500]
     brief = json.loads(raw)
-    assert BriefSchema().validate(brief) == {} and len(brief["segments"]) == 3
+    assert BriefSchema().validate(brief) == {}
+    assert len(brief["segments"]) == 3
     assert all(s["translations"]["ja"] and s["translations"]["ko"] for s in brief["segments"])
     status, raw = call(server + "/v1/translate", {"segments": [s["en"] for s in brief["segments"]],
                                                   "target_langs": ["ja", "ko"]})
-    assert status == 200 and BriefSchema().validate(json.loads(raw)) == {}
+    assert status == 200
+    assert BriefSchema().validate(json.loads(raw)) == {}
     status, raw = call(server + "/v1/glossaries", {"name": "desk", "entries": [
         {"source": "Kihara", "type": "person", "renderings": {"ja": "木原", "ko": "기하라"}}]})
     assert status == 201, raw[:500]

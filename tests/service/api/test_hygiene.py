@@ -39,7 +39,8 @@ def test_every_response_carries_the_security_headers(client, name):
     assert response.headers["Cache-Control"] == "no-store"
     if response.mimetype == "text/html":
         csp = response.headers["Content-Security-Policy"]
-        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "default-src 'self'" in csp
+        assert "frame-ancestors 'none'" in csp
 
 
 def test_html_outside_the_docs_page_allows_no_inline_script(client):
@@ -67,7 +68,8 @@ def test_error_details_over_http_show_no_server_path(client, resources, monkeypa
 
     monkeypatch.setattr(resources.models, "translator_for", corrupt)
     body = assert_problem(client.post("/v1/translate", json={"segments": ["Hi there."]}), 503, "model-corrupt")
-    assert str(models_dir) not in body["detail"] and "<models_dir>/en-ja" in body["detail"]
+    assert str(models_dir) not in body["detail"]
+    assert "<models_dir>/en-ja" in body["detail"]
 
 
 @pytest.mark.parametrize(("text", "count"), [
@@ -80,7 +82,8 @@ def test_bidi_controls_and_nul_are_removed_from_briefs_with_a_warning(client, te
     english = " ".join(s["en"] for s in brief["segments"])
     assert not any(c in english for c in "\u202e\u202c\u2066\u2069\x00\x07")
     warnings = [w for w in brief["meta"]["warnings"] if w["code"] == "controls-removed"]
-    assert len(warnings) == 1 and count in warnings[0]["message"]
+    assert len(warnings) == 1
+    assert count in warnings[0]["message"]
 
 
 def test_bidi_controls_in_segments_are_removed_with_a_warning_on_their_segment(client):
@@ -108,7 +111,9 @@ def test_readyz_names_missing_and_corrupt_models_with_the_file(tiny_models_dir, 
     assert_problem(response, 503, "not-ready")
     body = response.get_json()
     states = {m["pair"]: m for m in body["models"]}
-    assert states["en-ja"]["state"] == "corrupt" and states["en-ja"]["file"] == "config.json"
+    assert states["en-ja"]["state"] == "corrupt"
+    assert states["en-ja"]["file"] == "config.json"
     assert states["en-ko"]["state"] == "missing"
-    assert "en-ja is corrupt (config.json)" in body["detail"] and "en-ko is missing" in body["detail"]
+    assert "en-ja is corrupt (config.json)" in body["detail"]
+    assert "en-ko is missing" in body["detail"]
     assert str(tmp_path) not in body["detail"]

@@ -18,16 +18,18 @@ def _file(fmt: str) -> bytes:
     return export_brief(brief, fmt)[0][1]
 
 
-@pytest.mark.parametrize("fmt, mimetype", [("xliff", XLIFF2), ("xliff12", XLIFF12), ("tmx", TMX),
+@pytest.mark.parametrize(("fmt", "mimetype"), [("xliff", XLIFF2), ("xliff12", XLIFF12), ("tmx", TMX),
                                            ("xliff", "application/xml"), ("tmx", "text/xml")])
 def test_import_then_list_get_and_delete(client, fmt, mimetype):
     response = client.post("/v1/memories/desk", data=_file(fmt), content_type=mimetype)
     assert response.status_code == 201, response.data
-    assert response.get_json()["unit_count"] == 1 and response.get_json()["pairs"] == ["en-ja"]
+    assert response.get_json()["unit_count"] == 1
+    assert response.get_json()["pairs"] == ["en-ja"]
     listed = client.get("/v1/memories").get_json()["memories"]
     assert [(m["name"], m["unit_count"]) for m in listed] == [("desk", 1)]
     tmx = client.get("/v1/memories/desk")
-    assert tmx.status_code == 200 and tmx.mimetype == TMX
+    assert tmx.status_code == 200
+    assert tmx.mimetype == TMX
     assert tmx.headers["Content-Disposition"] == 'attachment; filename="desk.tmx"'
     assert [(u.source, u.target) for u in read_memory_file(tmx.data)] == [("Rain fell on the harbor.",
                                                                           "港に雨が降った。")]

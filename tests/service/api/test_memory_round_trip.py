@@ -21,7 +21,8 @@ def test_http_edited_xliff_makes_the_next_brief_tm_exact(client):
     root = etree.fromstring(client.post("/v1/briefs?format=xliff", json=body).data)
     edit_target(root, "s2", "貿易と安全保障を話し合った。")
     response = client.post("/v1/memories/desk", data=etree.tostring(root), content_type="application/xliff+xml")
-    assert response.status_code == 201 and response.get_json()["unit_count"] == 1
+    assert response.status_code == 201
+    assert response.get_json()["unit_count"] == 1
     brief = client.post("/v1/briefs", json=body).get_json()
     assert [s["provenance"]["ja"] for s in brief["segments"]] == ["model", "tm-exact"]
     assert brief["segments"][1]["translations"]["ja"] == "貿易と安全保障を話し合った。"
@@ -44,7 +45,8 @@ def test_a_near_match_is_offered_with_its_score(client):
     store.add_units("desk", [MemoryUnit("en", "ja", "They discussed trade and security issues.", "貿易と安全保障。")])
     brief = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 2, "target_langs": ["ja"]}).get_json()
     [suggestion] = [w for w in brief["meta"]["warnings"] if w["code"] == "tm-suggestion"]
-    assert (suggestion["segment"], suggestion["lang"]) == ("s2", "ja") and "%" in suggestion["message"]
+    assert (suggestion["segment"], suggestion["lang"]) == ("s2", "ja")
+    assert "%" in suggestion["message"]
     assert brief["segments"][1]["provenance"]["ja"] == "model"
 
 
@@ -53,9 +55,11 @@ def test_a_stored_brief_reads_back_with_its_edits_after_a_new_process_opens_the_
     body = {"text": ARTICLE, "sentences": 2, "target_langs": ["ja"], "store": True}
     stored = client.post("/v1/briefs", json=body).get_json()
     edited = client.patch(f"/v1/briefs/{stored['id']}/segments/s2", json={"lang": "ja", "text": "会談した。"})
-    assert edited.status_code == 200 and edited.get_json()["version"] == 2
+    assert edited.status_code == 200
+    assert edited.get_json()["version"] == 2
     again = make_app(store_url=store_url).test_client()  # another worker or host on the same store
     back = again.get(f"/v1/briefs/{stored['id']}").get_json()
-    assert back["version"] == 2 and back["segments"][1]["translations"]["ja"] == "会談した。"
+    assert back["version"] == 2
+    assert back["segments"][1]["translations"]["ja"] == "会談した。"
     assert [(e["segment"], e["text"]) for e in back["history"]] == [("s2", "会談した。")]
     assert [m["name"] for m in again.get("/v1/memories").get_json()["memories"]] == ["edits"]

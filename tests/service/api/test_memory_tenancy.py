@@ -31,10 +31,12 @@ def memories(client, headers) -> dict[str, tuple[str | None, int]]:
 def test_a_memory_belongs_to_its_team_and_is_listed_only_there(team_keyed):
     _, client, h = team_keyed
     response = client.post("/v1/memories/desk-tm", data=FILE, content_type=TMX, headers=h["desk"])
-    assert response.status_code == 201 and response.get_json()["owner"] == "team:desk"
+    assert response.status_code == 201
+    assert response.get_json()["owner"] == "team:desk"
     assert memories(client, h["desk2"]) == {"desk-tm": ("team:desk", 1)}
     assert memories(client, h["reader"]) == {"desk-tm": ("team:desk", 1)}
-    assert memories(client, h["wire"]) == {} and memories(client, h["solo"]) == {}
+    assert memories(client, h["wire"]) == {}
+    assert memories(client, h["solo"]) == {}
     assert client.get("/v1/memories/desk-tm", headers=h["desk2"]).status_code == 200
 
 
@@ -65,7 +67,8 @@ def test_importing_under_another_tenants_name_makes_a_memory_of_ones_own(team_ke
     _, client, h = team_keyed
     client.post("/v1/memories/desk-tm", data=FILE, content_type=TMX, headers=h["desk"])
     response = client.post("/v1/memories/desk-tm", data=OTHER, content_type=TMX, headers=h["wire"])
-    assert response.status_code == 201 and response.get_json()["owner"] == "team:wire"
+    assert response.status_code == 201
+    assert response.get_json()["owner"] == "team:wire"
     assert memories(client, h["desk"]) == {"desk-tm": ("team:desk", 1)}
     assert memories(client, h["wire"]) == {"desk-tm": ("team:wire", 1)}
     assert b"Ferries" in client.get("/v1/memories/desk-tm", headers=h["desk"]).data
@@ -143,7 +146,7 @@ DOOR_REQUESTS = {
 
 @pytest.mark.parametrize("door", sorted(DOOR_REQUESTS))
 def test_the_drop_in_doors_reuse_only_their_tenants_memories(team_keyed, door):
-    app, client, h = team_keyed
+    _app, client, h = team_keyed
     source = "Ferries resumed at Port Alder."
     assert client.post("/v1/memories/wire-tm", data=FILE, content_type=TMX, headers=h["wire"]).status_code == 201
     path, body, translation = DOOR_REQUESTS[door]

@@ -16,8 +16,10 @@ def test_models_report_engine_licence_and_state(client):
     body = client.get("/v1/models").get_json()
     assert ModelsSchema().validate(body) == {}
     pair = next(m for m in body["models"] if m["key"] == "en-ja")
-    assert pair["engine"] == "ctranslate2" and pair["license"] == "Apache-2.0"
-    assert pair["installed"] is True and pair["loaded"] is True
+    assert pair["engine"] == "ctranslate2"
+    assert pair["license"] == "Apache-2.0"
+    assert pair["installed"] is True
+    assert pair["loaded"] is True
     assert "path" not in pair
 
 
@@ -47,14 +49,16 @@ def test_readyz_is_503_when_the_store_is_unreachable(client, resources, monkeypa
 
     monkeypatch.setattr(resources.glossaries, "list_glossaries", unreachable)
     body = assert_problem(client.get("/readyz"), 503, "not-ready")
-    assert "glossary store" in body["detail"] and "disk gone" not in body["detail"]
+    assert "glossary store" in body["detail"]
+    assert "disk gone" not in body["detail"]
 
 
 def test_metrics_count_requests_stages_batches_and_errors(client):
     client.post("/v1/briefs", json={"text": ARTICLE})
     client.get("/v1/nothing")
     response = client.get("/metrics")
-    assert response.status_code == 200 and response.mimetype == "text/plain"
+    assert response.status_code == 200
+    assert response.mimetype == "text/plain"
     text = response.get_data(as_text=True)
     assert 'briefs_http_requests_total{method="POST",route="/v1/briefs",status="200"} 1.0' in text
     assert 'briefs_pipeline_stage_seconds_count{stage="translate"} 1.0' in text

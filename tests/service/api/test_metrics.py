@@ -29,7 +29,8 @@ def _worker(directory: Path, count: int, render: bool = False) -> str:
 
 def test_render_sums_every_worker_of_the_host(tmp_path):
     directory, made_here = prepare_multiprocess_dir(str(tmp_path / "metrics"))
-    assert not made_here and directory.is_dir()
+    assert not made_here
+    assert directory.is_dir()
     _worker(directory, 3)
     _worker(directory, 4)
     text = _worker(directory, 5, render=True)
@@ -42,7 +43,8 @@ def test_start_empties_the_directory_of_old_counts(tmp_path):
     _worker(directory, 7)
     (directory / "notes.txt").write_text("not ours", encoding="utf-8")
     directory, _ = prepare_multiprocess_dir(str(directory))
-    assert not list(directory.glob("*.db")) and (directory / "notes.txt").exists()
+    assert not list(directory.glob("*.db"))
+    assert (directory / "notes.txt").exists()
     text = _worker(directory, 1, render=True)
     assert 'status="200"} 1.0' in text
 
@@ -50,7 +52,9 @@ def test_start_empties_the_directory_of_old_counts(tmp_path):
 def test_an_empty_setting_makes_a_fresh_temporary_directory():
     directory, made_here = prepare_multiprocess_dir("")
     try:
-        assert made_here and directory.is_dir() and not any(directory.iterdir())
+        assert made_here
+        assert directory.is_dir()
+        assert not any(directory.iterdir())
     finally:
         directory.rmdir()
 

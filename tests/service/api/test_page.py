@@ -24,11 +24,13 @@ def _stored(client, text=ARTICLE, **extra):
 
 def test_page_is_a_form_with_only_local_assets(client):
     response = client.get("/")
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
     doc = html.fromstring(response.get_data(as_text=True))
     assert doc.get_element_by_id("brief-form") is not None
     assets = [a for e in doc.iter("script", "link") if not (a := e.get("src") or e.get("href")).startswith("data:")]
-    assert assets and all(a.startswith("/desk/static/") for a in assets)
+    assert assets
+    assert all(a.startswith("/desk/static/") for a in assets)
     for asset in assets:
         assert client.get(asset).status_code == 200
     assert [i.get("value") for i in doc.xpath("//input[@name='target_langs']")] == ["ja", "ko"]
@@ -37,7 +39,8 @@ def test_page_is_a_form_with_only_local_assets(client):
 def test_view_shows_three_columns_with_the_same_entity_highlighted_in_each(client):
     bid = _stored(client)
     response = client.get(f"/v1/briefs/{bid}/view")
-    assert response.status_code == 200 and response.mimetype == "text/html"
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
     doc = html.fromstring(response.get_data(as_text=True))
     assert [th.text_content() for th in doc.xpath("//thead/tr/th")] == ["English", "日本語", "한국어"]
     first = doc.get_element_by_id("seg-s1")
@@ -54,7 +57,8 @@ def test_view_shows_three_columns_with_the_same_entity_highlighted_in_each(clien
 def test_hostile_article_renders_as_inert_text(client):
     bid = _stored(client, HOSTILE)
     data = client.get(f"/v1/briefs/{bid}/view").get_data(as_text=True)
-    assert "<script>" not in data and "&lt;script&gt;alert(1)&lt;/script&gt;" in data
+    assert "<script>" not in data
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in data
     assert "&amp;amp;" in data
     doc = html.fromstring(data)
     assert not doc.xpath("//script")
@@ -107,5 +111,7 @@ def test_with_keys_on_the_page_is_public_but_the_view_needs_a_key(keyed):
 
 def test_script_keeps_the_key_in_session_storage_only(client):
     script = client.get("/desk/static/desk.js").data.decode()
-    assert "sessionStorage" in script and "localStorage" not in script and "document.cookie" not in script
+    assert "sessionStorage" in script
+    assert "localStorage" not in script
+    assert "document.cookie" not in script
     assert not re.search(r"https?://", script), "no external requests"

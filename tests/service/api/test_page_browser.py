@@ -79,7 +79,8 @@ def test_paste_brief_highlight_edit_and_download_xliff(server, tmp_path):
 
             shown = page.text_content("tr#seg-s1 td[lang=en] .text") or ""
             assert "<script>alert(1)</script> &amp; ]]>" in shown, "markup shows as text"
-            assert dialogs == [] and page.locator("#brief script").count() == 0
+            assert dialogs == []
+            assert page.locator("#brief script").count() == 0
 
             entities = page.eval_on_selector_all(
                 "tr#seg-s1 td mark.ent", "marks => marks.map(m => [m.closest('td').lang, m.dataset.entity, "
@@ -90,7 +91,8 @@ def test_paste_brief_highlight_edit_and_download_xliff(server, tmp_path):
             shared = by_lang.get("en", set()) & by_lang.get("ja", set()) & by_lang.get("ko", set())
             assert shared, f"an entity highlighted in all three columns: {entities}"
             colours = {colour for _, entity, _, colour in entities if entity in shared}
-            assert len(colours) == 1 and "rgba(0, 0, 0, 0)" not in colours
+            assert len(colours) == 1
+            assert "rgba(0, 0, 0, 0)" not in colours
 
             cell = page.locator("tr#seg-s1 td[lang=ja]")
             cell.locator("summary").click()
@@ -114,5 +116,6 @@ def test_paste_brief_highlight_edit_and_download_xliff(server, tmp_path):
         [name] = [n for n in archive.namelist() if n.endswith(".ja.xlf")]
         xliff = archive.read(name)
     _, target, segments = read_xliff(xliff)
-    assert target == "ja" and segments[0].texts["ja"] == EDITED
+    assert target == "ja"
+    assert segments[0].texts["ja"] == EDITED
     assert segments[0].provenance["ja"] == "edited"

@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
 
 import pytest
@@ -178,7 +179,7 @@ def test_stored_briefs_and_memories_are_shared_and_concurrent_edits_lose_none(ho
     keys = KeyStore(str(hosts["store_url"]))
     _, secret = keys.create("review")
     body = {"text": ARTICLE, "sentences": 3, "target_langs": ["ja", "ko"]}
-    status, headers, raw = call(f"{hosts['a']}/v1/briefs", {**body, "store": True}, secret)
+    status, _headers, raw = call(f"{hosts['a']}/v1/briefs", {**body, "store": True}, secret)
     assert status == 200, raw[:300]
     stored = json.loads(raw)
     edits = [(s["id"], lang) for s in stored["segments"] for lang in ("ja", "ko")]
@@ -200,7 +201,9 @@ def test_stored_briefs_and_memories_are_shared_and_concurrent_edits_lose_none(ho
     assert [status for status, _ in results] == [200] * len(edits), [raw[:300] for _, raw in results]
     status, _, raw = call(f"{hosts['b']}/v1/briefs/{stored['id']}", secret=secret)
     back = json.loads(raw)
-    assert status == 200 and back["version"] == 1 + len(edits) and len(back["history"]) == len(edits)
+    assert status == 200
+    assert back["version"] == 1 + len(edits)
+    assert len(back["history"]) == len(edits)
     assert {(s["id"], lang): s["translations"][lang] for s in back["segments"] for lang in ("ja", "ko")} == {
         key: f"校閲{n}" for n, key in enumerate(edits)}
     status, _, raw = call(f"{hosts['a']}/v1/briefs", body, secret)
@@ -259,8 +262,6 @@ def test_postgresql_stopped_under_load_gives_503s_never_500_and_the_host_recover
     finally:
         if host is not None:
             host.stop()
-        try:
+        with suppress(subprocess.SubprocessError):
             server.stop("immediate")
-        except subprocess.SubprocessError:
-            pass
         shutil.rmtree(server.root, ignore_errors=True)

@@ -42,7 +42,8 @@ def test_a_stored_brief_belongs_to_its_team(team_keyed):
     assert client.get(f"/v1/briefs/{bid}", headers=h["desk2"]).status_code == 200
     assert client.get(f"/v1/briefs/{bid}", headers=h["reader"]).status_code == 200
     edited = client.patch(f"/v1/briefs/{bid}/segments/s1", json=EDIT, headers=h["desk2"])
-    assert edited.status_code == 200 and edited.get_json()["version"] == 2
+    assert edited.status_code == 200
+    assert edited.get_json()["version"] == 2
 
 
 @pytest.mark.parametrize("action", sorted(ACCESS))
@@ -94,7 +95,7 @@ def test_a_shared_brief_is_read_by_every_key_and_changed_only_by_an_admin(team_k
 
 
 def test_an_edit_teaches_the_editors_own_memory_and_a_delete_keeps_it(team_keyed):
-    app, client, h = team_keyed
+    _app, client, h = team_keyed
     bid = store_brief(client, h["desk"])
     assert client.patch(f"/v1/briefs/{bid}/segments/s1", json=EDIT, headers=h["desk"]).status_code == 200
     listed = client.get("/v1/memories", headers=h["desk2"]).get_json()["memories"]

@@ -117,7 +117,8 @@ def test_writing_another_tenants_name_makes_ones_own_glossary_and_leaves_theirs_
                              query_string={"name": "bridges", "target_lang": "ja"})
     assert response.status_code in (200, 201), response.data
     theirs = response.get_json()
-    assert theirs["id"] != news_glossary["id"] and theirs["owner"] == "team:sports"
+    assert theirs["id"] != news_glossary["id"]
+    assert theirs["owner"] == "team:sports"
     assert [e["source"] for e in theirs["entries"]] == ["Pier Nine"]
     assert unchanged(desk, news_glossary)
     sports_view = desk.call("sports", "GET", "/v1/glossaries/bridges").get_json()
@@ -351,7 +352,8 @@ def test_deepl_glossary_id_of_another_tenant_is_unknown(desk, news_glossary, pat
     assert response.status_code == 404, response.data
     own = desk.call("news", "POST", "/v2/translate", json={"text": [SEGMENT], "source_lang": "EN",
                                                            "target_lang": "JA", "glossary_id": news_glossary["id"]})
-    assert own.status_code == 200 and "ハーバー橋" in own.get_json()["translations"][0]["text"]
+    assert own.status_code == 200
+    assert "ハーバー橋" in own.get_json()["translations"][0]["text"]
 
 
 def test_with_keys_optional_a_sent_key_still_acts_for_its_tenant(make_app):

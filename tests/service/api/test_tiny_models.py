@@ -24,7 +24,8 @@ def test_readyz_turns_ready_after_the_worker_preload(tiny_client):
     preload_worker_models(tiny_client)
     assert client.get("/readyz").status_code == 200
     models = {m["key"]: m for m in client.get("/v1/models").get_json()["models"]}
-    assert models["en-ja"]["loaded"] and models["en-ja"]["load_ms"] is not None
+    assert models["en-ja"]["loaded"]
+    assert models["en-ja"]["load_ms"] is not None
     assert "briefs_model_load_seconds" in client.get("/metrics").get_data(as_text=True)
 
 

@@ -8,7 +8,7 @@ from service.batch.inputs import RawArticle
 from tests.service.batch.articles import html_page, make_articles
 
 
-@pytest.mark.parametrize("data, kind, code", [
+@pytest.mark.parametrize(("data", "kind", "code"), [
     (b"Caf\xe9 society.", "text", "bad-encoding"),
     (b"\x00\x00binary", "text", "binary-content"),
     (b"", "text", "empty-text"),
@@ -18,7 +18,8 @@ from tests.service.batch.articles import html_page, make_articles
 def test_bad_articles_get_a_typed_reason(data, kind, code):
     raw = RawArticle("a", "a", data, kind)
     article = prepare(raw, input_sha256(raw), max_chars=40)
-    assert article.text is None and article.error.code == code
+    assert article.text is None
+    assert article.error.code == code
 
 
 def test_html_main_text_leaves_navigation_out():
@@ -26,7 +27,8 @@ def test_html_main_text_leaves_navigation_out():
     raw = RawArticle("a.html", "a.html", html_page(text).encode(), "html")
     article = prepare(raw, input_sha256(raw), max_chars=10_000)
     assert article.text.split("\n") == [s.strip() + "." for s in text.rstrip(".").split(".")]
-    assert "About us" not in article.text and "Regional News Service" not in article.text
+    assert "About us" not in article.text
+    assert "Regional News Service" not in article.text
 
 
 def test_utf8_bom_is_accepted():

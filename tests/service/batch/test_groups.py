@@ -25,7 +25,7 @@ def _fake_build(calls: list[int], failure: Exception):
     return build
 
 
-@pytest.mark.parametrize("failure, expected", [
+@pytest.mark.parametrize(("failure", "expected"), [
     (BadInputError("the article is bad"), ("bad-input", "the article is bad")),
     (RuntimeError("secret internals"), INTERNAL_ERROR),
 ], ids=["typed", "unexpected"])

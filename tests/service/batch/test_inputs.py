@@ -24,7 +24,8 @@ def test_jsonl_with_custom_fields_and_bad_lines():
     raws = _read("\n".join(lines).encode(), "cms.jsonl", text_field="body", id_field="slug")
     assert [r.id for r in raws] == ["cms.jsonl/s-1", "cms.jsonl/line-3", "cms.jsonl/s-3",
                                     "cms.jsonl/line-5", "cms.jsonl/line-6"]
-    assert raws[0].text == "First article text here." and raws[0].error is None
+    assert raws[0].text == "First article text here."
+    assert raws[0].error is None
     assert [r.error.code if r.error else None for r in raws] == [None, "invalid-record", "invalid-record",
                                                                  "invalid-record", None]
     assert raws[1].source == "cms.jsonl:3"
@@ -44,7 +45,7 @@ def test_json_file_holds_one_article_or_a_list():
     assert [r.id for r in several] == ["many.json/x", "many.json/item-2"]
 
 
-@pytest.mark.parametrize("name, kind", [("a.txt", "text"), ("a.md", "text"), ("a.HTML", "html"),
+@pytest.mark.parametrize(("name", "kind"), [("a.txt", "text"), ("a.md", "text"), ("a.HTML", "html"),
                                         ("a.htm", "html"), ("a.pdf", "not-article")])
 def test_kind_by_extension(name, kind):
     assert _read(b"Some text.", name)[0].kind == kind
@@ -52,10 +53,11 @@ def test_kind_by_extension(name, kind):
 
 def test_file_over_the_limit_is_not_read_whole():
     raw = _read(b"x" * 1000, "big.txt", limits=BatchOptions(max_article_bytes=10))[0]
-    assert raw.error.code == "article-too-large" and raw.data == b""
+    assert raw.error.code == "article-too-large"
+    assert raw.data == b""
 
 
-@pytest.mark.parametrize("uri, expected", [
+@pytest.mark.parametrize(("uri", "expected"), [
     ("https://press.example.org/releases/1.html", "press.example.org/releases/1.html"),
     ("https://press.example.org/", "press.example.org/index"),
     ("http://a.example/news?id=3&page=2", "a.example/news?id=3&page=2"),

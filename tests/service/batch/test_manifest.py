@@ -18,7 +18,8 @@ def test_torn_last_line_is_dropped_and_the_file_compacted(tmp_path):
     lines = [_record("a", "failed"), _record("b"), _record("a")]
     path.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in lines) + b'{"id": "c", "sta')
     manifest = Manifest(path).open()
-    assert list(manifest.records) == ["b", "a"] and manifest.records["a"]["status"] == "ok"
+    assert list(manifest.records) == ["b", "a"]
+    assert manifest.records["a"]["status"] == "ok"
     assert [json.loads(x)["id"] for x in path.read_text().splitlines()] == ["b", "a"]
     manifest.append(_record("c"))
     manifest.append(_record("b", sha="new"))
@@ -28,7 +29,7 @@ def test_torn_last_line_is_dropped_and_the_file_compacted(tmp_path):
     assert read_manifest(path)["b"]["sha256"] == "new"
 
 
-@pytest.mark.parametrize("record, done", [
+@pytest.mark.parametrize(("record", "done"), [
     (_record("x", outputs=["x.json"]), True),
     (_record("x", sha="other", outputs=["x.json"]), False),
     (_record("x", status="failed"), False),
@@ -48,9 +49,7 @@ def test_options_key_is_stable_and_sensitive():
 
 
 def test_a_second_job_on_the_same_folder_is_refused(tmp_path):
-    with JobLock(tmp_path):
-        with pytest.raises(BatchBusyError, match="another batch job"):
-            with JobLock(tmp_path):
-                pass
+    with JobLock(tmp_path), pytest.raises(BatchBusyError, match="another batch job"), JobLock(tmp_path):
+        pass
     with JobLock(tmp_path):
         pass

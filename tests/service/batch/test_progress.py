@@ -42,7 +42,8 @@ def test_a_terminal_gets_a_bar():
     progress = BatchProgress(3, stream)
     progress.advance("ok", 2)
     progress.close()
-    assert "1/3" in stream.getvalue() and "article" in stream.getvalue()
+    assert "1/3" in stream.getvalue()
+    assert "article" in stream.getvalue()
 
 
 def test_total_grows_when_archives_hold_more_articles_than_members():

@@ -41,7 +41,7 @@ def _results(out: Path) -> tuple[dict, dict, set]:
 def test_local_and_ray_give_the_same_results(run_job, tmp_path):
     ray = pytest.importorskip("ray")
     articles = make_articles(5, mention="Velmora Quist") + make_articles(4, seed=3, mention="Dorin Aske")
-    source = write_jsonl(tmp_path / "a.jsonl", articles + [""])  # the empty one fails on both engines
+    source = write_jsonl(tmp_path / "a.jsonl", [*articles, ""])  # the empty one fails on both engines
     local = run_job(source, tmp_path / "local", to=("ja", "ko"), batch={"group_articles": 2})
     try:
         # The actors get a store of their own: no translation cached by the local run answers them.
@@ -88,7 +88,8 @@ def test_worker_builds_a_group_and_settles_names_in_the_registry(no_ray, batch_s
                          no_ray)
     texts = make_articles(2, mention="Velmora Quist")
     outcomes = worker.build([Article(f"a{n}", "s", "0" * 64, text=t) for n, t in enumerate(texts)])
-    assert [o.id for o in outcomes] == ["a0", "a1"] and all(o.brief and not o.error for o in outcomes)
+    assert [o.id for o in outcomes] == ["a0", "a1"]
+    assert all(o.brief and not o.error for o in outcomes)
     assert "Velmora Quist" in no_ray.book.lookup("ja", ["Velmora Quist"])
 
 

@@ -37,13 +37,16 @@ def _check_complete(out: Path, count: int) -> list[dict]:
     assert len(ok) == count
     assert len({line["id"] for line in lines}) == len(lines), "one line per article"
     for line in ok:
-        assert line["outputs"] and len(line["sha256"]) == 64 and line["sentences"] >= 1
+        assert line["outputs"]
+        assert len(line["sha256"]) == 64
+        assert line["sentences"] >= 1
         for relative in line["outputs"]:
             path = out / relative
             assert path.resolve().is_relative_to(out.resolve())
             if relative.endswith(".json"):
                 brief = json.loads(path.read_text(encoding="utf-8"))
-                assert brief["segments"] and all(s["translations"]["ja"] for s in brief["segments"])
+                assert brief["segments"]
+                assert all(s["translations"]["ja"] for s in brief["segments"])
     return lines
 
 
@@ -59,7 +62,8 @@ def test_every_article_of_every_input_kind_gets_outputs_and_one_ok_line(run_job,
         assert summary.not_articles == 2  # the image and the 404 page
     saved = json.loads((out / "summary.json").read_text())
     assert saved["counts"] == {"ok": 200, "failed": 0, "skipped": 0, "not_articles": summary.not_articles}
-    assert saved["sentences"] == sum(line["sentences"] for line in lines) and saved["sentences_per_s"] > 0
+    assert saved["sentences"] == sum(line["sentences"] for line in lines)
+    assert saved["sentences_per_s"] > 0
     assert (out / "learned.tbx").read_bytes().startswith(b"<?xml")
 
 
@@ -78,7 +82,7 @@ def test_changed_article_or_options_are_redone_force_redoes_all(run_job, tmp_pat
     source = write_jsonl(tmp_path / "a.jsonl", articles)
     out = tmp_path / "out"
     run_job(source, out)
-    write_jsonl(source, [articles[0] + " One more sentence was added to this report today."] + articles[1:])
+    write_jsonl(source, [articles[0] + " One more sentence was added to this report today.", *articles[1:]])
     changed = run_job(source, out)
     assert (changed.ok, changed.skipped) == (1, 5)
     other_options = run_job(source, out, formats=("json", "md"))
@@ -99,7 +103,7 @@ def test_missing_output_file_is_rebuilt(run_job, tmp_path):
     assert (out / "a.jsonl" / "story-001.json").is_file()
 
 
-@pytest.mark.parametrize("fmt, suffixes", [
+@pytest.mark.parametrize(("fmt", "suffixes"), [
     ("md", [".md"]),
     ("xliff", [".ja.xlf", ".ko.xlf"]),
     ("tmx", [".tmx"]),
@@ -133,11 +137,14 @@ def test_ten_corrupt_among_fifty_good_fail_alone_with_reasons(run_job, tmp_path)
     summary = run_job(root, tmp_path / "out", batch={"group_articles": 16})
     lines = manifest_lines(tmp_path / "out")
     failed = {line["id"]: line["error"]["code"] for line in lines if line["status"] == "failed"}
-    assert summary.ok == 50 and summary.failed == 10, failed
+    assert summary.ok == 50, failed
+    assert summary.failed == 10, failed
     assert all(line["error"]["message"] for line in lines if line["status"] == "failed")
-    assert failed["bad/latin1.txt"] == "bad-encoding" and failed["bad/binary.txt"] == "binary-content"
+    assert failed["bad/latin1.txt"] == "bad-encoding"
+    assert failed["bad/binary.txt"] == "binary-content"
     assert failed["bad/empty.txt"] == failed["bad/blank.md"] == "empty-text"
-    assert failed["bad/huge.txt"] == "text-too-long" and failed["bad/no-text.html"] == "no-main-text"
+    assert failed["bad/huge.txt"] == "text-too-long"
+    assert failed["bad/no-text.html"] == "no-main-text"
     assert failed["bad/broken.json"] == failed["bad/records.jsonl/x1"] == "invalid-record"
     assert failed["bad/records.jsonl/line-2"] == "invalid-record"
     assert failed["bad/link.txt"] == "unreadable-article"
@@ -150,8 +157,10 @@ def test_other_files_are_listed_as_skipped_not_articles(run_job, tmp_path):
     (root / ".hidden.txt").write_text("Hidden files are not read at all by the batch.", encoding="utf-8")
     summary = run_job(root, tmp_path / "out")
     lines = {line["id"]: line for line in manifest_lines(tmp_path / "out")}
-    assert summary.not_articles == 1 and lines["logo.png"]["status"] == "skipped"
-    assert lines["logo.png"]["error"]["code"] == "not-an-article" and ".hidden.txt" not in lines
+    assert summary.not_articles == 1
+    assert lines["logo.png"]["status"] == "skipped"
+    assert lines["logo.png"]["error"]["code"] == "not-an-article"
+    assert ".hidden.txt" not in lines
 
 
 def test_output_folder_inside_the_input_folder_is_not_read(run_job, tmp_path):
@@ -174,4 +183,5 @@ def test_a_brief_an_exporter_cannot_write_fails_alone(run_job, tmp_path, monkeyp
     monkeypatch.setattr(runner, "render_outputs", fragile)
     source = write_jsonl(tmp_path / "a.jsonl", make_articles(3))
     summary = run_job(source, tmp_path / "out")
-    assert (summary.ok, summary.failed) == (2, 1) and summary.failures == {"internal-error": 1}
+    assert (summary.ok, summary.failed) == (2, 1)
+    assert summary.failures == {"internal-error": 1}

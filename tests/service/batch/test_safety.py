@@ -14,7 +14,7 @@ from service.batch.safety import inside, safe_member_path
 GOOD = b"Officials met in the capital on Monday to talk about water prices."
 
 
-@pytest.mark.parametrize("name, expected", [
+@pytest.mark.parametrize(("name", "expected"), [
     ("news/a.txt", "news/a.txt"),
     ("./news//a.txt", "news/a.txt"),
     ("news\\a.txt", "news/a.txt"),
@@ -70,13 +70,13 @@ def _link(name: str, target: str, kind: bytes) -> Member:
 def _refused(run_job, tmp_path: Path, source: Path, member: str, **batch) -> UnsafeArchiveError:
     # The job writes two levels below tmp_path, so a "../../x" escape would still land inside it; watching
     # only this test's own folder keeps other tests' files (SQLite side-files, say) out of the comparison.
-    before = {p for p in tmp_path.rglob("*")}
+    before = set(tmp_path.rglob("*"))
     out = tmp_path / "job" / "out"
     with pytest.raises(UnsafeArchiveError) as info:
         run_job(source, out, batch=batch or None)
     assert member in info.value.detail
     assert not out.exists(), "nothing is written, not even the output folder"
-    assert {p for p in tmp_path.rglob("*")} == before
+    assert set(tmp_path.rglob("*")) == before
     return info.value
 
 
@@ -94,7 +94,7 @@ def test_zip_symlink_member_is_refused(run_job, tmp_path):
     _refused(run_job, tmp_path, source, "news/link.txt")
 
 
-@pytest.mark.parametrize("member, make", [
+@pytest.mark.parametrize(("member", "make"), [
     ("../evil.txt", lambda: _file("../evil.txt")),
     ("/tmp/evil.txt", lambda: _file("/tmp/evil.txt")),
     ("news/link.txt", lambda: _link("news/link.txt", "../../etc/passwd", tarfile.SYMTYPE)),

@@ -40,7 +40,8 @@ def test_learned_glossary_translates_only_unsettled_names(tmp_path):
 
     rendered = learned.render_many(["Ana Vell", "Bo Rask"], "ja", Recording())
     assert rendered == {"Ana Vell": "アナ", "Bo Rask": "<Bo Rask>"}
-    assert calls == [["Bo Rask"]] and book.lookup("ja", ["Bo Rask"]) == {"Bo Rask": "<Bo Rask>"}
+    assert calls == [["Bo Rask"]]
+    assert book.lookup("ja", ["Bo Rask"]) == {"Bo Rask": "<Bo Rask>"}
 
 
 def _renderings(out: Path, lang: str) -> tuple[set[str], int]:
@@ -65,7 +66,8 @@ def test_unknown_name_in_20_articles_gets_one_rendering(run_job, tmp_path):
     assert summary.ok == 20
     for lang in ("ja", "ko"):
         renderings, briefs = _renderings(out, lang)
-        assert len(renderings) == 1 and briefs == 20, renderings
+        assert len(renderings) == 1, renderings
+        assert briefs == 20, renderings
     learned = [json.loads(line) for line in (out / LEARNED_STATE_NAME).read_text().splitlines()]
     assert sorted(r["lang"] for r in learned if r["name"] == NAME) == ["ja", "ko"]
     assert NAME.encode() in (out / "learned.tbx").read_bytes()
@@ -89,7 +91,7 @@ def test_save_learned_promotes_the_names_into_a_glossary(run_job, tmp_path, batc
     assert NAME in {e.source for e in glossary.entries}
 
 
-@pytest.mark.parametrize("kinds, expected", [({"A B": "person"}, "person"), ({"A B": "place"}, "term")])
+@pytest.mark.parametrize(("kinds", "expected"), [({"A B": "person"}, "person"), ({"A B": "place"}, "term")])
 def test_entry_types_stay_within_what_a_glossary_accepts(kinds, expected):
     book = SpellingBook()
     book.settle("ko", {"A B": "에이"}, kinds)
@@ -101,5 +103,5 @@ def test_translator_contract_is_checked():
         def translate_batch(self, texts, source_lang, target_lang):
             return []
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="translator returned 0 outputs for 1 names"):
         JobLearnedGlossary(SpellingBook()).render_many(["A B"], "ja", Silent())

@@ -20,7 +20,9 @@ def test_all_ok_exits_0_and_prints_the_summary(run_cli, tmp_path, tiny_models_di
     code, stdout, err = run_cli("batch", str(source), "--out", str(out), "--to", "ja", "--sentences", "3",
                                 "--format", "json,md", "--quiet", "--models-dir", str(tiny_models_dir))
     assert code == 0, err
-    assert "4 ok, 0 failed" in stdout and "sentences/s" in stdout and err == ""
+    assert "4 ok, 0 failed" in stdout
+    assert "sentences/s" in stdout
+    assert err == ""
     assert json.loads((out / "summary.json").read_text())["counts"]["ok"] == 4
     assert all(len(line["outputs"]) == 2 for line in _manifest(out))
 
@@ -41,7 +43,8 @@ def test_ten_corrupt_among_fifty_good_exit_4(run_cli, tmp_path, tiny_models_dir)
     lines = _manifest(out)
     assert sum(line["status"] == "ok" for line in lines) == 50
     failed = [line for line in lines if line["status"] == "failed"]
-    assert len(failed) == 10 and all(line["error"]["code"] and line["error"]["message"] for line in failed)
+    assert len(failed) == 10
+    assert all(line["error"]["code"] and line["error"]["message"] for line in failed)
     assert "failed (" in stdout
 
 
@@ -50,7 +53,9 @@ def test_unsafe_archive_exits_2_naming_the_member(run_cli, tmp_path):
     with zipfile.ZipFile(source, "w") as archive:
         archive.writestr("../../outside.txt", "Officials met in the capital on Monday.")
     code, _, err = run_cli("batch", str(source), "--out", str(tmp_path / "out"), "--to", "ja")
-    assert code == 2 and "../../outside.txt" in err and len(err.strip().splitlines()) == 1
+    assert code == 2
+    assert "../../outside.txt" in err
+    assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 
 
@@ -59,10 +64,12 @@ def test_ray_engine_without_ray_exits_3_with_the_install_hint(run_cli, tmp_path,
     source = write_jsonl(tmp_path / "a.jsonl", make_articles(1))
     code, _, err = run_cli("batch", str(source), "--out", str(tmp_path / "out"), "--to", "ja", "--engine", "ray",
                            "--models-dir", str(tiny_models_dir))
-    assert code == 3 and "pip install 'ray>=2.40'" in err and "Traceback" not in err
+    assert code == 3
+    assert "pip install 'ray>=2.40'" in err
+    assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("extra, message", [
+@pytest.mark.parametrize(("extra", "message"), [
     (("--format", "json,docx"), "docx"),
     (("--ray-address", "127.0.0.1:6379"), "--engine ray"),
     (("--workers", "0"), "--workers"),
@@ -70,9 +77,11 @@ def test_ray_engine_without_ray_exits_3_with_the_install_hint(run_cli, tmp_path,
 def test_bad_options_exit_2(run_cli, tmp_path, extra, message):
     source = write_jsonl(tmp_path / "a.jsonl", make_articles(1))
     code, _, err = run_cli("batch", str(source), "--out", str(tmp_path / "out"), *extra)
-    assert code == 2 and message in err
+    assert code == 2
+    assert message in err
 
 
 def test_missing_input_exits_2(run_cli, tmp_path):
     code, _, err = run_cli("batch", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out"))
-    assert code == 2 and "no such file or folder" in err
+    assert code == 2
+    assert "no such file or folder" in err

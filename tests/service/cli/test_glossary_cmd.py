@@ -30,7 +30,8 @@ def test_import_infers_format_then_show(run_cli, full_file):
     assert "imported 1 entries into 'news'" in out
     code, out, err = run_cli("glossary", "show", "news")
     assert code == 0, err
-    assert "ロイド・オースティン" in out and "Austin|Secretary Austin" in out
+    assert "ロイド・オースティン" in out
+    assert "Austin|Secretary Austin" in out
 
 
 @pytest.mark.parametrize(("suffix", "text", "extra"), [
@@ -50,16 +51,18 @@ def test_import_pair_files(run_cli, tmp_path, suffix, text, extra):
 def test_import_existing_name_needs_replace(run_cli, full_file):
     assert run_cli("glossary", "import", str(full_file), "--name", "news")[0] == 0
     code, _, err = run_cli("glossary", "import", str(full_file), "--name", "news")
-    assert code == 2 and "already exists" in err
+    assert code == 2
+    assert "already exists" in err
     code, out, err = run_cli("glossary", "import", str(full_file), "--name", "news", "--replace")
-    assert code == 0 and "version 2" in out
+    assert code == 0
+    assert "version 2" in out
 
 
 def test_export_to_file_and_tbx_round_trip(run_cli, full_file, tmp_path):
     run_cli("glossary", "import", str(full_file), "--name", "news")
     out_path = tmp_path / "out" / "news.tbx"
     out_path.parent.mkdir()
-    code, out, err = run_cli("glossary", "export", "news", "--format", "tbx", "--out", str(out_path))
+    code, _out, err = run_cli("glossary", "export", "news", "--format", "tbx", "--out", str(out_path))
     assert code == 0, err
     assert out_path.read_bytes().startswith(b"<?xml")
     assert [p.name for p in out_path.parent.iterdir()] == ["news.tbx"]  # no temp file left behind
@@ -72,7 +75,8 @@ def test_export_to_missing_folder_fails_cleanly(run_cli, tmp_path):
     code, _, err = run_cli("glossary", "export", "default", "--format", "csv", "--target", "ja",
                            "--out", str(tmp_path / "nowhere" / "x.csv"))
     assert code == 2
-    assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    assert err.startswith("error: ")
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_reset_default_puts_back_the_shipped_entries(run_cli, full_file):
@@ -99,10 +103,11 @@ def test_refusing_to_delete_the_default_names_a_command_that_works(run_cli):
 
 def test_delete(run_cli, full_file):
     run_cli("glossary", "import", str(full_file), "--name", "news")
-    code, out, err = run_cli("glossary", "delete", "news")
+    code, _out, err = run_cli("glossary", "delete", "news")
     assert code == 0, err
     code, _, err = run_cli("glossary", "show", "news")
-    assert code == 2 and "no glossary named 'news'" in err
+    assert code == 2
+    assert "no glossary named 'news'" in err
 
 
 ERRORS = [
@@ -138,7 +143,8 @@ def test_bad_import_reports_and_changes_nothing(run_cli, tmp_path, name, text, e
     path.write_text(text, encoding="utf-8")
     code, _, err = run_cli("glossary", "import", str(path), "--name", "default", "--replace", *extra)
     assert code == 2
-    assert fragment in err and len(err.strip().splitlines()) == 1
+    assert fragment in err
+    assert len(err.strip().splitlines()) == 1
     assert run_cli("glossary", "export", "default", "--format", "tsv")[1] == before
 
 
@@ -151,7 +157,7 @@ def test_assign_gives_a_glossary_to_a_team_a_key_or_everyone(run_cli, full_file,
     url = make_settings(tmp_path).database_url
     run_cli("glossary", "import", str(full_file), "--name", "news")
     assert re.search(r"^news .* shared ", run_cli("glossary", "list")[1], re.M)
-    code, out, err = run_cli("glossary", "assign", "news", "--team", "desk")
+    code, _out, err = run_cli("glossary", "assign", "news", "--team", "desk")
     assert code == 0, err
     assert re.search(r"^news .* team:desk ", run_cli("glossary", "list")[1], re.M)
     store = GlossaryStore(url)
@@ -173,4 +179,6 @@ def test_assign_gives_a_glossary_to_a_team_a_key_or_everyone(run_cli, full_file,
 def test_assign_refusals_are_one_line(run_cli, full_file, argv, fragment):
     run_cli("glossary", "import", str(full_file), "--name", "news")
     code, _, err = run_cli("glossary", "assign", *argv)
-    assert code != 0 and fragment in err and len(err.strip().splitlines()) == 1
+    assert code != 0
+    assert fragment in err
+    assert len(err.strip().splitlines()) == 1

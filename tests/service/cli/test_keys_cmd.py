@@ -25,18 +25,21 @@ def test_create_list_revoke(run_cli, tmp_path):
     assert secret not in out
 
     code, out, _ = run_cli("keys", "revoke", key.id)
-    assert code == 0 and "revoked" in out
+    assert code == 0
+    assert "revoked" in out
     assert json.loads(run_cli("keys", "list", "--json")[1])[0]["revoked_at"]
 
 
 def test_list_table_when_empty(run_cli):
     code, out, _ = run_cli("keys", "list")
-    assert code == 0 and "no API keys" in out
+    assert code == 0
+    assert "no API keys" in out
 
 
 def test_revoke_unknown_key_fails_with_a_message(run_cli):
     code, _, err = run_cli("keys", "revoke", "bk_nothere")
-    assert code == 2 and "no API key" in err
+    assert code == 2
+    assert "no API key" in err
 
 
 @pytest.mark.parametrize("args", [["--rate", "quickly"], ["--char-quota", "-5"], ["--char-quota", "x"]])
@@ -48,13 +51,16 @@ def test_bad_create_options_are_usage_errors(run_cli, args):
 
 def test_create_with_team_and_role_shows_them_in_list(run_cli, tmp_path):
     code, out, err = run_cli("keys", "create", "--name", "desk", "--team", "news", "--role", "reader")
-    assert code == 0 and "reader" in err and "team news" in err
+    assert code == 0
+    assert "reader" in err
+    assert "team news" in err
     key = KeyStore(make_settings(tmp_path).store_path).verify(out.strip())
     assert (key.team, key.role) == ("news", "reader")
     (row,) = json.loads(run_cli("keys", "list", "--json")[1])
     assert (row["team"], row["role"]) == ("news", "reader")
     table = run_cli("keys", "list")[1]
-    assert "news" in table and "reader" in table
+    assert "news" in table
+    assert "reader" in table
 
 
 def test_a_key_without_options_is_an_editor_of_its_own_data(run_cli):

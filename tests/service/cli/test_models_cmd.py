@@ -55,9 +55,12 @@ def test_list_shows_missing_models_and_licences(run) -> None:
     code, out, _ = run("list")
     assert code == 0
     ja = next(line for line in out.splitlines() if "opus-tatoeba-en-ja" in line)
-    assert "missing" in ja and "Apache-2.0" in ja and "en-ja" in ja
+    assert "missing" in ja
+    assert "Apache-2.0" in ja
+    assert "en-ja" in ja
     nllb = next(line for line in out.splitlines() if "nllb-200" in line)
-    assert "NON-COMMERCIAL" in nllb and "CC-BY-NC-4.0" in nllb
+    assert "NON-COMMERCIAL" in nllb
+    assert "CC-BY-NC-4.0" in nllb
     assert "m2m100_418M" in out
 
 
@@ -75,7 +78,9 @@ def test_list_tiny_models(run, tiny_models_dir: Path) -> None:
     code, out, _ = run("list", models_dir=tiny_models_dir)
     assert code == 0
     ja = next(line for line in out.splitlines() if line.split()[2:3] == ["en-ja"])
-    assert "installed" in ja and "tiny" in ja and "briefs-tiny/marian-en-ja" in ja
+    assert "installed" in ja
+    assert "tiny" in ja
+    assert "briefs-tiny/marian-en-ja" in ja
 
 
 def test_pull_offline_names_model_and_import(run) -> None:
@@ -194,18 +199,22 @@ def test_verify_skips_uninstalled_unless_named(run) -> None:
 
 def test_import_converts_to_ctranslate2_and_keeps_the_original(run, imported: Path) -> None:
     ct2 = run.store / f"{STORE_NAME}--ct2-int8"
-    assert (ct2 / "model.bin").is_file() and (ct2 / MANIFEST_NAME).is_file()
-    assert (imported / "model.safetensors").is_file() and (imported / MANIFEST_NAME).is_file()
+    assert (ct2 / "model.bin").is_file()
+    assert (ct2 / MANIFEST_NAME).is_file()
+    assert (imported / "model.safetensors").is_file()
+    assert (imported / MANIFEST_NAME).is_file()
     code, out, _ = run("verify", "en-ja")
     assert code == 0
-    assert "en-ja: ok" in out and "en-ja (transformers): ok" in out
+    assert "en-ja: ok" in out
+    assert "en-ja (transformers): ok" in out
 
 
 def test_list_shows_both_forms(run, imported: Path) -> None:
     code, out, _ = run("list", "--json")
     assert code == 0
     row = next(r for r in json.loads(out) if r["role"] == "configured" and r["for"] == "en-ja")
-    assert row["engine"] == "ctranslate2" and row["state"] == "installed"
+    assert row["engine"] == "ctranslate2"
+    assert row["state"] == "installed"
     assert {(f["form"], f["state"]) for f in row["forms"]} == {
         ("transformers", "installed"), ("ctranslate2-int8", "installed")}
     code, out, _ = run("list")
@@ -217,8 +226,10 @@ def test_list_warns_about_an_architecture_that_cannot_convert(run) -> None:
     assert code == 0
     m2m = next(r for r in json.loads(out) if r["model"] == "facebook/m2m100_418M")
     nllb = next(r for r in json.loads(out) if r["model"] == "facebook/nllb-200-distilled-600M")
-    assert m2m["engine"] == "transformers" and "m2m100" in m2m["fallback"]
-    assert nllb["engine"] == "ctranslate2" and nllb["fallback"] == ""
+    assert m2m["engine"] == "transformers"
+    assert "m2m100" in m2m["fallback"]
+    assert nllb["engine"] == "ctranslate2"
+    assert nllb["fallback"] == ""
     code, out, _ = run("list")
     assert code == 0
     assert "warning: en-ja,en-ko,ja-en,ko-en (facebook/m2m100_418M)" in out
@@ -226,9 +237,11 @@ def test_list_warns_about_an_architecture_that_cannot_convert(run) -> None:
 
 def test_convert_again_needs_force_and_rewrites_the_form(run, imported: Path) -> None:
     code, out, _ = run("convert", "en-ja")
-    assert code == 0 and "--force" in out
+    assert code == 0
+    assert "--force" in out
     code, out, _ = run("convert", "en-ja", "--force")
-    assert code == 0 and f"{STORE_NAME}--ct2-int8" in out
+    assert code == 0
+    assert f"{STORE_NAME}--ct2-int8" in out
     assert 'engine = "ctranslate2"' not in out  # already the pair's engine
 
 
@@ -236,14 +249,16 @@ def test_convert_other_quantization_says_how_to_use_it(run, imported: Path) -> N
     code, out, _ = run("convert", "en-ja", "--quantization", "int16")
     assert code == 0
     assert (run.store / f"{STORE_NAME}--ct2-int16" / "model.bin").is_file()
-    assert 'engine = "ctranslate2"' in out and "ct2-int16" in out
+    assert 'engine = "ctranslate2"' in out
+    assert "ct2-int16" in out
 
 
 def test_pull_converts_an_installed_original_without_the_hub(run, imported: Path) -> None:
     shutil.rmtree(run.store / f"{STORE_NAME}--ct2-int8")
     code, out, err = run("pull", "en-ja")
     assert code == 0, err
-    assert "pulling" not in err and "ctranslate2 int8 form" in out
+    assert "pulling" not in err
+    assert "ctranslate2 int8 form" in out
     assert (run.store / f"{STORE_NAME}--ct2-int8" / "model.bin").is_file()
 
 
@@ -292,4 +307,5 @@ def test_pull_converts_and_keeps_the_original(run, tiny_models_dir: Path, monkey
     assert (run.store / f"{STORE_NAME}--ct2-int8" / "model.bin").is_file()
     code, out, _ = run("list", "--json")
     row = next(r for r in json.loads(out) if r["role"] == "configured" and r["for"] == "en-ja")
-    assert row["state"] == "installed" and row["engine"] == "ctranslate2"
+    assert row["state"] == "installed"
+    assert row["engine"] == "ctranslate2"

@@ -65,7 +65,9 @@ def test_sqlite_to_postgresql_and_back_round_trips_every_glossary_key_memory_and
     export = tmp_path / "store.json"
     code, out, err = run_cli("store", "export", str(export), "--url", sqlite_store)
     assert code == 0, err
-    assert "glossary_entries" in out and "tm_units: 4 rows" in out and "stored_brief_edits: 2 rows" in out
+    assert "glossary_entries" in out
+    assert "tm_units: 4 rows" in out
+    assert "stored_brief_edits: 2 rows" in out
     code, out, err = run_cli("store", "import", str(export), "--url", postgres_url)
     assert code == 0, err
     assert "skipped" not in out
@@ -93,19 +95,25 @@ def test_sqlite_to_postgresql_and_back_round_trips_every_glossary_key_memory_and
 def test_check_and_migrate_report_versions_and_rows(run_cli, sqlite_store):
     code, out, _ = run_cli("store", "migrate", "--url", sqlite_store, "--json")
     report = json.loads(out)
-    assert code == 0 and report["backend"] == "sqlite"
-    assert report["versions"]["glossaries"] >= 4 and report["versions"]["api_keys"] == KEY_SCHEMA_VERSION
+    assert code == 0
+    assert report["backend"] == "sqlite"
+    assert report["versions"]["glossaries"] >= 4
+    assert report["versions"]["api_keys"] == KEY_SCHEMA_VERSION
     assert report["versions"]["memories"] == len(MEMORY_MIGRATIONS)
-    assert report["rows"]["glossaries"] == 3 and report["rows"]["api_keys"] == 2
-    assert report["rows"]["tm_memories"] == 2 and report["rows"]["stored_briefs"] == 2
+    assert report["rows"]["glossaries"] == 3
+    assert report["rows"]["api_keys"] == 2
+    assert report["rows"]["tm_memories"] == 2
+    assert report["rows"]["stored_briefs"] == 2
     assert "tm_schema_version" not in report["rows"]
     code, out, _ = run_cli("store", "check", "--url", sqlite_store)
-    assert code == 0 and out.startswith("reachable: sqlite store")
+    assert code == 0
+    assert out.startswith("reachable: sqlite store")
 
 
 def test_check_of_an_unreachable_database_says_so_with_exit_3(run_cli):
     code, _, err = run_cli("store", "check", "--url", "postgresql://briefs@127.0.0.1:9/none")
-    assert code == 3 and "cannot be reached" in err
+    assert code == 3
+    assert "cannot be reached" in err
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -120,10 +128,12 @@ def test_a_bad_export_is_refused_and_changes_nothing(run_cli, sqlite_store, tmp_
     bad = tmp_path / "bad.json"
     bad.write_bytes(content)
     code, _, err = run_cli("store", "import", str(bad), "--url", sqlite_store)
-    assert code == 2 and message in err
+    assert code == 2
+    assert message in err
     assert _everything(sqlite_store) == before
 
 
 def test_importing_a_missing_file_is_a_clear_error(run_cli, tmp_path):
     code, _, err = run_cli("store", "import", str(tmp_path / "nope.json"))
-    assert code == 2 and "no such export file" in err
+    assert code == 2
+    assert "no such export file" in err

@@ -21,18 +21,22 @@ def xliff_file(tmp_path):
 
 def test_import_list_export_delete(run_cli, xliff_file, tmp_path):
     code, _, err = run_cli("tm", "import", str(xliff_file), "--name", "desk")
-    assert code == 0 and "1 unit" in err
+    assert code == 0
+    assert "1 unit" in err
     code, out, _ = run_cli("tm", "list")
-    assert code == 0 and out.startswith("desk\t1 unit(s)\ten-ja\t")
+    assert code == 0
+    assert out.startswith("desk\t1 unit(s)\ten-ja\t")
     out_file = tmp_path / "desk.tmx"
     assert run_cli("tm", "export", "desk", "--out", str(out_file))[0] == 0
     assert [(u.source, u.target) for u in read_memory_file(out_file.read_bytes())] == [
         ("Rain fell on the harbor.", "港に雨が降った。")]
     code, out, _ = run_cli("tm", "export", "desk")
-    assert code == 0 and "<tmx" in out
+    assert code == 0
+    assert "<tmx" in out
     assert run_cli("tm", "delete", "desk")[0] == 0
     code, out, err = run_cli("tm", "list")
-    assert out == "" and "no translation memories" in err
+    assert out == ""
+    assert "no translation memories" in err
 
 
 def test_name_defaults_to_the_file_stem(run_cli, xliff_file):
@@ -41,8 +45,10 @@ def test_name_defaults_to_the_file_stem(run_cli, xliff_file):
 
 
 def _one_line_error(code, out, err, *words):
-    assert code == 2 and out == ""
-    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert code == 2
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
     for word in words:
         assert word in err
 

@@ -22,7 +22,8 @@ def test_cli_edited_xliff_makes_the_next_brief_tm_exact(run_cli, tmp_path, tiny_
     edit_target(tree.getroot(), "s1", "夜明けにフェリーが港を出た。")
     tree.write(str(exported), xml_declaration=True, encoding="UTF-8")
     code, _, err = run_cli("tm", "import", str(exported), "--name", "desk")
-    assert code == 0 and "1 unit" in err, "only the edited unit is a human translation"
+    assert code == 0, "only the edited unit is a human translation"
+    assert "1 unit" in err, "only the edited unit is a human translation"
     code, out, err = run_cli("brief", str(article), "--format", "json", *common)
     assert code == 0, err
     first, second = json.loads(out)["segments"]

@@ -25,14 +25,15 @@ def _reload(fmt: str, data: bytes):
     return read_tbx(data)
 
 
-@pytest.mark.parametrize("fmt, suffixes", [("xliff", [".ja.xlf", ".ko.xlf"]),
+@pytest.mark.parametrize(("fmt", "suffixes"), [("xliff", [".ja.xlf", ".ko.xlf"]),
                                            ("xliff12", [".ja.xliff12.xlf", ".ko.xliff12.xlf"]),
                                            ("tmx", [".tmx"]), ("tbx", [".tbx"])])
 def test_each_format_gives_its_files(make_brief, fmt, suffixes):
     files = export_brief(make_brief(), fmt)
     assert [s for s, _ in files] == suffixes
     for _, data in files:
-        assert isinstance(data, bytes) and _reload(fmt, data) is not None
+        assert isinstance(data, bytes)
+        assert _reload(fmt, data) is not None
 
 
 def test_unknown_format_is_a_value_error(make_brief):

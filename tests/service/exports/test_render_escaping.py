@@ -27,7 +27,8 @@ def brief_with(text: str) -> Brief:
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_markdown_escapes_markup_and_table_separators(name):
     markdown = render_brief(brief_with(HOSTILE[name]), "markdown")
-    assert "<script" not in markdown and "<img" not in markdown
+    assert "<script" not in markdown
+    assert "<img" not in markdown
     table = [line for line in markdown.splitlines() if line.startswith("|")][2:]
     assert len(table) == 1  # the entity's row, no forged one
     assert len(re.findall(r"(?<!\\)\|", table[0])) == 5  # | English | Type | Source | ja |

@@ -13,7 +13,8 @@ def test_round_trip_keeps_every_language_provenance_and_entities(make_brief):
     brief = make_brief()
     data = write_tmx(brief)
     root = etree.fromstring(data)
-    assert root.tag == "tmx" and root.get("version") == "1.4"
+    assert root.tag == "tmx"
+    assert root.get("version") == "1.4"
     tus = root.findall("body/tu")
     assert [tu.get("tuid") for tu in tus] == [s.id for s in brief.segments]
     assert all([tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in tu.findall("tuv")]
@@ -34,7 +35,8 @@ def test_props_come_before_seg_as_the_dtd_orders_them(make_brief):
     root = etree.fromstring(write_tmx(make_brief()))
     for tuv in root.iter("tuv"):
         tags = [child.tag for child in tuv]
-        assert tags[-1] == "seg" and set(tags[:-1]) <= {"prop", "note"}
+        assert tags[-1] == "seg"
+        assert set(tags[:-1]) <= {"prop", "note"}
 
 
 def test_hostile_text_stays_well_formed(hostile_brief):
@@ -46,7 +48,7 @@ def test_hostile_text_stays_well_formed(hostile_brief):
     assert segment.provenance == {"ja": "model", "ko": "edited"}
 
 
-@pytest.mark.parametrize("data, message", [
+@pytest.mark.parametrize(("data", "message"), [
     (b"<tmx version='1.4'><header srclang='en'/><body><tu>", "malformed XML"),
     (b"<xliff version='2.0'/>", "not a TMX file"),
     (b"<tmx version='1.4'><body/></tmx>", "no <header>"),

@@ -18,7 +18,7 @@ def _mentions(brief, lang):
                   if m.lang == lang)
 
 
-@pytest.mark.parametrize("fmt, write, ns", WRITERS, ids=["xliff2", "xliff12"])
+@pytest.mark.parametrize(("fmt", "write", "ns"), WRITERS, ids=["xliff2", "xliff12"])
 def test_round_trip_keeps_segments_targets_provenance_and_entities(make_brief, fmt, write, ns):
     brief = make_brief()
     assert brief.entities, "the article should hit the default glossary"
@@ -41,7 +41,9 @@ def test_xliff2_is_one_unit_per_segment_with_notes_first_and_protected_markers(m
     brief = make_brief()
     root = etree.fromstring(write_xliff2(brief, "ja"))
     ns = {"x": XLIFF2_NS}
-    assert root.get("version") == "2.0" and root.get("srcLang") == "en" and root.get("trgLang") == "ja"
+    assert root.get("version") == "2.0"
+    assert root.get("srcLang") == "en"
+    assert root.get("trgLang") == "ja"
     units = root.findall(".//x:unit", ns)
     assert [u.get("id") for u in units] == [s.id for s in brief.segments]
     for unit in units:
@@ -51,7 +53,8 @@ def test_xliff2_is_one_unit_per_segment_with_notes_first_and_protected_markers(m
         assert unit.find("x:segment", ns).get("{http://www.w3.org/XML/1998/namespace}space") is None
         assert unit.find("x:segment/x:target", ns) is not None
     markers = root.findall(".//x:mrk", ns)
-    assert markers and all(m.get("translate") == "no" and m.get("type") == "term" for m in markers)
+    assert markers
+    assert all(m.get("translate") == "no" and m.get("type") == "term" for m in markers)
     for unit in units:
         ids = [m.get("id") for m in unit.iter(f"{{{XLIFF2_NS}}}mrk")]
         assert len(ids) == len(set(ids)), "inline ids must be unique within a unit"
@@ -65,7 +68,8 @@ def test_xliff12_marks_entities_protected_and_keeps_provenance_notes(make_brief)
     assert (file_el.get("source-language"), file_el.get("target-language")) == ("en", "ko")
     assert all(m.get("mtype") == "protected" for m in root.iter(f"{{{XLIFF12_NS}}}mrk"))
     notes = [n.text for n in root.iter(f"{{{XLIFF12_NS}}}note") if n.get("from") == "provenance"]
-    assert notes and set(notes) == {"model"}
+    assert notes
+    assert set(notes) == {"model"}
     # No stray namespaces from the toolkit's 1.1 defaults.
     assert "urn:oasis:names:tc:xliff:document:1.1" not in etree.tostring(root).decode()
 
@@ -77,7 +81,7 @@ def test_one_file_per_target_language(make_brief, fmt):
     assert all(suffix.endswith(".xlf") for suffix, _ in files)
 
 
-@pytest.mark.parametrize("fmt, write, ns", WRITERS, ids=["xliff2", "xliff12"])
+@pytest.mark.parametrize(("fmt", "write", "ns"), WRITERS, ids=["xliff2", "xliff12"])
 def test_hostile_text_stays_well_formed_and_inert(hostile_brief, fmt, write, ns):
     data = write(hostile_brief, "ja")
     root = etree.fromstring(data)
@@ -94,7 +98,7 @@ def test_edited_provenance_travels(hostile_brief):
     assert segment.provenance == {"ko": "edited"}
 
 
-@pytest.mark.parametrize("data, message", [
+@pytest.mark.parametrize(("data", "message"), [
     (b"<xliff version='2.0' xmlns='urn:oasis:names:tc:xliff:document:2.0' srcLang='en'><file id='f'>",
      "malformed XML"),
     (b"<tmx version='1.4'/>", "not an XLIFF file"),

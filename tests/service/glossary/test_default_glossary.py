@@ -69,7 +69,8 @@ def test_has_at_least_150_entries(entries):
 
 def test_every_row_is_complete(entries):
     for entry in entries:
-        assert entry.renderings.get("ja") and entry.renderings.get("ko"), entry.source
+        assert entry.renderings.get("ja"), entry.source
+        assert entry.renderings.get("ko"), entry.source
         assert entry.type in ENTRY_TYPES, entry.source
         assert entry.source_ref.strip(), entry.source
 

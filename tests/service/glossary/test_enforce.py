@@ -138,7 +138,7 @@ SEGMENTS = ["Japan and the US condemned Russia's moves.", "Kamikawa met Russia i
 EXPECTED = {0: {"Japan": 1, "United States": 1, "Russia": 1}, 1: {"Yoko Kamikawa": 1, "Russia": 1, "Seoul": 1}}
 
 
-@pytest.mark.parametrize("translator, codes", [
+@pytest.mark.parametrize(("translator", "codes"), [
     (TagTranslator(), set()),
     (DroppingTranslator(), {"glossary-repair-dropped"}),
     (DuplicatingTranslator(), {"glossary-repair-duplicated"}),
@@ -153,13 +153,15 @@ def test_adversarial_translators(translator: TagTranslator, codes: set[str]) -> 
     assert_enforced(outcome, SEGMENTS, EXPECTED)
     assert {w.code for w in outcome.warnings} == codes
     for w in outcome.warnings:
-        assert w.segment in ("s0", "s1") and w.lang in ("ja", "ko") and w.message
+        assert w.segment in ("s0", "s1")
+        assert w.lang in ("ja", "ko")
+        assert w.message
     if isinstance(translator, CompoundWritingTranslator | CompoundAndEchoTranslator):
         for lang in ("ja", "ko"):
             assert all(text.endswith(COMPOUNDS[lang]) for text in outcome.translations[lang])
 
 
-@pytest.mark.parametrize("lang, model_output, expected", [
+@pytest.mark.parametrize(("lang", "model_output", "expected"), [
     ("ja", "ZX1と日本人の当局者が会談した。", "日本と日本人の当局者が会談した。"),
     ("ja", "ZX1と日本語を話す当局者が会談した。", "日本と日本語を話す当局者が会談した。"),
     ("ko", "ZX1과 일본인 관리들이 회담했다.", "일본과 일본인 관리들이 회담했다."),
@@ -212,7 +214,8 @@ def test_mentions_in_english_point_at_surfaces() -> None:
                 surface = SEGMENTS[int(m.segment[1:])][m.start:m.end]
                 assert surface in (entity.source, *next(e.aliases for e in NEWS.entries if e.source == entity.source))
     report = {e.source: e for e in outcome.entities}
-    assert report["Russia"].resolution == "glossary" and report["Russia"].glossary == "default"
+    assert report["Russia"].resolution == "glossary"
+    assert report["Russia"].glossary == "default"
     assert len([m for m in report["Russia"].mentions if m.lang == "ja"]) == 2
 
 
@@ -276,7 +279,8 @@ def test_empty_isolated_translation_is_unresolved() -> None:
 
     outcome = run(NoNames(), ["Minister Shin Won-sik arrived."], langs=("ja",), active=ActiveGlossary())
     (entity,) = outcome.entities
-    assert entity.resolution == "unresolved" and entity.renderings == {}
+    assert entity.resolution == "unresolved"
+    assert entity.renderings == {}
     assert outcome.translations["ja"] == ["[ja] Minister Shin Won-sik arrived."]
 
 
@@ -292,7 +296,9 @@ def test_translate_batch_interface() -> None:
     gt = GlossaryTranslator(DroppingTranslator(), ACTIVE, detect_names=False)
     assert isinstance(gt, Translator)
     out = gt.translate_batch(["Japan grew.", ""], "en", "ja")
-    assert len(out) == 2 and out[0].count("日本") == 1 and out[1] == ""
+    assert len(out) == 2
+    assert out[0].count("日本") == 1
+    assert out[1] == ""
 
 
 def test_wrong_output_count_is_a_contract_error() -> None:
@@ -305,7 +311,7 @@ def test_wrong_output_count_is_a_contract_error() -> None:
 
 
 def test_mismatched_ids_are_rejected() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="0 segment ids for 1 segments"):
         GlossaryTranslator(TagTranslator(), ACTIVE).translate_segments(["a"], "en", ["ja"], [])
 
 
@@ -333,9 +339,12 @@ def test_a_likely_misspelling_of_a_glossary_name_is_flagged_not_replaced() -> No
                                                                 type="place"),)),))
     outcome = run(TagTranslator(), ["Ships sailed around Tawain on Monday."], active=active)
     (warning,) = [w for w in outcome.warnings if w.code == "glossary-possible-misspelling"]
-    assert warning.segment == "s0" and "'Tawain'" in warning.message and "'Taiwan'" in warning.message
+    assert warning.segment == "s0"
+    assert "'Tawain'" in warning.message
+    assert "'Taiwan'" in warning.message
     (entity,) = outcome.entities
-    assert entity.source == "Tawain" and entity.resolution == "learned"
+    assert entity.source == "Tawain"
+    assert entity.resolution == "learned"
 
 
 def test_groups_are_reported_under_their_own_ids_from_one_call_per_language() -> None:
@@ -346,7 +355,8 @@ def test_groups_are_reported_under_their_own_ids_from_one_call_per_language() ->
     first, second = gt.translate_groups(segments, "en", ["ja", "ko"], [["s1", "s2"], ["s1", "s2"]])
     assert sorted(lang for _texts, lang in translator.calls) == ["ja", "ko"]
     assert [len(first.translations[lang]) + len(second.translations[lang]) for lang in ("ja", "ko")] == [4, 4]
-    assert "アトランティス" in second.translations["ja"][1] and "Atlantis" not in first.translations["ja"][1]
+    assert "アトランティス" in second.translations["ja"][1]
+    assert "Atlantis" not in first.translations["ja"][1]
     assert [e.source for e in first.entities] == ["Japan", "Russia", "Seoul"]
     assert [e.source for e in second.entities] == ["Japan", "Atlantis"]
     assert {(m.segment, m.lang) for m in second.entities[0].mentions} == {("s1", "en"), ("s1", "ja"), ("s1", "ko")}
@@ -356,7 +366,7 @@ def test_groups_are_reported_under_their_own_ids_from_one_call_per_language() ->
 
 
 def test_group_ids_must_cover_the_segments() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="1 segment ids for 2 segments"):
         GlossaryTranslator(TagTranslator(), ACTIVE).translate_groups(["a", "b"], "en", ["ja"], [["s1"], []])
 
 
@@ -366,7 +376,8 @@ def test_the_adjective_of_a_glossary_place_is_neither_a_typo_nor_a_learned_name(
         GlossaryEntry("Taiwan", {"ja": "台湾", "ko": "대만"}, type="place"))),))
     outcome = run(TagTranslator(), ["They met on South Korean soil near Tawain on Monday."], active=active)
     typos = [w.message for w in outcome.warnings if w.code == "glossary-possible-misspelling"]
-    assert len(typos) == 1 and "'Tawain'" in typos[0]
+    assert len(typos) == 1
+    assert "'Tawain'" in typos[0]
     assert "South Korean" not in {e.source for e in outcome.entities}
 
 

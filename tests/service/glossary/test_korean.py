@@ -6,7 +6,7 @@ import pytest
 from service.glossary.korean import fix_particle
 
 
-@pytest.mark.parametrize("word, expected", [
+@pytest.mark.parametrize(("word", "expected"), [
     ("서울", True),      # ㄹ final
     ("미국", True),      # ㄱ final
     ("일본", True),      # ㄴ final
@@ -24,7 +24,7 @@ def test_final_consonant_chooses_the_subject_particle(word: str, expected: bool)
     assert fix_particle(word, "가 말했다") == ("이 말했다" if expected else "가 말했다")
 
 
-@pytest.mark.parametrize("name, following, expected", [
+@pytest.mark.parametrize(("name", "following", "expected"), [
     ("서울", "는 수도다", "은 수도다"),
     ("러시아", "은 ", "는 "),
     ("미국", "가 말했다", "이 말했다"),

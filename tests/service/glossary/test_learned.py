@@ -29,7 +29,7 @@ def names(text: str, known=()) -> list[str]:
     return [s.name for s in detect_candidate_names(text, known)]
 
 
-@pytest.mark.parametrize("text, expected", [
+@pytest.mark.parametrize(("text", "expected"), [
     ("Secretary of State Antony Blinken arrived.", ["Antony Blinken"]),
     ("Secretary of Defense Lloyd Austin spoke.", ["Lloyd Austin"]),
     ("They met President Joe Biden on Monday.", ["Joe Biden"]),
@@ -61,7 +61,8 @@ def test_spans_point_at_names() -> None:
     for span in detect_candidate_names(text, []):
         assert text[span.start:span.end] == span.name
     kinds = {s.name: s.kind for s in detect_candidate_names(text, [])}
-    assert kinds["Joe Biden"] == "person" and kinds["Shin Won-sik"] == "person"
+    assert kinds["Joe Biden"] == "person"
+    assert kinds["Shin Won-sik"] == "person"
 
 
 def test_detect_rejects_non_text() -> None:
@@ -115,7 +116,7 @@ def test_wrong_output_count_is_an_error() -> None:
         def translate_batch(self, texts, source_lang, target_lang):
             return []
 
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="translator returned 0 outputs for 1 names"):
         LearnedGlossary().render_many(["Joe Biden"], "ja", ShortTranslator())
 
 

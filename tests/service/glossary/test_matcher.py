@@ -24,7 +24,7 @@ def find(text: str, entries=ENTRIES) -> list[tuple[str, str]]:
     return [(m.surface, m.entry.source) for m in matcher.find(text)]
 
 
-@pytest.mark.parametrize("text, expected", [
+@pytest.mark.parametrize(("text", "expected"), [
     ("Japan", [("Japan", "Japan")]),
     ("the US and Japan", [("US", "United States"), ("Japan", "Japan")]),                 # alias
     ("in the U.S. today", [("U.S.", "United States")]),                                   # dotted acronym
@@ -110,7 +110,7 @@ NEAR_MISS = ActiveGlossary((Glossary("default", (
 )),))
 
 
-@pytest.mark.parametrize("name, expected", [
+@pytest.mark.parametrize(("name", "expected"), [
     ("Tawain", "Taiwan"),             # two letters rotated: the seed article's typo
     ("Taiwna", "Taiwan"),             # adjacent swap
     ("Lloyd Austen", "Lloyd Austin"),

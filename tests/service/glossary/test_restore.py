@@ -19,7 +19,7 @@ def check(result, rendering: str, lang: str) -> None:
     assert find_standalone(result.text, rendering, lang) == [span]
 
 
-@pytest.mark.parametrize("lang, rendering, output, expected", [
+@pytest.mark.parametrize(("lang", "rendering", "output", "expected"), [
     ("ja", "日本", "ZX1と日本人の当局者が会談した。", "日本と日本人の当局者が会談した。"),
     ("ja", "朝鮮", "北朝鮮とZX1の関係", "北朝鮮と朝鮮の関係"),
     ("ja", "ロシア", "ZX1はロシア語で話した。", "ロシアはロシア語で話した。"),
@@ -36,7 +36,7 @@ def test_longer_words_are_left_alone(lang: str, rendering: str, output: str, exp
     check(result, rendering, lang)
 
 
-@pytest.mark.parametrize("lang, rendering, output, expected", [
+@pytest.mark.parametrize(("lang", "rendering", "output", "expected"), [
     ("ja", "日本", "ZX1と日本人が会談した。日本", "日本と日本人が会談した。"),
     ("ja", "日本", "ZX1と日本人が会談した。 日本は", "日本と日本人が会談した。 は"),
     ("ko", "일본", "ZX1과 일본인 관리들이 회담했다 일본", "일본과 일본인 관리들이 회담했다"),
@@ -51,7 +51,7 @@ def test_standalone_extras_are_removed(lang: str, rendering: str, output: str, e
     check(result, rendering, lang)
 
 
-@pytest.mark.parametrize("lang, rendering, output, compound", [
+@pytest.mark.parametrize(("lang", "rendering", "output", "compound"), [
     ("ja", "日本", "日本人の当局者が会談した。", "日本人"),
     ("ja", "朝鮮", "北朝鮮が発表した。", "北朝鮮"),
     ("ko", "일본", "일본인 관리들이 회담했다.", "일본인"),
@@ -66,7 +66,7 @@ def test_a_dropped_name_is_not_adopted_from_a_longer_word(lang: str, rendering: 
     check(result, rendering, lang)
 
 
-@pytest.mark.parametrize("lang, rendering, output, expected", [
+@pytest.mark.parametrize(("lang", "rendering", "output", "expected"), [
     ("ja", "日本", "日本は発表した。", "日本は発表した。"),
     ("ko", "일본", "일본은 발표했다.", "일본은 발표했다."),
     ("ko", "일본", "일본의 발표", "일본의 발표"),
@@ -93,7 +93,7 @@ def test_an_inserted_kanji_name_never_fuses_into_a_kanji_word(output: str) -> No
     check(result, "朝鮮", "ja")
 
 
-@pytest.mark.parametrize("lang, output, expected", [
+@pytest.mark.parametrize(("lang", "output", "expected"), [
     ("ja", "ZX1ZX2は会談した。", "日本、ロシアは会談した。"),
     ("ja", "ZX2語ZX1", "ロシア 語 日本"),
     ("ko", "ZX1ZX2는 회담했다.", "일본 러시아는 회담했다."),
@@ -112,4 +112,5 @@ def test_a_name_with_no_place_of_its_own_goes_to_a_gap_and_never_splits_a_word()
                 Protected(3, "e", "Japan", "日本", (), 0.9)]
     result = restore("ZX2  ロシア語", mentions, SCHEME, "ja")
     assert "ロシア語" in result.text
-    assert len(result.spans) == 3 and all(result.text[s:e] == "日本" for _m, s, e in result.spans)
+    assert len(result.spans) == 3
+    assert all(result.text[s:e] == "日本" for _m, s, e in result.spans)

@@ -6,7 +6,7 @@ import pytest
 from service.glossary.standalone import find_standalone, is_standalone
 
 
-@pytest.mark.parametrize("lang, text, rendering, expected", [
+@pytest.mark.parametrize(("lang", "text", "rendering", "expected"), [
     # Japanese: a kanji or katakana continuation makes a compound; particles and punctuation do not.
     ("ja", "日本と日本人の当局者が会談した。", "日本", [(0, 2)]),
     ("ja", "日本人の当局者", "日本", []),
@@ -54,7 +54,7 @@ def test_find_standalone(lang: str, text: str, rendering: str, expected: list[tu
         assert text[start:end] == rendering
 
 
-@pytest.mark.parametrize("ignore_case, expected", [(False, [(10, 12)]), (True, [(0, 2), (10, 12)])])
+@pytest.mark.parametrize(("ignore_case", "expected"), [(False, [(10, 12)]), (True, [(0, 2), (10, 12)])])
 def test_find_standalone_ignore_case(ignore_case: bool, expected: list[tuple[int, int]]) -> None:
     assert find_standalone("us or USB US", "US", "en", ignore_case=ignore_case) == expected
 
@@ -70,7 +70,7 @@ def test_a_rejected_candidate_does_not_hide_the_next_one() -> None:
 
 
 def test_empty_rendering_is_rejected() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="rendering must not be empty"):
         find_standalone("text", "", "ja")
 
 
@@ -80,5 +80,5 @@ def test_non_string_text_is_rejected() -> None:
 
 
 def test_span_outside_text_is_rejected() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="span 1:5 is not inside a text of length 2"):
         is_standalone("日本", 1, 5, "ja")

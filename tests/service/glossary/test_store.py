@@ -58,8 +58,10 @@ def test_a_store_file_made_before_sqlalchemy_opens_with_all_its_data(tmp_path):
     store = GlossaryStore(path)
     desk = store.get("desk")
     assert [e.source for e in desk.entries] == ["Harold Quimby", "Port Alder", "Alder Bay"]
-    assert desk.entries[0].aliases == ("Quimby",) and desk.entries[0].type == "person"
-    assert desk.version == 2 and desk.description == "made by the pre-SQLAlchemy store"
+    assert desk.entries[0].aliases == ("Quimby",)
+    assert desk.entries[0].type == "person"
+    assert desk.version == 2
+    assert desk.description == "made by the pre-SQLAlchemy store"
     assert store.schema_version() == len(MIGRATIONS)
     assert store.add_entries("desk", [GlossaryEntry("Seoul", {"ko": "서울"})]).version == 3
     assert len(store.get("default").entries) >= 150
@@ -333,7 +335,8 @@ def test_an_upgraded_default_glossary_reaches_an_existing_store(tmp_path):
     reopened = GlossaryStore(path)
     after = reopened.get("default")
     assert "Taiwan" in {e.source for e in after.entries}
-    assert len(after.entries) == len(before.entries) and after.version > before.version
+    assert len(after.entries) == len(before.entries)
+    assert after.version > before.version
     assert after.id == before.id
     assert [e.source for e in reopened.get("desk").entries] == ["Harold Quimby"]
     version = after.version
@@ -366,7 +369,8 @@ def test_a_failed_migration_keeps_the_earlier_ones_and_no_connection(tmp_path, m
     assert reopened.schema_version() == len(MIGRATIONS)
     with sqlite3.connect(path) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    assert "half_done" not in tables and "glossaries" in tables
+    assert "half_done" not in tables
+    assert "glossaries" in tables
     reopened.close()
 
 
@@ -419,6 +423,7 @@ def test_concurrent_versioned_edits_never_lose_one(store_url):
         t.join(timeout=120)
     final = stores[0].get("shared")
     assert sorted(e.source for e in final.entries) == sorted(["seed", *accepted])
-    assert len(accepted) == 32 and final.version == 33
+    assert len(accepted) == 32
+    assert final.version == 33
     for s in stores:
         s.close()

@@ -38,7 +38,8 @@ def test_a_store_at_schema_4_gains_owners_keeping_every_glossary(tmp_path):
     engine.dispose()
     store = GlossaryStore(path)
     assert store.schema_version() == len(MIGRATIONS)
-    assert store.get("default").owner is None and store.get("default").entries
+    assert store.get("default").owner is None
+    assert store.get("default").entries
     store.close()
 
 
@@ -75,7 +76,8 @@ def test_names_are_unique_per_owner_and_versions_per_name_across_owners(store):
     with pytest.raises(ConflictError):
         store.create("bridges", NEWS[:1], tenant=NEWS_DESK)
     replaced = store.create("bridges", NEWS[2:], replace=True, tenant=SPORTS_DESK)
-    assert replaced.id == sports.id and replaced.owner == "team:sports"
+    assert replaced.id == sports.id
+    assert replaced.owner == "team:sports"
     assert store.get("bridges", tenant=NEWS_DESK).entries == (NEWS[0],)
 
 

@@ -56,7 +56,8 @@ def test_term_index_names_both_lines(second, message):
     index.add(TOKYO, 3)
     with pytest.raises(GlossaryFormatError) as caught:
         index.add(second, 7)
-    assert caught.value.line == 7 and caught.value.file == "cities.tsv"
+    assert caught.value.line == 7
+    assert caught.value.file == "cities.tsv"
     assert message in caught.value.detail
 
 
@@ -72,7 +73,8 @@ def test_make_entry_reports_the_line():
     assert make_entry(4, "f.tsv", source="Tokyo", renderings={"ja": "東京"}, type="place") == TOKYO
     with pytest.raises(GlossaryFormatError) as caught:
         make_entry(4, "f.tsv", source="Tokyo", renderings={"ja": "東京"}, type="city")
-    assert caught.value.line == 4 and "unknown entry type" in caught.value.detail
+    assert caught.value.line == 4
+    assert "unknown entry type" in caught.value.detail
     with pytest.raises(GlossaryFormatError, match="line 5: empty alias"):
         make_entry(5, "f.tsv", source="Tokyo", renderings={"ja": "東京"}, aliases=(" ",))
 

@@ -123,11 +123,10 @@ def test_another_tenants_brief_is_not_found_and_unchanged(store, action):
 def test_a_visible_brief_the_tenant_may_not_change_is_forbidden(store, tenant, owner, action):
     bid = store.briefs.save(make_brief(), tenant=Tenant(owner) if owner else OPERATOR)
     before = store.briefs.get(bid)
+    change = {"edit": lambda: store.briefs.edit(bid, "s1", "ja", "訳", tenant=tenant),
+              "delete": lambda: store.briefs.delete(bid, tenant=tenant)}[action]
     with pytest.raises(ForbiddenError):
-        if action == "edit":
-            store.briefs.edit(bid, "s1", "ja", "訳", tenant=tenant)
-        else:
-            store.briefs.delete(bid, tenant=tenant)
+        change()
     assert store.briefs.get(bid, tenant=tenant) == before
 
 
@@ -159,7 +158,8 @@ def test_concurrent_edits_of_one_brief_lose_none(store):
     for thread in threads:
         thread.join()
     stored = store.briefs.get(bid)
-    assert stored.version == segments + 1 and len(stored.history) == segments
+    assert stored.version == segments + 1
+    assert len(stored.history) == segments
     assert all(s.translations["ja"] == f"訳{s.id[1:]}" and s.provenance["ja"] == "edited"
                for s in stored.brief.segments)
     assert store.get("edits").unit_count == segments

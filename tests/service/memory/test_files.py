@@ -80,7 +80,7 @@ XLIFF2 = ("<xliff version='2.0' xmlns='urn:oasis:names:tc:xliff:document:2.0' sr
           "<file id='f'><unit id='u1'><segment><source>Hi.</source>{target}</segment></unit></file></xliff>")
 
 
-@pytest.mark.parametrize("data, message", [
+@pytest.mark.parametrize(("data", "message"), [
     (b"<xliff version='2.0'><file>", "line 1"),
     (b"<html><body/></html>", "not an XLIFF or TMX file"),
     (XLIFF2.format(lang="ja", target="").encode(), "no translated units"),

@@ -34,7 +34,8 @@ def test_an_old_sqlite3_store_opens_with_all_its_data_and_owner_none(tmp_path, w
     assert store.briefs.get(store.briefs.save(BRIEF, tenant=team)).owner == "team:desk"
     store.close()
     again = MemoryStore(path)
-    assert again.get("desk").unit_count == 2 and again.schema_version() == len(MIGRATIONS)
+    assert again.get("desk").unit_count == 2
+    assert again.schema_version() == len(MIGRATIONS)
     again.close()
     conn = sqlite3.connect(path)
     versions = [row[0] for row in conn.execute(f"SELECT version FROM {MIGRATIONS_TABLE} ORDER BY version")]

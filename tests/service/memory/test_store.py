@@ -63,7 +63,9 @@ def test_exact_matches_by_language_pair(store):
 def test_fuzzy_scores_between_threshold_and_one(store):
     store.add_units("desk", UNITS)
     [match] = store.fuzzy("en", "ja", "Officials met in the port city on Tuesday.", 0.75)
-    assert 0.75 <= match.score < 1 and match.target == UNITS[0].target and match.memory == "desk"
+    assert 0.75 <= match.score < 1
+    assert match.target == UNITS[0].target
+    assert match.memory == "desk"
     assert store.fuzzy("en", "ja", "Officials met in the port city on Tuesday.", 0.99) == []
     assert store.fuzzy("en", "ja", "Rain fell.", 0.5) == [], "an exact match is not a suggestion"
 
@@ -138,7 +140,8 @@ def test_two_tenants_may_use_one_name_and_see_their_own_first(store):
     store.add_units("desk", UNITS[:2], tenant=SINGLE_USER)  # single-user mode sees neither: a shared one
     assert store.get("desk", tenant=MINE).unit_count == 3
     assert store.get("desk", tenant=THEIRS).unit_count == 1
-    assert store.get("desk", tenant=SINGLE_USER).unit_count == 2 and store.get("desk").owner is None
+    assert store.get("desk", tenant=SINGLE_USER).unit_count == 2
+    assert store.get("desk").owner is None
     store.delete("desk", tenant=THEIRS)
     assert store.get("desk", tenant=THEIRS).owner is None, "then the shared one is what the name means"
     with pytest.raises(ForbiddenError):
@@ -178,7 +181,8 @@ def test_a_reader_creates_nothing(store):
 def test_reuse_sees_only_what_the_tenant_may_read(store):
     store.add_units("theirs", UNITS[:1], tenant=THEIRS)
     source = UNITS[0].source
-    assert store.has_pair("en", "ja") and store.exact("en", "ja", [source])
+    assert store.has_pair("en", "ja")
+    assert store.exact("en", "ja", [source])
     assert not store.has_pair("en", "ja", tenant=MINE)
     assert store.exact("en", "ja", [source], tenant=MINE) == {}
     assert store.fuzzy("en", "ja", source.replace("Monday", "Tuesday"), 0.75, tenant=MINE) == []

@@ -129,9 +129,11 @@ def test_pair_without_model_is_refused_before_any_work(resources, translator):
     assert translator.calls == []
 
 
-@pytest.mark.parametrize("kw", [{"sentences": 0}, {"ratio": 0.0}, {"ratio": 1.5}])
-def test_bad_summary_size_is_refused(resources, kw):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(("kw", "message"), [({"sentences": 0}, "sentences must be an integer >= 1"),
+                                             ({"ratio": 0.0}, r"ratio must be in \(0, 1\]"),
+                                             ({"ratio": 1.5}, r"ratio must be in \(0, 1\]")])
+def test_bad_summary_size_is_refused(resources, kw, message):
+    with pytest.raises(ValueError, match=message):
         build_brief(ARTICLE, request(**kw), resources)
 
 

@@ -89,10 +89,13 @@ def test_own_article_entities_and_misspelling(tiny_resources):
     resolved = {e.source: e for e in brief.entities}
     for name in ("Gen Nakatani", "Kim Yong-hyun", "Busan", "Ministry of National Defense", "Sea of Japan",
                  "U.S. Forces Korea", "Liberal Democratic Party", "Democratic Party of Korea"):
-        assert resolved[name].resolution == "glossary" and resolved[name].glossary == "default", name
+        assert resolved[name].resolution == "glossary", name
+        assert resolved[name].glossary == "default", name
     assert resolved["Paul Whitcomb"].resolution == "learned"
     typo = [w for w in brief.meta.warnings if w.code == "glossary-possible-misspelling"]
-    assert typo and "Taiwan" in typo[0].message and "Tawain" in typo[0].message
+    assert typo
+    assert "Taiwan" in typo[0].message
+    assert "Tawain" in typo[0].message
 
 
 def test_an_unknown_name_renders_the_same_everywhere(tiny_resources):
@@ -100,7 +103,8 @@ def test_an_unknown_name_renders_the_same_everywhere(tiny_resources):
                "Officials said the talks with Harold Quimby went well.")
     brief = build_brief(article, BriefRequest(target_langs=("ja", "ko"), sentences=2), tiny_resources)
     learned = [e for e in brief.entities if e.source == "Harold Quimby"]
-    assert len(learned) == 1 and learned[0].resolution == "learned"
+    assert len(learned) == 1
+    assert learned[0].resolution == "learned"
     entity = learned[0]
     per_lang = defaultdict(set)
     segments = _by_id(brief)

@@ -147,7 +147,8 @@ def test_offsets_point_into_original_text() -> None:
 def test_own_articles_keep_invariants(news_article: str) -> None:
     _check_invariants(news_article)
     sentences = split_sentences(news_article)
-    assert sentences[0].is_headline and not any(s.is_headline for s in sentences[1:])
+    assert sentences[0].is_headline
+    assert not any(s.is_headline for s in sentences[1:])
 
 
 def test_ministers_meeting_article() -> None:
@@ -161,7 +162,8 @@ def test_ministers_meeting_article() -> None:
     assert sentences[5].endswith("would be accepted.")
     assert sentences[6] == "cooperation between the coast guards of both countries"
     # "Gen." and "a.m." mid-sentence, "3.5" and "$2.4" do not split.
-    assert "Gen. Paul Whitcomb" in sentences[7] and sentences[7].endswith("at 10:30 a.m. local time.")
+    assert "Gen. Paul Whitcomb" in sentences[7]
+    assert sentences[7].endswith("at 10:30 a.m. local time.")
     assert "3.5 billion won, or about $2.4 million." in sentences[8]
 
 
@@ -221,7 +223,8 @@ def _check_invariants(text: str) -> None:
     previous_end = 0
     for s in sentences:
         assert 0 <= previous_end <= s.start < s.end <= len(text)
-        assert s.text and s.text == " ".join(text[s.start:s.end].split())
+        assert s.text
+        assert s.text == " ".join(text[s.start:s.end].split())
         assert text[s.start:s.end].strip() == text[s.start:s.end]
         previous_end = s.end
     # Nothing but whitespace is lost between sentences.

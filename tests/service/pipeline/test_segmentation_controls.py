@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from service.pipeline.segmentation import remove_controls
 
 BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-CONTROLS = "".join(chr(c) for c in [*range(0, 9), *range(0x0e, 0x20), *range(0x7f, 0x85), *range(0x86, 0xa0)])
+CONTROLS = "".join(chr(c) for c in [*range(9), *range(0x0e, 0x20), *range(0x7f, 0x85), *range(0x86, 0xa0)])
 
 
 @pytest.mark.parametrize(("text", "clean", "bidi", "other"), [

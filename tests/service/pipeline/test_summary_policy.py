@@ -34,21 +34,21 @@ def test_summary_count(args, expected: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "message"),
     [
-        (10, 0, None, 5, 50),
-        (10, -3, None, 5, 50),
-        (10, None, 0.0, 5, 50),
-        (10, None, 1.5, 5, 50),
-        (10, None, -0.2, 5, 50),
-        (10, 3, 0.5, 5, 50),
-        (-1, None, None, 5, 50),
-        (10, None, None, 0, 50),
-        (10, None, None, 5, 0),
+        ((10, 0, None, 5, 50), "sentences must be an integer >= 1"),
+        ((10, -3, None, 5, 50), "sentences must be an integer >= 1"),
+        ((10, None, 0.0, 5, 50), r"ratio must be in \(0, 1\]"),
+        ((10, None, 1.5, 5, 50), r"ratio must be in \(0, 1\]"),
+        ((10, None, -0.2, 5, 50), r"ratio must be in \(0, 1\]"),
+        ((10, 3, 0.5, 5, 50), "give either sentences or ratio, not both"),
+        ((-1, None, None, 5, 50), "n_sentences must be >= 0"),
+        ((10, None, None, 0, 50), "default and maximum must be >= 1"),
+        ((10, None, None, 5, 0), "default and maximum must be >= 1"),
     ],
 )
-def test_summary_count_bad_values(args) -> None:
-    with pytest.raises(ValueError):
+def test_summary_count_bad_values(args, message) -> None:
+    with pytest.raises(ValueError, match=message):
         summary_count(*args)
 
 

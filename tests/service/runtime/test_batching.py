@@ -121,7 +121,8 @@ def test_batch_is_sealed_at_max_size():
         later = pool.submit(batcher.translate_batch, ["e"], "en", "ja")
         inner.gate.set()
         assert [f.result(WAIT_S) for f in futures] == [["<ja> a", "<ja> b"], ["<ja> c", "<ja> d"]]
-        assert later.result(WAIT_S) == ["<ja> e"] and first.result(WAIT_S)
+        assert later.result(WAIT_S) == ["<ja> e"]
+        assert first.result(WAIT_S)
     assert sorted(inner.calls) == [(1, "en", "ja"), (1, "en", "ja"), (4, "en", "ja")]
 
 
@@ -204,9 +205,11 @@ def test_failing_metrics_callback_does_not_fail_translation():
     assert batcher.translate_batch(["a"], "en", "ja") == ["<ja> a"]
 
 
-@pytest.mark.parametrize("kwargs", [{"max_batch_size": 0, "max_wait_ms": 1},
-                                    {"max_batch_size": 4, "max_wait_ms": -1},
-                                    {"max_batch_size": 4, "max_wait_ms": 1, "max_running": 0}])
-def test_bad_settings_are_rejected(kwargs):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(("kwargs", "message"),
+                         [({"max_batch_size": 0, "max_wait_ms": 1}, "max_batch_size must be at least 1"),
+                          ({"max_batch_size": 4, "max_wait_ms": -1}, "max_wait_ms must not be negative"),
+                          ({"max_batch_size": 4, "max_wait_ms": 1, "max_running": 0},
+                           "max_running must be at least 1")])
+def test_bad_settings_are_rejected(kwargs, message):
+    with pytest.raises(ValueError, match=message):
         MicroBatchTranslator(TaggingTranslator(), **kwargs)

@@ -79,7 +79,8 @@ def test_deadline_between_stages_stops_before_the_translate_stage(tmp_path, cloc
     with pytest.raises(DeadlineExceededError) as caught:
         build_brief(ARTICLE, BriefRequest(target_langs=("ja",)), resources)
     assert translator.calls == []  # the remaining work was not done
-    assert "before translate" in caught.value.detail and caught.value.extra["retry_after"] >= 1
+    assert "before translate" in caught.value.detail
+    assert caught.value.extra["retry_after"] >= 1
 
 
 def test_deadline_between_engine_batches_stops_the_remaining_batches(tmp_path, clock, budget):
@@ -107,25 +108,28 @@ def test_without_a_budget_nothing_is_bounded(tmp_path, clock):
     translator = AgingTranslator(clock, cost=1000)
     request = BriefRequest(target_langs=("ja",))
     brief = translate_segments(["One.", "Two."], request, resources_with(tmp_path, translator))
-    assert len(brief.segments) == 2 and [n for n, _, _ in translator.calls] == [2]
+    assert len(brief.segments) == 2
+    assert [n for n, _, _ in translator.calls] == [2]
 
 
 def test_a_free_slot_is_taken_at_once_and_given_back():
     slots = ModelSlots(2, max_wait_s=1)
     with slots.hold():
-        assert slots.busy == 1 and slots.expected_wait() == 0
-    assert slots.busy == 0 and slots.mean_hold_s >= 0
+        assert slots.busy == 1
+        assert slots.expected_wait() == 0
+    assert slots.busy == 0
+    assert slots.mean_hold_s >= 0
 
 
 def test_slots_full_and_expected_wait_too_long_is_shed_at_once():
     slots = ModelSlots(1, max_wait_s=5)
     slots.mean_hold_s = 30.0  # each request has been holding a slot for half a minute
-    with slots.hold():
-        with pytest.raises(OverloadedError) as caught:
-            with slots.hold():
-                pass
-    assert caught.value.status == 503 and caught.value.extra["retry_after"] >= 5
-    assert slots.waiting == 0 and slots.busy == 0
+    with slots.hold(), pytest.raises(OverloadedError) as caught, slots.hold():
+        pass
+    assert caught.value.status == 503
+    assert caught.value.extra["retry_after"] >= 5
+    assert slots.waiting == 0
+    assert slots.busy == 0
 
 
 def test_a_waiting_request_gets_the_slot_when_it_is_released():
@@ -154,14 +158,12 @@ def test_a_waiting_request_gets_the_slot_when_it_is_released():
 
 def test_a_request_never_waits_past_its_deadline(clock):
     slots = ModelSlots(1, max_wait_s=30)
-    with slots.hold():
-        with pytest.raises(OverloadedError):
-            with slots.hold(Deadline(at=clock.now, seconds=1)):  # no time left
-                pass
+    with slots.hold(), pytest.raises(OverloadedError), slots.hold(Deadline(at=clock.now, seconds=1)):  # no time left
+        pass
 
 
 def test_slots_must_be_positive():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="slots must be at least 1"):
         ModelSlots(0, max_wait_s=1)
 
 
@@ -170,7 +172,8 @@ def test_a_request_takes_one_slot_for_all_its_model_stages_and_gives_it_back(tmp
     token = open_budget(RequestBudget(slots=slots))
     try:
         brief = build_brief(ARTICLE, BriefRequest(target_langs=("ja",)), resources_with(tmp_path, TaggingTranslator()))
-        assert brief.segments and slots.busy == 1
+        assert brief.segments
+        assert slots.busy == 1
     finally:
         close_budget(token)
     assert slots.busy == 0

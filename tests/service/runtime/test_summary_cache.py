@@ -51,7 +51,8 @@ def test_a_new_article_misses(tmp_path):
     request = BriefRequest(target_langs=("ja",), sentences=2)
     build_brief(ARTICLE, request, res)
     build_brief(ARTICLE.replace("Monday", "Tuesday"), request, res)
-    assert summarizer.calls == 2 and res.summary_cache.misses == 2
+    assert summarizer.calls == 2
+    assert res.summary_cache.misses == 2
 
 
 @pytest.mark.parametrize("changed", [
@@ -163,7 +164,7 @@ def test_bound_must_be_positive(tmp_path):
 
 def test_a_bad_count_is_refused_and_not_cached(tmp_path):
     summarizer = CachingSummarizer(LeadSummarizerChecking(), SummaryCache(tmp_path / "c.sqlite3", 10), "id")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="count must be >= 1"):
         summarizer.summarize(["One.", "Two."], 0)
     assert summarizer.cache.entries() == 0
 
@@ -179,7 +180,8 @@ def test_summary_and_translation_caches_share_the_store(tmp_path):
     res, _ = resources(tmp_path)
     build_brief(ARTICLE, BriefRequest(target_langs=("ja",), sentences=2), res)
     assert res.summary_cache.url == res.translation_cache.url
-    assert res.summary_cache.entries() == 1 and res.translation_cache.entries() == 2
+    assert res.summary_cache.entries() == 1
+    assert res.translation_cache.entries() == 2
 
 
 def test_hits_and_misses_in_metrics(tmp_path):

@@ -5,8 +5,8 @@ import pytest
 
 from service.pipeline import BriefRequest, translate_segments
 from service.runtime.resources import Resources
-from service.runtime.summary_cache import SummaryCache
 from service.runtime.store_cache import LOOKUP_CHUNK, StoreCache, cache_key
+from service.runtime.summary_cache import SummaryCache
 from service.runtime.translation_cache import CachingTranslator, TranslationCache
 from tests.fakes import FakeModelManager, TaggingTranslator
 from tests.helpers import make_settings

@@ -98,10 +98,12 @@ def test_a_migrated_engine_opens_on_first_use_once_and_reopens_after_close(tmp_p
     path = tmp_path / "lazy.sqlite3"
     database = MigratedEngine(normalise_url(path), "notes_schema", [create], label="notes",
                               after_migrations=lambda engine: calls.append("after"))
-    assert not path.exists() and database.current is None  # nothing happens before first use
+    assert not path.exists()
+    assert database.current is None
     with ThreadPoolExecutor(8) as pool:
         engines = set(pool.map(lambda _: database.get(), range(8)))
-    assert len(engines) == 1 and calls == ["create", "after"]
+    assert len(engines) == 1
+    assert calls == ["create", "after"]
     database.close()
     assert database.current is None
     with transaction(database.get()) as conn:  # reopened; the applied migration is not run again
@@ -122,4 +124,5 @@ def test_a_failed_migration_leaves_no_engine_and_the_next_call_tries_again(tmp_p
     with pytest.raises(RuntimeError, match="disk hiccup"):
         database.get()
     assert database.current is None
-    assert database.get() is database.current and len(attempts) == 2
+    assert database.get() is database.current
+    assert len(attempts) == 2

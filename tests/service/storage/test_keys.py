@@ -41,7 +41,7 @@ def test_unknown_secret_is_an_auth_error(store, bad):
 
 
 def test_right_id_with_wrong_secret_is_an_auth_error(store):
-    key, secret = store.create("a")
+    key, _secret = store.create("a")
     with pytest.raises(errors.AuthError):
         store.verify(key.id + ".wrong")
 
@@ -105,7 +105,7 @@ def test_bad_rates_are_rejected(rate):
 
 
 def test_negative_quota_is_rejected(store):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="char quota must not be negative"):
         store.create("a", char_quota=-1)
 
 
@@ -139,7 +139,8 @@ def test_concurrent_charges_from_several_stores_never_pass_the_quota(store_url):
         t.start()
     for t in threads:
         t.join()
-    assert len(accepted) == 1000 // 70 and len(refused) == 60 - 1000 // 70
+    assert len(accepted) == 1000 // 70
+    assert len(refused) == 60 - 1000 // 70
     assert stores[0].usage(key.id).characters == sum(accepted)
     for s in stores:
         s.close()
@@ -178,8 +179,10 @@ def test_team_and_role_are_stored_and_verified(store, team, role):
     assert store.list() == [key]
 
 
-@pytest.mark.parametrize(("field", "value"), [("team", "a b"), ("team", ""), ("role", "owner")])
-def test_bad_team_or_role_is_refused(store, field, value):
-    with pytest.raises(ValueError):
+@pytest.mark.parametrize(("field", "value", "message"),
+                         [("team", "a b", "bad team name"), ("team", "", "bad team name"),
+                          ("role", "owner", "unknown role")])
+def test_bad_team_or_role_is_refused(store, field, value, message):
+    with pytest.raises(ValueError, match=message):
         store.create("k", **{field: value})
     assert store.list() == []

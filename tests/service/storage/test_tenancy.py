@@ -92,15 +92,15 @@ def test_a_reader_cannot_create():
 
 @pytest.mark.parametrize("bad", ["", "-x", "a b", "x" * 65, "a/b", "team:x"])
 def test_bad_team_names_are_refused(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="bad team name"):
         validate_team(bad)
 
 
 @pytest.mark.parametrize("bad", ["", "owner", "Admin"])
 def test_unknown_roles_are_refused(bad):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown role"):
         validate_role(bad)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown role"):
         Tenant(NEWS, bad)
 
 

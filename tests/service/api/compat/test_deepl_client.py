@@ -44,7 +44,8 @@ def plain_translator(live_server: LiveServer):
 def test_translate_one_text(translator, source, target):
     result = translator.translate_text(TEXT, source_lang=source, target_lang=target)
     assert isinstance(result, deepl.TextResult)
-    assert result.text.strip() and result.text != TEXT
+    assert result.text.strip()
+    assert result.text != TEXT
     assert result.detected_source_lang == "EN"
     assert result.billed_characters == len(TEXT)
 
@@ -59,7 +60,9 @@ def test_tag_handling_html_keeps_the_tags(translator):
     html = '<p class="lead">Officials met in <b>Tokyo</b> on Monday.</p><span translate="no">Acme Corp</span>'
     result = translator.translate_text(html, source_lang="EN", target_lang="JA", tag_handling="html")
     text = result.text
-    assert text.startswith('<p class="lead">') and "<b>" in text and "</b>" in text
+    assert text.startswith('<p class="lead">')
+    assert "<b>" in text
+    assert "</b>" in text
     assert text.endswith('</p><span translate="no">Acme Corp</span>')
 
 
@@ -73,7 +76,8 @@ def test_ignore_tags_are_not_translated(translator):
 
 def test_glossary_lifecycle_and_rendering(translator, live_server):
     glossary = translator.create_glossary("compat desk", "EN", "JA", {"Kihara": "木原", "Hayashi": "林"})
-    assert glossary.ready and glossary.entry_count == 2
+    assert glossary.ready
+    assert glossary.entry_count == 2
     assert (glossary.source_lang, glossary.target_lang) == ("EN", "JA")
     assert glossary.glossary_id in [g.glossary_id for g in translator.list_glossaries()]
     assert translator.get_glossary(glossary.glossary_id).name == glossary.name
@@ -117,7 +121,8 @@ def test_multilingual_glossaries(live_server):
     replaced = client.replace_multilingual_glossary_dictionary(glossary, entries("EN", "KO", {"Hayashi": "하야시"}))
     assert (replaced.target_lang, replaced.entry_count) == ("KO", 1)
     result = client.translate_text("Kihara met Hayashi.", source_lang="EN", target_lang="JA", glossary=glossary)
-    assert "木原" in result.text and "林" in result.text
+    assert "木原" in result.text
+    assert "林" in result.text
     client.delete_multilingual_glossary_dictionary(glossary, source_lang="EN", target_lang="KO")
     assert [d.target_lang for d in client.get_multilingual_glossary(glossary.glossary_id).dictionaries] == ["JA"]
     client.delete_multilingual_glossary(glossary)
@@ -129,7 +134,8 @@ def test_usage_counts_characters(translator):
     before = translator.get_usage().character.count
     translator.translate_text("Seoul", source_lang="EN", target_lang="KO")
     usage = translator.get_usage()
-    assert usage.character.valid and usage.character.count == before + len("Seoul")
+    assert usage.character.valid
+    assert usage.character.count == before + len("Seoul")
     assert not usage.any_limit_reached
 
 
@@ -145,9 +151,13 @@ def test_translate_document_txt(plain_translator, tmp_path):
     source.write_text(f"{TEXT}\n\n{OTHER}\n", encoding="utf-8")
     output = tmp_path / "brief.ja.txt"
     status = plain_translator.translate_document_from_filepath(source, output, source_lang="EN", target_lang="JA")
-    assert status.done and status.billed_characters == len(TEXT) + len(OTHER)
+    assert status.done
+    assert status.billed_characters == len(TEXT) + len(OTHER)
     lines = output.read_text(encoding="utf-8").split("\n")
-    assert len(lines) == 4 and lines[1] == "" and lines[0].strip() and lines[2].strip()
+    assert len(lines) == 4
+    assert lines[1] == ""
+    assert lines[0].strip()
+    assert lines[2].strip()
 
 
 def test_translate_document_docx(plain_translator):
@@ -164,7 +174,8 @@ def test_translate_document_docx(plain_translator):
     assert status.done
     translated = docx.Document(io.BytesIO(result.getvalue()))
     assert [p.style.name for p in translated.paragraphs] == ["Heading 1", "Normal"]
-    assert translated.paragraphs[1].text and translated.paragraphs[1].text != TEXT
+    assert translated.paragraphs[1].text
+    assert translated.paragraphs[1].text != TEXT
     assert translated.tables[0].cell(0, 0).text not in ("", OTHER)
 
 
@@ -203,7 +214,8 @@ def test_unsupported_language_raises_deepl_exception(translator, kwargs):
 def test_glossaries_from_csv_and_refused_rename(live_server):
     client = deepl.DeepLClient(live_server.key, server_url=live_server.url)
     single = client.create_glossary_from_csv("compat csv", "EN", "KO", 'Kihara,기하라\n"Hayashi, Y.",하야시')
-    assert single.entry_count == 2 and client.get_glossary_entries(single)["Hayashi, Y."] == "하야시"
+    assert single.entry_count == 2
+    assert client.get_glossary_entries(single)["Hayashi, Y."] == "하야시"
     multi = client.create_multilingual_glossary_from_csv("compat multi csv", "EN", "JA", "Kihara,木原")
     assert [(d.target_lang, d.entry_count) for d in multi.dictionaries] == [("JA", 1)]
     with pytest.raises(deepl.DeepLException) as caught:

@@ -16,7 +16,8 @@ def test_v2_glossary_is_a_v1_glossary_by_id_and_name(client):
     created = create_v2(client)
     assert created.status_code == 201, created.data
     info = created.get_json()
-    assert info["ready"] is True and (info["source_lang"], info["target_lang"], info["entry_count"]) == ("en", "ja", 2)
+    assert info["ready"] is True
+    assert (info["source_lang"], info["target_lang"], info["entry_count"]) == ("en", "ja", 2)
     for ref in (info["glossary_id"], "desk"):
         v1 = client.get(f"/v1/glossaries/{ref}").get_json()
         assert v1["id"] == info["glossary_id"]
@@ -50,7 +51,8 @@ def test_csv_entries(client):
 def test_a_repeated_name_gets_its_own_glossary(client):
     first = create_v2(client).get_json()
     second = create_v2(client).get_json()
-    assert first["glossary_id"] != second["glossary_id"] and second["name"] == "desk-2"
+    assert first["glossary_id"] != second["glossary_id"]
+    assert second["name"] == "desk-2"
 
 
 def test_translation_uses_the_glossary(client):
@@ -59,15 +61,17 @@ def test_translation_uses_the_glossary(client):
     assert "木原" in client.post("/v2/translate", json=body).get_json()["translations"][0]["text"]
 
 
-@pytest.mark.parametrize("entries, fmt", [("Kihara", "tsv"), ("", "tsv"), ("\tonly target", "tsv"), ("a", "csv")])
+@pytest.mark.parametrize(("entries", "fmt"), [("Kihara", "tsv"), ("", "tsv"), ("\tonly target", "tsv"), ("a", "csv")])
 def test_malformed_entries_are_400(client, entries, fmt):
     response = create_v2(client, entries=entries, fmt=fmt)
-    assert response.status_code == 400 and "message" in response.get_json()
+    assert response.status_code == 400
+    assert "message" in response.get_json()
 
 
 def test_unknown_glossary_is_404(client):
     response = client.get("/v2/glossaries/nope")
-    assert response.status_code == 404 and set(response.get_json()) == {"message"}
+    assert response.status_code == 404
+    assert set(response.get_json()) == {"message"}
 
 
 def test_delete(client):

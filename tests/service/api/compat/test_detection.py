@@ -11,14 +11,15 @@ def detector():
     return LanguageDetector(["en", "ja", "ko"])
 
 
-@pytest.mark.parametrize("text, language", [
+@pytest.mark.parametrize(("text", "language"), [
     ("Officials met in Tokyo on Monday to discuss trade and security.", "en"),
     ("政府の代表者が月曜日に東京で会談し、貿易について話し合った。", "ja"),
     ("정부 대표들이 월요일 서울에서 만나 무역 문제를 논의했다.", "ko"),
 ])
 def test_served_languages(detector, text, language):
     best = detector.best(text)
-    assert best.language == language and 0 < best.confidence <= 1
+    assert best.language == language
+    assert 0 < best.confidence <= 1
 
 
 @pytest.mark.parametrize("text", [

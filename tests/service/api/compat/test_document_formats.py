@@ -61,7 +61,7 @@ def test_xliff_gets_targets_awaiting_review():
     assert b'target-language="ja"' in out
 
 
-@pytest.mark.parametrize("name, head, fmt", [
+@pytest.mark.parametrize(("name", "head", "fmt"), [
     ("a.TXT", b"", "txt"), ("a.htm", b"", "html"), ("a.xliff", b"", "xlf"), ("a.docx", b"", "docx"),
     ("", b"PK\x03\x04rest", "docx"), ("stream", b"<?xml version='1.0'?><xliff>", "xlf"),
     ("", b"<!DOCTYPE html><html>", "html"),
@@ -77,7 +77,7 @@ def test_unsupported_formats_are_400(name):
     assert caught.value.status == 400
 
 
-@pytest.mark.parametrize("data, fmt", [(b"\xff\xfe bad", "txt"), (b"not a zip", "docx"), (b"<xliff><oops", "xlf"),
+@pytest.mark.parametrize(("data", "fmt"), [(b"\xff\xfe bad", "txt"), (b"not a zip", "docx"), (b"<xliff><oops", "xlf"),
                                        (b'<?xml version="1.0"?><xliff version="1.2"></xliff>', "xlf")])
 def test_invalid_files_are_400(data, fmt):
     with pytest.raises(PeerError) as caught:

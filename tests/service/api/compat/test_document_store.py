@@ -12,14 +12,16 @@ def test_another_worker_sees_the_job_and_its_result(store_url):
     first.add(DocumentRecord("ID1", "a.txt", "txt", 5), "secret")
     first.update("ID1", "done", result=b"out")
     record = second.get("ID1", "secret")
-    assert record is not None and (record.status, record.result, record.billed_characters) == ("done", b"out", 5)
+    assert record is not None
+    assert (record.status, record.result, record.billed_characters) == ("done", b"out", 5)
     assert second.by_key("secret").id == "ID1"
 
 
 def test_a_wrong_key_finds_nothing(store_url):
     store = DocumentStore(store_url, ttl_s=60, stale_s=60)
     store.add(DocumentRecord("ID1", "a.txt", "txt", 5), "secret")
-    assert store.get("ID1", "guess") is None and store.by_key("guess") is None
+    assert store.get("ID1", "guess") is None
+    assert store.by_key("guess") is None
 
 
 def test_pending_jobs_are_bounded(store_url):
@@ -37,7 +39,9 @@ def test_stale_pending_jobs_fail_and_old_finished_ones_expire(store_url, monkeyp
     clock[0] += 6
     store.add(DocumentRecord("NEW", "b.txt", "txt", 1), "k2")
     stale = store.get("OLD", "k1")
-    assert stale is not None and stale.status == "error" and "upload" in (stale.error_message or "")
+    assert stale is not None
+    assert stale.status == "error"
+    assert "upload" in (stale.error_message or "")
     clock[0] += 11
     store.add(DocumentRecord("LATER", "c.txt", "txt", 1), "k3")
     assert store.get("OLD", "k1") is None

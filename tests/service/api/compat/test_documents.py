@@ -62,13 +62,15 @@ def test_result_is_503_until_ready_then_the_file(gated):
     assert client.post(f"/v2/document/{handle['document_id']}", json=key).get_json()["status"] in (
         "queued", "translating")
     pending = client.post(f"/v2/document/{handle['document_id']}/result", json=key)
-    assert pending.status_code == 503 and set(pending.get_json()) == {"message"}
+    assert pending.status_code == 503
+    assert set(pending.get_json()) == {"message"}
     translator.gate.set()
     status = wait_for(client, handle, "done")
     assert status["status"] == "done"
     assert status["billed_characters"] == len("Officials met in Tokyo.") + len("The talks continue.")
     result = client.post(f"/v2/document/{handle['document_id']}/result", json=key)
-    assert result.status_code == 200 and result.mimetype == "text/plain"
+    assert result.status_code == 200
+    assert result.mimetype == "text/plain"
     assert result.get_data(as_text=True) == "<ja> Officials met in 東京.\n<ja> The talks continue."
 
 
@@ -81,7 +83,8 @@ def test_a_failed_translation_reports_error_status(gated, monkeypatch):
     monkeypatch.setattr(translator, "translate_batch", boom)
     handle = upload(client).get_json()
     status = wait_for(client, handle, "error")
-    assert status["status"] == "error" and "secret" not in status["error_message"]
+    assert status["status"] == "error"
+    assert "secret" not in status["error_message"]
 
 
 def test_wrong_key_is_404(gated):
@@ -93,10 +96,11 @@ def test_wrong_key_is_404(gated):
 def test_too_many_pending_documents_is_429(gated):
     client, _ = gated
     statuses = [upload(client).status_code for _ in range(9)]
-    assert statuses[:8] == [200] * 8 and statuses[8] == 429
+    assert statuses[:8] == [200] * 8
+    assert statuses[8] == 429
 
 
-@pytest.mark.parametrize("fields, status", [
+@pytest.mark.parametrize(("fields", "status"), [
     ({"target_lang": "DE"}, 400),
     ({"output_format": "pdf"}, 400),
     ({"formality": "more"}, 400),
@@ -105,7 +109,8 @@ def test_too_many_pending_documents_is_429(gated):
 def test_bad_uploads(gated, fields, status):
     client, _ = gated
     response = upload(client, **fields)
-    assert response.status_code == status and set(response.get_json()) == {"message"}
+    assert response.status_code == status
+    assert set(response.get_json()) == {"message"}
 
 
 def test_upload_without_a_file_is_400(gated):

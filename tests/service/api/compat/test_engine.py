@@ -7,7 +7,7 @@ from service.api.compat.engine import TextJob, _batches, translate_texts
 from service.errors import TextTooLongError
 
 
-@pytest.mark.parametrize("texts, job, expected", [
+@pytest.mark.parametrize(("texts", "job", "expected"), [
     (["One. Two."], TextJob("en", "ja"), ["<ja> One. <ja> Two."]),
     (["One. Two."], TextJob("en", "ja", split_sentences=False), ["<ja> One. Two."]),
     (["  ", "x"], TextJob("en", "ko"), ["  ", "<ko> x"]),

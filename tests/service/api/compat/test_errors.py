@@ -14,14 +14,16 @@ def deepl_error(response, status: int) -> str:
     assert response.status_code == status, response.data
     assert response.mimetype == "application/json"
     body = response.get_json()
-    assert set(body) == {"message"} and body["message"]
+    assert set(body) == {"message"}
+    assert body["message"]
     return body["message"]
 
 
 def libre_error(response, status: int) -> str:
     assert response.status_code == status, response.data
     body = response.get_json()
-    assert set(body) == {"error"} and body["error"]
+    assert set(body) == {"error"}
+    assert body["error"]
     return body["error"]
 
 
@@ -35,7 +37,7 @@ def keyed(make_app):
     return app.test_client(), key, small
 
 
-@pytest.mark.parametrize("body, fragment", [
+@pytest.mark.parametrize(("body", "fragment"), [
     ({"text": [TEXT]}, "target_lang"),
     ({"text": [], "target_lang": "JA"}, "text"),
     ({"target_lang": "JA"}, "text"),
@@ -93,7 +95,8 @@ def test_deepl_unexpected_error_is_500_without_internals(client, monkeypatch):
     monkeypatch.setattr(deepl_door, "translate_texts", boom)
     message = deepl_error(client.post("/v2/translate", json={"text": [TEXT], "target_lang": "JA",
                                                              "source_lang": "EN"}), 500)
-    assert "secret" not in message and "Traceback" not in message
+    assert "secret" not in message
+    assert "Traceback" not in message
 
 
 @pytest.mark.parametrize("error", [StoreUnavailableError("the store database cannot be reached", retry_after=5),
@@ -113,7 +116,7 @@ def test_deepl_unknown_document_is_404(client):
     deepl_error(client.post("/v2/document/ABC", json={"document_key": "x"}), 404)
 
 
-@pytest.mark.parametrize("body, fragment", [
+@pytest.mark.parametrize(("body", "fragment"), [
     ({"source": "en", "target": "ja"}, "q"),
     ({"q": TEXT, "target": "ja"}, "source"),
     ({"q": TEXT, "source": "en", "target": "de"}, "de"),
@@ -159,7 +162,7 @@ def test_libre_unexpected_error_is_500_without_internals(client, monkeypatch):
                                                                        "target": "ja"}), 500)
 
 
-@pytest.mark.parametrize("name, data", [("notes.pdf", b"%PDF-1.4"), ("brief.docx", b"not a zip")])
+@pytest.mark.parametrize(("name", "data"), [("notes.pdf", b"%PDF-1.4"), ("brief.docx", b"not a zip")])
 def test_libre_file_of_a_bad_type_is_400(client, name, data):
     import io
 
@@ -191,5 +194,7 @@ def test_errors_on_the_doors_name_no_server_folder(make_app, monkeypatch, path: 
                                                                               "target": "ja"}
     response = app.test_client().post(path, json=body)
     message = response.get_json()[field]
-    assert response.status_code == status and "models pull" in message
-    assert str(models_dir) not in message and "<models_dir>/en-ja" in message
+    assert response.status_code == status
+    assert "models pull" in message
+    assert str(models_dir) not in message
+    assert "<models_dir>/en-ja" in message

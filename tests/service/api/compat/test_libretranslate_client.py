@@ -31,13 +31,16 @@ def post(url: str, fields: dict, timeout: float = 60) -> tuple[int, object]:
 @pytest.mark.parametrize("target", ["ja", "ko"])
 def test_translate_text(libre, target):
     out = libre.translate(TEXT, "en", target)
-    assert isinstance(out, str) and out.strip() and out != TEXT
+    assert isinstance(out, str)
+    assert out.strip()
+    assert out != TEXT
 
 
 def test_translate_html_text_through_the_client(libre):
     # libretranslatepy sends no format: the markup is text to LibreTranslate too; it must still answer.
     out = libre.translate("<p>Officials met in Tokyo.</p>", "en", "ja")
-    assert isinstance(out, str) and out.strip()
+    assert isinstance(out, str)
+    assert out.strip()
 
 
 def test_translate_html_format_keeps_the_tags(live_server):
@@ -46,7 +49,9 @@ def test_translate_html_format_keeps_the_tags(live_server):
         "format": "html", "api_key": live_server.key})
     assert status == 200, body
     text = body["translatedText"]
-    assert text.startswith('<p class="x">') and "<b>" in text and text.endswith("</p>")
+    assert text.startswith('<p class="x">')
+    assert "<b>" in text
+    assert text.endswith("</p>")
 
 
 def test_auto_source_reports_the_detected_language(live_server):
@@ -54,12 +59,14 @@ def test_auto_source_reports_the_detected_language(live_server):
                                                           "api_key": live_server.key})
     assert status == 200, body
     assert set(body) == {"translatedText", "detectedLanguage"}
-    assert body["detectedLanguage"]["language"] == "en" and 0 < body["detectedLanguage"]["confidence"] <= 100
+    assert body["detectedLanguage"]["language"] == "en"
+    assert 0 < body["detectedLanguage"]["confidence"] <= 100
 
 
 def test_detect(libre):
     detections = libre.detect(TEXT)
-    assert detections[0]["language"] == "en" and 0 < detections[0]["confidence"] <= 100
+    assert detections[0]["language"] == "en"
+    assert 0 < detections[0]["confidence"] <= 100
 
 
 def test_detect_reports_unsupported_languages(libre):
@@ -69,18 +76,21 @@ def test_detect_reports_unsupported_languages(libre):
 
 def test_languages(libre):
     languages = {lang["code"]: lang for lang in libre.languages()}
-    assert languages["en"]["targets"] == ["ja", "ko"] and languages["en"]["name"] == "English"
+    assert languages["en"]["targets"] == ["ja", "ko"]
+    assert languages["en"]["name"] == "English"
     assert {"ja", "ko"} <= set(languages)
 
 
-@pytest.mark.parametrize("fields, status", [
+@pytest.mark.parametrize(("fields", "status"), [
     ({"q": TEXT, "source": "en", "target": "de"}, 400),
     ({"q": TEXT, "source": "en"}, 400),
     ({"q": TEXT, "source": "en", "target": "ja", "format": "pdf"}, 400),
 ])
 def test_bad_requests_answer_an_error_field(live_server, fields, status):
     got, body = post(f"{live_server.url}/translate", {**fields, "api_key": live_server.key})
-    assert got == status and set(body) == {"error"} and body["error"]
+    assert got == status
+    assert set(body) == {"error"}
+    assert body["error"]
 
 
 @pytest.mark.parametrize("key", [None, "bk_00000000.not-a-key"])
@@ -100,13 +110,16 @@ def test_translate_file_txt(live_server):
                              data={"source": "en", "target": "ja", "api_key": live_server.key}, timeout=60)
     assert response.status_code == 200, response.text
     url = response.json()["translatedFileUrl"]
-    assert url.startswith(live_server.url + "/download_file/") and url.endswith("/brief.txt")
+    assert url.startswith(live_server.url + "/download_file/")
+    assert url.endswith("/brief.txt")
     download = requests.get(url, timeout=30)
-    assert download.status_code == 200 and download.text.count("\n") == 3
+    assert download.status_code == 200
+    assert download.text.count("\n") == 3
 
 
 def test_frontend_settings(live_server):
     with urllib.request.urlopen(f"{live_server.url}/frontend/settings", timeout=30) as response:
         settings = json.loads(response.read())
-    assert settings["keyRequired"] is True and ".docx" in settings["supportedFilesFormat"]
+    assert settings["keyRequired"] is True
+    assert ".docx" in settings["supportedFilesFormat"]
     assert settings["language"]["source"]["code"] == "en"

@@ -11,7 +11,7 @@ def shout(source: str, *, mode: str = "html", ignore: tuple[str, ...] = ()) -> s
     return marked.render([t.upper() for t in marked.texts()])
 
 
-@pytest.mark.parametrize("source, expected", [
+@pytest.mark.parametrize(("source", "expected"), [
     ("plain text", "PLAIN TEXT"),
     ("<p>Hello <b>world</b>.</p>", "<p>HELLO <b>WORLD</b>.</p>"),
     ('<p class="a" data-x=\'1\'>Hi</p>', '<p class="a" data-x=\'1\'>HI</p>'),
@@ -29,7 +29,7 @@ def test_html_keeps_markup_and_changes_only_text(source, expected):
     assert shout(source) == expected
 
 
-@pytest.mark.parametrize("source, ignore, expected", [
+@pytest.mark.parametrize(("source", "ignore", "expected"), [
     ("<d><t>a</t><x>b</x></d>", ("x",), "<d><t>A</t><x>b</x></d>"),
     ("<d><x>keep <i>me</i> too</x> go</d>", ("x",), "<d><x>keep <i>me</i> too</x> GO</d>"),
     ("<ns:t id='1'>a</ns:t>", (), "<ns:t id='1'>A</ns:t>"),
