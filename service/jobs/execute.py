@@ -47,13 +47,22 @@ class CancelWatch(Deadline):
     """
 
     stop: threading.Event = field(default_factory=threading.Event)
+    stopping: threading.Event = field(default_factory=threading.Event)  # the worker is shutting down
 
     def remaining(self) -> float:
         return math.inf
 
     def check(self, before: str) -> None:
+        if self.stopping.is_set():
+            raise WorkerStoppingError(f"the worker stopped before {before}")
         if self.stop.is_set():
             raise JobCancelledError(f"the job was cancelled before {before}")
+
+
+class WorkerStoppingError(JobCancelledError):
+    """The worker is shutting down: the job goes back to the queue (not cancelled) for the next worker."""
+
+    code, title = "worker-stopping", "Worker stopping"
 
 
 class Heartbeat:
@@ -104,8 +113,7 @@ class _Recorder:
     def __call__(self, line: dict[str, Any], characters: int) -> None:
         if self.heartbeat.lost:
             raise LeaseLostError(f"job {self.job.id} was taken over by another worker")
-        if self.heartbeat.cancelled:
-            raise JobCancelledError("the job was cancelled")
+        self.heartbeat.watch.check("recording an article")  # cancelled, or the worker is stopping
         line = dict(line)
         if str(line.get("source", "")).startswith(self.input_prefix):  # no server paths in what clients see
             line["source"] = self.job.input_name + line["source"][len(self.input_prefix):]
@@ -128,8 +136,10 @@ class _Recorder:
 class JobRunner:
     """Runs claimed jobs in this process with its Resources (models loaded once)."""
 
-    def __init__(self, store: JobStore, settings: Settings, resources: Resources, owner: str) -> None:
+    def __init__(self, store: JobStore, settings: Settings, resources: Resources, owner: str,
+                 stopping: threading.Event | None = None) -> None:
         self.store, self.settings, self.resources, self.owner = store, settings, resources, owner
+        self.stopping = stopping or threading.Event()
         self.work_root = work_root(settings)
 
     def run(self, job: JobRecord) -> str | None:
@@ -146,7 +156,7 @@ class JobRunner:
             shutil.rmtree(work, ignore_errors=True)
 
     def _run_batch(self, job: JobRecord, input_path: Path, out: Path) -> str | None:
-        watch = CancelWatch(at=math.inf, seconds=0.0)
+        watch = CancelWatch(at=math.inf, seconds=0.0, stopping=self.stopping)
         token = open_budget(RequestBudget(watch, None, _CANCEL_CHECK_SENTENCES))
         state: str = FAILED
         error: tuple[str, str] | None = INTERNAL
@@ -162,6 +172,10 @@ class JobRunner:
                      if (out / name).is_file()]
         except LeaseLostError:
             log.warning("job %s was taken over by another worker; this one stops", job.id)
+            return None
+        except WorkerStoppingError:
+            self.store.release(job.id, self.owner)
+            log.info("job %s goes back to the queue: this worker is stopping", job.id)
             return None
         except JobCancelledError:
             state, error = CANCELLED, None

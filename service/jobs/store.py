@@ -207,6 +207,14 @@ class JobStore:
             row = conn.execute(text("SELECT cancel_requested FROM jobs WHERE id = :id"), {"id": job_id}).first()
         return bool(renewed), bool(row and row[0])
 
+    def release(self, job_id: str, owner: str) -> bool:
+        """Give a running job back to the queue at once (its worker is stopping); False if not held."""
+        with transaction(self._db(), write=True, lock=LOCK) as conn:
+            return bool(conn.execute(text(
+                "UPDATE jobs SET state = :queued, lease_owner = NULL, lease_until = NULL "
+                "WHERE id = :id AND lease_owner = :owner AND state = :running"),
+                {"queued": QUEUED, "id": job_id, "owner": owner, "running": RUNNING}).rowcount)
+
     def record_article(self, job_id: str, owner: str, article: ArticleRecord, spellings: Sequence[str],
                        *, default_quota: int) -> None:
         """One article's manifest line, outputs, new spellings and charge, in one transaction.

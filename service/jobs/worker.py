@@ -64,7 +64,8 @@ class JobWorker:
                  label: str = "worker") -> None:
         self.store, self.settings, self.queue = store, settings, queue
         self.owner = worker_name(label)
-        self.runner = JobRunner(store, settings, resources, self.owner)
+        self.stopping = threading.Event()  # set on shutdown: a running job goes back to the queue
+        self.runner = JobRunner(store, settings, resources, self.owner, self.stopping)
         self._last_sweep = 0.0
 
     def run_job(self, job_id: str) -> bool:
@@ -74,7 +75,9 @@ class JobWorker:
             return False
         log.info("job %s: run %d by %s", job_id, job.runs, self.owner)
         state = self.runner.run(job)
-        log.info("job %s: %s", job_id, state or "taken over")
+        log.info("job %s: %s", job_id, state or "taken over or put back")
+        if state is None and self.stopping.is_set():
+            self.queue.submitted(job_id)  # another worker (or this one after a restart) takes it up
         if state is not None and job.callback_url:
             self.queue.callback_due(job_id, 0.0)
         return True
@@ -161,10 +164,12 @@ class WorkerThreads:
         self.make_worker, self.queue, self.count = make_worker, queue, count
         self.stop_event = threading.Event()
         self.threads: list[threading.Thread] = []
+        self.workers: list[JobWorker] = []
 
     def start(self) -> None:
         for n in range(self.count):
             worker = self.make_worker(f"thread-{n + 1}")
+            self.workers.append(worker)
             thread = threading.Thread(target=self.queue.work, args=(worker, self.stop_event),
                                       name=f"job-worker-{n + 1}", daemon=True)
             thread.start()
@@ -173,6 +178,8 @@ class WorkerThreads:
     def stop(self, timeout_s: float = 10.0) -> None:
         """Ask the workers to stop after their current step (a running job resumes elsewhere after its lease)."""
         self.stop_event.set()
+        for worker in self.workers:
+            worker.stopping.set()
         if isinstance(self.queue, EmbeddedQueue):
             self.queue.submitted("")  # wake them
         for thread in self.threads:
