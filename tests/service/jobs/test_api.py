@@ -102,7 +102,8 @@ def test_cancel_stops_a_running_job_within_one_article_and_charges_only_what_was
     job = client.post("/v1/jobs", json={"texts": texts, "target_langs": ["ja"]}).get_json()
     gated.release(3)
     running = wait_for(client, job["id"], until=lambda b: b["articles"]["done"] >= 3)
-    assert running["state"] == "running" and running["articles"]["done"] == 3
+    assert running["state"] == "running"
+    assert running["articles"]["done"] == 3
     assert client.post(f"/v1/jobs/{job['id']}/cancel").get_json()["cancel_requested"] is True
     gated.release(1)  # the article in progress may finish
     import time
