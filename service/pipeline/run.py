@@ -174,31 +174,34 @@ def _summarize(sentences: list[Sentence], job: _Job) -> list[SummarySentence]:
     return segment_written(summary, [s.text for s in sentences], count)
 
 
-def _segment_ids(summary: Sequence[SummarySentence]) -> list[str]:
-    """A brief's segment ids: "s1", "s2", ... in summary order."""
-    return [f"s{n}" for n in range(1, len(summary) + 1)]
+def _segment_ids(summary: Sequence[SummarySentence], first: int = 1) -> list[str]:
+    """A brief's segment ids: "s1", "s2", ... in summary order (a streamed part starts at ``first``)."""
+    return [f"s{n}" for n in range(first, first + len(summary))]
 
 
 def _translate(
-    summaries: Sequence[list[SummarySentence]], job: _Job, learned: LearnedGlossary | None
+    summaries: Sequence[list[SummarySentence]], job: _Job, learned: LearnedGlossary | None, first: int = 1
 ) -> list[GlossaryOutcome]:
-    """Every summary's sentences in one batch through the glossary layer; one outcome per summary."""
+    """Every summary's sentences in one batch through the glossary layer; one outcome per summary.
+
+    ``first`` numbers the segments of a part of one brief (``stream.py`` translates a brief in parts).
+    """
     request = job.request
     active = job.resources.glossaries.resolve(request.glossaries, request.inline_glossary)
     translator = GlossaryTranslator(bounded_translator(job.resources.translator()), active, learned=learned)
     texts = [sentence.text for summary in summaries for sentence in summary]
-    groups = [_segment_ids(summary) for summary in summaries]
+    groups = [_segment_ids(summary, first) for summary in summaries]
     return translator.translate_groups(texts, request.source_lang, request.target_langs, groups)
 
 
-def _assemble(summary: list[SummarySentence], outcome: GlossaryOutcome, job: _Job) -> Brief:
-    """One brief from its summary and its share of the batch's translation outcome."""
+def _assemble(summary: list[SummarySentence], outcome: GlossaryOutcome, job: _Job, first: int = 1) -> Brief:
+    """One brief (or a streamed part of one, numbered from ``first``) from its summary and its outcome."""
     langs = job.request.target_langs
     segments = [
         AlignedSegment(id=sid, source_index=sentence.source_index, en=sentence.text,
                        translations={lang: outcome.translations[lang][n] for lang in langs},
                        provenance=dict.fromkeys(langs, "model"))
-        for n, (sid, sentence) in enumerate(zip(_segment_ids(summary), summary, strict=True))
+        for n, (sid, sentence) in enumerate(zip(_segment_ids(summary, first), summary, strict=True))
     ]
     # A brief carries the warnings on its own sentences; those on no one sentence (a glossary
     # entry without a rendering in some language) have never been part of a brief.

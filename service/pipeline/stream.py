@@ -1,0 +1,151 @@
+"""A brief built in parts, for a stream: the summary first, then each segment as soon as it is translated.
+
+The stages are ``run``'s own (segment, summarize, translate through the glossary layer, align, memory
+reuse); only the translate stage runs in parts: the first summary sentence alone, then parts that
+double (1, 2, 4, ...), so the first segment is ready after one short engine call while the rest still
+share batches (and, under HTTP, the micro-batcher). One learned glossary spans the parts, so a name
+gets one rendering in every segment. The whole brief is assembled at the end from every part's
+outcome, exactly as ``build_brief`` assembles it, for the entity report and meta.
+
+:class:`BriefStream` runs validation, segmenting and summarizing when it is made (errors there are
+ordinary errors: a stream that cannot start answers with a status); :meth:`BriefStream.events` runs
+the rest, yielding :class:`BriefEvent` values.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from models.summarizers.base import SummarySentence
+from service.brief import AlignedSegment, Brief, EntityReport
+from service.errors import EmptyTextError
+from service.glossary.enforce import GlossaryOutcome
+from service.glossary.learned import LearnedGlossary
+from service.memory.reuse import apply_memory
+from service.pipeline.request import BriefRequest
+from service.pipeline.run import (
+    _assemble,
+    _Job,
+    _summarize,
+    _Timer,
+    _translate,
+    _without_controls,
+    resolve_request,
+    validate_article,
+)
+from service.pipeline.segmentation import split_sentences
+from service.runtime.resources import Resources
+
+SUMMARY, SEGMENT, ENTITIES, META, DONE, ERROR = "summary", "segment", "entities", "meta", "done", "error"
+EVENTS = (SUMMARY, SEGMENT, ENTITIES, META, DONE, ERROR)
+
+
+@dataclass(frozen=True)
+class BriefEvent:
+    """One server-sent event: its name and its JSON data."""
+
+    event: str
+    data: dict[str, Any]
+
+
+def part_sizes(count: int) -> list[int]:
+    """Sentences per translate call: 1, then doubling (1, 2, 4, ...) until ``count`` are covered."""
+    sizes, size = [], 1
+    while count > 0:
+        sizes.append(min(size, count))
+        count -= sizes[-1]
+        size *= 2
+    return sizes
+
+
+class BriefStream:
+    """One article's brief as events; made = validated, segmented and summarized (errors raise here)."""
+
+    def __init__(self, article: str, request: BriefRequest, resources: Resources) -> None:
+        text, self.controls_warning = _without_controls(article)
+        text = validate_article(text, resources.settings.limits.max_chars)
+        self.job = _Job(resolve_request(request, resources), resources)
+        self.timer = _Timer()
+        with self.timer.stage("segment"):
+            sentences = split_sentences(text)
+            if not sentences:
+                raise EmptyTextError("no sentences found in the article text")
+        with self.timer.stage("summarize"):
+            self.summary: list[SummarySentence] = _summarize(sentences, self.job)
+        self.brief: Brief | None = None  # the whole brief, once events() has run to its end
+
+    def summary_event(self) -> BriefEvent:
+        """The chosen summary sentences, before any translation."""
+        request = self.job.request
+        return BriefEvent(SUMMARY, {
+            "segments": [{"id": f"s{n}", "source_index": s.source_index, "en": s.text}
+                         for n, s in enumerate(self.summary, 1)],
+            "source_lang": request.source_lang, "target_langs": list(request.target_langs)})
+
+    def events(self) -> Iterator[BriefEvent]:
+        """A ``segment`` event per summary sentence as its part is translated; then ``entities`` and ``meta``."""
+        learned = LearnedGlossary()
+        outcomes: list[GlossaryOutcome] = []
+        translate_ms, start = 0.0, 0
+        for size in part_sizes(len(self.summary)):
+            part = self.summary[start:start + size]
+            began = time.perf_counter()
+            with self.timer.stage("translate"):
+                (outcome,) = _translate([part], self.job, learned, first=start + 1)
+            translate_ms += (time.perf_counter() - began) * 1000
+            partial = _assemble(part, outcome, self.job, first=start + 1)
+            apply_memory([partial], self.job.resources.memories, self.job.resources.settings.memory,
+                         tenant=self.job.request.tenant)
+            for segment in partial.segments:
+                yield BriefEvent(SEGMENT, segment_data(segment, partial))
+            outcomes.append(outcome)
+            start += size
+        self.timer.timings_ms["translate"] = round(translate_ms, 2)
+        with self.timer.stage("align"):
+            brief = _assemble(self.summary, merge_outcomes(outcomes, self.job.request.target_langs), self.job)
+            apply_memory([brief], self.job.resources.memories, self.job.resources.settings.memory,
+                         tenant=self.job.request.tenant)
+        brief.meta.timings_ms = dict(self.timer.timings_ms)
+        brief.meta.warnings += [self.controls_warning] if self.controls_warning else []
+        self.brief = brief
+        data = brief.to_dict()
+        yield BriefEvent(ENTITIES, {"entities": data["entities"]})
+        yield BriefEvent(META, data["meta"])
+
+
+def segment_data(segment: AlignedSegment, part: Brief) -> dict[str, Any]:
+    """A segment with the entities mentioned in it (their mentions in it only) and its warnings."""
+    entities = []
+    for report in part.entities:
+        mentions = [m for m in report.mentions if m.segment == segment.id]
+        if mentions:
+            entities.append(asdict(replace(report, mentions=mentions)))
+    warnings = [{k: v for k, v in asdict(w).items() if v is not None}
+                for w in part.meta.warnings if w.segment == segment.id]
+    return {**asdict(segment), "entities": entities, "warnings": warnings}
+
+
+def merge_outcomes(outcomes: Sequence[GlossaryOutcome], langs: Sequence[str]) -> GlossaryOutcome:
+    """The outcomes of a brief's parts as one: translations in order, each entity once with all its mentions."""
+    merged: dict[tuple[str, str, str | None], EntityReport] = {}
+    for outcome in outcomes:
+        for report in outcome.entities:
+            key = (report.source, report.type, report.glossary)
+            known = merged.get(key)
+            if known is None:
+                merged[key] = replace(report, renderings=dict(report.renderings), mentions=list(report.mentions))
+                continue
+            known.mentions.extend(report.mentions)
+            for lang, rendering in report.renderings.items():
+                known.renderings.setdefault(lang, rendering)
+            if known.resolution == "unresolved" and report.resolution != "unresolved":
+                known.resolution = report.resolution
+    rank = {lang: n for n, lang in enumerate(["en", *langs])}
+    for report in merged.values():  # as one batch reports them: the English first, then each language
+        report.mentions.sort(key=lambda m: (rank.get(m.lang, len(rank)), int(m.segment.lstrip("s") or 0), m.start))
+    return GlossaryOutcome(
+        translations={lang: [t for o in outcomes for t in o.translations[lang]] for lang in langs},
+        entities=list(merged.values()), warnings=[w for o in outcomes for w in o.warnings],
+        glossary_key=outcomes[0].glossary_key if outcomes else "")
