@@ -9,7 +9,7 @@ import pytest
 
 from tests.service.api.helpers import assert_problem
 from tests.service.batch.articles import make_articles, write_zip
-from tests.service.jobs.conftest import wait_for
+from tests.service.jobs.fixtures import wait_for
 
 
 def _zip_bytes(tmp_path, count: int) -> bytes:

@@ -15,7 +15,7 @@ from service.api.app import create_app
 from service.cli import main as cli_main
 from tests.helpers import make_settings
 from tests.service.batch.articles import make_articles, write_zip
-from tests.service.jobs.conftest import FAST_JOBS, wait_for
+from tests.service.jobs.fixtures import FAST_JOBS, wait_for
 
 TIMING_KEYS = {"timings_ms", "finished_at", "seconds", "articles_per_s", "sentences_per_s"}
 # Files the batch command keeps for itself (its lock, its resumable spelling state), not results.

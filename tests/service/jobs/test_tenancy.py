@@ -9,7 +9,7 @@ import pytest
 
 from service.storage.keys import KeyStore
 from tests.service.api.helpers import assert_problem
-from tests.service.jobs.conftest import wait_for
+from tests.service.jobs.fixtures import wait_for
 
 BODY = {"texts": ["Ferries resumed on Monday after the storm. The port reopened."], "target_langs": ["ja"]}
 

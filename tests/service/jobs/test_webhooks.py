@@ -20,7 +20,7 @@ from service.jobs.webhooks import (
     verify_signature,
 )
 from tests.service.api.helpers import assert_problem
-from tests.service.jobs.conftest import wait_for
+from tests.service.jobs.fixtures import wait_for
 
 SECRET = "whsec_test-secret-of-the-desk"
 BODY = {"texts": ["Ferries resumed on Monday after the storm. The port reopened."], "target_langs": ["ja"]}
