@@ -19,12 +19,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from flask import Response, request, stream_with_context
+from marshmallow import Schema, fields
 
 from service.api.bodies import scoped_request
 from service.api.budget import hand_over_budget
 from service.api.context import get_resources
 from service.api.errors import PROBLEM_TYPE_BASE, public_detail
 from service.api.metrics_view import observe_timings
+from service.api.schemas import EntitySchema, MetaSchema, ProblemSchema, SegmentSchema, WarningSchema
 from service.errors import BadInputError, BriefsError
 from service.pipeline.stream import DONE, ERROR, BriefEvent, BriefStream
 from service.runtime.request_budget import RequestBudget, close_budget, open_budget
@@ -100,3 +102,62 @@ def _problem(status: int, code: str, title: str, detail: str) -> dict[str, Any]:
     """The problem document of an ``error`` event (server paths left out, as in every problem)."""
     detail = public_detail(detail, get_resources().settings)
     return {"type": PROBLEM_TYPE_BASE + code, "title": title, "status": status, "detail": detail, "code": code}
+
+
+# -- the events in /openapi.json ---------------------------------------------------------------------
+
+class SummaryLineSchema(Schema):
+    id = fields.Str()
+    source_index = fields.Int(allow_none=True)
+    en = fields.Str()
+
+
+class SummaryEventSchema(Schema):
+    """``summary``: the chosen sentences, before any translation."""
+
+    segments = fields.List(fields.Nested(SummaryLineSchema))
+    source_lang = fields.Str()
+    target_langs = fields.List(fields.Str())
+
+
+class SegmentEventSchema(SegmentSchema):
+    """``segment``: one segment with its translations, its entities (their mentions in it) and warnings."""
+
+    entities = fields.List(fields.Nested(EntitySchema))
+    warnings = fields.List(fields.Nested(WarningSchema))
+
+
+class EntitiesEventSchema(Schema):
+    """``entities``: the whole brief's entity report."""
+
+    entities = fields.List(fields.Nested(EntitySchema))
+
+
+class DoneEventSchema(Schema):
+    """``done``: the brief is complete (``id``: the stored brief, with ``"store": true``)."""
+
+    segments = fields.Int()
+    id = fields.Str()
+
+
+EVENT_SCHEMAS: dict[str, type[Schema]] = {
+    "summary": SummaryEventSchema, "segment": SegmentEventSchema, "entities": EntitiesEventSchema,
+    "meta": MetaSchema, "done": DoneEventSchema, "error": ProblemSchema}
+
+
+def document_stream(spec: Any, operation: dict[str, Any]) -> None:
+    """The event-stream answer of ``POST /v1/briefs``: each event's name and data schema (``x-events``)."""
+    refs = {}
+    for name, schema in EVENT_SCHEMAS.items():
+        component = schema.__name__.removesuffix("Schema")
+        if component not in spec.components.schemas:
+            spec.components.schema(component, schema=schema)
+        refs[name] = {"$ref": f"#/components/schemas/{component}"}
+    content = operation.setdefault("responses", {}).setdefault("200", {}).setdefault("content", {})
+    content[EVENT_STREAM] = {
+        "schema": {"type": "string", "description": (
+            "Server-sent events (Accept: text/event-stream, one `text`), in order: `summary`; one `segment` "
+            "per summary sentence as its translations are ready; `entities`; `meta`; `done`. A failure after "
+            "the first event is an `error` event (a problem document) and ends the stream. Each event's "
+            "`data` is one line of JSON; `x-events` names its schema.")},
+        "x-events": refs}

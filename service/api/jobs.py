@@ -33,6 +33,7 @@ from service.api.job_schemas import (
     JobUploadSchema,
 )
 from service.api.media import JSON, is_json
+from service.api.schemas import ProblemSchema
 from service.api.spec_truth import translation_pairs
 from service.api.tenancy import current_tenant, tenant_glossaries
 from service.batch.outputs import output_stem
@@ -138,6 +139,9 @@ def _read_body(folder: Path) -> tuple[dict[str, Any], Path, str]:
 
 @blp.route("/jobs", methods=["POST"])
 @blp.response(202, JobSchema, description="the job, queued; Location names it")
+@blp.alt_response(422, schema=ProblemSchema, description="bad options, an unsafe archive (unsafe-archive), an "
+                  "input of unknown type, a callback_url on a host not allowed (callback-refused)")
+@blp.alt_response(404, schema=ProblemSchema, description="a glossary the tenant cannot see")
 @blp.doc(requestBody={"required": True, "content": {
     JSON: {"schema": JobJsonSchema},
     MULTIPART: {"schema": JobUploadSchema}}})
@@ -182,6 +186,7 @@ def list_jobs(limit: int, state: str | None = None) -> dict[str, Any]:
 
 @blp.route("/jobs/<job_id>", methods=["GET"])
 @blp.response(200, JobSchema)
+@blp.alt_response(404, schema=ProblemSchema, description="no such job, or another tenant's (job-not-found)")
 def get_job(job_id: str) -> dict[str, Any]:
     """A job's state, article counts, characters charged, ETA and callback attempts."""
     return status_body(get_jobs().store.get(job_id, tenant=current_tenant()))
@@ -189,6 +194,7 @@ def get_job(job_id: str) -> dict[str, Any]:
 
 @blp.route("/jobs/<job_id>/cancel", methods=["POST"])
 @blp.response(202, JobSchema, description="the job; a running one stops after its current article")
+@blp.alt_response(404, schema=ProblemSchema, description="no such job, or another tenant's (job-not-found)")
 def cancel_job(job_id: str) -> dict[str, Any]:
     """Cancel a job: a queued one ends now, a running one after the article in progress (a finished one stays)."""
     return status_body(get_jobs().store.request_cancel(job_id, tenant=current_tenant()))
@@ -197,6 +203,7 @@ def cancel_job(job_id: str) -> dict[str, Any]:
 @blp.route("/jobs/<job_id>", methods=["DELETE"])
 @blp.response(202, JobSchema, description="a queued or running job, cancelled (as POST …/cancel)")
 @blp.alt_response(204, description="a finished job, removed with its results")
+@blp.alt_response(404, schema=ProblemSchema, description="no such job, or another tenant's (job-not-found)")
 def delete_job(job_id: str) -> ResponseReturnValue:
     """Cancel a job that has not finished; remove a finished one and its results."""
     store, tenant = get_jobs().store, current_tenant()
@@ -210,6 +217,9 @@ def delete_job(job_id: str) -> ResponseReturnValue:
 @blp.route("/jobs/<job_id>/results", methods=["GET"])
 @blp.response(200, description="a zip: the briefs, manifest.jsonl, summary.json and learned.tbx",
               content_type=ZIP)
+@blp.doc(responses={"200": {"content": {ZIP: {"schema": {"type": "string", "format": "binary"}}}}})
+@blp.alt_response(404, schema=ProblemSchema, description="no such job, or another tenant's (job-not-found)")
+@blp.alt_response(409, schema=ProblemSchema, description="the job has not finished (job-not-finished)")
 def job_results(job_id: str) -> ResponseReturnValue:
     """The batch command's outputs for a finished job (a cancelled or failed one: what was built)."""
     jobs = get_jobs()
@@ -223,6 +233,9 @@ def job_results(job_id: str) -> ResponseReturnValue:
               content_type=JSON)
 @blp.doc(responses={"200": {"content": {JSON: {"schema": StoredBriefSchema},
                                         ZIP: {"schema": {"type": "string", "format": "binary"}}}}})
+@blp.alt_response(404, schema=ProblemSchema, description="no such job (job-not-found), or no such article yet "
+                  "(article-not-found)")
+@blp.alt_response(409, schema=ProblemSchema, description="the article failed (article-failed; the detail says why)")
 def job_article(job_id: str, article_id: str) -> ResponseReturnValue:
     """One article's brief, by its id in the manifest, as soon as it is built."""
     jobs = get_jobs()
