@@ -6,6 +6,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from service.api.limits import DEFAULTS as DEFAULT_LIMITS
+from service.api.limits import LimitedLength
 from service.api.schemas import NOT_BLANK, RequestSchema
 from service.batch.outputs import output_formats
 from service.jobs.model import STATES
@@ -20,7 +21,7 @@ class CommaList(fields.List):
         if isinstance(value, str):
             value = [value]
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            value = [part.strip() for v in value for part in v.split(",") if part.strip()]
+            value = [part.strip() for v in value for part in (v.split(",") if "," in v else [v])]
         return super()._deserialize(value, attr, data, **kwargs)
 
 
@@ -56,15 +57,18 @@ class JobOptionsSchema(RequestSchema):
             raise ValidationError("give at most one of sentences and ratio", "ratio")
 
 
+ARTICLE_CHECKS = [LimitedLength("max_chars", min=1), NOT_BLANK]
+
+
 class ArticleSchema(Schema):
     id = fields.Str(validate=validate.Length(min=1, max=500), metadata={"description": "names the article's outputs"})
-    text = fields.Str(required=True, metadata=ARTICLE_TEXT)
+    text = fields.Str(required=True, validate=ARTICLE_CHECKS, metadata=ARTICLE_TEXT)
 
 
 class JobJsonSchema(JobOptionsSchema):
     """Articles in the body: ``texts`` (strings) or ``articles`` (objects with ``text`` and an optional ``id``)."""
 
-    texts = fields.List(fields.Str(metadata=ARTICLE_TEXT), validate=validate.Length(min=1))
+    texts = fields.List(fields.Str(validate=ARTICLE_CHECKS, metadata=ARTICLE_TEXT), validate=validate.Length(min=1))
     articles = fields.List(fields.Nested(ArticleSchema), validate=validate.Length(min=1))
 
     @validates_schema
