@@ -45,6 +45,7 @@ from service.jobs.schema import OUTPUT
 from service.jobs.service import Jobs
 from service.jobs.webhooks import new_secret
 from service.languages import validate_lang
+from service.storage.tenancy import require_create
 
 blp = Blueprint("jobs", __name__, url_prefix="/v1", description="Background jobs: archives on the batch runner")
 
@@ -152,6 +153,7 @@ def submit_job() -> ResponseReturnValue:
     the tenant's limits on size, entries and running jobs): refused input is never queued or charged.
     """
     jobs, tenant = get_jobs(), current_tenant()
+    require_create(tenant, noun="job")  # a reader is refused before its upload is read
     folder = Path(tempfile.mkdtemp(prefix="briefs-submit-"))
     try:
         body, path, name = _read_body(folder)

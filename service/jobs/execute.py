@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from service.batch.manifest import LOCK_NAME, MANIFEST_NAME, write_lines_atomically
+from service.batch.manifest import MANIFEST_NAME, write_lines_atomically
 from service.batch.runner import LEARNED_TBX_NAME, BatchJob, run_batch
 from service.batch.safety import inside
 from service.batch.spellings import LEARNED_STATE_NAME
@@ -219,7 +219,6 @@ class JobRunner:
         write_lines_atomically(out / MANIFEST_NAME, lines)
         spellings = self.store.spellings(job.id)
         (out / LEARNED_STATE_NAME).write_text("".join(s + "\n" for s in spellings), encoding="utf-8")
-        (out / LOCK_NAME).touch()
         return input_path, out
 
 
