@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, cast
 
@@ -74,7 +75,9 @@ def get_jobs() -> Jobs:
 def _upload_limit() -> None:
     """A job's body may be as large as ``jobs.max_archive_bytes`` (before anything reads it)."""
     if request.method == "POST" and request.path.rstrip("/") == "/v1/jobs":
-        request.max_content_length = get_resources().settings.jobs.max_archive_bytes
+        jobs = get_resources().settings.jobs  # the largest any tenant may send; its own limit is checked later
+        request.max_content_length = max([jobs.max_archive_bytes, *(
+            int(own.get("max_archive_bytes", 0)) for own in jobs.tenant_limits.values())])
 
 
 def init_jobs(app: Flask) -> Jobs:
@@ -111,8 +114,10 @@ def _quota_left() -> None:
     quota = access.quota_for(key, settings)
     used = current_app.extensions["briefs.keys"].usage(key.id).characters
     if quota and used >= quota:
+        now = datetime.now(UTC)
+        midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
         raise QuotaExceededError(f"the key has used {used} of its {quota} characters today (UTC)",
-                                 retry_after=3600)
+                                 retry_after=max(1, int((midnight - now).total_seconds())))
 
 
 def _read_body(folder: Path) -> tuple[dict[str, Any], Path, str]:

@@ -22,7 +22,7 @@ from service.batch.runner import LEARNED_TBX_NAME, BatchJob, run_batch
 from service.batch.safety import inside
 from service.batch.spellings import LEARNED_STATE_NAME
 from service.batch.summary import SUMMARY_NAME
-from service.errors import BriefsError, JobCancelledError, QuotaExceededError
+from service.errors import BriefsError, JobCancelledError, QuotaExceededError, StoreUnavailableError
 from service.jobs.model import CANCELLED, DONE, FAILED, JobRecord, LeaseLostError
 from service.jobs.schema import OUTPUT
 from service.jobs.store import ArticleRecord, JobStore
@@ -179,6 +179,9 @@ class JobRunner:
             return None
         except JobCancelledError:
             state, error = CANCELLED, None
+        except StoreUnavailableError:  # a passing outage is not the job's failure: it resumes after its lease
+            log.warning("job %s: the store went away; the job resumes when a worker can take it again", job.id)
+            return None
         except QuotaExceededError as exc:
             error = (exc.code, f"stopped: {exc.detail}; the articles before this one are kept")
         except BriefsError as exc:
