@@ -109,17 +109,20 @@ class _Recorder:
         self.heartbeat, self.default_quota = heartbeat, default_quota
         self.learned = out / LEARNED_STATE_NAME
         self.learned_offset = self.learned.stat().st_size if self.learned.exists() else 0
+        self.cancelled = False  # the store said so when the last article was recorded
 
     def __call__(self, line: dict[str, Any], characters: int) -> None:
         if self.heartbeat.lost:
             raise LeaseLostError(f"job {self.job.id} was taken over by another worker")
         self.heartbeat.watch.check("recording an article")  # cancelled, or the worker is stopping
+        if self.cancelled:  # the article in progress when the cancel came was the last one recorded
+            raise JobCancelledError("the job was cancelled")
         line = dict(line)
         if str(line.get("source", "")).startswith(self.input_prefix):  # no server paths in what clients see
             line["source"] = self.job.input_name + line["source"][len(self.input_prefix):]
         files = [(name, (self.out / name).read_bytes()) for name in line.get("outputs") or ()]
-        self.store.record_article(self.job.id, self.owner, ArticleRecord(line, files, characters),
-                                  self._new_spellings(), default_quota=self.default_quota)
+        self.cancelled = self.store.record_article(self.job.id, self.owner, ArticleRecord(line, files, characters),
+                                                   self._new_spellings(), default_quota=self.default_quota)
 
     def _new_spellings(self) -> list[str]:
         """Lines the job's spelling book appended since the last article (only whole lines)."""

@@ -216,15 +216,16 @@ class JobStore:
                 {"queued": QUEUED, "id": job_id, "owner": owner, "running": RUNNING}).rowcount)
 
     def record_article(self, job_id: str, owner: str, article: ArticleRecord, spellings: Sequence[str],
-                       *, default_quota: int) -> None:
-        """One article's manifest line, outputs, new spellings and charge, in one transaction.
+                       *, default_quota: int) -> bool:
+        """One article's manifest line, outputs, new spellings and charge, in one transaction; whether a
+        cancel has been requested (the worker then records no further article).
 
         The charge (``characters`` against the submitting key's daily quota) commits with the line
         or not at all: QuotaExceededError leaves nothing recorded and nothing charged.
         """
         line = article.line
         with transaction(self._db(), write=True, lock=LOCK) as conn:
-            job = conn.execute(text("SELECT key_id, lease_owner, state FROM jobs WHERE id = :id"),
+            job = conn.execute(text("SELECT key_id, lease_owner, state, cancel_requested FROM jobs WHERE id = :id"),
                                {"id": job_id}).first()
             if job is None or job[1] != owner or job[2] != RUNNING:
                 raise LeaseLostError(f"job {job_id} is no longer held by this worker")
@@ -242,6 +243,7 @@ class JobStore:
             for n, record in enumerate(spellings, int(first) + 1):
                 conn.execute(text("INSERT INTO job_spellings (job_id, seq, record) VALUES (:id, :seq, :record)"),
                              {"id": job_id, "seq": n, "record": record})
+        return bool(job[3])
 
     @staticmethod
     def _replace_article(conn: Connection, job_id: str, line: Mapping[str, Any], characters: int) -> None:

@@ -105,14 +105,10 @@ def test_cancel_stops_a_running_job_within_one_article_and_charges_only_what_was
     assert running["state"] == "running"
     assert running["articles"]["done"] == 3
     assert client.post(f"/v1/jobs/{job['id']}/cancel").get_json()["cancel_requested"] is True
-    gated.release(1)  # the article in progress may finish
-    import time
-
-    time.sleep(0.5)  # several heartbeats: the worker has seen the cancel
     gated.open()  # nothing waits any more: a job not stopped would now run to the end
     ended = wait_for(client, job["id"])
     assert ended["state"] == "cancelled"
-    assert 3 <= ended["articles"]["done"] <= 4
+    assert 3 <= ended["articles"]["done"] <= 4  # the article in progress may finish; no other does
     assert ended["characters_charged"] == sum(len(t) for t in texts[:ended["articles"]["done"]])
     results = zipfile.ZipFile(io.BytesIO(client.get(f"/v1/jobs/{job['id']}/results").data))
     lines = [json.loads(x) for x in results.read("manifest.jsonl").splitlines()]
