@@ -78,6 +78,8 @@ def line_kind(line: str, previous: str | None = None, *, opening: bool = False) 
     if not any(ch.isalnum() for ch in line):
         return RULE
     words = line.split()
+    if len(words) > 20:
+        return None  # prose: every kind of non-content line is shorter
     short = len(words) <= _MAX_WORDS and not _FINAL.search(line)
     if short and _CREDIT.match(line):
         return PHOTO_CREDIT
@@ -85,7 +87,7 @@ def line_kind(line: str, previous: str | None = None, *, opening: bool = False) 
         return NAVIGATION
     if _SECTION_LABELS.fullmatch(line) or (not opening and _is_capitals_label(line, words)):
         return SECTION_LABEL
-    if (short and _METADATA.match(line)) or (len(words) <= 20 and _COPYRIGHT.match(line)):
+    if (short and _METADATA.match(line)) or _COPYRIGHT.match(line):
         return METADATA
     if short and (_is_byline(line, words) or (previous == BYLINE and _is_byline_tail(line, words))):
         return BYLINE
@@ -94,6 +96,8 @@ def line_kind(line: str, previous: str | None = None, *, opening: bool = False) 
 
 def trailing_credit(text: str, start: int, end: int) -> int | None:
     """Where a bracketed photo or agency credit at the end of ``text[start:end]`` begins, if one does."""
+    if end <= start or text[end - 1] != ")":
+        return None
     match = _TRAILING_CREDIT.search(text, start, end)
     return match.start(1) if match else None
 
@@ -119,9 +123,8 @@ def _is_link_list(line: str) -> bool:
 
 def _is_capitals_label(line: str, words: list[str]) -> bool:
     """"BACKGROUND", "KEY FIGURES": up to three words in capitals, no digits, no sentence end."""
-    letters = sum(1 for ch in line if ch.isalpha())
-    return (len(words) <= 3 and letters >= 2 and line.isupper() and not _FINAL.search(line)
-            and not any(ch.isdigit() for ch in line))
+    return (len(words) <= 3 and line.isupper() and sum(1 for ch in line if ch.isalpha()) >= 2
+            and not _FINAL.search(line) and not any(ch.isdigit() for ch in line))
 
 
 def _is_byline(line: str, words: list[str]) -> bool:

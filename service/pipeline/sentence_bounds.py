@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Honorifics and ranks precede a name, so they never end a sentence.
 _TITLES = frozenset(
@@ -46,8 +47,10 @@ _NOT_OPENING = frozenset(
 CLOSERS = "\"”’'»)]}"
 OPENERS = "\"“‘'«([{"
 _BULLETS = "•◦▪▫■□●○◆◇‣⁃∙"
+_STARTS = _BULLETS + "-*+("  # what a list marker may start with besides a letter or digit
 _TERMINATOR_RE = re.compile(r"(\.(?:[ \t\u00a0]\.){2,}|[.!?…]+)([" + re.escape(CLOSERS) + r"]*)(?=\s|$)")
 _ACRONYM_RE = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
+_FOLLOWING_RE = re.compile(r"\s*(\S+)\s*(\S*)")  # the two tokens after a terminator
 # An inline bullet starts a new item: "Deliverables: • A working group • Joint training".
 _INLINE_BULLET_RE = re.compile(r"(?<=\s)[" + _BULLETS + r"](?=\s|\d)")
 _ROMAN = ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii")
@@ -83,6 +86,9 @@ class ListMarker:
 
 def list_marker(text: str, pos: int, end: int) -> ListMarker | None:
     """The list marker at ``pos`` (followed by whitespace), if one is there."""
+    first = text[pos:pos + 1]
+    if not first or (first.isupper() and text[pos + 1:pos + 2] != ")") or not (first.isalnum() or first in _STARTS):
+        return None  # most tokens: a capitalised word, a quote, a number's sign
     match = _MARKER_RE.match(text, pos, end)
     if match is None or match.end() == pos:
         return None
@@ -123,11 +129,17 @@ def _next_item(text: str, marker: ListMarker, end: int) -> ListMarker | None:
     """The first next-in-series enumerator after ``marker``, standing between whitespace."""
     best: ListMarker | None = None
     for form in marker.following():
-        found = re.compile(r"(?<=\s)" + re.escape(form) + r"(?=\s)").search(text, marker.end, end)
+        found = _standing(form).search(text, marker.end, end)
         if found is not None and (best is None or found.start() < best.start):
             value = form.strip("().")
             best = ListMarker(found.start(), found.end(), "", marker.open, value, marker.close)
     return best
+
+
+@lru_cache(maxsize=256)
+def _standing(form: str) -> re.Pattern[str]:
+    """``form`` between whitespace."""
+    return re.compile(r"(?<=\s)" + re.escape(form) + r"(?=\s)")
 
 
 def _split_piece(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -167,12 +179,6 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _token_end(text: str, pos: int, end: int) -> int:
-    while pos < end and not text[pos].isspace():
-        pos += 1
-    return pos
-
-
 def _word_before(text: str, sentence_start: int, pos: int) -> tuple[str, int]:
     """The word that ends at ``pos`` (opening quotes and brackets stripped), and where it starts."""
     begin = pos
@@ -183,19 +189,17 @@ def _word_before(text: str, sentence_start: int, pos: int) -> tuple[str, int]:
 
 def _sentence_end(text: str, sentence_start: int, match: re.Match[str], end: int) -> int | None:
     """Where the sentence ends if the terminator in ``match`` ends it, else None."""
-    next_start = _skip_space(text, match.end(), end)
-    next_end = _token_end(text, next_start, end)
-    following = text[next_start:next_end]
-    if not following:
+    tokens = _FOLLOWING_RE.match(text, match.end(), end)
+    if tokens is None:
         return None
-    marker = list_marker(text, next_start, end)
-    if marker is not None and marker.value.isalpha():
-        item = _skip_space(text, marker.end, end)
-        if text[item:item + 1].isupper():
+    following, after = tokens.group(1), tokens.group(2)
+    if following[0].islower() or following[0] == "(":
+        marker = list_marker(text, tokens.start(1), end)
+        if marker is not None and marker.value.isalpha() and marker.end == tokens.end(1) and after[:1].isupper():
             return match.end()  # "three steps. a. Raise the budget": a lettered item starts
     bare = following.lstrip(OPENERS)
     first = bare[:1] or following[:1]
-    if not first or first.islower() or first in ".,;:-–—%":
+    if first.islower() or first in ".,;:-–—%":
         return None
     terminator, closers = match.group(1), match.group(2)
     if terminator.count(".") > 1 or "…" in terminator:
@@ -203,8 +207,6 @@ def _sentence_end(text: str, sentence_start: int, match: re.Match[str], end: int
     if terminator != "." or closers.strip(")]}"):
         return match.end()  # "!" and "?", or a quotation closing after its full stop
     word, word_start = _word_before(text, sentence_start, match.start(1))
-    after_start = _skip_space(text, next_end, end)
-    after = text[after_start:_token_end(text, after_start, end)]
     if _period_ends_sentence(word, bare, after, lambda: _word_before(text, sentence_start, word_start - 1)[0]):
         return match.end()
     return None
