@@ -25,6 +25,7 @@ from service.glossary.learned import LearnedGlossary
 from service.languages import validate_lang
 from service.memory.reuse import apply_memory
 from service.pipeline.alignment import alignment_warnings
+from service.pipeline.line_kinds import DATELINE
 from service.pipeline.request import BriefRequest
 from service.pipeline.segmentation import Segmentation, remove_controls, segment_text
 from service.pipeline.signature import brief_signature, model_provenance
@@ -211,8 +212,8 @@ def _summarize(document: Segmentation, job: _Job) -> _Article:
 
 def _dropped(document: Segmentation) -> list[DroppedLine]:
     """The non-content lines and the dateline of a document, in article order."""
-    dropped = [DroppedLine(line.text, line.kind, line.start, line.end) for line in document.dropped]
-    dropped += [DroppedLine(s.dateline, "dateline", s.start, s.dateline_end)
+    dropped = list(document.dropped)
+    dropped += [DroppedLine(s.dateline, DATELINE, s.start, s.dateline_end)
                 for s in document.sentences if s.dateline and s.dateline_end is not None]
     return sorted(dropped, key=lambda line: line.start)
 

@@ -36,10 +36,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from service.brief import DroppedLine
 from service.pipeline.line_kinds import PHOTO_CREDIT, dateline_end, line_kind, trailing_credit
 from service.pipeline.sentence_bounds import CLOSERS, OPENERS, list_marker, split_run
 
-__all__ = ["NonContentLine", "Segmentation", "Sentence", "remove_controls", "segment_text", "split_sentences"]
+__all__ = ["Segmentation", "Sentence", "remove_controls", "segment_text", "split_sentences"]
 
 _SMALL_WORDS = frozenset("a an the and or nor but of in on at to for with by from as vs via per".split())
 _NEWLINE_RE = re.compile(r"\r\n|[\n\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e]")
@@ -76,21 +77,12 @@ class Sentence:
 
 
 @dataclass(frozen=True)
-class NonContentLine:
-    """A line that is not prose (``kind`` one of ``line_kinds.KINDS``), at ``start:end`` of the text."""
-
-    text: str
-    kind: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Segmentation:
-    """A text read as sentences (headline and subheadings flagged) and the non-content lines left out."""
+    """A text read as sentences (headline and subheadings flagged) and the non-content lines left out
+    (``kind`` one of ``line_kinds.KINDS``; the brief's ``meta.dropped`` lists them as they are)."""
 
     sentences: tuple[Sentence, ...]
-    dropped: tuple[NonContentLine, ...]
+    dropped: tuple[DroppedLine, ...]
 
     @property
     def title(self) -> Sentence | None:
@@ -184,10 +176,10 @@ def _raw_blocks(text: str) -> list[list[tuple[int, int]]]:
     return blocks
 
 
-def _read_blocks(text: str) -> tuple[list[_Run], list[NonContentLine]]:
+def _read_blocks(text: str) -> tuple[list[_Run], list[DroppedLine]]:
     """The runs of prose of every paragraph, and the non-content lines between them."""
     runs: list[_Run] = []
-    dropped: list[NonContentLine] = []
+    dropped: list[DroppedLine] = []
     for block, lines in enumerate(_raw_blocks(text)):
         previous_kind: str | None = None
         current: _Run | None = None
@@ -210,8 +202,8 @@ def _read_blocks(text: str) -> tuple[list[_Run], list[NonContentLine]]:
     return runs, dropped
 
 
-def _non_content(text: str, kind: str, start: int, end: int) -> NonContentLine:
-    return NonContentLine(" ".join(text[start:end].split()), kind, start, end)
+def _non_content(text: str, kind: str, start: int, end: int) -> DroppedLine:
+    return DroppedLine(" ".join(text[start:end].split()), kind, start, end)
 
 
 def _breaks_before(text: str, run: _Run, start: int, end: int) -> bool:
@@ -284,7 +276,7 @@ def _ends_sentence(text: str, start: int, end: int) -> bool:
     return end > start and text[end - 1] in _TERMINATORS
 
 
-def _join_fragments(text: str, runs: list[_Run], dropped: list[NonContentLine]) -> list[_Run]:
+def _join_fragments(text: str, runs: list[_Run], dropped: list[DroppedLine]) -> list[_Run]:
     """Runs with each lower-case paragraph joined to the one before when that ended mid-sentence."""
     out: list[_Run] = []
     for run in runs:
