@@ -66,12 +66,12 @@ _DATELINE = re.compile(
     rf"{_AGENCY}){_DASH}(?=\s*[\"“‘'(]?[A-Z0-9])")
 
 
-def line_kind(line: str, previous: str | None = None, *, opening: bool = False) -> str | None:
+def line_kind(line: str, previous: str | None = None, *, capitals_are_labels: bool = True) -> str | None:
     """The non-content kind of one trimmed ``line``, or None for a line of content.
 
-    ``previous`` is the kind of the line above it in the same paragraph (a byline's second
-    line); ``opening`` says no content came before it, where a short line in capitals is more
-    likely a headline than a section label (unless it is a known label).
+    ``previous`` is the kind of the line above it in the same paragraph (a byline's second line).
+    ``capitals_are_labels`` False where a short line in capitals is more likely a headline (no
+    content before it) or prose (a wrapped sentence goes on there): only known labels count then.
     """
     if _END_MARK.fullmatch(line):
         return END_MARK
@@ -85,7 +85,7 @@ def line_kind(line: str, previous: str | None = None, *, opening: bool = False) 
         return PHOTO_CREDIT
     if short and (_NAVIGATION.match(line) or _is_link_list(line)):
         return NAVIGATION
-    if _SECTION_LABELS.fullmatch(line) or (not opening and _is_capitals_label(line, words)):
+    if _SECTION_LABELS.fullmatch(line) or (capitals_are_labels and _is_capitals_label(line, words)):
         return SECTION_LABEL
     if (short and _METADATA.match(line)) or _COPYRIGHT.match(line):
         return METADATA

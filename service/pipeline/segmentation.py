@@ -186,7 +186,9 @@ def _read_blocks(text: str) -> tuple[list[_Run], list[DroppedLine]]:
         for start, end in lines:
             credit = trailing_credit(text, start, end)
             line_end = _trim(text, start, credit)[1] if credit is not None else end
-            kind = line_kind(text[start:line_end], previous_kind, opening=not runs)
+            # A short line in capitals opening the text is its headline; inside a sentence, a wrapped line.
+            prose_goes_on = current is not None and not _ends_sentence(text, *current.lines[-1])
+            kind = line_kind(text[start:line_end], previous_kind, capitals_are_labels=bool(runs) and not prose_goes_on)
             if kind is not None:
                 dropped.append(_non_content(text, kind, start, line_end))
                 current = None

@@ -46,9 +46,17 @@ def test_line_kind(line: str, kind: str | None) -> None:
 
 
 def test_capitals_open_a_text_as_a_headline_unless_a_known_label() -> None:
-    assert line_kind("TYPHOON HITS OKINAWA", opening=True) is None
+    assert line_kind("TYPHOON HITS OKINAWA", capitals_are_labels=False) is None
     assert line_kind("TYPHOON HITS OKINAWA") == "section-label"
-    assert line_kind("READOUT", opening=True) == "section-label"
+    assert line_kind("READOUT", capitals_are_labels=False) == "section-label"
+
+
+def test_a_line_in_capitals_inside_a_wrapped_sentence_is_prose() -> None:
+    text = "Defense ministers of the alliance and its partners\n(NATO)\nmet in Brussels. Talks ended.\n\nKEY FIGURES"
+    segmentation = segment_text(text)
+    assert [s.text for s in segmentation.sentences] == [
+        "Defense ministers of the alliance and its partners (NATO) met in Brussels.", "Talks ended."]
+    assert [(d.kind, d.text) for d in segmentation.dropped] == [("section-label", "KEY FIGURES")]
 
 
 def test_a_byline_second_line_needs_the_byline_above() -> None:
