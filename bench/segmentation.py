@@ -149,7 +149,7 @@ def render_segmentation(result: dict[str, Any]) -> list[str]:
         strict = "–" if row["news_strict"] is None else f"{row['news_strict']}/{news}"
         lines.append(f"| {row['segmenter']} | {row['golden']}/{golden} | {strict} | {row['news_lenient']}/{news} | "
                      f"{_cell(row['articles_s'])} | {_cell(row['one_text_s'])} | {_cell(row['piece_s'])} | "
-                     f"{mb / row['articles_s']:.1f} |")
+                     f"{mb / row['articles_s']:.2f} |")
     service = result["rows"][0]
     lines.append("")
     lines.append(f"The service segments 1 MB in {max(service['articles_s'], service['one_text_s']):.2f} s, "

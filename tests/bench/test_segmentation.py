@@ -37,7 +37,7 @@ def report_result() -> dict:
 def test_the_report_compares_both_segmenters(report_result):
     text = render({"quick": True, "machine": machine(), "setup": {}, "segmentation": report_result})
     assert "## Segmentation (1.00 MB of news text, 4,450 articles; budget 1 s)" in text
-    assert "| service | 47/48 | 74/74 | 74/74 | 0.200 | 0.250 | 0.020 | 5.0 |" in text
-    assert "| pySBD 0.3.4 | 47/48 | – | 61/74 | 4.000 | – | 1.000 | 0.2 |" in text
+    assert "| service | 47/48 | 74/74 | 74/74 | 0.200 | 0.250 | 0.020 | 5.00 |" in text
+    assert "| pySBD 0.3.4 | 47/48 | – | 61/74 | 4.000 | – | 1.000 | 0.25 |" in text
     assert "The service segments 1 MB in 0.25 s, 0.25 of the budget." in text
     assert "pySBD / service: 20× as articles, 50× on one 100 kB text." in text
