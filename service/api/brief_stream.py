@@ -1,7 +1,8 @@
 """``POST /v1/briefs`` with ``Accept: text/event-stream``: one brief as server-sent events.
 
-Events, in order: ``summary`` (the chosen sentences), one ``segment`` per sentence as its translations
-are ready (with its entities and warnings), ``entities`` (the whole brief's entity report), ``meta``,
+Events, in order: ``summary`` (the title and the chosen sentences), ``title`` (the headline translated,
+when the article has one), one ``segment`` per sentence as its translations are ready (with its
+entities and warnings), ``entities`` (the whole brief's entity report), ``meta``,
 then ``done`` (with the stored brief's id when ``"store": true``). A failure after the stream began is
 an ``error`` event carrying a problem document, never a broken connection; a request refused before it
 began (validation, keys, quota, load shedding) keeps its ordinary status and problem+json body.
@@ -113,8 +114,9 @@ class SummaryLineSchema(Schema):
 
 
 class SummaryEventSchema(Schema):
-    """``summary``: the chosen sentences, before any translation."""
+    """``summary``: the title (the article's headline, or null) and the chosen sentences, before any translation."""
 
+    title = fields.Str(allow_none=True)
     segments = fields.List(fields.Nested(SummaryLineSchema))
     source_lang = fields.Str()
     target_langs = fields.List(fields.Str())
@@ -141,8 +143,8 @@ class DoneEventSchema(Schema):
 
 
 EVENT_SCHEMAS: dict[str, type[Schema]] = {
-    "summary": SummaryEventSchema, "segment": SegmentEventSchema, "entities": EntitiesEventSchema,
-    "meta": MetaSchema, "done": DoneEventSchema, "error": ProblemSchema}
+    "summary": SummaryEventSchema, "title": SegmentEventSchema, "segment": SegmentEventSchema,
+    "entities": EntitiesEventSchema, "meta": MetaSchema, "done": DoneEventSchema, "error": ProblemSchema}
 
 
 def document_stream(spec: Any, operation: dict[str, Any]) -> None:
@@ -156,8 +158,9 @@ def document_stream(spec: Any, operation: dict[str, Any]) -> None:
     content = operation.setdefault("responses", {}).setdefault("200", {}).setdefault("content", {})
     content[EVENT_STREAM] = {
         "schema": {"type": "string", "description": (
-            "Server-sent events (Accept: text/event-stream, one `text`), in order: `summary`; one `segment` "
-            "per summary sentence as its translations are ready; `entities`; `meta`; `done`. A failure after "
+            "Server-sent events (Accept: text/event-stream, one `text`), in order: `summary`; `title` (the "
+            "headline translated, when the article has one); one `segment` per summary sentence as its "
+            "translations are ready; `entities`; `meta`; `done`. A failure after "
             "the first event is an `error` event (a problem document) and ends the stream. Each event's "
             "`data` is one line of JSON; `x-events` names its schema.")},
         "x-events": refs}

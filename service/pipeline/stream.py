@@ -1,11 +1,12 @@
 """A brief built in parts, for a stream: the summary first, then each segment as soon as it is translated.
 
 The stages are ``run``'s own (segment, summarize, translate through the glossary layer, align, memory
-reuse); only the translate stage runs in parts: the first summary sentence alone, then parts that
-double (1, 2, 4, ...), so the first segment is ready after one short engine call while the rest still
-share batches (and, under HTTP, the micro-batcher). One learned glossary spans the parts, so a name
-gets one rendering in every segment. The whole brief is assembled at the end from every part's
-outcome, exactly as ``build_brief`` assembles it, for the entity report and meta.
+reuse); only the translate stage runs in parts: the title (if the article has a headline) with the
+first summary sentence, then parts that double (1, 2, 4, ...), so the first segment is ready after one
+short engine call while the rest still share batches (and, under HTTP, the micro-batcher). One learned
+glossary spans the parts, so a name gets one rendering in every segment. The whole brief is assembled
+at the end from every part's outcome, exactly as ``build_brief`` assembles it, for the entity report
+and meta.
 
 :class:`BriefStream` runs validation, segmenting and summarizing when it is made (errors there are
 ordinary errors: a stream that cannot start answers with a status); :meth:`BriefStream.events` runs
@@ -18,14 +19,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from models.summarizers.base import SummarySentence
-from service.brief import AlignedSegment, Brief, EntityReport
+from service.brief import TITLE_ID, AlignedSegment, Brief, EntityReport
 from service.errors import EmptyTextError
 from service.glossary.enforce import GlossaryOutcome
 from service.glossary.learned import LearnedGlossary
 from service.memory.reuse import apply_memory
 from service.pipeline.request import BriefRequest
 from service.pipeline.run import (
+    _Article,
     _assemble,
     _Job,
     _summarize,
@@ -35,11 +36,12 @@ from service.pipeline.run import (
     resolve_request,
     validate_article,
 )
-from service.pipeline.segmentation import split_sentences
+from service.pipeline.segmentation import segment_text
 from service.runtime.resources import Resources
 
-SUMMARY, SEGMENT, ENTITIES, META, DONE, ERROR = "summary", "segment", "entities", "meta", "done", "error"
-EVENTS = (SUMMARY, SEGMENT, ENTITIES, META, DONE, ERROR)
+SUMMARY, TITLE, SEGMENT = "summary", "title", "segment"
+ENTITIES, META, DONE, ERROR = "entities", "meta", "done", "error"
+EVENTS = (SUMMARY, TITLE, SEGMENT, ENTITIES, META, DONE, ERROR)
 
 
 @dataclass(frozen=True)
@@ -69,42 +71,53 @@ class BriefStream:
         self.job = _Job(resolve_request(request, resources), resources)
         self.timer = _Timer()
         with self.timer.stage("segment"):
-            sentences = split_sentences(text)
-            if not sentences:
+            document = segment_text(text)
+            if not document.sentences:
                 raise EmptyTextError("no sentences found in the article text")
         with self.timer.stage("summarize"):
-            self.summary: list[SummarySentence] = _summarize(sentences, self.job)
+            self.article: _Article = _summarize(document, self.job)
         self.brief: Brief | None = None  # the whole brief, once events() has run to its end
 
     def summary_event(self) -> BriefEvent:
-        """The chosen summary sentences, before any translation."""
+        """The title and the chosen summary sentences, before any translation."""
         request = self.job.request
         return BriefEvent(SUMMARY, {
+            "title": self.article.title,
             "segments": [{"id": f"s{n}", "source_index": s.source_index, "en": s.text}
-                         for n, s in enumerate(self.summary, 1)],
+                         for n, s in enumerate(self.article.summary, 1)],
             "source_lang": request.source_lang, "target_langs": list(request.target_langs)})
 
+    def _parts(self) -> list[_Article]:
+        """The article in translate calls: the title with the first sentence, then doubling parts."""
+        summary, title = self.article.summary, self.article.title
+        parts, start = [], 0
+        for size in part_sizes(len(summary)) or ([0] if title is not None else []):
+            parts.append(_Article(summary[start:start + size], title if start == 0 else None, first=start + 1))
+            start += size
+        return parts
+
     def events(self) -> Iterator[BriefEvent]:
-        """A ``segment`` event per summary sentence as its part is translated; then ``entities`` and ``meta``."""
+        """A ``title`` event, and a ``segment`` event per summary sentence, as each part is translated;
+        then ``entities`` and ``meta``."""
         learned = LearnedGlossary()
         outcomes: list[GlossaryOutcome] = []
-        translate_ms, start = 0.0, 0
-        for size in part_sizes(len(self.summary)):
-            part = self.summary[start:start + size]
+        translate_ms = 0.0
+        for part in self._parts():
             began = time.perf_counter()
             with self.timer.stage("translate"):
-                (outcome,) = _translate([part], self.job, learned, first=start + 1)
+                (outcome,) = _translate([part], self.job, learned)
             translate_ms += (time.perf_counter() - began) * 1000
-            partial = _assemble(part, outcome, self.job, first=start + 1)
+            partial = _assemble(part, outcome, self.job)
             apply_memory([partial], self.job.resources.memories, self.job.resources.settings.memory,
                          tenant=self.job.request.tenant)
+            if partial.title is not None:
+                yield BriefEvent(TITLE, segment_data(partial.title, partial))
             for segment in partial.segments:
                 yield BriefEvent(SEGMENT, segment_data(segment, partial))
             outcomes.append(outcome)
-            start += size
         self.timer.timings_ms["translate"] = round(translate_ms, 2)
         with self.timer.stage("align"):
-            brief = _assemble(self.summary, merge_outcomes(outcomes, self.job.request.target_langs), self.job)
+            brief = _assemble(self.article, merge_outcomes(outcomes, self.job.request.target_langs), self.job)
             apply_memory([brief], self.job.resources.memories, self.job.resources.settings.memory,
                          tenant=self.job.request.tenant)
         brief.meta.timings_ms = dict(self.timer.timings_ms)
@@ -144,8 +157,13 @@ def merge_outcomes(outcomes: Sequence[GlossaryOutcome], langs: Sequence[str]) ->
                 known.resolution = report.resolution
     rank = {lang: n for n, lang in enumerate(["en", *langs])}
     for report in merged.values():  # as one batch reports them: the English first, then each language
-        report.mentions.sort(key=lambda m: (rank.get(m.lang, len(rank)), int(m.segment.lstrip("s") or 0), m.start))
+        report.mentions.sort(key=lambda m: (rank.get(m.lang, len(rank)), _order(m.segment), m.start))
     return GlossaryOutcome(
         translations={lang: [t for o in outcomes for t in o.translations[lang]] for lang in langs},
         entities=list(merged.values()), warnings=[w for o in outcomes for w in o.warnings],
         glossary_key=outcomes[0].glossary_key if outcomes else "")
+
+
+def _order(segment_id: str) -> int:
+    """A unit's place in a brief: the title first, then "s1", "s2", ..."""
+    return 0 if segment_id == TITLE_ID else int(segment_id.lstrip("s") or 0)

@@ -47,6 +47,19 @@ def test_the_events_come_in_order_and_carry_the_same_brief_as_json(client):
     assert streamed[-1][1] == {"segments": 6}
 
 
+def test_a_headline_comes_as_the_title_event_before_the_segments(client):
+    article = "Ferry Terminal Opens At Port Alder\n\n" + ARTICLE
+    body = {"text": article, "sentences": 3, "target_langs": ["ja"]}
+    streamed = events(client.post("/v1/briefs", json=body, headers=STREAM))
+    assert [name for name, _ in streamed][:3] == ["summary", "title", "segment"]
+    assert streamed[0][1]["title"] == "Ferry Terminal Opens At Port Alder"
+    title = streamed[1][1]
+    assert title["id"] == "title"
+    plain = client.post("/v1/briefs", json=body).get_json()
+    assert {k: title[k] for k in plain["title"]} == plain["title"]
+    assert [d["id"] for n, d in streamed if n == "segment"] == ["s1", "s2", "s3"]
+
+
 def test_a_segment_event_carries_its_entities_and_warnings(client):
     streamed = events(client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 3}, headers=STREAM))
     first = next(data for name, data in streamed if name == "segment")
