@@ -89,4 +89,4 @@ def wait_for(client: Any, job_id: str, states: Sequence[str] = ("done", "failed"
         body = response.get_json()
         if (until(body) if until else body["state"] in states) or time.monotonic() > deadline:
             return body
-        time.sleep(0.02)
+        time.sleep(0.05)

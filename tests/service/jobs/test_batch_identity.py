@@ -53,7 +53,7 @@ def test_a_50_article_zip_over_http_matches_the_batch_command(tiny_models_dir: P
     archive = write_zip(tmp_path / "wire.zip", make_articles(50, mention="Harold Quimby"))
 
     settings = make_settings(tmp_path / "server", **common, store_path=str(tmp_path / "server.sqlite3"),
-                             jobs={**FAST_JOBS, "worker_threads": 1})
+                             jobs={**FAST_JOBS, "worker_threads": 1}, http={"rate_limit": "1000000/minute"})
     app = create_app(settings)
     jobs = app.extensions["briefs.jobs"]
     jobs.start_threads(app.extensions["briefs"])
