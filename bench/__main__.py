@@ -66,7 +66,7 @@ def run(parts: list[str], plan: dict[str, Any], quick: bool, out: Path | None = 
             "summarizer": lambda: _part("summarizer", "run_summarizer")(tmp, plan["passes"], plan["output_tokens"],
                                                                         quick, say),
             "segmentation": lambda: _part("segmentation", "run_segmentation")(plan["passes"], say),
-            "jobs": lambda: _part("jobs", "run_jobs")(models, tmp, plan["articles"], max(2, plan["passes"] - 1), say),
+            "jobs": lambda: _part("jobs", "run_jobs")(models, tmp, plan["articles"], plan["passes"] + 1, say),
             "stream": lambda: _part("jobs", "run_stream")(models, tmp, plan["passes"], say),
         }
         failed = []
