@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.quality.inject import KINDS, NUMBER_KINDS, Injected, inject_all
+from bench.quality.inject import KINDS, NUMBER_KINDS, inject_all
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "quality" / "pairs.jsonl"
 LANGS = ("ja", "ko")

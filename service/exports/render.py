@@ -5,7 +5,7 @@ import html
 import json
 import re
 
-from service.brief import Brief, BriefWarning
+from service.brief import Brief, BriefWarning, SegmentQuality
 from service.languages import LANGUAGES
 
 FORMATS = ("json", "text", "markdown")
@@ -26,7 +26,12 @@ def _render_text(brief: Brief) -> str:
     lines = []
     for segment in brief.segments:
         lines.append(f"[{segment.id}] en: {_one_line(segment.en)}")
-        lines += [f"     {lang}: {_one_line(text)}" for lang, text in segment.translations.items()]
+        for lang, text in segment.translations.items():
+            lines.append(f"     {lang}: {_one_line(text)}")
+            quality = segment.quality.get(lang)
+            if quality is not None and quality.needs_review:
+                lines.append(f"         ! needs review (score {quality.score:g})")
+                lines += [f"           {_one_line(line)}" for line in _review_lines(quality)]
         lines.append("")
     lines += [f"warning: {_one_line(w.message)}" + _where(w) for w in brief.meta.warnings]
     return "\n".join(lines).rstrip() + "\n"
@@ -34,10 +39,16 @@ def _render_text(brief: Brief) -> str:
 
 def _render_markdown(brief: Brief) -> str:
     lines = ["# Brief", ""]
+    if brief.meta.quality is not None and brief.meta.quality.needs_review:
+        lines += [f"**⚠ {brief.meta.quality.needs_review} of {len(brief.segments)} segment(s) need review** "
+                  "(marked below).", ""]
     for segment in brief.segments:
         lines.append(f"{segment.id.removeprefix('s')}. **{_md(segment.en)}**")
         for lang, text in segment.translations.items():
-            lines.append(f"   - *{LANGUAGES.get(lang, lang)}*: {_md(text)}")
+            quality = segment.quality.get(lang)
+            mark = f" ⚠ **needs review** (score {quality.score:g})" if quality and quality.needs_review else ""
+            lines.append(f"   - *{LANGUAGES.get(lang, lang)}*: {_md(text)}{mark}")
+            lines += [f"     - {_md(line)}" for line in _review_lines(quality)]
         lines.append("")
     if brief.entities:
         lines += ["## Entities", "", "| English | Type | Source | " + " | ".join(brief.meta.target_langs) + " |",
@@ -67,6 +78,13 @@ def _md(text: str) -> str:
 def _one_line(text: str) -> str:
     """Line breaks in a value become spaces, so a value cannot forge another line of the output."""
     return " ".join(text.splitlines())
+
+
+def _review_lines(quality: SegmentQuality | None) -> list[str]:
+    """The flags of a translation that needs review, one line each (none when it passed)."""
+    if quality is None or not quality.needs_review:
+        return []
+    return [f"{flag.kind}: {flag.detail}" for flag in quality.flags]
 
 
 def _where(warning: BriefWarning) -> str:

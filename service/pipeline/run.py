@@ -1,4 +1,4 @@
-"""The brief pipeline: segment → summarize → translate (through the glossary layer) → align.
+"""The brief pipeline: segment → summarize → translate (through the glossary layer) → align → quality.
 
 Every door (CLI, HTTP, batch, compatibility endpoints) calls these functions;
 none re-implements a stage. Only the summarize and translate stages touch models.
@@ -6,6 +6,7 @@ none re-implements a stage. Only the summarize and translate stages touch models
 The summary sentences of all articles of one call are translated as one batch (one
 engine call per language): each article's summary is a consecutive run of the batch,
 which the glossary layer reports under the brief's own segment ids ("s1", "s2", ...).
+The quality stage judges every final translation (service/quality) with the engine's scores.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from service.pipeline.request import BriefRequest
 from service.pipeline.segmentation import Sentence, remove_controls, split_sentences
 from service.pipeline.signature import brief_signature, model_provenance
 from service.pipeline.summary_policy import segment_written, summary_count
+from service.quality.review import Confidences, assess_brief
 from service.runtime.request_budget import bounded_translator, check_deadline, model_slot
 from service.runtime.resources import Resources
 
@@ -132,6 +134,9 @@ def build_briefs(
         briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
         # Human translations from memories replace or accompany the model's (service/memory/reuse.py).
         apply_memory(briefs, resources.memories, resources.settings.memory, tenant=job.request.tenant)
+    with timer.stage("quality"):
+        for brief, summary, outcome in zip(briefs, summaries, outcomes, strict=True):
+            assess_brief(brief, resources.settings.quality, _confidences(summary, outcome))
     for brief, (_, warning) in zip(briefs, cleaned, strict=True):
         brief.meta.timings_ms = dict(timer.timings_ms)
         brief.meta.warnings += [warning] if warning else []
@@ -160,6 +165,8 @@ def translate_segments(
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
         apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant)
+    with timer.stage("quality"):
+        assess_brief(brief, resources.settings.quality, _confidences(summary, outcome))
     brief.meta.timings_ms = dict(timer.timings_ms)
     brief.meta.warnings += [replace(w, segment=f"s{n}") for n, (_, w) in enumerate(cleaned, 1) if w]
     return brief
@@ -205,6 +212,12 @@ def _assemble(summary: list[SummarySentence], outcome: GlossaryOutcome, job: _Jo
     warnings = [w for w in outcome.warnings if w.segment is not None]
     warnings += alignment_warnings(segments)
     return Brief(segments=segments, entities=outcome.entities, meta=_meta(warnings, outcome, job))
+
+
+def _confidences(summary: list[SummarySentence], outcome: GlossaryOutcome) -> Confidences:
+    """The engine's score of each (segment, language) translation of one brief."""
+    return {(sid, lang): scores[n] for lang, scores in outcome.scores.items()
+            for n, sid in enumerate(_segment_ids(summary))}
 
 
 def _meta(warnings: list[BriefWarning], outcome: GlossaryOutcome, job: _Job) -> BriefMeta:

@@ -126,9 +126,9 @@ def _months(text: str, taken: list[bool]) -> Iterator[Quantity]:
         if word.lower() == "may" and not (_MAY_BEFORE.match(text, match.end())
                                           or _MAY_AFTER.search(text[:match.start()])):
             continue
-        if len(word) <= 4 and word.lower() not in ("may", "june", "july") and not match.group(2):
-            if not _MAY_BEFORE.match(text, match.end()):
-                continue  # "Mar" or "Dec" without a full stop or a day after it is not a month
+        if len(word) <= 4 and word.lower() not in ("may", "june", "july") and not match.group(2) \
+                and not _MAY_BEFORE.match(text, match.end()):
+            continue  # "Mar" or "Dec" without a full stop or a day after it is not a month
         yield Quantity((float(MONTHS[word.lower()]),), match.start(1), match.end(1), hard=True, kind=DATE,
                        role="month")
 
@@ -194,7 +194,6 @@ def _word_quantity(words: list[tuple[str, int, int]], index: int, text: str) -> 
     word, start, end = words[index]
     parts = word.lower().split("-")
     following = words[index + 1][0].lower() if index + 1 < len(words) else ""
-    after = text[end:end + 2]
     value, used = _cardinal(parts)
     if value is not None:
         rest = parts[used:]
@@ -206,10 +205,14 @@ def _word_quantity(words: list[tuple[str, int, int]], index: int, text: str) -> 
             return _hard(_fraction(value, following), start, words[index + 1][2]), 2  # "two thirds"
         multiple = MULTIPLIERS.get(following) if not rest else None
         return _hard([value, value * multiple] if multiple else [value], start, end), 1
-    if parts[0] in ("one", "a", "an") and _is_fraction(parts, following, after):
+    if parts[0] in ("one", "a", "an") and _is_fraction(parts, words, index, text):
         denominator = parts[1] if len(parts) > 1 else following
         return _hard(_fraction(1.0, denominator), start, end if len(parts) > 1 else words[index + 1][2]), \
             1 if len(parts) > 1 else 2
+    if len(parts) == 1 and parts[0] in ("a", "an", "one") and following in DENOMINATORS:
+        # "a tenth over three years" or "a third term": a share or an ordinal, so only a soft hint.
+        n = float(DENOMINATORS[following])
+        return Quantity((n, 1 / n, round(100 / n, 1)), start, words[index + 1][2], hard=False), 2
     if parts[0] in ORDINALS and parts[0] != "first" and not (len(parts) == 1 and following in ("half", "halves")):
         return _hard([float(ORDINALS[parts[0]])], start, end), 1
     if parts[0] in MULTIPLES:
@@ -217,13 +220,17 @@ def _word_quantity(words: list[tuple[str, int, int]], index: int, text: str) -> 
     return _soft(parts, following, start, end), 1
 
 
-def _is_fraction(parts: list[str], following: str, after: str) -> bool:
-    """"one-third", or "a third" / "a quarter" followed by "of", a point, or the end of a phrase."""
+def _is_fraction(parts: list[str], words: list[tuple[str, int, int]], index: int, text: str) -> bool:
+    """"one-third", or "a third" / "a quarter" followed by "of", a point, or the end of a phrase
+    ("a third term" is an ordinal)."""
     if len(parts) > 1:
         return parts[1] in DENOMINATORS
-    if following not in DENOMINATORS:
+    if index + 1 >= len(words) or words[index + 1][0].lower() not in DENOMINATORS:
         return False
-    return True
+    end = words[index + 1][2]
+    if index + 2 >= len(words) or not text[end:words[index + 2][1]].isspace():
+        return True  # punctuation or the end of the sentence follows
+    return words[index + 2][0].lower() in ("of", "point", "points", "percentage", "century", "less", "more")
 
 
 def _hard(values: list[float], start: int, end: int) -> Quantity:
