@@ -173,9 +173,24 @@ def render_quality(results: dict[str, Any]) -> list[str]:
         lines += ["", "Injected errors the verdict missed (held-out, first 40): " + ", ".join(held["missed"])]
     if held["false"]:
         lines += ["", "Clean translations flagged (held-out, first 40): " + ", ".join(held["false"])]
+    lines += _overhead(results.get("overhead"))
     tiny = results.get("tiny")
     if tiny:
         lines += ["", f"Tiny random-weight models ({tiny['engine']}), {tiny['segments']} translations of the set's "
                   f"English: {tiny['needs_review']} need review ({tiny['needs_review'] / tiny['segments']:.0%}); "
                   "signals that fired: " + ", ".join(f"{k} {v}" for k, v in tiny["fired"].items())]
     return lines
+
+
+def _overhead(overhead: dict[str, Any] | None) -> list[str]:
+    if not overhead:
+        return []
+    engine = overhead["engine"]
+    return ["", f"Cost on the default path (ctranslate2 int8, extractive summarizer; a ~1,000-word article to 5 "
+            f"sentences in ja and ko; median of {overhead['passes']} interleaved passes):", "",
+            "| measure | signals on | signals off | on / off |", "|---|---|---|---|",
+            f"| whole brief ms | {overhead['on_ms']:.1f} | {overhead['off_ms']:.1f} | {overhead['ratio']:.3f}× |",
+            f"| quality stage ms (its share of the brief) | {overhead['stage_ms']:.2f} ({overhead['stage_share']:.2%}) "
+            "| – | |",
+            f"| engine sentences/s, beam 4, with / without return_scores | {engine['with_scores']:.1f} | "
+            f"{engine['without']:.1f} | {engine['ratio']:.3f}× time |"]

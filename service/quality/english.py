@@ -38,9 +38,8 @@ _CLOCK = re.compile(r"(?<![\w.:])(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s?(?P<half>a\.
 # A code: letters and digits together, led by a letter (G7, H3, COVID-19, F-35, A320) or by digits
 # with capitals that are no unit (5G, 4K, 3D).
 _CODE = re.compile(r"(?<![\w-])(?:[A-Za-z][A-Za-z]*-?\d[\w-]*|\d+[A-Z]{1,3})(?![\w-])")
-_UNITS_AFTER_DIGITS = {"km", "kg", "g", "mg", "m", "cm", "mm", "mw", "gw", "kw", "kwh", "gwh", "mwh", "tb", "gb",
-                       "mb", "gbps", "mbps", "ha", "t", "l", "ml", "c", "f", "mph", "kmh", "hz", "ghz", "mhz",
-                       "nm", "s", "ms", "v", "kv", "w"}
+_CAPITAL_UNITS = {"MW", "GW", "KW", "TW", "GWH", "MWH", "KWH", "TB", "GB", "MB", "KB", "PB", "KM", "KG", "MM", "CM",
+                  "V", "KV", "W", "C", "F", "HZ", "MHZ", "GHZ", "T"}
 _NOT_CODE_PREFIXES = ("mid-", "pre-", "post-", "early-", "late-", "end-", "non-", "over-", "under-", "top-",
                       "all-", "sub-", "about-", "around-", "some-", "nearly-", "fy-")
 _WORD = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
@@ -91,7 +90,7 @@ def _codes(text: str, taken: list[bool]) -> Iterator[Quantity]:
         if token.lower().startswith(_NOT_CODE_PREFIXES):
             continue  # "mid-2026" is a year
         lead = re.match(r"\d+", token)
-        if lead and token[lead.end():].lower() in _UNITS_AFTER_DIGITS:
+        if lead and token[lead.end():] in _CAPITAL_UNITS:
             continue  # "5MW" is a number with a unit
         digits = [float(d) for d in re.findall(r"\d+", token)]
         yield Quantity(tuple(digits), match.start(), match.end(), hard=False, kind=CODE)
@@ -145,7 +144,7 @@ def _digits(text: str, taken: list[bool]) -> Iterator[Quantity]:
         if 0 <= start - previous_end <= 1 and text[previous_end:start] in ("-", "–", "/") and \
                 1000 <= previous_value < 3000 and len(match.group("num")) == 2:
             values = (*values, float(int(previous_value) // 100 * 100 + value))
-        role = ("year" if value >= 1000 else "day") if _in_date(text, start, end) else ""
+        role = _date_role(text, start, end, value)
         yield Quantity(values, start, match.end("scale") if match.group("scale") else end, hard=True,
                        kind=DATE if role else NUMBER, role=role)
         previous_end, previous_value = end, value
@@ -169,13 +168,18 @@ def _digit_values(match: re.Match[str]) -> tuple[float, ...] | None:
     return tuple(values)
 
 
-def _in_date(text: str, start: int, end: int) -> bool:
-    """Whether digits are the day or year of a date written with a month name."""
-    before, after = text[max(0, start - 12):start], text[end:end + 14]
+def _date_role(text: str, start: int, end: int, value: float) -> str:
+    """"day" or "year" for the digits of a date written with a month name (July 28, July 28-29,
+    December 31, 2025, 28 July 2025, July 2025), "" otherwise."""
+    before, after = text[max(0, start - 16):start], text[end:end + 16]
     month = _MONTH.pattern
-    return bool(re.search(month + r"\s*(?:\d{1,2}\s*[-–,]\s*)?$", before, re.IGNORECASE)
-                or re.match(r"(?:\s*[-–]\s*\d{1,2})?\s*,?\s*" + month, after, re.IGNORECASE)
-                or re.search(month + r"\s+\d{1,2},\s*$", before, re.IGNORECASE))
+    if re.search(month + r"\s*(?:\d{1,2}\s*[-–]\s*)?$", before, re.IGNORECASE):
+        return "day" if value <= 31 else "year" if value >= 1000 else ""
+    if value >= 1000 and re.search(month + r"\s+\d{1,2}(?:\s*[-–]\s*\d{1,2})?,\s*$", before, re.IGNORECASE):
+        return "year"
+    if value <= 31 and re.match(r"(?:\s*[-–]\s*\d{1,2})?\s+" + month, after, re.IGNORECASE):
+        return "day"
+    return ""
 
 
 def _words(text: str, taken: list[bool]) -> Iterator[Quantity]:

@@ -16,12 +16,12 @@ from service.settings import QualityOptions
 
 NUMBER_MISSING, NUMBER_ADDED, DATE_MISMATCH = "number-missing", "number-added", "date-mismatch"
 KINDS = (NUMBER_MISSING, NUMBER_ADDED, DATE_MISMATCH)
-SCRIPT_LANGS = ("ja", "ko")
+SCRIPT_LANGS = ("ja", "ko")  # the target languages whose numerals cjk.py reads
 
 
 def check(target: Target, options: QualityOptions) -> list[Finding]:
     """Numbers of the English missing from the translation, and numbers the translation added."""
-    if target.lang not in SCRIPT_LANGS or not target.text.strip():
+    if target.source_lang != "en" or target.lang not in SCRIPT_LANGS or not target.text.strip():
         return []
     source = english_quantities(target.source)
     translated = target_quantities(target.text)

@@ -30,8 +30,12 @@ def assess_brief(brief: Brief, options: QualityOptions, confidences: Confidences
 def reassess_segment(brief: Brief, segment_id: str, lang: str, options: QualityOptions) -> None:
     """Judge one translation again (after a reviewer's edit) and recount; engine-only signals drop
     out for human text, and the engine's score no longer applies. A brief stored before quality
-    signals existed is judged whole (without engine scores, which it never kept)."""
+    signals existed is judged whole (without engine scores, which it never kept). With the signals
+    off, the replaced text's verdict is dropped rather than left standing for the new text."""
     if not options.enabled:
+        next(s for s in brief.segments if s.id == segment_id).quality.pop(lang, None)
+        if brief.meta.quality is not None:
+            brief.meta.quality = review_summary(brief, options)
         return
     if brief.meta.quality is None:
         assess_brief(brief, options)
@@ -56,6 +60,7 @@ def _judge(brief: Brief, segment_id: str, lang: str, options: QualityOptions, co
     protected = tuple(name for entity in brief.entities if any(m.segment == segment_id for m in entity.mentions)
                       for name in (entity.source, entity.renderings.get(lang, "")) if name)
     target = Target(segment.en, segment.translations[lang], lang, by_model=by_model,
+                    source_lang=brief.meta.source_lang or "en",
                     confidence=confidence if by_model else None, repairs=repairs if by_model else 0,
                     protected=protected)
     segment.quality[lang] = assess(target, options)

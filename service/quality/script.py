@@ -1,16 +1,17 @@
 """Script: the share of a translation's letters written in the target language's script.
 
-Japanese counts kana and kanji, Korean hangul. Latin words a translation may keep (acronyms,
-units, names: ``latin.py``) count for neither side; digits, punctuation and spaces are ignored.
-Japanese with many kanji and no kana at all is flagged too: it reads as Chinese.
+Japanese counts kana and kanji, Korean hangul; the letters of any other script (hangul in
+Japanese, kana in Korean, Cyrillic, ...) count against it. Latin letters are left to the
+untranslated check (English words, allowed names and acronyms alike), so a half-English sentence
+is one finding, not two; digits, punctuation and spaces are ignored. Japanese with many kanji and
+no kana at all is flagged too: it reads as Chinese.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 from service.brief import QualityFlag
-from service.quality.latin import LATIN_WORD, allowed_words, is_allowed
-from service.quality.quantities import Normalised
 from service.quality.target import Finding, Target
 from service.settings import QualityOptions
 
@@ -29,6 +30,10 @@ def is_kanji(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch in "々〆ヶ"
 
 
+def is_latin(ch: str) -> bool:
+    return ch.isascii() or "\u00c0" <= ch <= "\u024f"
+
+
 def is_hangul(ch: str) -> bool:
     return "\uac00" <= ch <= "\ud7a3" or "\u1100" <= ch <= "\u11ff" or "\u3130" <= ch <= "\u318f"
 
@@ -45,8 +50,7 @@ def check(target: Target, options: QualityOptions) -> list[Finding]:
     if script is None or not target.text.strip():
         return []
     name, in_script = script
-    text = _without_allowed_latin(target)
-    letters = [ch for ch in text if ch.isalpha()]
+    letters = [ch for ch in unicodedata.normalize("NFKC", target.text) if ch.isalpha() and not is_latin(ch)]
     if not letters:
         return []
     share = sum(1 for ch in letters if in_script(ch)) / len(letters)
@@ -59,9 +63,3 @@ def check(target: Target, options: QualityOptions) -> list[Finding]:
             sum(1 for ch in letters if is_kanji(ch)) >= KANJI_WITHOUT_KANA:
         findings.append(Finding(QualityFlag(WRONG_SCRIPT, "kanji without any kana: this reads as Chinese"), 0.8))
     return findings
-
-
-def _without_allowed_latin(target: Target) -> str:
-    norm = Normalised(target.text).text
-    allowed = allowed_words(target.source, target.protected)
-    return LATIN_WORD.sub(lambda m: " " if is_allowed(m.group(), allowed) else m.group(), norm)

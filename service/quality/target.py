@@ -8,7 +8,10 @@ from service.brief import QualityFlag
 
 @dataclass(frozen=True)
 class Target:
-    """One translation to judge: its English, its text and language, and where it came from.
+    """One translation to judge: its source sentence, its text and language, and where it came from.
+
+    The checks that read the source (numbers, untranslated, script) assume English, the service's
+    source language; for another ``source_lang`` only the engine signals judge.
 
     ``by_model``: the engine wrote it (False for memory and reviewer text, which only the
     numbers, untranslated and script checks judge). ``confidence``: the engine's mean
@@ -20,6 +23,7 @@ class Target:
     text: str
     lang: str
     by_model: bool = True
+    source_lang: str = "en"
     confidence: float | None = None
     repairs: int = 0
     protected: tuple[str, ...] = ()

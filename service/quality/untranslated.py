@@ -8,13 +8,17 @@ from service.quality.target import Finding, Target
 from service.settings import QualityOptions
 
 UNTRANSLATED = "untranslated"
+NON_LATIN = ("ja", "ko", "zh")
 KINDS = (UNTRANSLATED,)
 # Severity by the number of English words left: one word already needs a look.
 SEVERITY = {1: 0.6, 2: 0.8}
 
 
 def check(target: Target, options: QualityOptions) -> list[Finding]:
-    """One flag per run of English words the translation kept, severity by how many words in all."""
+    """One flag per run of English words the translation kept, severity by how many words in all
+    (for English into a language not written in Latin script)."""
+    if target.source_lang != "en" or target.lang not in NON_LATIN:
+        return []
     norm = Normalised(target.text)
     allowed = allowed_words(target.source, target.protected)
     runs: list[tuple[int, int, int]] = []  # start, end, words

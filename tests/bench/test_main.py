@@ -68,7 +68,7 @@ def test_quick_plan_is_smaller_than_the_full_one():
     from bench.__main__ import FULL
 
     assert all(QUICK[key] <= FULL[key] for key in FULL)
-    assert set(PARTS) == {"translation", "service", "brief", "many", "cache", "summarizer"}
+    assert set(PARTS) == {"translation", "service", "brief", "many", "cache", "summarizer", "quality"}
 
 
 @pytest.mark.slow
