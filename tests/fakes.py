@@ -82,4 +82,5 @@ class ScoringTranslator(TaggingTranslator):
 
     def translate_scored(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[Scored]:
         outputs = self.translate_batch(texts, source_lang, target_lang)
-        return [Scored(out, -len(text) / 100 if text.strip() else None) for text, out in zip(texts, outputs, strict=True)]
+        return [Scored(out, -len(text) / 100 if text.strip() else None)
+                for text, out in zip(texts, outputs, strict=True)]

@@ -21,7 +21,8 @@ def test_translate_carries_the_verdict_per_language(client):
     kinds = {f["kind"] for f in quality["ko"]["flags"]}
     assert kinds == {"number-missing", "number-added"}
     span = next(f["span"] for f in quality["ko"]["flags"] if f["kind"] == "number-missing")
-    assert SOURCE[span["start"]:span["end"]] == "50,000" and span["lang"] == "en"
+    assert SOURCE[span["start"]:span["end"]] == "50,000"
+    assert span["lang"] == "en"
     assert body["meta"]["quality"] == {"needs_review": 1, "by_lang": {"ja": 0, "ko": 1}, "threshold": 0.5}
 
 

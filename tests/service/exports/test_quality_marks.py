@@ -55,7 +55,8 @@ def test_text_marks_flagged_translations_only(brief):
     first, second = text.split("[s2]")
     assert "needs review" not in first
     assert second.count("! needs review (score 0)") == 2
-    assert "number-missing:" in second and "repetition:" in second
+    assert "number-missing:" in second
+    assert "repetition:" in second
 
 
 def test_markdown_marks_flagged_translations_and_counts_them(brief):

@@ -23,7 +23,8 @@ def resources(tmp_path, translator, **overrides) -> Resources:
 
 
 def test_good_translations_pass_and_the_brief_counts_none(tmp_path):
-    brief = translate_segments(SENTENCES, BriefRequest(target_langs=("ja", "ko")), resources(tmp_path, DictTranslator(GOOD)))
+    brief = translate_segments(SENTENCES, BriefRequest(target_langs=("ja", "ko")),
+                               resources(tmp_path, DictTranslator(GOOD)))
     for segment in brief.segments:
         assert set(segment.quality) == {"ja", "ko"}
         assert all(q.score == 1.0 and not q.needs_review and not q.flags for q in segment.quality.values())
@@ -35,7 +36,8 @@ def test_good_translations_pass_and_the_brief_counts_none(tmp_path):
 
 def test_a_changed_number_is_flagged_in_its_language_only(tmp_path):
     table = {**GOOD, (SENTENCES[0], "ko"): "7월 28일 훈련에는 병력 약 5천 명이 참가했다."}
-    brief = translate_segments(SENTENCES, BriefRequest(target_langs=("ja", "ko")), resources(tmp_path, DictTranslator(table)))
+    brief = translate_segments(SENTENCES, BriefRequest(target_langs=("ja", "ko")),
+                               resources(tmp_path, DictTranslator(table)))
     first = brief.segments[0].quality
     assert not first["ja"].needs_review
     assert first["ko"].needs_review
@@ -91,5 +93,6 @@ def test_tiny_models_output_needs_review_for_engine_failures(tiny_settings):
         for lang, quality in segment.quality.items():
             assert quality.needs_review, (segment.id, lang, segment.translations[lang])
             assert {f.kind for f in quality.flags} & engine_kinds, quality.flags
-            assert quality.confidence is not None and quality.confidence < 0
+            assert quality.confidence is not None
+            assert quality.confidence < 0
     assert brief.meta.quality.needs_review == len(brief.segments)
