@@ -187,7 +187,8 @@ def _overhead(overhead: dict[str, Any] | None) -> list[str]:
         return []
     engine = overhead["engine"]
     return ["", f"Cost on the default path (ctranslate2 int8, extractive summarizer; a ~1,000-word article to 5 "
-            f"sentences in ja and ko; median of {overhead['passes']} interleaved passes):", "",
+            f"sentences in ja and ko; median of {overhead['passes']} interleaved passes; ratios are medians of "
+            "per-pass ratios):", "",
             "| measure | signals on | signals off | on / off |", "|---|---|---|---|",
             f"| whole brief ms | {overhead['on_ms']:.1f} | {overhead['off_ms']:.1f} | {overhead['ratio']:.3f}× |",
             f"| quality stage ms (its share of the brief) | {overhead['stage_ms']:.2f} ({overhead['stage_share']:.2%}) "

@@ -25,7 +25,7 @@ _TWO_PART = re.compile(rf"(?P<a>{_DIGITS})(?:秒|초)(?P<b>\d{{2}})(?!\d)|(?P<c>
 _FRACTION = re.compile(rf"(?P<den>{_DIGITS})\s?(?:分の|분의)\s?(?P<num>{_DIGITS})")
 _WARI = re.compile(rf"(?P<num>{_DIGITS})割")
 # What follows a date part (a range or list may come first: 4～6月, 28、29両日, 28~29일).
-_ROLE_AFTER = re.compile(r"(?:\s?[～~\-–、,]\s?\d{1,4})?\s?(?:両)?(?P<unit>年|月|日|년|월|일)(?!本)")
+_ROLE_AFTER = re.compile(r"(?:\s?[～~\-–、,]\s?\d{1,4})?\s?(?:両)?(?P<unit>年|月|日|년|월|일)(?![本본])")
 ROLES = {"年": "year", "년": "year", "月": "month", "월": "month", "日": "day", "일": "day"}
 _TIME_AFTER = re.compile(r"\s?(?:時|分|시|분)")
 

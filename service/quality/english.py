@@ -19,7 +19,7 @@ _MONTH = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r
 # "May" is a month only where a date would stand: before a day or year, or after a preposition.
 _MAY_BEFORE = re.compile(r"\s+\d")
 _MAY_AFTER = re.compile(r"\b(?:in|on|of|by|since|until|till|from|to|through|early|late|mid|last|next|this|"
-                        r"end|start|since|before|after|between|and)[\s-]+$", re.IGNORECASE)
+                        r"end|start|before|after|between|and)[\s-]+$", re.IGNORECASE)
 SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 WORD_SCALES = {"hundred": 1e2, **SCALES}
 # Abbreviated scales count only after a currency sign ("$5m" is money, "5m" is metres).
@@ -27,7 +27,6 @@ MONEY_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9, "b": 1e9, "tn": 1e12}
 CURRENCY = "$€¥£₩"
 # Units whose values translations often convert: 1.4 GW is 140万キロワット.
 UNIT_FACTORS = {"gw": (1e6, 1e3), "mw": (1e3,), "gwh": (1e6, 1e3), "mwh": (1e3,)}
-ORDINAL_SUFFIXES = ("st", "nd", "rd", "th")
 _NUMBER = re.compile(
     r"(?<![\w.,])(?P<cur>[" + CURRENCY + r"])?\s?(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
     r"(?P<suffix>[A-Za-z°µ/]+\d?)?"
@@ -55,9 +54,8 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
 # Words that stand for a number without being one: soft values that explain the translation's digits.
 IMPLIED: dict[str, tuple[float, ...]] = {
     "one": (1,), "once": (1,), "single": (1,), "a": (1,), "an": (1,), "per": (1,), "each": (1,),
-    "both": (2,), "pair": (2,), "couple": (2,), "twice": (2,), "double": (2,), "doubled": (2,), "doubling": (2,),
-    "twofold": (2,), "biennial": (2,), "triple": (3,), "tripled": (3,), "threefold": (3,), "fourfold": (4,),
-    "quadruple": (4,), "quadrupled": (4,), "half": (0.5,), "halved": (0.5,), "quarter": (0.25, 4),
+    "both": (2,), "pair": (2,), "couple": (2,), "biennial": (2,), "half": (0.5,), "halved": (0.5,),
+    "quarter": (0.25, 4),
     "quarterly": (4, 3), "dozen": (12,), "decade": (10,), "decades": (10,), "century": (100,),
     "centuries": (100,), "fortnight": (14, 2), "teenagers": (10,), "teenager": (10,), "teens": (10,),
     "noon": (12,), "midday": (12,), "midnight": (0, 12, 24), "hundred": (100,), "thousand": (1000,),
@@ -76,7 +74,7 @@ def english_quantities(text: str) -> list[Quantity]:
     taken = [False] * len(text)
     found: list[Quantity] = []
     for finder in (_codes, _clock_times, _months, _digits, _words):
-        for quantity in finder(text, taken):
+        for quantity in finder(text):
             if not any(taken[quantity.start:quantity.end]):
                 found.append(quantity)
                 for i in range(quantity.start, quantity.end):
@@ -84,7 +82,7 @@ def english_quantities(text: str) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
-def _codes(text: str, taken: list[bool]) -> Iterator[Quantity]:
+def _codes(text: str) -> Iterator[Quantity]:
     for match in _CODE.finditer(text):
         token = match.group()
         if token.lower().startswith(_NOT_CODE_PREFIXES):
@@ -96,7 +94,7 @@ def _codes(text: str, taken: list[bool]) -> Iterator[Quantity]:
         yield Quantity(tuple(digits), match.start(), match.end(), hard=False, kind=CODE)
 
 
-def _clock_times(text: str, taken: list[bool]) -> Iterator[Quantity]:
+def _clock_times(text: str) -> Iterator[Quantity]:
     """10:30 a.m. is 午前10時30分 and 3 p.m. 午後3時 or 15時; 12:20 a.m. is 午前0時20分."""
     for match in _CLOCK.finditer(text):
         half = (match.group("half") or "").lower().replace(".", "")
@@ -117,7 +115,7 @@ def _clock_times(text: str, taken: list[bool]) -> Iterator[Quantity]:
             yield Quantity((0.0,), match.start("m"), match.end("m"), hard=False, kind=TIME)
 
 
-def _months(text: str, taken: list[bool]) -> Iterator[Quantity]:
+def _months(text: str) -> Iterator[Quantity]:
     for match in _MONTH.finditer(text):
         word = match.group(1)
         if not word[0].isupper():
@@ -132,12 +130,10 @@ def _months(text: str, taken: list[bool]) -> Iterator[Quantity]:
                        role="month")
 
 
-def _digits(text: str, taken: list[bool]) -> Iterator[Quantity]:
+def _digits(text: str) -> Iterator[Quantity]:
     previous_end, previous_value = -1, 0.0
     for match in _NUMBER.finditer(text):
         values = _digit_values(match)
-        if values is None:
-            continue
         start, end = match.start("num"), match.end("num")
         value = values[0]
         # "2025-26": the second year may be written in full.
@@ -150,12 +146,12 @@ def _digits(text: str, taken: list[bool]) -> Iterator[Quantity]:
         previous_end, previous_value = end, value
 
 
-def _digit_values(match: re.Match[str]) -> tuple[float, ...] | None:
-    """The values of one digit match, or None when it is not a number to check (a code's digits)."""
+def _digit_values(match: re.Match[str]) -> tuple[float, ...]:
+    """The values one written number may be translated as: scaled ($1.5 billion), converted (1.4 GW)."""
     value = parse_digits(match.group("num"))
     suffix = (match.group("suffix") or "").lower()
     scale = (match.group("scale") or "").lower()
-    if suffix in ("s",) and value >= 1000 and value % 10 == 0:
+    if suffix == "s" and value >= 1000 and value % 10 == 0:
         return (value,)  # the 1990s: 1990年代
     factor = SCALES.get(scale) or (MONEY_SCALES.get(scale) if match.group("cur") else None)
     if scale and factor is None:
@@ -182,7 +178,7 @@ def _date_role(text: str, start: int, end: int, value: float) -> str:
     return ""
 
 
-def _words(text: str, taken: list[bool]) -> Iterator[Quantity]:
+def _words(text: str) -> Iterator[Quantity]:
     """Number words: cardinals, fractions, ordinals but "first", and multiples are hard; the rest soft."""
     words = [(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
     index = 0
