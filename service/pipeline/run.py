@@ -51,8 +51,9 @@ class _Timer:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        check_deadline(name)  # past the request's deadline no further stage starts
+    def stage(self, name: str, *, bounded: bool = True) -> Iterator[None]:
+        if bounded:
+            check_deadline(name)  # past the request's deadline no further stage starts
         with model_slot(name):  # a model stage waits for one of the worker's slots, or is shed (503)
             start = time.perf_counter()
             try:
@@ -134,7 +135,7 @@ def build_briefs(
         briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
         # Human translations from memories replace or accompany the model's (service/memory/reuse.py).
         apply_memory(briefs, resources.memories, resources.settings.memory, tenant=job.request.tenant)
-    with timer.stage("quality"):
+    with timer.stage("quality", bounded=False):  # milliseconds: never worth refusing finished work
         for brief, summary, outcome in zip(briefs, summaries, outcomes, strict=True):
             assess_brief(brief, resources.settings.quality, _confidences(summary, outcome))
     for brief, (_, warning) in zip(briefs, cleaned, strict=True):
@@ -165,7 +166,7 @@ def translate_segments(
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
         apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant)
-    with timer.stage("quality"):
+    with timer.stage("quality", bounded=False):  # milliseconds: never worth refusing finished work
         assess_brief(brief, resources.settings.quality, _confidences(summary, outcome))
     brief.meta.timings_ms = dict(timer.timings_ms)
     brief.meta.warnings += [replace(w, segment=f"s{n}") for n, (_, w) in enumerate(cleaned, 1) if w]

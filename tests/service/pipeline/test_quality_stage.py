@@ -96,3 +96,19 @@ def test_tiny_models_output_needs_review_for_engine_failures(tiny_settings):
             assert quality.confidence is not None
             assert quality.confidence < 0
     assert brief.meta.quality.needs_review == len(brief.segments)
+
+
+def test_the_quality_stage_never_refuses_finished_work_at_the_deadline(tmp_path, monkeypatch):
+    import service.pipeline.run as run
+
+    checked: list[str] = []
+
+    def deadline_passed_after_align(before: str) -> None:
+        checked.append(before)
+        if before == "quality":
+            raise AssertionError("the quality stage must not check the deadline")
+
+    monkeypatch.setattr(run, "check_deadline", deadline_passed_after_align)
+    brief = translate_segments(SENTENCES, BriefRequest(target_langs=("ja",)), resources(tmp_path, DictTranslator(GOOD)))
+    assert checked == ["translate", "align"]
+    assert brief.meta.quality is not None
