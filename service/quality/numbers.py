@@ -10,7 +10,7 @@ from __future__ import annotations
 from service.brief import QualityFlag, QualitySpan
 from service.quality.cjk import target_quantities
 from service.quality.english import english_quantities
-from service.quality.quantities import DATE, TIME, Quantity, explained_by, found_in, same_value
+from service.quality.quantities import DATE, TIME, Quantity, QuantityIndex, value_key
 from service.quality.target import Finding, Target
 from service.settings import QualityOptions
 
@@ -25,16 +25,11 @@ def check(target: Target, options: QualityOptions) -> list[Finding]:
         return []
     source = english_quantities(target.source)
     translated = target_quantities(target.text)
-    findings = [_missing(target, q) for q in source if q.hard and not found_in(q, translated)]
+    in_source, in_translation = QuantityIndex(source), QuantityIndex(translated)
+    findings = [_missing(target, q) for q in source if q.hard and not in_translation.finds(q)]
     findings += [_added(target, q) for q in translated
-                 if q.hard and not _explained(q, source)]
+                 if q.hard and 1.0 not in map(value_key, q.values) and not in_source.explains(q)]
     return findings
-
-
-def _explained(quantity: Quantity, source: list[Quantity]) -> bool:
-    if any(same_value(abs(v), 1.0) for v in quantity.values):
-        return True
-    return explained_by(quantity, source)
 
 
 def _missing(target: Target, quantity: Quantity) -> Finding:

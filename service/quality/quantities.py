@@ -7,9 +7,8 @@ help: "three" in the English is matched by 세 (명) or 三 (人), "a tenth" by 
 """
 from __future__ import annotations
 
-import math
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 NUMBER = "number"
@@ -30,28 +29,37 @@ class Quantity:
     role: str = ""  # "month", "day" or "year" for a part of a calendar date, "" otherwise
 
 
-def same_value(a: float, b: float) -> bool:
-    """Equal up to float noise (1.2 million and 120万 are both 1200000.0, 0.1 + 0.2 is 0.3)."""
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+def value_key(value: float) -> float:
+    """A value to compare, up to float noise and sign: 1.2 × 10¹² and 1兆2000億 meet, as do 0.1 + 0.2 and 0.3
+    (signs are not compared: "down 0.4%" is often -0.4%)."""
+    return float(f"{abs(value):.9g}")
 
 
-def overlaps(a: Quantity, b: Quantity) -> bool:
-    """Whether the two quantities can stand for the same value (signs are not compared)."""
-    return any(same_value(abs(x), abs(y)) for x in a.values for y in b.values)
+class QuantityIndex:
+    """The quantities of one text by value, so matching a sentence stays linear in its numbers."""
 
+    def __init__(self, quantities: Iterable[Quantity]) -> None:
+        self._by_value: dict[float, list[Quantity]] = {}
+        for quantity in quantities:
+            for key in dict.fromkeys(value_key(v) for v in quantity.values):
+                self._by_value.setdefault(key, []).append(quantity)
 
-def found_in(quantity: Quantity, others: Iterable[Quantity]) -> bool:
-    """Whether a quantity of the English is in the translation: a date part only as the same part
-    written in digits (July must be 7月 / 7월, not the 7 of 7人), anything else in any form."""
-    if quantity.role:
-        return any(o.hard and o.role == quantity.role and overlaps(quantity, o) for o in others)
-    return any(overlaps(quantity, other) for other in others)
+    def candidates(self, quantity: Quantity) -> Iterator[Quantity]:
+        """Every quantity that can stand for one of ``quantity``'s values."""
+        for key in dict.fromkeys(value_key(v) for v in quantity.values):
+            yield from self._by_value.get(key, ())
 
+    def finds(self, quantity: Quantity) -> bool:
+        """Whether a quantity of the English is in the translation (this index): a date part only as the
+        same part written in digits (July must be 7月 / 7월, not the 7 of 7人), anything else in any form."""
+        if quantity.role:
+            return any(o.hard and o.role == quantity.role for o in self.candidates(quantity))
+        return any(True for _ in self.candidates(quantity))
 
-def explained_by(quantity: Quantity, others: Iterable[Quantity]) -> bool:
-    """Whether a quantity of the translation stands for one of the English: a date part for the same
-    part, or a number that is no date part."""
-    return any(overlaps(quantity, o) and (not quantity.role or o.role in ("", quantity.role)) for o in others)
+    def explains(self, quantity: Quantity) -> bool:
+        """Whether a quantity of the translation stands for one of the English (this index): a date part
+        for the same part, or a number that is no date part."""
+        return any(not quantity.role or o.role in ("", quantity.role) for o in self.candidates(quantity))
 
 
 def parse_digits(text: str) -> float:

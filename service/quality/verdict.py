@@ -41,6 +41,7 @@ SIGNALS: tuple[Signal, ...] = (
     Signal("glossary", glossary.check, glossary.KINDS, model_only=True),
 )
 FLAG_KINDS = tuple(kind for signal in SIGNALS for kind in signal.kinds)
+MAX_FLAGS_PER_SIGNAL = 10  # a long segment full of numbers lists ten and says how many more
 
 
 def findings(target: Target, options: QualityOptions) -> dict[str, list[Finding]]:
@@ -58,7 +59,15 @@ def assess(target: Target, options: QualityOptions) -> SegmentQuality:
     for name, items in found.items():
         if items:
             score *= 1.0 - min(1.0, weights[name] * max(item.severity for item in items))
-            flags += [item.flag for item in items]
+            flags += _listed(name, [item.flag for item in items])
     score = round(score, 3)
     return SegmentQuality(score=score, needs_review=score < options.threshold, flags=flags,
                           confidence=None if target.confidence is None else round(target.confidence, 4))
+
+
+def _listed(name: str, flags: list[QualityFlag]) -> list[QualityFlag]:
+    if len(flags) <= MAX_FLAGS_PER_SIGNAL:
+        return flags
+    rest = flags[MAX_FLAGS_PER_SIGNAL:]
+    return [*flags[:MAX_FLAGS_PER_SIGNAL],
+            QualityFlag(rest[0].kind, f"and {len(rest)} more finding(s) of the {name} signal, not listed")]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.quality.target import Target
-from service.quality.verdict import FLAG_KINDS, SIGNALS, assess
+from service.quality.verdict import FLAG_KINDS, MAX_FLAGS_PER_SIGNAL, SIGNALS, assess
 from service.settings import QualityOptions, QualityWeights, load_settings
 
 SOURCE = "About 50,000 troops took part in the drills on July 28."
@@ -56,6 +56,14 @@ def test_human_text_is_still_checked_for_numbers_untranslated_and_script():
     assert {f.kind for f in assess(target, QualityOptions()).flags} == {"date-mismatch", "untranslated"}
     korean = Target(SOURCE, "7월 28일 훈련에는 병력 약 5만 명이 참가했다.", "ja", by_model=False)
     assert {f.kind for f in assess(korean, QualityOptions()).flags} == {"wrong-script"}
+
+
+def test_a_long_segment_lists_ten_flags_per_signal_and_counts_the_rest():
+    source = " ".join(f"{n * 7 + 100} troops moved." for n in range(25))
+    verdict = assess(Target(source, "部隊が移動した。" * 25, "ja"), QualityOptions())
+    numbers = [f for f in verdict.flags if f.kind == "number-missing"]
+    assert len(numbers) == MAX_FLAGS_PER_SIGNAL + 1
+    assert numbers[-1].detail == "and 15 more finding(s) of the numbers signal, not listed"
 
 
 def test_every_signal_has_a_weight_and_kinds():
