@@ -58,7 +58,7 @@ def run_scoped(body: dict[str, Any], texts: Sequence[str], stage: Stage, *,
                stores: bool = False) -> tuple[list[Brief], BriefRequest]:
     """One /v1 run: the body's request scoped to the key's tenant (unknown glossaries 404, and with
     ``stores`` a tenant that may not store briefs 403, before any work), then the charge for the
-    texts and inline glossary, the text log, the pipeline, and the stage timings and quality in /metrics."""
+    texts and inline glossary, the text log, the pipeline and the stage timings in /metrics."""
     resources = get_resources()
     request = tenant_glossaries().scoped_request(brief_request(body, resources.settings))
     if stores:
@@ -67,5 +67,5 @@ def run_scoped(body: dict[str, Any], texts: Sequence[str], stage: Stage, *,
     log_texts(texts, resources.settings)
     briefs = stage(texts, request, resources)
     observe_timings(briefs[0].meta.timings_ms)
-    observe_quality(briefs)
+    observe_quality(briefs)  # quality scores, flags and segments needing review
     return briefs, request
