@@ -33,7 +33,7 @@ def test_other_languages_are_unsupported(detector, text):
 
 def test_short_texts_take_the_language_of_the_whole_request(detector):
     long_text = "Officials met in Tokyo on Monday to discuss trade and security."
-    assert [d.language for d in detector.best_each([long_text, "Seoul", "OK"])] == ["en", "en", "en"]
+    assert [d.language for d in detector.sources([long_text, "Seoul", "OK"], ["en", "ja"])] == ["en", "en", "en"]
 
 
 def test_candidates_are_only_served_languages(detector):
