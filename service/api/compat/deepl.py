@@ -40,6 +40,8 @@ UNLIMITED = 1_000_000_000_000
 # Every pair is served by one encoder-decoder model of the classic kind, which DeepL calls
 # latency-optimized; ``model_type`` asks for a goal, and the answer says honestly which kind served it.
 MODEL_TYPE_USED = "latency_optimized"
+# DeepL parameters of features this service does not have: refused, never silently ignored.
+UNSUPPORTED_FEATURES = {"style_id": "Style rules", "custom_instructions": "Custom instructions"}
 
 ERRORS = {"responses": {str(s): {"description": d, "content": {"application/json": {"schema": DeepLErrorSchema}}}
                         for s, d in ((400, "bad parameters or unsupported language"), (403, "bad or missing key"),
@@ -91,6 +93,9 @@ def translate() -> ResponseReturnValue:
     source, target = check_pair(body.get("source_lang"), body["target_lang"], resources)
     if body.get("formality") in ("less", "more"):
         raise PeerError(400, "'formality' is not supported for given 'target_lang'.")
+    for name, feature in UNSUPPORTED_FEATURES.items():
+        if name in body:
+            raise PeerError(400, f"{feature} ('{name}') are not supported by this service.")
     if body.get("glossary_id") and source is None:
         raise PeerError(400, "Use of a glossary requires the source_lang parameter to be set.")
     if body.get("glossary_id"):  # as this key's tenant sees it: another tenant's is unknown (404), before any work
@@ -117,7 +122,7 @@ def translate() -> ResponseReturnValue:
 def languages() -> ResponseReturnValue:
     """Source languages, or with ``type=target`` the target languages (form or query)."""
     # DeepL's client sends ``type`` as a form body even on GET; werkzeug leaves that out of ``values``.
-    kind = request.form.get("type") or request.args.get("type") or "source"
+    kind = request.form["type"] if "type" in request.form else request.args.get("type", "source")
     if kind not in ("source", "target"):
         raise PeerError(400, "Value for 'type' not supported.")
     pairs = served_pairs(get_resources())

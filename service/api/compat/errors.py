@@ -71,7 +71,7 @@ def _http_message(error: HTTPException) -> str:
     if status == 413:
         return "request body too large"
     if status == 404:
-        return "not found"
+        return "not found: this service has no such endpoint (see /openapi.json)"
     if status == 405:
         return "method not allowed"
     data = getattr(error, "data", None) or {}

@@ -73,6 +73,26 @@ class Flag(fields.Field):
         raise ValidationError('must be a boolean, 0 or 1, or "0", "1", "true" or "false"')
 
 
+class SmallCount(fields.Field):
+    """A count of 0..``most`` as LibreTranslate reads it: a JSON integer (2, or 2.0) or its digits as a
+    string (what a form sends, and JSON may); never 2.5, true or "two"."""
+
+    def __init__(self, most: int, **kwargs: Any) -> None:
+        if not 0 <= most <= 9:
+            raise ValueError("SmallCount takes one digit")
+        self.most = most
+        super().__init__(metadata={"anyOf": [{"type": "integer", "minimum": 0, "maximum": most},
+                                             {"type": "string", "pattern": f"^[0-{most}]$"}]}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, str) and len(value) == 1 and value.isdigit():
+            value = int(value)
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole or not 0 <= value <= self.most:
+            raise ValidationError(f"must be a whole number from 0 to {self.most}")
+        return int(value)
+
+
 FORM = "application/x-www-form-urlencoded"
 
 
@@ -111,7 +131,7 @@ class LibreTranslateSchema(PeerSchema):
     source = fields.String(required=True)
     target = fields.String(required=True)
     format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
-    alternatives = fields.Integer(load_default=0, validate=validate.Range(min=0, max=3))
+    alternatives = SmallCount(3, load_default=0)
     api_key = fields.String()
 
 
@@ -180,6 +200,12 @@ FORMALITIES = ("default", "more", "less", "prefer_more", "prefer_less")
 MODEL_TYPES = ("quality_optimized", "prefer_quality_optimized", "latency_optimized")
 
 
+def refused(feature: str) -> fields.Raw:
+    """A DeepL parameter of a feature this service does not have: any value is refused (400), never
+    silently ignored; the document says so (``not: {}``: no value is valid)."""
+    return fields.Raw(metadata={"not": {}, "description": f"{feature} are not supported: any value is refused (400)"})
+
+
 class DeepLTranslateSchema(PeerSchema):
     text = fields.List(fields.String(), required=True, validate=validate.Length(min=1, max=50))
     source_lang = fields.String()
@@ -197,6 +223,8 @@ class DeepLTranslateSchema(PeerSchema):
     show_billed_characters = Flag()
     model_type = fields.String(validate=validate.OneOf(MODEL_TYPES), metadata={
         "description": "accepted; answered with model_type_used on every translation"})
+    style_id = refused("style rules")
+    custom_instructions = refused("custom instructions")
 
     @pre_load
     def one_text(self, data: Any, **kwargs: Any) -> Any:
