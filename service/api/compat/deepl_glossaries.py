@@ -61,10 +61,17 @@ def _served() -> dict[str, list[str]]:
     return served_pairs(get_resources())
 
 
+def _glossary(store: TenantGlossaries, glossary_id: str) -> Glossary:
+    """The glossary of this id (or name) as the caller sees it; 404 otherwise, a blank id included."""
+    if not glossary_id.strip():
+        raise PeerError(404, "Glossary not found.")
+    return store.get(glossary_id)
+
+
 def _writable(store: TenantGlossaries, glossary_id: str) -> Glossary:
     """The glossary a change names, checked before its body is read: 404 when the caller cannot see
     it, 403 when it may not change it (a reader; the shared ``default`` for a non-admin)."""
-    glossary = store.get(glossary_id)
+    glossary = _glossary(store, glossary_id)
     store.require_change(glossary)
     return glossary
 
@@ -95,7 +102,7 @@ def list_glossaries() -> ResponseReturnValue:
 @v2.response(200, DeepLGlossaryInfoSchema)
 def get_glossary(glossary_id: str) -> ResponseReturnValue:
     """One glossary by id (or name)."""
-    return v2_info(_store().get(glossary_id))
+    return v2_info(_glossary(_store(), glossary_id))
 
 
 @v2.route("/<glossary_id>", methods=["DELETE"])
@@ -103,14 +110,14 @@ def get_glossary(glossary_id: str) -> ResponseReturnValue:
 def delete_glossary(glossary_id: str) -> None:
     """Delete a glossary (the default glossary cannot be deleted)."""
     store = _store()
-    store.delete(store.get(glossary_id).id)
+    store.delete(_glossary(store, glossary_id).id)
 
 
 @v2.route("/<glossary_id>/entries", methods=["GET"])
 @v2.doc(responses={"200": {"description": "entries as TSV", "content": {TSV: {"schema": {"type": "string"}}}}})
 def glossary_entries(glossary_id: str) -> ResponseReturnValue:
     """The entries as TSV (source, tab, target), one per line."""
-    glossary = _store().get(glossary_id)
+    glossary = _glossary(_store(), glossary_id)
     targets = targets_of(glossary)
     accept = request.accept_mimetypes
     if accept and not accept.best_match([TSV]) and "*/*" not in str(accept):
@@ -154,7 +161,7 @@ def list_multilingual() -> ResponseReturnValue:
 @v3.response(200, MultilingualInfoSchema)
 def get_multilingual(glossary_id: str) -> ResponseReturnValue:
     """One glossary with its dictionaries."""
-    return v3_info(_store().get(glossary_id))
+    return v3_info(_glossary(_store(), glossary_id))
 
 
 @v3.route("/<glossary_id>", methods=["PATCH"])
@@ -184,7 +191,7 @@ def update_multilingual(glossary_id: str) -> ResponseReturnValue:
 def delete_multilingual(glossary_id: str) -> None:
     """Delete a glossary with all its dictionaries."""
     store = _store()
-    store.delete(store.get(glossary_id).id)
+    store.delete(_glossary(store, glossary_id).id)
 
 
 @v3.route("/<glossary_id>/dictionaries", methods=["PUT"])
@@ -227,7 +234,7 @@ def delete_dictionary(glossary_id: str) -> None:
 def multilingual_entries(glossary_id: str, source_lang: str, target_lang: str) -> ResponseReturnValue:
     """One dictionary's entries, as TSV inside JSON."""
     store = _store()
-    glossary = store.get(glossary_id)
+    glossary = _glossary(store, glossary_id)
     _, target = dictionary_langs(store, source_lang, target_lang, glossary)
     if target not in targets_of(glossary):
         raise PeerError(404, f"This glossary has no {source_lang.upper()}-{target_lang.upper()} dictionary.")

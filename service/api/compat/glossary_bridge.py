@@ -42,7 +42,11 @@ UNSUPPORTED_PAIR = "Unsupported glossary source and target language pair"  # Dee
 def parse_entries(data: str, fmt: str) -> dict[str, str]:
     """DeepL's TSV or CSV entries (source, target[, ...]) as a dict; 400 on a malformed line."""
     entries: dict[str, str] = {}
-    rows = list(csv.reader(io.StringIO(data))) if fmt == "csv" else [line.split("\t") for line in data.splitlines()]
+    try:
+        rows = (list(csv.reader(io.StringIO(data, newline=""))) if fmt == "csv"
+                else [line.split("\t") for line in data.splitlines()])
+    except csv.Error as exc:  # e.g. an unterminated quote
+        raise PeerError(400, f"Invalid glossary entries: not valid CSV ({exc}).") from None
     for number, row in enumerate(rows, 1):
         if not row or not any(cell.strip() for cell in row):
             continue

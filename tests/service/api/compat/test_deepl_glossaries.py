@@ -124,3 +124,18 @@ def test_merge_adds_replaces_and_drops_empty_entries():
     assert [(e.source, e.renderings) for e in merged] == [("Kihara", {"ja": "木原"}), ("Kishida", {"ko": "기시다"})]
     added = merge(old, "ja", {"hayashi": "林"})
     assert added[1].renderings == {"ko": "하야시", "ja": "林"}
+
+
+@pytest.mark.parametrize("glossary_id", ["%0A", "%20"])
+def test_a_blank_glossary_id_is_not_found(client, glossary_id):
+    for path in (f"/v2/glossaries/{glossary_id}", f"/v3/glossaries/{glossary_id}"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert set(response.get_json()) == {"message"}
+
+
+@pytest.mark.parametrize("entries", ["\r\x80ÛTÌ", 'a,"unterminated\nb,c', "\r\n\r\n"])
+def test_malformed_csv_entries_are_400_never_500(client, entries):
+    response = create_v2(client, entries=entries, fmt="csv")
+    assert response.status_code == 400
+    assert set(response.get_json()) == {"message"}
