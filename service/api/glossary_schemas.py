@@ -17,7 +17,8 @@ def display_name() -> fields.Str:
         validate.Length(min=1, max=MAX_DISPLAY_NAME_CHARS),
         validate.Regexp(DISPLAY_NAME_PATTERN, error="must not contain control characters")], metadata={
         "description": "shown beside the name (a DeepL client's name for the glossary, any text); the name "
-                       "stays the key in URLs. Null or absent: none (a replace keeps the current one)"})
+                       "stays the key in URLs. Null or absent: none (a replace keeps the current one); the "
+                       "name itself clears it"})
 
 
 class EntrySchema(InlineEntrySchema):

@@ -25,7 +25,7 @@ from tests.servers import BIN, running_gunicorn
 pytestmark = pytest.mark.slow
 
 CONFIG = os.path.join(os.path.dirname(__file__), "schemathesis.toml")
-EXAMPLES = {True: 100, False: 20}  # per operation, keys on (schemathesis' default) and off
+EXAMPLES = {True: 100, False: 10}  # per operation, keys on (schemathesis' default) and off
 RUN_S = 1500
 
 
