@@ -65,9 +65,9 @@ def upload() -> ResponseReturnValue:
     try:
         fmt = format_of(filename, data)
     except UnsupportedFileType as exc:
-        extension = f"'.{exc.suffix}'" if exc.suffix else "(none)"
-        raise PeerError(400, f"Invalid file data: the file extension {extension} is not supported; "
-                             f"use {exc.supported}.") from None
+        problem = (f"the file extension '.{exc.suffix}' is not supported" if exc.suffix
+                   else "no file extension, and the contents are none of the supported types")
+        raise PeerError(400, f"Invalid file data: {problem}; use {exc.supported}.") from None
     filename = filename if "." in filename else f"document.{fmt}"
     wanted = str(body.get("output_format") or "").lower().lstrip(".")
     if wanted and ALIASES.get(wanted, wanted) != fmt:
