@@ -39,7 +39,8 @@ def test_an_empty_q_to_detect_is_400_too(libre):
 
 
 @pytest.mark.parametrize("text", ["Hello", "proton beam", "Test"])
-def test_short_texts_with_auto_translate_from_the_served_source(live_server, text):
+def test_short_texts_with_auto_translate_from_the_served_source(libre, live_server, text):
+    assert libre.translate(text, "auto", "ja").strip()
     response = requests.post(f"{live_server.url}/translate", timeout=60, data={
         "q": text, "source": "auto", "target": "ja", "api_key": live_server.key})
     assert response.status_code == 200, response.text
