@@ -69,7 +69,7 @@ def test_quick_plan_is_smaller_than_the_full_one():
 
     assert all(QUICK[key] <= FULL[key] for key in FULL)
     assert set(PARTS) == {"translation", "service", "brief", "many", "cache", "summarizer", "segmentation",
-                          "jobs", "stream"}
+                          "quality", "jobs", "stream"}
 
 
 @pytest.mark.slow
