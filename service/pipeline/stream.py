@@ -28,6 +28,7 @@ from service.pipeline.request import BriefRequest
 from service.pipeline.run import (
     _Article,
     _assemble,
+    _confidences,
     _Job,
     _summarize,
     _Timer,
@@ -37,6 +38,7 @@ from service.pipeline.run import (
     validate_article,
 )
 from service.pipeline.segmentation import segment_text
+from service.quality.review import assess_brief
 from service.runtime.resources import Resources
 
 SUMMARY, TITLE, SEGMENT = "summary", "title", "segment"
@@ -110,6 +112,7 @@ class BriefStream:
             partial = _assemble(part, outcome, self.job)
             apply_memory([partial], self.job.resources.memories, self.job.resources.settings.memory,
                          tenant=self.job.request.tenant)
+            assess_brief(partial, self.job.resources.settings.quality, _confidences(part, outcome))
             if partial.title is not None:
                 yield BriefEvent(TITLE, segment_data(partial.title, partial))
             for segment in partial.segments:
@@ -117,9 +120,12 @@ class BriefStream:
             outcomes.append(outcome)
         self.timer.timings_ms["translate"] = round(translate_ms, 2)
         with self.timer.stage("align"):
-            brief = _assemble(self.article, merge_outcomes(outcomes, self.job.request.target_langs), self.job)
+            merged = merge_outcomes(outcomes, self.job.request.target_langs)
+            brief = _assemble(self.article, merged, self.job)
             apply_memory([brief], self.job.resources.memories, self.job.resources.settings.memory,
                          tenant=self.job.request.tenant)
+        with self.timer.stage("quality", bounded=False):  # milliseconds: never worth refusing finished work
+            assess_brief(brief, self.job.resources.settings.quality, _confidences(self.article, merged))
         brief.meta.timings_ms = dict(self.timer.timings_ms)
         brief.meta.warnings += [self.controls_warning] if self.controls_warning else []
         self.brief = brief
@@ -161,7 +167,9 @@ def merge_outcomes(outcomes: Sequence[GlossaryOutcome], langs: Sequence[str]) ->
     return GlossaryOutcome(
         translations={lang: [t for o in outcomes for t in o.translations[lang]] for lang in langs},
         entities=list(merged.values()), warnings=[w for o in outcomes for w in o.warnings],
-        glossary_key=outcomes[0].glossary_key if outcomes else "")
+        glossary_key=outcomes[0].glossary_key if outcomes else "",
+        scores={lang: [x for o in outcomes for x in o.scores.get(lang, [None] * len(o.translations[lang]))]
+                for lang in langs})
 
 
 def _order(segment_id: str) -> int:
