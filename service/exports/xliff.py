@@ -35,9 +35,16 @@ PROVENANCE = "provenance"
 MACHINE_NOTE = "mt"  # the model's text, so an import can tell a post-edited target from an untouched one
 ENTITY_NOTE = "entity"
 FILE_ID = "brief"
-# XLIFF 2 segment state / XLIFF 1.2 target state per provenance.
-STATE2 = {"edited": "reviewed", "tm-exact": "reviewed", "model": "translated"}
-STATE12 = {"edited": "signed-off", "tm-exact": "translated", "model": "needs-review-translation"}
+# XLIFF 2 segment state / XLIFF 1.2 target state per review status: a reviewer's confirmation is final,
+# everything else (model text, memory text, an edit not yet confirmed) still needs review.
+STATE2 = {"confirmed": "final"}
+STATE12 = {"confirmed": "final"}
+UNCONFIRMED2, UNCONFIRMED12 = "translated", "needs-review-translation"
+
+
+def review_status(segment: AlignedSegment, lang: str) -> str:
+    """draft, edited or confirmed (a language the brief has no status for is a draft)."""
+    return segment.status.get(lang, "draft")
 
 
 class Xliff12Unit(xliff.xliffunit):
@@ -83,8 +90,7 @@ def write_xliff2(brief: Brief, lang: str) -> bytes:
         unit_el.set("id", segment.id)
         seg_el.attrib.pop(XML_SPACE, None)
         unit_el.set(XML_SPACE, "preserve")
-        provenance = segment.provenance.get(lang, "model")
-        seg_el.set("state", STATE2.get(provenance, "translated"))
+        seg_el.set("state", STATE2.get(review_status(segment, lang), UNCONFIRMED2))
         ns = f"{{{XLIFF2_NS}}}"
         for part, part_lang, text in (("source", source_lang, segment.en),
                                       ("target", lang, segment.translations.get(lang, ""))):
@@ -106,13 +112,13 @@ def write_xliff12(brief: Brief, lang: str) -> bytes:
         unit.settarget(xml_text(segment.translations.get(lang, "")), lang=lang)
         element = unit.xmlelement
         element.set("id", segment.id)
-        provenance = segment.provenance.get(lang, "model")
-        element.set("approved", "yes" if provenance == "edited" else "no")
+        status = review_status(segment, lang)
+        element.set("approved", "yes" if status == "confirmed" else "no")
         ns = f"{{{XLIFF12_NS}}}"
         for part, part_lang, text in (("source", source_lang, segment.en),
                                       ("target", lang, segment.translations.get(lang, ""))):
             fill_inline(element.find(ns + part), text, spans.get((segment.id, part_lang), []), _marker12)
-        element.find(ns + "target").set("state", STATE12.get(provenance, "needs-review-translation"))
+        element.find(ns + "target").set("state", STATE12.get(status, UNCONFIRMED12))
         for category, text in _notes(brief, segment, lang):
             etree.SubElement(element, ns + "note", **{"from": category}).text = xml_text(text)
     return bytes(store)

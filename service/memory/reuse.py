@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from service.brief import Brief, BriefWarning, EntityMention
-from service.memory.files import match_key
+from service.memory.files import MemoryMatch, match_key
 from service.memory.protocols import MemoryLookup
 from service.settings import MemoryOptions
 from service.storage.tenancy import OPERATOR, Tenant
@@ -40,6 +40,17 @@ def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOp
                     brief.meta.warnings.append(BriefWarning(
                         "tm-suggestion", f"translation memory {suggestion.memory} has a {suggestion.score:.0%} match "
                         f"({suggestion.source!r}): {suggestion.target}", segment.id, lang))
+
+
+def segment_matches(store: MemoryLookup, source_lang: str, target_lang: str, source: str, *, threshold: float,
+                    limit: int, tenant: Tenant = OPERATOR) -> list[MemoryMatch]:
+    """The memories' translations of ``source`` that ``tenant`` may read: the exact match first, then up to
+    ``limit`` in all of the fuzzy ones at or above ``threshold``, best first."""
+    exact = store.exact(source_lang, target_lang, [source], tenant=tenant).get(match_key(source))
+    found = [exact] if exact is not None else []
+    if len(found) < limit:
+        found += store.fuzzy(source_lang, target_lang, source, threshold, limit - len(found), tenant=tenant)
+    return found
 
 
 def replace_translation(brief: Brief, segment_id: str, lang: str, text: str, provenance: str) -> list[BriefWarning]:

@@ -197,7 +197,7 @@ def _assemble(summary: list[SummarySentence], outcome: GlossaryOutcome, job: _Jo
     segments = [
         AlignedSegment(id=sid, source_index=sentence.source_index, en=sentence.text,
                        translations={lang: outcome.translations[lang][n] for lang in langs},
-                       provenance=dict.fromkeys(langs, "model"))
+                       provenance=dict.fromkeys(langs, "model"), status=dict.fromkeys(langs, "draft"))
         for n, (sid, sentence) in enumerate(zip(_segment_ids(summary), summary, strict=True))
     ]
     # A brief carries the warnings on its own sentences; those on no one sentence (a glossary
