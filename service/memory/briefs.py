@@ -191,7 +191,10 @@ class BriefStore:
                      stamp: str) -> None:
         """Put ``text`` in as the translation (entities re-anchored, stale warnings dropped) and keep the old one."""
         previous, previous_provenance = segment.translations[lang], segment.provenance.get(lang, "model")
-        brief.meta.warnings += replace_translation(brief, segment.id, lang, text, "edited")
+        # Two steps: replace_translation drops the cell's old warnings from brief.meta.warnings itself
+        # (``brief.meta.warnings += replace_translation(...)`` would put them back).
+        found = replace_translation(brief, segment.id, lang, text, "edited")
+        brief.meta.warnings.extend(found)
         conn.execute(sql("INSERT INTO stored_brief_edits (id, brief_id, segment, lang, previous, "
                          "previous_provenance, text, edited_at) VALUES (:id, :bid, :segment, :lang, :previous, "
                          ":previous_provenance, :text, :at)"),

@@ -6,7 +6,7 @@ import { overLimit, updateCounter, readFile, loadGlossaries, chosenGlossaries, l
 import { createReview, titleOf } from "./review.js";
 import { streamBrief } from "./stream.js";
 
-const desk = { role: null, keyName: "", busy: false };
+const desk = { role: null, keyName: "", busy: false, ready: Promise.resolve() };
 let review = null;
 
 function say(text, isError) {
@@ -118,12 +118,13 @@ async function makeBrief(event) {
   if (tooLong) { refuse(tooLong); form.text.focus(); return; }
   const targets = [...form.querySelectorAll("input[name=target_langs]:checked")].map((i) => i.value);
   if (!targets.length) { refuse("Choose at least one target language."); return; }
-  const store = $("#store").checked && desk.role !== "reader";
-  const body = { text, target_langs: targets, sentences: Number(form.sentences.value) || undefined,
-                 glossaries: chosenGlossaries(), store, include: ["entities", "meta"] };
   busy(true);
   say(`Making the brief of ${countChars(text).toLocaleString("en-US")} characters…`);
   try {
+    await desk.ready;  // who the key is decides storing and editing
+    const store = $("#store").checked && desk.role !== "reader";
+    const body = { text, target_langs: targets, sentences: Number(form.sentences.value) || undefined,
+                   glossaries: chosenGlossaries(), store, include: ["entities", "meta"] };
     const brief = await streamBrief(body, (partial) => review.show(partial, { editable: false }));
     review.clearStale();
     if (brief.id) {
@@ -160,7 +161,8 @@ function start() {
     e.preventDefault();
     setKey(keyInput.value.trim());
     $("#key-status").textContent = "Key set for this session.";
-    await identify();
+    desk.ready = identify();
+    await desk.ready;
     await refreshLists();
     route();
   });
@@ -190,7 +192,11 @@ function start() {
     else { $("#compose-box").open = true; }
   });
   updateCounter();
-  identify().then(refreshLists).then(route);
+  const opened = location.pathname;
+  desk.ready = identify();
+  desk.ready.then(refreshLists).then(() => {
+    if (location.pathname === opened && !review.state.brief) route();  // unless a brief was made meanwhile
+  });
 }
 
 start();

@@ -17,7 +17,7 @@ const DETECTORS = { glossary: "a glossary", cldr: "CLDR names", ner: "the NER mo
  */
 export function createPopover(ctx) {
   const pop = $("#popover");
-  let anchor = null, pinned = false, hideTimer = 0;
+  let anchor = null, pinned = false, hideTimer = 0, quiet = null;  // quiet: a name refocused on close
 
   function whoWon(entity, lang) {
     const by = (entity.rendered_by || {})[lang];
@@ -114,7 +114,7 @@ export function createPopover(ctx) {
     const mark = anchor;
     if (mark) mark.removeAttribute("aria-describedby");
     anchor = null;
-    if (returnFocus && mark && mark.isConnected) mark.focus();
+    if (returnFocus && mark && mark.isConnected) { quiet = mark; mark.focus(); }
   }
 
   const later = () => { clearTimeout(hideTimer); hideTimer = setTimeout(() => { if (!pinned) hide(false); }, 300); };
@@ -122,7 +122,11 @@ export function createPopover(ctx) {
   function attach(root) {
     root.addEventListener("mouseover", (e) => { const m = e.target.closest("mark.ent"); if (m) show(m, false); });
     root.addEventListener("mouseout", (e) => { if (e.target.closest("mark.ent")) later(); });
-    root.addEventListener("focusin", (e) => { if (e.target.matches("mark.ent")) show(e.target, false); });
+    root.addEventListener("focusin", (e) => {
+      if (!e.target.matches("mark.ent")) return;
+      if (e.target === quiet) { quiet = null; return; }  // back from the popover: it stays closed
+      show(e.target, false);
+    });
     root.addEventListener("focusout", (e) => {
       if (e.target.matches("mark.ent") && !pop.contains(e.relatedTarget)) {
         if (e.relatedTarget && e.relatedTarget.matches && e.relatedTarget.matches("mark.ent")) return;

@@ -138,16 +138,16 @@ export function cellFlags(items) {
   return flags;
 }
 
-/** Glossary renderings of the names in a segment's English that ``text`` no longer contains. */
+/** Renderings of the names in a segment's English that ``text`` does not contain: [{entity, rendering, at}]. */
 export function missingNames(brief, segmentId, lang, text) {
   const missing = [];
   const source = (brief.meta && brief.meta.source_lang) || "en";
   for (const entity of brief.entities || []) {
     const rendering = (entity.renderings || {})[lang];
-    const inSource = (entity.mentions || []).some((m) => m.segment === segmentId && m.lang === source);
-    if (rendering && inSource && !text.includes(rendering)) missing.push({ entity, rendering });
+    const at = (entity.mentions || []).filter((m) => m.segment === segmentId && m.lang === source).map((m) => m.start);
+    if (rendering && at.length && !text.includes(rendering)) missing.push({ entity, rendering, at: Math.min(...at) });
   }
-  return missing;
+  return missing.sort((a, b) => a.at - b.at);  // in the order the English names them
 }
 
 export const qaSummary = () => $("#qa-summary");

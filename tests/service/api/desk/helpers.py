@@ -50,7 +50,9 @@ def open_desk(page, server, key: str | None = None, path: str = "/") -> None:
     from playwright.sync_api import expect
 
     if key:
-        page.click("#key-box summary")
+        page.wait_for_load_state("networkidle")  # the page opens the key box itself when it needs a key
+        if not page.is_visible("#api-key"):
+            page.click("#key-box summary")
         page.fill("#api-key", key)
         page.click("#key-form button[type=submit]")
         expect(page.locator("#who")).to_contain_text("Key")
@@ -76,5 +78,8 @@ def shoot(page, shots: Path, name: str, *, full: bool = True) -> Path:
     return path
 
 
-def row_status(page, segment: str, lang: str) -> str:
-    return page.get_attribute(f"#seg-{segment} td[data-lang={lang}][data-status]", "data-status") or ""
+def expect_status(page, segment: str, lang: str, status: str) -> None:
+    """The translation's status becomes ``status`` (waits for the save to come back)."""
+    from playwright.sync_api import expect
+
+    expect(page.locator(f"#seg-{segment} td[data-lang={lang}][data-status]")).to_have_attribute("data-status", status)
