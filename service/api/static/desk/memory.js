@@ -71,6 +71,7 @@ export function createMemoryPanel(rootOf, ctx) {
       root.replaceChildren(heading(null), h("p", { class: "note" }, "Move to a segment to see its matches."));
       return;
     }
+    root.replaceChildren(heading(segment, lang), h("p", { class: "note", "aria-busy": "true" }, "Looking up…"));
     timer = setTimeout(() => load(segment, lang), 120);
   }
 

@@ -144,7 +144,7 @@ export function createReview(root, deps) {
   function render() {
     const brief = state.brief;
     const qa = h("section", { id: "qa", class: "panel", "aria-labelledby": "qa-h" });
-    const tm = h("section", { id: "tm", class: "panel", "aria-labelledby": "tm-h" });
+    const tm = h("section", { id: "tm", class: "panel", "aria-labelledby": "tm-h" }, h("h3", { id: "tm-h" }, "Memory matches"));
     state.items = renderQa(qa, brief, jump);
     const grid = renderGrid(brief, { editable: state.editable, flags: cellFlags(state.items), activeLang: state.activeLang });
     root.replaceChildren();
