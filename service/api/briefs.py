@@ -3,8 +3,9 @@
 ``"store": true`` keeps a brief for review: ``GET /v1/briefs`` lists the tenant's stored briefs,
 ``GET /v1/briefs/{id}`` returns one in any format, ``PATCH /v1/briefs/{id}/segments/{sid}`` records a
 reviewer's edit or confirmation (and teaches the memory), ``GET …/segments/{sid}/matches`` gives the
-translation memories' matches for one segment, and ``DELETE /v1/briefs/{id}`` removes it. A stored brief belongs to the key's tenant (service.storage.tenancy):
-another tenant's is 404 exactly as a missing one; a reader stores and changes none (403).
+translation memories' matches for one segment, and ``DELETE /v1/briefs/{id}`` removes it. A stored
+brief belongs to the key's tenant (service.storage.tenancy): another tenant's is 404 exactly as a
+missing one; a reader stores and changes none (403).
 """
 from __future__ import annotations
 

@@ -18,7 +18,6 @@ from service.glossary.matcher import EntityMatch, EntityMatcher, matcher_for
 from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry
 from service.glossary.restore import PlaceholderScheme, Protected, choose_scheme, restore
 
-
 LEARNED = "learned"  # rendered_by: the name's own translation, no glossary's
 
 

@@ -4,7 +4,7 @@
 export const $ = (sel, root) => (root || document).querySelector(sel);
 export const $$ = (sel, root) => [...(root || document).querySelectorAll(sel)];
 
-/** An element: attrs set as attributes (on*, style and innerHTML are refused), children as nodes or text. */
+/** An element: attrs set as attributes (event handlers, style and any *html* name are refused), children as nodes or text. */
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(attrs || {})) {

@@ -69,7 +69,8 @@ def test_a_popover_shows_the_entry_and_lights_the_entity_in_every_column(open_se
     assert len(lit) == page.locator(f"#grid mark.ent[data-entity='{entity}']").count()
     # Distinct colours: Tokyo's and Seoul's differ, and each entity has its number.
     colours = page.eval_on_selector_all(
-        "#seg-s2 td[data-lang=en] mark.ent", "marks => marks.map(m => [m.dataset.n, getComputedStyle(m).backgroundColor])")
+        "#seg-s2 td[data-lang=en] mark.ent",
+        "marks => marks.map(m => [m.dataset.n, getComputedStyle(m).backgroundColor])")
     assert len({c for _, c in colours}) == len(colours) == 2
     assert {n for n, _ in colours} == {"1", "2"}
 

@@ -75,7 +75,7 @@ def test_a_reader_key_makes_an_unstored_brief_it_cannot_edit(keyed_server, page)
     make_brief(page, article("granary"))
     expect(page.locator("#status")).to_contain_text("not stored: view-only")
     assert page.url == keyed_server.url + "/"
-    [(method, _, body)] = [r for r in requests if r[0] == "POST"]
+    [(_, _, body)] = [r for r in requests if r[0] == "POST"]
     assert '"store":false' in body
     expect(page.locator(".brief-meta")).to_contain_text("Not stored: view-only")
     assert page.locator("#grid button[data-action]").count() == 0

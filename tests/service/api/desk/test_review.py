@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from service.exports.xliff import XLIFF2_NS
-from tests.service.api.desk.helpers import article, make_brief, expect_status, open_desk
+from tests.service.api.desk.helpers import article, expect_status, make_brief, open_desk
 
 pytestmark = pytest.mark.slow
 
