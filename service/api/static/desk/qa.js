@@ -150,4 +150,13 @@ export function missingNames(brief, segmentId, lang, text) {
   return missing.sort((a, b) => a.at - b.at);  // in the order the English names them
 }
 
+/** Numbers of the English that ``text`` does not show in Arabic digits (a hint while editing: "5万" for
+ * "50,000" is fine, so this only asks the reviewer to look; the service's own check decides on save). */
+export function numbersToCheck(english, text) {
+  const digits = (s) => s.replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)).replace(/[,，]/g, "");
+  const target = digits(text);
+  const found = english.match(/\d[\d,]*(?:\.\d+)?/g) || [];
+  return [...new Set(found)].filter((n) => !target.includes(digits(n)));
+}
+
 export const qaSummary = () => $("#qa-summary");

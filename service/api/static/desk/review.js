@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { $, $$, append, h, languageName, entityHue, srOnly } from "./dom.js";
 import { renderGrid, progress, sourceLang, targetLangs, statusOf, STATUS_LABELS } from "./grid.js";
-import { renderQa, cellFlags, missingNames } from "./qa.js";
+import { renderQa, cellFlags, missingNames, numbersToCheck } from "./qa.js";
 import { createPopover } from "./popover.js";
 import { createMemoryPanel } from "./memory.js";
 
@@ -350,10 +350,12 @@ export function createReview(root, deps) {
     const ed = state.editing;
     if (!ed) return;
     const missing = missingNames(state.brief, ed.segment, ed.lang, ed.area.value);
-    ed.check.textContent = missing.length
-      ? "Missing names: " + missing.map((m) => `${m.rendering} (${m.entity.source})`).join(", ")
-      : "";
-    ed.check.classList.toggle("warn", missing.length > 0);
+    const english = (state.brief.segments.find((s) => s.id === ed.segment) || {}).en || "";
+    const numbers = numbersToCheck(english, ed.area.value);
+    ed.check.textContent = [
+      missing.length ? "Missing names: " + missing.map((m) => `${m.rendering} (${m.entity.source})`).join(", ") + "." : "",
+      numbers.length ? "Check numbers: " + numbers.join(", ") + "." : ""].filter(Boolean).join(" ");
+    ed.check.classList.toggle("warn", missing.length + numbers.length > 0);
     // Checks on this cell describe the old text: shown as pending until the edit is saved.
     for (const item of $$(`#qa li[data-segment="${CSS.escape(ed.segment)}"][data-lang="${CSS.escape(ed.lang)}"]`)) {
       item.classList.toggle("pending", ed.area.value !== ed.original);

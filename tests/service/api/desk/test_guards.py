@@ -124,3 +124,17 @@ def test_no_target_language_is_refused_before_sending(open_server, page):
     page.keyboard.press("Control+Enter")
     expect(page.locator("#status")).to_have_text("Choose at least one target language.")
     assert sent == []
+
+
+@pytest.mark.parametrize(("english", "text", "to_check"), [
+    ("Talks resume on July 28.", "7月28日に協議再開。", []),
+    ("Talks resume on July 28.", "７月２８日に協議再開。", []),  # full-width digits
+    ("Some 50,000 troops took part.", "約5万人の部隊が参加。", ["50,000"]),  # a hint only: 5万 is right
+    ("Some 50,000 troops took part.", "約50,000人の部隊が参加。", []),
+    ("It grew 2.5% in 2026, to $1.5 billion.", "2026年に2.5%伸びた。", ["1.5"]),
+])
+def test_numbers_the_edit_should_still_show(open_server, page, english, text, to_check):
+    page.goto(open_server.url + "/")
+    found = page.evaluate("async ([english, text]) => (await import('/desk/static/qa.js')).numbersToCheck(english, "
+                          "text)", [english, text])
+    assert found == to_check

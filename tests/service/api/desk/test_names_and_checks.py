@@ -28,7 +28,7 @@ def test_qa_panel_collapses_repairs_and_clears_them_after_an_edit(open_server, p
     cell.locator("button[data-action=edit]").click()
     cell.locator("textarea").fill("嵐で代表団が遅れた。")
     expect(page.locator(f"{QA_S2_JA}.pending")).to_have_count(2)  # the old text's checks, struck while editing
-    expect(cell.locator(".edit-check")).to_contain_text("Missing names: ソウル (Seoul), 東京 (Tokyo)")
+    expect(cell.locator(".edit-check")).to_have_text("Missing names: ソウル (Seoul), 東京 (Tokyo).")
     cell.get_by_role("button", name="Save").click()
     expect_status(page, "s2", "ja", "edited")
     # The repairs of the model's text are gone; the edit lost two names: flagged until they are back.
@@ -149,3 +149,18 @@ def test_reordering_the_glossaries_changes_which_rendering_wins(open_server, pag
     expect(page.locator("#glossaries li[data-name=order-b] input")).to_be_checked()
     order = page.eval_on_selector_all("#glossaries li", "items => items.map(li => li.dataset.name)")
     assert order.index("order-b") < order.index("order-a")
+
+
+def test_an_edit_is_checked_for_names_and_numbers_as_it_is_typed(open_server, page):
+    open_desk(page, open_server)
+    make_brief(page, article("sluice", extra=" after 12 hours"), sentences=2)
+    page.focus("#seg-s2")
+    page.keyboard.press("Enter")
+    area = page.locator("#seg-s2 td[data-lang=ja] textarea")
+    check = page.locator("#seg-s2 td[data-lang=ja] .edit-check")
+    area.fill("代表団は率直だったと述べた。")
+    expect(check).to_have_text("Missing names: ソウル (Seoul), 東京 (Tokyo). Check numbers: 12.")
+    area.fill("ソウルの代表団は東京で12時間後に率直だったと述べた。")
+    expect(check).to_have_text("")
+    page.keyboard.press("Escape")
+    expect_status(page, "s2", "ja", "draft")
