@@ -3,7 +3,8 @@
 import { getJson, getKey, setKey } from "./api.js";
 import { $, countChars, keysRequired } from "./dom.js";
 import { overLimit, updateCounter, readFile, loadGlossaries, chosenGlossaries, loadRecent } from "./compose.js";
-import { createReview, titleOf } from "./review.js";
+import { createReview } from "./review.js";
+import { titleOf } from "./sections.js";
 import { streamBrief } from "./stream.js";
 
 const desk = { role: null, keyName: "", busy: false, ready: Promise.resolve() };

@@ -1,28 +1,15 @@
-// The brief under review: header (title, link, progress, language, downloads), the segment grid with
-// its keyboard flow and in-place editing, the QA panel, memory matches, names and edit history.
+// The brief under review: the segment grid with its keyboard flow and in-place editing, the QA panel and
+// memory matches beside it, and the parts around it (sections.js).
 
 import { api } from "./api.js";
-import { $, $$, append, h, languageName, entityHue, srOnly } from "./dom.js";
-import { renderGrid, progress, sourceLang, targetLangs, statusOf, STATUS_LABELS } from "./grid.js";
+import { $, $$, append, h, languageName } from "./dom.js";
+import { renderGrid, sourceLang, targetLangs, statusOf, STATUS_LABELS } from "./grid.js";
+import { briefHeader, namesSection, addNameForm, historySection } from "./sections.js";
 import { renderQa, cellFlags, missingNames, numbersToCheck } from "./qa.js";
 import { createPopover } from "./popover.js";
 import { createMemoryPanel } from "./memory.js";
 
 const GLOSSARY_TARGET = "briefs.addGlossary";
-
-/** The brief's title: {en, translations} from its headline when it has one, else from its first sentence. */
-export function titleOf(brief) {
-  const t = brief.title;
-  if (t && typeof t === "object") {
-    const translations = { ...(t.translations || {}) };
-    for (const lang of targetLangs(brief)) if (typeof t[lang] === "string") translations[lang] = t[lang];
-    const en = t.en || t.source || t.text || "";
-    if (en) return { en, translations, headline: true };
-  }
-  if (typeof t === "string" && t.trim()) return { en: t, translations: {}, headline: true };
-  const first = (brief.segments[0] || {}).en || "";
-  return { en: first.length > 120 ? first.slice(0, 119) + "…" : first, translations: {}, headline: false };
-}
 
 /** deps: {say(text, error), onKeyProblem(error), canWrite(), afterChange(stored), glossariesChanged()} */
 export function createReview(root, deps) {
@@ -43,117 +30,22 @@ export function createReview(root, deps) {
 
   // -- rendering --------------------------------------------------------------------------------
 
-  function header() {
-    const brief = state.brief;
-    const title = titleOf(brief);
-    const p = progress(brief);
-    const link = state.id ? location.origin + "/briefs/" + encodeURIComponent(state.id) : null;
-    const targets = targetLangs(brief);
-    const choice = h("fieldset", { class: "reviewing" }, h("legend", {}, "Review language"),
-      targets.map((lang) => {
-        const input = h("input", { type: "radio", name: "review-lang", value: lang, checked: lang === state.activeLang });
-        input.addEventListener("change", () => setActiveLang(lang));
-        return h("label", { class: "inline" }, input, " ", h("span", { lang }, languageName(lang)));
-      }));
-    return h("div", { class: "brief-head" },
-      h("p", { class: "stale-note", role: "alert", hidden: true }),
-      h("h2", { id: "brief-title", dir: "auto", class: title.headline ? "headline" : "" }, title.en),
-      Object.entries(title.translations).map(([lang, text]) => h("p", { class: "title-translation", lang, dir: "auto" }, text)),
-      h("p", { class: "brief-meta" },
-        state.id ? ["Stored · ", h("a", { href: link, class: "permalink" }, "link to this brief"),
-                    ` · version ${state.version}`]
-          : h("strong", {}, "Not stored: view-only."),
-        state.id && !state.editable ? " · view-only for your key" : null),
-      h("p", { class: "progress", id: "progress", "aria-live": "polite" },
-        `${p.segments} / ${p.total} segments confirmed · ${p.confirmed} / ${p.translations} translations`),
-      h("div", { class: "toolbar" }, targets.length > 1 ? choice : null, downloads()),
-      h("p", { class: "note keys-help", id: "grid-help" }, state.editable
-        ? ["Tab moves from segment to segment. In a segment: ", h("kbd", {}, "Enter"), " edits, ",
-           h("kbd", {}, "Ctrl"), "+", h("kbd", {}, "Enter"), " confirms and moves on, ", h("kbd", {}, "Alt"), "+",
-           h("kbd", {}, "↓"), "/", h("kbd", {}, "↑"), " moves, ", h("kbd", {}, "←"), "/", h("kbd", {}, "→"),
-           " goes through the names, ", h("kbd", {}, "Esc"), " cancels."]
-        : ["Tab moves from segment to segment; ", h("kbd", {}, "Alt"), "+", h("kbd", {}, "↓"), "/", h("kbd", {}, "↑"),
-           " moves, ", h("kbd", {}, "←"), "/", h("kbd", {}, "→"), " goes through the names."]));
-  }
-
-  function downloads() {
-    if (!state.id) return h("p", { class: "note downloads" }, "Store a brief to download it as XLIFF, TMX or TBX.");
-    const formats = [["xliff", "XLIFF 2.0"], ["xliff12", "XLIFF 1.2"], ["tmx", "TMX"], ["tbx", "TBX"]];
-    return h("p", { class: "downloads" }, h("span", {}, "Download: "), formats.map(([fmt, label]) => {
-      const button = h("button", { type: "button", dataset: { format: fmt } }, label);
-      button.addEventListener("click", () => download(fmt));
-      return [button, " "];
-    }));
-  }
-
-  function namesSection() {
-    const brief = state.brief;
-    if (!(brief.entities || []).length) return null;
-    const targets = targetLangs(brief);
-    return h("section", { class: "names", "aria-labelledby": "names-h" },
-      h("h3", { id: "names-h" }, "Names"),
-      h("div", { class: "table-wrap" }, h("table", { class: "names-table" },
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "Name"),
-          h("th", { scope: "col" }, "Type"), targets.map((lang) => h("th", { scope: "col", lang }, languageName(lang))),
-          h("th", { scope: "col" }, "From"))),
-        h("tbody", {}, brief.entities.map((e, n) => {
-          const badge = h("span", { class: "badge", "aria-hidden": "true" }, String(n + 1));
-          badge.style.setProperty("--h", String(entityHue(n)));
-          return h("tr", {}, h("td", {}, badge, srOnly(String(n + 1))), h("th", { scope: "row", dir: "auto" }, e.source),
-            h("td", {}, e.type), targets.map((lang) => h("td", { lang, dir: "auto" }, (e.renderings || {})[lang] || "—")),
-            h("td", {}, e.glossary ? "glossary " + e.glossary : e.resolution));
-        })))));
-  }
-
-  function addNameForm() {
-    if (!deps.canWrite()) return null;
-    const targets = targetLangs(state.brief);
-    const status = h("p", { class: "note", role: "status" });
-    const form = h("form", { id: "glossary-form" },
-      h("label", { for: "g-source" }, "English"), h("input", { id: "g-source", name: "source", required: true }),
-      targets.map((lang) => [h("label", { for: "g-" + lang }, languageName(lang)),
-                             h("input", { id: "g-" + lang, name: "r-" + lang, lang })]),
-      h("label", { for: "g-name" }, "Glossary"), h("input", { id: "g-name", name: "glossary", value: glossaryName(), required: true }),
-      h("button", { type: "submit" }, "Add to glossary"), status);
-    form.addEventListener("submit", async (e) => {
-      e.preventDefault();
-      const renderings = {};
-      for (const lang of targets) { const v = form.elements["r-" + lang].value.trim(); if (v) renderings[lang] = v; }
-      const source = form.elements.source.value.trim();
-      const name = form.elements.glossary.value.trim();
-      if (!source || !Object.keys(renderings).length || !name) {
-        status.textContent = "Give the English name, at least one rendering and a glossary.";
-        return;
-      }
-      sessionStorage.setItem(GLOSSARY_TARGET, name);
-      try { status.textContent = await addEntry(name, { source, renderings }); }
-      catch (err) { status.textContent = err.message; deps.onKeyProblem(err); }
-    });
-    return h("details", { class: "add-name" }, h("summary", {}, "Add a name to a glossary"), form);
-  }
-
-  function historySection() {
-    if (!state.history.length) return null;
-    return h("section", { class: "history", "aria-labelledby": "history-h" },
-      h("h3", { id: "history-h" }, "Edits"),
-      h("ol", {}, state.history.map((e) => h("li", {},
-        `Segment ${e.segment.replace(/^s/, "")} · ${languageName(e.lang)}: `,
-        h("del", { lang: e.lang, dir: "auto" }, e.previous), " → ", h("ins", { lang: e.lang, dir: "auto" }, e.text)))));
-  }
-
   function render() {
     const brief = state.brief;
     const qa = h("section", { id: "qa", class: "panel", "aria-labelledby": "qa-h" });
     const tm = h("section", { id: "tm", class: "panel", "aria-labelledby": "tm-h" }, h("h3", { id: "tm-h" }, "Memory matches"));
     state.items = renderQa(qa, brief, jump);
     const grid = renderGrid(brief, { editable: state.editable, flags: cellFlags(state.items), activeLang: state.activeLang });
+    const actions = { setLang: setActiveLang, download, canWrite: deps.canWrite, glossaryName, addEntry,
+                      setGlossaryName: (name) => sessionStorage.setItem(GLOSSARY_TARGET, name),
+                      onKeyProblem: deps.onKeyProblem };
     root.replaceChildren();
     append(root, [
-      header(),
+      briefHeader(state, actions),
       h("div", { class: "workspace" },
         h("div", { class: "grid-wrap" }, grid),
         h("aside", { class: "side", "aria-label": "Checks and memory matches" }, qa, tm)),
-      namesSection(), addNameForm(), historySection()]);
+      namesSection(state), addNameForm(state, actions), historySection(state)]);
     root.hidden = false;
     memory.showFor(state.current, state.activeLang);
     markActive();
