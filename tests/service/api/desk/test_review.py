@@ -66,6 +66,11 @@ def test_ctrl_enter_confirms_and_moves_esc_cancels_an_edit(open_server, page):
     expect_status(page, "s2", "ja", "confirmed")
     assert page.inner_text("#seg-s2 td[data-lang=ja] .text") == "東京で代表団が率直に話した。"
     assert page.get_attribute("#seg-s2 td[data-lang=ja]", "data-provenance") == "edited"
+    # Alt+↑ from an open edit saves it (as an edit, unconfirmed) and edits the previous segment.
+    page.locator("#seg-s3 td[data-lang=ja] textarea").fill("声明は5月に出る。")
+    page.keyboard.press("Alt+ArrowUp")
+    expect(page.locator("#seg-s2 td[data-lang=ja] textarea")).to_be_focused()
+    expect_status(page, "s3", "ja", "edited")
     page.keyboard.press("Escape")
 
     # The review language switches the column the keys act on.
@@ -75,7 +80,7 @@ def test_ctrl_enter_confirms_and_moves_esc_cancels_an_edit(open_server, page):
     expect_status(page, "s3", "ko", "confirmed")
     expect(page.locator("#status")).to_contain_text("last segment")
     expect(page.locator("#progress")).to_have_text("0 / 3 segments confirmed · 3 / 6 translations")
-    expect(page.locator(".history li")).to_have_count(1)
+    expect(page.locator(".history li")).to_have_count(2)
 
 
 def test_an_edit_without_confirming_is_edited_and_reopen_undoes_a_confirmation(open_server, page):
