@@ -22,6 +22,7 @@ from werkzeug.exceptions import NotAcceptable
 
 from service.api.bodies import brief_body, run_scoped
 from service.api.context import get_resources
+from service.api.glossary_schemas import NAME
 from service.api.media import JSON, require_body_types
 from service.api.schemas import BriefSchema, BriefsRequestSchema, RequestSchema, json_bool
 from service.api.tenancy import current_tenant
@@ -77,7 +78,7 @@ class SegmentEditSchema(RequestSchema):
                                                "history); the current text is no edit"})
     confirmed = json_bool(metadata={"description": "true: the translation is approved (status confirmed); "
                                                    "false: reopened (edited or draft again)"})
-    memory = fields.Str(load_default=EDITS_MEMORY, metadata={
+    memory = fields.Str(load_default=EDITS_MEMORY, validate=NAME, metadata={
         "description": "translation memory that learns an edited or confirmed translation "
                        "(later briefs reuse it as tm-exact)"})
 
