@@ -59,6 +59,18 @@ class EntityReport:
 SEGMENT_STATUSES = ("draft", "edited", "confirmed")
 
 
+@dataclass(frozen=True)
+class DroppedLine:
+    """Article text kept out of the brief as no prose: a non-content line (``kind`` "end-mark", "rule",
+    "navigation", "section-label", "metadata", "byline", "photo-credit") or the "dateline" taken off
+    the first sentence; ``start``/``end`` index the article text (after control characters were removed)."""
+
+    text: str
+    kind: str
+    start: int
+    end: int
+
+
 @dataclass
 class BriefMeta:
     models: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -68,18 +80,31 @@ class BriefMeta:
     source_lang: str = "en"
     target_langs: list[str] = field(default_factory=list)
     signature: str = ""
+    # What of the article was kept out as no prose, in article order, so nothing disappears silently.
+    dropped: list[DroppedLine] = field(default_factory=list)
+
+
+TITLE_ID = "title"  # the segment id of a brief's title, beside the summary's "s1", "s2", ...
 
 
 @dataclass
 class Brief:
+    """Summary segments, the entity report and provenance; ``title``: the article's headline, translated
+    (segment id ``"title"``), or None when the article has none."""
+
     segments: list[AlignedSegment]
     entities: list[EntityReport]
     meta: BriefMeta
+    title: AlignedSegment | None = None
+
+    def units(self) -> list[AlignedSegment]:
+        """Every translated unit: the title (if any), then the summary segments."""
+        return [self.title, *self.segments] if self.title is not None else list(self.segments)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready form; optional None fields of warnings are dropped."""
+        """Plain JSON-ready form (the title first); optional None fields of warnings are dropped."""
         data = asdict(self)
         data["meta"]["warnings"] = [
             {k: v for k, v in w.items() if v is not None} for w in data["meta"]["warnings"]
         ]
-        return data
+        return {"title": data.pop("title"), **data}

@@ -32,12 +32,13 @@ class DictTranslator:
 
 
 class LeadSummarizer:
-    """Keeps the first ``count`` sentences."""
+    """Keeps the first ``count`` sentences that are no headline (as the extractive summarizer honours them)."""
 
     name = "extractive"
 
     def summarize(self, sentences: Sequence[str], count: int) -> list[SummarySentence]:
-        return [SummarySentence(getattr(s, "text", s), i) for i, s in enumerate(sentences[:count])]
+        body = [(i, s) for i, s in enumerate(sentences) if not getattr(s, "is_headline", False)]
+        return [SummarySentence(getattr(s, "text", s), i) for i, s in body[:count]]
 
 
 class FakeModelManager:

@@ -39,10 +39,10 @@ def brief_request(body: dict[str, Any], settings: Settings) -> BriefRequest:
 
 
 def brief_body(brief: Brief, include: Iterable[str]) -> dict[str, Any]:
-    """The brief's JSON form with only the requested optional parts."""
+    """The brief's JSON form (title and segments always) with only the requested optional parts."""
     data = brief.to_dict()
-    wanted = set(include)
-    return {k: v for k, v in data.items() if k == "segments" or k in wanted}
+    wanted = {"title", "segments", *include}
+    return {k: v for k, v in data.items() if k in wanted}
 
 
 def log_texts(texts: Iterable[str], settings: Settings) -> None:

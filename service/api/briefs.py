@@ -94,7 +94,7 @@ class BriefListQuerySchema(Schema):
 
 
 class ReviewCountsSchema(Schema):
-    segments = fields.Int(metadata={"description": "summary sentences"})
+    segments = fields.Int(metadata={"description": "summary sentences, and the title when there is one"})
     segments_confirmed = fields.Int(metadata={"description": "sentences confirmed in every target language"})
     translations = fields.Int(metadata={"description": "sentences x target languages"})
     translations_confirmed = fields.Int()

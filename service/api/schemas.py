@@ -13,6 +13,7 @@ from service.api.limits import DEFAULTS as DEFAULT_LIMITS
 from service.api.limits import LimitedLength, check_inline_glossary, check_total, limit_note
 from service.brief import SEGMENT_STATUSES
 from service.glossary.model import ENTRY_TYPES, GlossaryEntry
+from service.pipeline.line_kinds import KINDS as DROPPED_KINDS
 
 BRIEF_PARTS = ("entities", "meta")
 NOT_BLANK = validate.Regexp(r"\S", error="must not be blank")
@@ -111,7 +112,7 @@ class TranslateRequestSchema(_TranslationOptions):
 
 
 class SegmentSchema(Schema):
-    id = fields.Str(required=True)
+    id = fields.Str(required=True, metadata={"description": "s1, s2, ... in summary order; title for the title"})
     source_index = fields.Int(allow_none=True, metadata={"description": "index of the article sentence"})
     en = fields.Str(required=True)
     translations = fields.Dict(keys=fields.Str(), values=fields.Str())
@@ -147,6 +148,16 @@ class WarningSchema(Schema):
     lang = fields.Str()
 
 
+class DroppedLineSchema(Schema):
+    text = fields.Str(required=True)
+    kind = fields.Str(required=True, validate=validate.OneOf(DROPPED_KINDS), metadata={
+        "description": "end-mark (###, -30-), rule (* * *), navigation (share, print, menus), section-label "
+                       "(STATEMENTS), metadata (Source:, Tags:), byline, photo-credit, or the dateline taken off "
+                       "the first sentence"})
+    start = fields.Int(required=True, metadata={"description": "character offset in the article text"})
+    end = fields.Int(required=True)
+
+
 class MetaSchema(Schema):
     models = fields.Dict(keys=fields.Str(), values=fields.Dict())
     engines = fields.Dict(keys=fields.Str(), values=fields.Str())
@@ -155,11 +166,15 @@ class MetaSchema(Schema):
     source_lang = fields.Str()
     target_langs = fields.List(fields.Str())
     signature = fields.Str()
+    dropped = fields.List(fields.Nested(DroppedLineSchema), metadata={
+        "description": "article text kept out of the brief as no prose, in article order"})
 
 
 class BriefSchema(Schema):
     """One aligned bilingual brief; ``entities`` and ``meta`` only when included."""
 
+    title = fields.Nested(SegmentSchema, required=True, allow_none=True, metadata={
+        "description": "the article's headline with its translations (id title); null when it has none"})
     segments = fields.List(fields.Nested(SegmentSchema), required=True)
     entities = fields.List(fields.Nested(EntitySchema))
     meta = fields.Nested(MetaSchema)

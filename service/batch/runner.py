@@ -237,7 +237,8 @@ class _Writer:
                                    f"{exc.strerror or type(exc).__name__}") from None
         sentences = len(outcome.brief.segments)
         timings = {"pipeline_ms": outcome.pipeline_ms, "write_ms": round((time.perf_counter() - start) * 1000, 2)}
-        self._line(article, OK, None, outputs=outputs, sentences=sentences, timings_ms=timings)
+        title = outcome.brief.title.en if outcome.brief.title is not None else None
+        self._line(article, OK, None, outputs=outputs, sentences=sentences, timings_ms=timings, title=title)
         self.summary.ok += 1
         self.summary.sentences += sentences
         self.progress.advance(OK, sentences)
@@ -249,12 +250,12 @@ class _Writer:
         self.progress.advance(FAILED)
 
     def _line(self, article: Article, status: str, error: tuple[str, str] | None, *,
-              outputs: list[str] | None = None, sentences: int = 0, timings_ms: dict[str, float] | None = None
-              ) -> None:
+              outputs: list[str] | None = None, sentences: int = 0, timings_ms: dict[str, float] | None = None,
+              title: str | None = None) -> None:
         self.manifest.append({
             "id": article.id, "source": article.source, "status": status,
             "error": {"code": error[0], "message": error[1]} if error else None,
-            "sha256": article.sha256, "options": self.options, "outputs": outputs or [],
+            "sha256": article.sha256, "options": self.options, "outputs": outputs or [], "title": title,
             "sentences": sentences, "timings_ms": timings_ms or {}, "engine": self.job.engine,
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
         })

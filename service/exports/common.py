@@ -57,10 +57,12 @@ def xml_text(text: str) -> str:
 
 
 def segment_spans(brief: Brief) -> dict[tuple[str, str], list[Span]]:
-    """Entity spans per (segment id, lang), sorted, in bounds and never overlapping."""
+    """Entity spans per (segment id, lang) of every unit (the title included), sorted, in bounds and never
+    overlapping."""
     source_lang = brief.meta.source_lang or "en"
-    texts = {(s.id, source_lang): s.en for s in brief.segments}
-    texts.update({(s.id, lang): text for s in brief.segments for lang, text in s.translations.items()})
+    units = brief.units()
+    texts = {(s.id, source_lang): s.en for s in units}
+    texts.update({(s.id, lang): text for s in units for lang, text in s.translations.items()})
     found: dict[tuple[str, str], list[Span]] = {}
     for entity in brief.entities:
         for m in entity.mentions:

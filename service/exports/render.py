@@ -24,16 +24,22 @@ def render_brief(brief: Brief, fmt: str) -> str:
 
 def _render_text(brief: Brief) -> str:
     lines = []
-    for segment in brief.segments:
-        lines.append(f"[{segment.id}] en: {_one_line(segment.en)}")
-        lines += [f"     {lang}: {_one_line(text)}" for lang, text in segment.translations.items()]
+    for segment in brief.units():
+        head = f"[{segment.id}] "
+        lines.append(f"{head}en: {_one_line(segment.en)}")
+        lines += [f"{' ' * len(head)}{lang}: {_one_line(text)}" for lang, text in segment.translations.items()]
         lines.append("")
+    lines += [f"left out ({d.kind}): {_one_line(d.text)}" for d in brief.meta.dropped]
     lines += [f"warning: {_one_line(w.message)}" + _where(w) for w in brief.meta.warnings]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _render_markdown(brief: Brief) -> str:
-    lines = ["# Brief", ""]
+    title = brief.title
+    lines = [f"# {_md(title.en)}" if title is not None else "# Brief", ""]
+    if title is not None:
+        lines += [f"- *{LANGUAGES.get(lang, lang)}*: {_md(text)}" for lang, text in title.translations.items()]
+        lines.append("")
     for segment in brief.segments:
         lines.append(f"{segment.id.removeprefix('s')}. **{_md(segment.en)}**")
         for lang, text in segment.translations.items():
@@ -46,6 +52,9 @@ def _render_markdown(brief: Brief) -> str:
             where = e.glossary or e.resolution
             cells = [_md(e.renderings.get(lang, "")) for lang in brief.meta.target_langs]
             lines.append(f"| {_md(e.source)} | {_md(e.type)} | {_md(where)} | " + " | ".join(cells) + " |")
+        lines.append("")
+    if brief.meta.dropped:
+        lines += ["## Left out of the brief", ""] + [f"- {_md(d.kind)}: {_md(d.text)}" for d in brief.meta.dropped]
         lines.append("")
     if brief.meta.warnings:
         lines += ["## Warnings", ""] + [f"- {_md(w.message)}{_where(w)}" for w in brief.meta.warnings] + [""]

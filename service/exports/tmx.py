@@ -1,6 +1,7 @@
 """TMX 1.4b through translate-toolkit: one ``tu`` per segment with a ``tuv`` for every language.
 
-``tuid`` is the segment id; each target ``tuv`` carries ``<prop type="x-provenance">``, and each
+``tuid`` is the segment id (``title`` for the brief's title, the first ``tu``); each target ``tuv``
+carries ``<prop type="x-provenance">``, and each
 entity mention a ``<prop type="x-entity">START:END ENTITY</prop>`` (character offsets in that
 ``tuv``'s text), so segments stay plain text for any TM tool.
 """
@@ -36,10 +37,10 @@ def write_tmx(brief: Brief) -> bytes:
 
     tmx = _tmx_module()
     source_lang = brief.meta.source_lang or "en"
-    langs = list(brief.meta.target_langs) or sorted({lang for s in brief.segments for lang in s.translations})
+    langs = list(brief.meta.target_langs) or sorted({lang for s in brief.units() for lang in s.translations})
     store = tmx.tmxfile(sourcelanguage=source_lang)
     spans = segment_spans(brief)
-    for segment in brief.segments:
+    for segment in brief.units():
         unit = store.addsourceunit(xml_text(segment.en))
         unit.xmlelement.set("tuid", segment.id)
         for lang in langs:

@@ -1,4 +1,5 @@
-"""XLIFF 2.0 and 1.2 through translate-toolkit: one file per target language, one unit per segment.
+"""XLIFF 2.0 and 1.2 through translate-toolkit: one file per target language, one unit per segment,
+the brief's title first as a unit of its own (id ``title``).
 
 The toolkit builds the document (root, file, units, source and target); lxml's element API then
 adds what a CAT tool needs: each entity mention wrapped as a protected marker
@@ -82,7 +83,7 @@ def write_xliff2(brief: Brief, lang: str) -> bytes:
     store = xliff2.Xliff2File(sourcelanguage=source_lang, targetlanguage=lang)
     store.body.set("id", FILE_ID)
     spans = segment_spans(brief)
-    for segment in brief.segments:
+    for segment in brief.units():
         unit = store.addsourceunit(xml_text(segment.en))
         unit.setid(segment.id)
         unit.settarget(xml_text(segment.translations.get(lang, "")), lang=lang)
@@ -107,7 +108,7 @@ def write_xliff12(brief: Brief, lang: str) -> bytes:
     source_lang = brief.meta.source_lang or "en"
     store = Xliff12File(sourcelanguage=source_lang, targetlanguage=lang)
     spans = segment_spans(brief)
-    for segment in brief.segments:
+    for segment in brief.units():
         unit = store.addsourceunit(xml_text(segment.en), filename=FILE_ID)
         unit.settarget(xml_text(segment.translations.get(lang, "")), lang=lang)
         element = unit.xmlelement

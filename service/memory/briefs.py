@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy import text as sql
 
-from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning, EntityMention, EntityReport
+from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning, DroppedLine, EntityMention, EntityReport
 from service.errors import BadInputError, NotFoundError
 from service.memory.db import MemoryDatabase, now
 from service.memory.files import MemoryUnit
@@ -56,7 +56,7 @@ class StoredBrief:
 
     def segment(self, segment_id: str, lang: str) -> AlignedSegment:
         """The segment ``segment_id``, which must have a ``lang`` translation (NotFound / BadInput otherwise)."""
-        segment = next((s for s in self.brief.segments if s.id == segment_id), None)
+        segment = next((s for s in self.brief.units() if s.id == segment_id), None)  # the title too
         if segment is None:
             raise NotFoundError(f"brief {self.id} has no segment {segment_id!r}")
         if lang not in segment.translations:
@@ -78,14 +78,17 @@ class StoredBriefInfo:
 
 
 def brief_from_dict(data: dict[str, Any]) -> Brief:
-    """The inverse of ``Brief.to_dict()``."""
+    """The inverse of ``Brief.to_dict()`` (briefs stored before titles and dropped lines read as without)."""
     meta = dict(data["meta"])
     meta["warnings"] = [BriefWarning(**w) for w in meta.get("warnings", [])]
+    meta["dropped"] = [DroppedLine(**d) for d in meta.get("dropped", [])]
+    title = data.get("title")
     return Brief(
         segments=[AlignedSegment(**s) for s in data["segments"]],
         entities=[EntityReport(**{**e, "mentions": [EntityMention(**m) for m in e.get("mentions", [])]})
                   for e in data.get("entities", [])],
         meta=BriefMeta(**meta),
+        title=AlignedSegment(**title) if title else None,
     )
 
 

@@ -19,7 +19,7 @@ class Listing:
 
     title: str
     target_langs: tuple[str, ...]
-    segments: int
+    segments: int  # the title (when there is one) and the summary's segments
     segments_confirmed: int  # segments confirmed in every target language
     translations: int  # segments x target languages
     translations_confirmed: int
@@ -44,8 +44,10 @@ def title_of(body: dict[str, Any]) -> str:
 
 
 def listing(body: dict[str, Any]) -> Listing:
-    """The listing of a brief in its JSON form."""
-    segments = body.get("segments") or []
+    """The listing of a brief in its JSON form; the title, when there is one, is a unit to review like a segment."""
+    title = body.get("title")
+    segments = ([title] if isinstance(title, dict) and title.get("translations") is not None else []) + list(
+        body.get("segments") or [])
     langs = tuple(body.get("meta", {}).get("target_langs") or
                   dict.fromkeys(lang for s in segments for lang in s.get("translations", {})))
     confirmed = [[(s.get("status") or {}).get(lang) == CONFIRMED for lang in langs] for s in segments]

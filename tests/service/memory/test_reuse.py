@@ -108,3 +108,17 @@ def test_an_exact_match_drops_the_model_texts_warnings_of_that_cell(brief, store
     store.add_units("desk", [MemoryUnit("en", "ja", "Officials met in Tokyo on Monday.", "月曜日に東京で会談。")])
     apply_memory([brief], store, OPTIONS)
     assert [(w.segment, w.lang) for w in brief.meta.warnings if w.code.startswith("glossary-repair")] == [("s1", "ko")]
+
+
+def test_the_title_reuses_a_memory_like_any_segment(tmp_path, store):
+    settings = make_settings(tmp_path)
+    resources = Resources(settings, models=FakeModelManager(settings))
+    titled = build_brief("Officials Meet In Tokyo On Trade Ties\n\n" + ARTICLE,
+                         BriefRequest(target_langs=("ja", "ko"), sentences=1), resources)
+    store.add_units("desk", [MemoryUnit("en", "ja", "Officials Meet In Tokyo On Trade Ties", "東京で貿易協議")])
+    apply_memory([titled], store, OPTIONS)
+    assert titled.title is not None
+    assert (titled.title.translations["ja"], titled.title.provenance["ja"]) == ("東京で貿易協議", "tm-exact")
+    assert titled.title.provenance["ko"] == "model"
+    [mention] = [m for m in _tokyo(titled).mentions if m.segment == "title" and m.lang == "ja"]
+    assert titled.title.translations["ja"][mention.start:mention.end] == "東京"

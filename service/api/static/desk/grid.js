@@ -10,6 +10,10 @@ export const sourceLang = (brief) => (brief.meta && brief.meta.source_lang) || "
 export const targetLangs = (brief) => (brief.meta && brief.meta.target_langs && brief.meta.target_langs.length
   ? brief.meta.target_langs : Object.keys((brief.segments[0] || {}).translations || {}));
 export const statusOf = (segment, lang) => (segment.status || {})[lang] || "draft";
+export const TITLE = "title";  // the title's segment id
+/** Every unit to review: the title (when the article has a headline), then the summary's segments. */
+export const unitsOf = (brief) => (brief.title && brief.title.id ? [brief.title, ...brief.segments] : brief.segments);
+export const unitOf = (brief, id) => unitsOf(brief).find((s) => s.id === id);
 
 /** Entity spans of one text, sorted, overlaps dropped: [{start, end, entity}]. */
 export function spansOf(brief, segmentId, lang, text) {
@@ -85,25 +89,30 @@ export function renderGrid(brief, ctx) {
     h("th", { scope: "col", lang: source }, languageName(source)),
     targets.map((lang) => h("th", { scope: "col", lang, class: lang === ctx.activeLang ? "active" : null,
                                     dataset: { lang } }, languageName(lang)))));
-  const rows = brief.segments.map((segment, n) => h("tr", {
+  const titled = unitsOf(brief) !== brief.segments;
+  const rows = unitsOf(brief).map((segment, n) => h("tr", {
     id: "seg-" + segment.id, tabindex: "0", dataset: { segment: segment.id },
+    class: segment.id === TITLE ? "title-row" : null,
     "aria-keyshortcuts": ctx.editable ? "Enter Control+Enter Alt+ArrowDown Alt+ArrowUp ArrowRight" : "Alt+ArrowDown Alt+ArrowUp ArrowRight",
   },
-    h("th", { scope: "row", class: "num" }, String(n + 1)),
-    h("td", { lang: source, dataset: { lang: source, name: languageName(source) } }, textWithNames(brief, segment.id, source, segment.en)),
+    h("th", { scope: "row", class: "num" }, segment.id === TITLE
+      ? [h("span", { "aria-hidden": "true" }, "T"), srOnly("Title")] : String(titled ? n : n + 1)),
+    h("td", { lang: source, dataset: { lang: source, name: languageName(source) } },
+      segment.id === TITLE ? h("p", { class: "unit-label", lang: "en" }, "Title") : null,
+      textWithNames(brief, segment.id, source, segment.en)),
     targets.map((lang) => targetCell(brief, segment, lang, ctx))));
   return h("table", { class: "grid", id: "grid", "aria-describedby": "grid-help" }, head, h("tbody", {}, rows));
 }
 
-/** Counts for "2 / 3 segments confirmed · 5 / 6 translations". */
+/** Counts for "2 / 3 segments confirmed · 5 / 6 translations" (the title counts as a segment). */
 export function progress(brief) {
   const targets = targetLangs(brief);
   let translations = 0, confirmed = 0, segments = 0;
-  for (const segment of brief.segments) {
+  for (const segment of unitsOf(brief)) {
     const done = targets.filter((lang) => statusOf(segment, lang) === "confirmed").length;
     translations += targets.length;
     confirmed += done;
     if (targets.length && done === targets.length) segments += 1;
   }
-  return { segments, total: brief.segments.length, confirmed, translations };
+  return { segments, total: unitsOf(brief).length, confirmed, translations };
 }

@@ -3,6 +3,7 @@
 
 import { getJson } from "./api.js";
 import { h, languageName } from "./dom.js";
+import { unitOf } from "./grid.js";
 
 /**
  * rootOf() -> the panel's element (the view re-renders it); ctx: {brief(), id(), version(), editable(),
@@ -14,11 +15,11 @@ export function createMemoryPanel(rootOf, ctx) {
 
   function heading(segment, lang) {
     return h("h3", { id: "tm-h" }, "Memory matches",
-      segment ? h("span", { class: "tm-where" }, ` · segment ${segment.replace(/^s/, "")} · ${languageName(lang)}`) : null);
+      segment ? h("span", { class: "tm-where" }, ` · ${segment === "title" ? "title" : "segment " + segment.replace(/^s/, "")} · ${languageName(lang)}`) : null);
   }
 
   function list(data, segment, lang) {
-    const current = ((ctx.brief().segments.find((s) => s.id === segment) || {}).translations || {})[lang] || "";
+    const current = ((unitOf(ctx.brief(), segment) || {}).translations || {})[lang] || "";
     if (!data.matches.length) return h("p", { class: "note" }, "No memory has this sentence or one like it.");
     return h("ol", { class: "tm-matches" }, data.matches.map((match) => {
       const same = match.target === current;

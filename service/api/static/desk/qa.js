@@ -3,6 +3,7 @@
 // survives once a reviewer or a memory has replaced it.
 
 import { $, append, h, languageName, number } from "./dom.js";
+import { unitsOf } from "./grid.js";
 
 export const SEVERITIES = [
   ["review", "Needs review"],
@@ -40,9 +41,9 @@ const MODEL_ONLY = /^(glossary-repair-|alignment-)/;
 
 /** Every item of the panel: {severity, kind, label, message, segment, lang, repair}. */
 export function qaItems(brief) {
-  const segments = new Map((brief.segments || []).map((s) => [s.id, s]));
+  const segments = new Map(unitsOf(brief).map((s) => [s.id, s]));
   const items = [];
-  for (const segment of brief.segments || []) {
+  for (const segment of unitsOf(brief)) {
     for (const [lang, quality] of Object.entries(segment.quality || {})) {
       for (const flag of (quality && quality.flags) || []) {
         items.push({ severity: quality.needs_review ? "review" : "check", kind: "quality:" + flag.kind,
@@ -67,7 +68,8 @@ export function qaItems(brief) {
   return items;
 }
 
-const place = (item) => [item.segment ? "Segment " + item.segment.replace(/^s/, "") : "Whole brief",
+const place = (item) => [item.segment === "title" ? "Title" : item.segment ? "Segment " + item.segment.replace(/^s/, "")
+  : "Whole brief",
                          item.lang ? languageName(item.lang) : ""].filter(Boolean).join(" · ");
 
 function itemView(item, jump) {

@@ -3,8 +3,8 @@
 
 import { api } from "./api.js";
 import { $, $$, append, h, languageName } from "./dom.js";
-import { renderGrid, sourceLang, targetLangs, statusOf, STATUS_LABELS } from "./grid.js";
-import { briefHeader, namesSection, addNameForm, historySection } from "./sections.js";
+import { renderGrid, sourceLang, targetLangs, statusOf, unitOf, unitsOf, STATUS_LABELS } from "./grid.js";
+import { briefHeader, droppedSection, namesSection, addNameForm, historySection } from "./sections.js";
 import { renderQa, cellFlags, missingNames, numbersToCheck } from "./qa.js";
 import { createPopover } from "./popover.js";
 import { createMemoryPanel } from "./memory.js";
@@ -45,7 +45,7 @@ export function createReview(root, deps) {
       h("div", { class: "workspace" },
         h("div", { class: "grid-wrap" }, grid),
         h("aside", { class: "side", "aria-label": "Checks and memory matches" }, qa, tm)),
-      namesSection(state), addNameForm(state, actions), historySection(state)]);
+      droppedSection(state), namesSection(state), addNameForm(state, actions), historySection(state)]);
     root.hidden = false;
     memory.showFor(state.current, state.activeLang);
     markActive();
@@ -83,7 +83,7 @@ export function createReview(root, deps) {
     state.editable = Boolean(id) && editable;
     const targets = targetLangs(brief);
     if (!targets.includes(state.activeLang)) state.activeLang = targets[0] || null;
-    if (!same) { state.current = (brief.segments[0] || {}).id || null; state.editing = null; memory.clear(); }
+    if (!same) { state.current = (unitsOf(brief)[0] || {}).id || null; state.editing = null; memory.clear(); }
     popover.hide(false);
     render();
   }
@@ -192,14 +192,15 @@ export function createReview(root, deps) {
     if (state.editing) cancelEdit(false);
     const cell = cellOf(segment, lang);
     if (!cell) return;
-    const text = state.brief.segments.find((s) => s.id === segment).translations[lang] || "";
+    const text = unitOf(state.brief, segment).translations[lang] || "";
     const id = `edit-${segment}-${lang}`;
     const check = h("p", { class: "edit-check", id: id + "-check", "aria-live": "polite" });
     const area = h("textarea", { id, rows: "3", dir: "auto", lang, "aria-describedby": `${id}-check grid-help` });
     area.value = text;
     const names = missingNamesTerms(segment, lang);
     const editor = h("div", { class: "editor" },
-      h("label", { for: id, class: "sr-only" }, `${languageName(lang)} translation of segment ${segment.replace(/^s/, "")}`),
+      h("label", { for: id, class: "sr-only" },
+        `${languageName(lang)} translation of ${segment === "title" ? "the title" : "segment " + segment.replace(/^s/, "")}`),
       area, check,
       names.length ? h("p", { class: "insert-terms", lang: "en" }, "Insert: ", names.map(([rendering, source]) => {
         const b = h("button", { type: "button", "aria-label": `Insert ${rendering} (${source})` }, h("span", { lang }, rendering));
@@ -242,7 +243,7 @@ export function createReview(root, deps) {
     const ed = state.editing;
     if (!ed) return;
     const missing = missingNames(state.brief, ed.segment, ed.lang, ed.area.value);
-    const english = (state.brief.segments.find((s) => s.id === ed.segment) || {}).en || "";
+    const english = (unitOf(state.brief, ed.segment) || {}).en || "";
     const numbers = numbersToCheck(english, ed.area.value);
     ed.check.textContent = [
       missing.length ? "Missing names: " + missing.map((m) => `${m.rendering} (${m.entity.source})`).join(", ") + "." : "",

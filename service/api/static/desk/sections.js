@@ -62,6 +62,15 @@ function downloads(state, actions) {
   }));
 }
 
+/** What of the article was left out of the brief (end marks, navigation, datelines…), so nothing vanishes. */
+export function droppedSection(state) {
+  const dropped = (state.brief.meta && state.brief.meta.dropped) || [];
+  if (!dropped.length) return null;
+  return h("details", { class: "dropped" }, h("summary", {}, `Left out of the brief (${dropped.length})`),
+    h("ul", {}, dropped.map((d) => h("li", {}, h("span", { class: "kind" }, d.kind), ": ",
+                                      h("span", { dir: "auto" }, d.text)))));
+}
+
 export function namesSection(state) {
   const brief = state.brief;
   if (!(brief.entities || []).length) return null;
@@ -113,6 +122,6 @@ export function historySection(state) {
   return h("section", { class: "history", "aria-labelledby": "history-h" },
     h("h3", { id: "history-h" }, "Edits"),
     h("ol", {}, state.history.map((e) => h("li", {},
-      `Segment ${e.segment.replace(/^s/, "")} · ${languageName(e.lang)}: `,
+      `${e.segment === "title" ? "Title" : "Segment " + e.segment.replace(/^s/, "")} · ${languageName(e.lang)}: `,
       h("del", { lang: e.lang, dir: "auto" }, e.previous), " → ", h("ins", { lang: e.lang, dir: "auto" }, e.text)))));
 }

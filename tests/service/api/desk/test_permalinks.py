@@ -113,3 +113,23 @@ def test_without_a_key_the_key_box_opens_and_says_why(keyed_server, page):
     page.click("#key-form button[type=submit]")
     expect(page.locator("#key-status")).to_contain_text("does not accept this API key")
     assert "Authorization" not in page.inner_text("body")
+
+
+def test_the_headline_is_the_title_row_and_what_was_left_out_is_listed(open_server, page):
+    text = "Harbour Talks Open In Tokyo\n\n" + article("breakwater") + "\n\nPrint | Email\n\n###"
+    open_desk(page, open_server)
+    make_brief(page, text, sentences=2)
+    expect(page.locator("#brief-title")).to_have_text("Harbour Talks Open In Tokyo")
+    rows = page.eval_on_selector_all("#grid tbody tr", "rows => rows.map(r => r.dataset.segment)")
+    assert rows == ["title", "s1", "s2"]
+    expect(page.locator("#progress")).to_have_text("0 / 3 segments confirmed · 0 / 6 translations")
+    page.focus("#seg-title")
+    page.keyboard.press("Control+Enter")  # the title is reviewed like a segment
+    expect(page.locator("#seg-s1")).to_be_focused()
+    expect(page.locator("#seg-title td[data-lang=ja]")).to_have_attribute("data-status", "confirmed")
+    dropped = page.locator("details.dropped")
+    expect(dropped.locator("summary")).to_have_text("Left out of the brief (2)")
+    assert dropped.locator("li").all_text_contents() == ["navigation: Print | Email", "end-mark: ###"]
+    page.click("#compose-box summary")
+    expect(page.locator("#recent-list li").first).to_contain_text("Harbour Talks Open In Tokyo")
+    expect(page.locator("#recent-list li").first).to_contain_text("0 / 3 segments reviewed")
