@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-PARTS = ("translation", "service", "brief", "many", "cache", "summarizer", "segmentation")
+PARTS = ("translation", "service", "brief", "many", "cache", "summarizer", "segmentation", "quality")
 # Parts that need no translation models (the models are built only when a part needing them runs).
 MODEL_FREE = ("summarizer", "segmentation")
 # Full run: the set-up. Quick: the same paths on less work (CI smoke test, < 3 minutes).
@@ -66,6 +66,7 @@ def run(parts: list[str], plan: dict[str, Any], quick: bool, out: Path | None = 
             "summarizer": lambda: _part("summarizer", "run_summarizer")(tmp, plan["passes"], plan["output_tokens"],
                                                                         quick, say),
             "segmentation": lambda: _part("segmentation", "run_segmentation")(plan["passes"], say),
+            "quality": lambda: _part("quality.part", "run_quality")(models, tmp, plan["passes"], quick, say),
         }
         failed = []
         for name in [p for p in PARTS if p in parts]:

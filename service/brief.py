@@ -19,6 +19,52 @@ class BriefWarning:
     lang: str | None = None
 
 
+@dataclass(frozen=True)
+class QualitySpan:
+    """Where a quality flag points: characters ``start:end`` of the English (lang "en") or a translation."""
+
+    lang: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class QualityFlag:
+    """One thing a quality signal found in a translation (kinds: README, "Quality signals")."""
+
+    kind: str
+    detail: str
+    span: QualitySpan | None = None
+
+
+@dataclass
+class SegmentQuality:
+    """The verdict on one translation: a score in [0, 1] (1: no signal fired), what fired, and whether
+    the score is below the review threshold. ``confidence``: the engine's mean log-probability per
+    token (None for memory or reviewer text, or an engine that gives no score)."""
+
+    score: float
+    needs_review: bool
+    flags: list[QualityFlag] = field(default_factory=list)
+    confidence: float | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SegmentQuality:
+        """The inverse of ``asdict``."""
+        flags = [QualityFlag(f["kind"], f["detail"], QualitySpan(**f["span"]) if f.get("span") else None)
+                 for f in data.get("flags", [])]
+        return cls(float(data["score"]), bool(data["needs_review"]), flags, data.get("confidence"))
+
+
+@dataclass
+class QualitySummary:
+    """A brief's count of segments needing review: a segment counts once if any language needs it."""
+
+    needs_review: int = 0
+    by_lang: dict[str, int] = field(default_factory=dict)
+    threshold: float = 0.5
+
+
 @dataclass
 class AlignedSegment:
     """One English summary sentence with one sentence per target language."""
@@ -32,6 +78,8 @@ class AlignedSegment:
     # Review status per language: "draft" (untouched), "edited" (a reviewer changed it), "confirmed"
     # (a reviewer approved it); a language missing here is a draft.
     status: dict[str, str] = field(default_factory=dict)
+    # Quality signals per target language (service/quality); empty when they are off.
+    quality: dict[str, SegmentQuality] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -82,6 +130,7 @@ class BriefMeta:
     signature: str = ""
     # What of the article was kept out as no prose, in article order, so nothing disappears silently.
     dropped: list[DroppedLine] = field(default_factory=list)
+    quality: QualitySummary | None = None
 
 
 TITLE_ID = "title"  # the segment id of a brief's title, beside the summary's "s1", "s2", ...

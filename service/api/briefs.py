@@ -237,12 +237,15 @@ def edit_segment(body: dict[str, Any], bid: str, sid: str) -> ResponseReturnValu
     """Record a reviewer's translation of one segment (provenance "edited", the old text kept as history),
     or confirm it (status "confirmed"), or both.
 
-    Entity mentions are re-anchored on new text; an entity the edit removed is flagged. An edited
-    or confirmed translation goes into a translation memory, so the next brief of that sentence reuses it.
+    Entity mentions are re-anchored on new text; an entity the edit removed is flagged. The numbers,
+    untranslated and script checks judge new text (its ``quality``), and the brief's count of segments
+    needing review is updated. An edited or confirmed translation goes into a translation memory, so the
+    next brief of that sentence reuses it.
     """
-    stored = get_resources().memories.briefs.review(bid, sid, body["lang"], text=body.get("text"),
-                                                    confirmed=body.get("confirmed"), memory=body["memory"],
-                                                    tenant=current_tenant())
+    resources = get_resources()
+    stored = resources.memories.briefs.review(bid, sid, body["lang"], text=body.get("text"),
+                                              confirmed=body.get("confirmed"), memory=body["memory"],
+                                              tenant=current_tenant(), quality=resources.settings.quality)
     return stored_body(stored)
 
 

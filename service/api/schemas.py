@@ -111,6 +111,34 @@ class TranslateRequestSchema(_TranslationOptions):
         check_inline_glossary(data.get("inline_glossary") or ())
 
 
+class QualitySpanSchema(Schema):
+    lang = fields.Str(metadata={"description": "en for the English, else the translation's language"})
+    start = fields.Int()
+    end = fields.Int()
+
+
+class QualityFlagSchema(Schema):
+    kind = fields.Str(required=True, metadata={
+        "description": "number-missing, number-added, date-mismatch, untranslated, wrong-script, repetition, "
+                       "truncation, length-ratio, low-confidence, glossary-repairs"})
+    detail = fields.Str(required=True)
+    span = fields.Nested(QualitySpanSchema, allow_none=True, metadata={"description": "where it points, if anywhere"})
+
+
+class SegmentQualitySchema(Schema):
+    score = fields.Float(required=True, metadata={"description": "0 to 1; 1 = no signal fired"})
+    needs_review = fields.Bool(required=True, metadata={"description": "score below quality.threshold"})
+    flags = fields.List(fields.Nested(QualityFlagSchema), required=True)
+    confidence = fields.Float(allow_none=True, metadata={
+        "description": "the engine's mean log-probability per token; null for memory or reviewer text"})
+
+
+class QualitySummarySchema(Schema):
+    needs_review = fields.Int(metadata={"description": "segments with any language needing review"})
+    by_lang = fields.Dict(keys=fields.Str(), values=fields.Int())
+    threshold = fields.Float()
+
+
 class SegmentSchema(Schema):
     id = fields.Str(required=True, metadata={"description": "s1, s2, ... in summary order; title for the title"})
     source_index = fields.Int(allow_none=True, metadata={"description": "index of the article sentence"})
@@ -121,6 +149,8 @@ class SegmentSchema(Schema):
     status = fields.Dict(keys=fields.Str(), values=fields.Str(validate=validate.OneOf(SEGMENT_STATUSES)),
                          metadata={"description": "per language: draft, edited (a reviewer changed it) or confirmed "
                                                   "(a reviewer approved it); a stored brief's review state"})
+    quality = fields.Dict(keys=fields.Str(), values=fields.Nested(SegmentQualitySchema), metadata={
+        "description": "per language: the quality signals' verdict (empty when quality.enabled is off)"})
 
 
 class MentionSchema(Schema):
@@ -168,6 +198,8 @@ class MetaSchema(Schema):
     signature = fields.Str()
     dropped = fields.List(fields.Nested(DroppedLineSchema), metadata={
         "description": "article text kept out of the brief as no prose, in article order"})
+    quality = fields.Nested(QualitySummarySchema, allow_none=True, metadata={
+        "description": "segments needing review; null when quality signals are off"})
 
 
 class BriefSchema(Schema):

@@ -49,6 +49,10 @@ class ExportedSegment:
     spans: dict[str, list[Span]] = field(default_factory=dict)  # lang -> entity spans
     # The machine translation as exported (lang -> text): a target still equal to it was not post-edited.
     machine: dict[str, str] = field(default_factory=dict)
+    # Quality signals as exported (lang -> ...): marked for review, the flags (kind, detail), the score.
+    needs_review: dict[str, bool] = field(default_factory=dict)
+    qa_flags: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    qa_score: dict[str, float] = field(default_factory=dict)
 
 
 def xml_text(text: str) -> str:

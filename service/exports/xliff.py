@@ -4,12 +4,15 @@ the brief's title first as a unit of its own (id ``title``).
 The toolkit builds the document (root, file, units, source and target); lxml's element API then
 adds what a CAT tool needs: each entity mention wrapped as a protected marker
 (2.0: ``<mrk translate="no" type="term" value=ENTITY>``; 1.2: ``<mrk mtype="protected" comment=ENTITY>``),
-the segment's provenance and entity notes. Two fix-ups keep 2.0 files schema-conformant:
-``<notes>`` is the first child of ``<unit>`` (the toolkit puts it in ``<segment>``, which the
-schema forbids) and ``xml:space`` sits on ``<unit>``, not ``<segment>``.
+the segment's provenance and entity notes. A segment the quality signals flag is marked for review
+(2.0: ``state="translated" subState="briefs:needs-review"``; 1.2: ``state="needs-review-translation"``)
+with one ``qa`` note per flag ("kind: detail") and a ``qa-score`` note; both read back.
+Two fix-ups keep 2.0 files schema-conformant: ``<notes>`` is the first child of ``<unit>`` (the toolkit
+puts it in ``<segment>``, which the schema forbids) and ``xml:space`` sits on ``<unit>``, not ``<segment>``.
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -35,12 +38,16 @@ XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 PROVENANCE = "provenance"
 MACHINE_NOTE = "mt"  # the model's text, so an import can tell a post-edited target from an untouched one
 ENTITY_NOTE = "entity"
+QA_NOTE, QA_SCORE_NOTE = "qa", "qa-score"  # one note per quality flag ("kind: detail"), and the score
 FILE_ID = "brief"
-# XLIFF 2 segment state / XLIFF 1.2 target state per review status: a reviewer's confirmation is final,
-# everything else (model text, memory text, an edit not yet confirmed) still needs review.
+# XLIFF 2 segment state / XLIFF 1.2 target state: a reviewer's confirmation is final; everything else
+# (model text, memory text, an edit not yet confirmed) still needs review. A segment the quality signals
+# flag carries a subState saying so; in 1.2, model output they passed is "translated".
 STATE2 = {"confirmed": "final"}
 STATE12 = {"confirmed": "final"}
 UNCONFIRMED2, UNCONFIRMED12 = "translated", "needs-review-translation"
+REVIEW_STATE2, REVIEW_SUBSTATE = "translated", "briefs:needs-review"
+REVIEW_STATE12, PASSED_MODEL_STATE12 = "needs-review-translation", "translated"
 
 
 def review_status(segment: AlignedSegment, lang: str) -> str:
@@ -91,7 +98,11 @@ def write_xliff2(brief: Brief, lang: str) -> bytes:
         unit_el.set("id", segment.id)
         seg_el.attrib.pop(XML_SPACE, None)
         unit_el.set(XML_SPACE, "preserve")
-        seg_el.set("state", STATE2.get(review_status(segment, lang), UNCONFIRMED2))
+        status = review_status(segment, lang)
+        seg_el.set("state", STATE2.get(status, UNCONFIRMED2))
+        if status != "confirmed" and _needs_review(segment, lang):
+            seg_el.set("state", REVIEW_STATE2)
+            seg_el.set("subState", REVIEW_SUBSTATE)
         ns = f"{{{XLIFF2_NS}}}"
         for part, part_lang, text in (("source", source_lang, segment.en),
                                       ("target", lang, segment.translations.get(lang, ""))):
@@ -119,15 +130,36 @@ def write_xliff12(brief: Brief, lang: str) -> bytes:
         for part, part_lang, text in (("source", source_lang, segment.en),
                                       ("target", lang, segment.translations.get(lang, ""))):
             fill_inline(element.find(ns + part), text, spans.get((segment.id, part_lang), []), _marker12)
-        element.find(ns + "target").set("state", STATE12.get(status, UNCONFIRMED12))
+        element.find(ns + "target").set("state", _state12(segment, lang, status))
         for category, text in _notes(brief, segment, lang):
             etree.SubElement(element, ns + "note", **{"from": category}).text = xml_text(text)
     return bytes(store)
 
 
+def _needs_review(segment: AlignedSegment, lang: str) -> bool:
+    quality = segment.quality.get(lang)
+    return quality is not None and quality.needs_review
+
+
+def _state12(segment: AlignedSegment, lang: str, status: str) -> str:
+    """1.2 target state: final once confirmed; flagged segments need review; model output the quality
+    signals passed is translated; anything else unconfirmed needs review."""
+    if status == "confirmed":
+        return STATE12[status]
+    if _needs_review(segment, lang):
+        return REVIEW_STATE12
+    if segment.provenance.get(lang, "model") == "model" and lang in segment.quality:
+        return PASSED_MODEL_STATE12
+    return UNCONFIRMED12
+
+
 def _notes(brief: Brief, segment: AlignedSegment, lang: str) -> list[tuple[str, str]]:
     provenance = segment.provenance.get(lang, "model")
     notes = [(PROVENANCE, provenance)]
+    quality = segment.quality.get(lang)
+    if quality is not None:
+        notes.append((QA_SCORE_NOTE, f"{quality.score:g}"))
+        notes += [(QA_NOTE, f"{flag.kind}: {flag.detail}") for flag in quality.flags]
     if provenance == "model" and segment.translations.get(lang):
         notes.append((MACHINE_NOTE, segment.translations[lang]))
     for entity in brief.entities:
@@ -171,6 +203,7 @@ def _read2(store: Any, root: Any, file: str | None) -> tuple[str, str, list[Expo
         _put(segment, source_lang, source_el, marker, lambda m: m.get("value"))
         if target_el is not None:
             _put(segment, target_lang, target_el, marker, lambda m: m.get("value"))
+            segment.needs_review[target_lang] = unit.xmlelement.get("subState") == REVIEW_SUBSTATE
             notes = unit_el.find(f"{{{ns}}}notes")
             for note in [] if notes is None else notes:
                 _note(segment, target_lang, note.get("category"), note.text)
@@ -203,6 +236,7 @@ def _read12(store: Any, file: str | None) -> tuple[str, str, list[ExportedSegmen
                 raise ExchangeFileError("no target-language for this unit", line=element.sourceline, unit=uid,
                                         file=file)
             _put(segment, target_lang, target_el, marker, lambda m: m.get("comment"))
+            segment.needs_review[target_lang] = target_el.get("state") == REVIEW_STATE12
             for note in element.iterchildren(f"{{{ns}}}note"):
                 _note(segment, target_lang, note.get("from"), note.text)
         out.append(segment)
@@ -216,6 +250,12 @@ def _note(segment: ExportedSegment, lang: str, category: str | None, text: str |
         segment.provenance[lang] = text.strip()
     elif category == MACHINE_NOTE and text is not None:
         segment.machine[lang] = text
+    elif category == QA_NOTE and text:
+        kind, _, detail = text.partition(": ")
+        segment.qa_flags.setdefault(lang, []).append((kind, detail))
+    elif category == QA_SCORE_NOTE and text:
+        with contextlib.suppress(ValueError):  # a hand-edited note; the score is only informative
+            segment.qa_score[lang] = float(text)
 
 
 def _put(segment: ExportedSegment, lang: str, element: Any, marker: str, entity_of: Any) -> None:

@@ -2,7 +2,8 @@
 
 A reviewer's edit replaces one translation (``provenance: "edited"``, status ``edited``), keeps the
 text it replaced as history, re-anchors entity mentions on the new text (an entity the edit removed
-is flagged), and goes into a translation memory so the next brief of the same sentence reuses it.
+is flagged), runs the quality checks that apply to human text again (numbers, untranslated,
+script), and goes into a translation memory so the next brief of the same sentence reuses it.
 Confirming a translation (status ``confirmed``) teaches the memory the same way; an edit after a
 confirmation reopens it. Each brief's title, languages and review counts are kept beside its body
 (:mod:`service.memory.listing`) so a list needs no bodies.
@@ -17,13 +18,25 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy import text as sql
 
-from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning, DroppedLine, EntityMention, EntityReport
+from service.brief import (
+    AlignedSegment,
+    Brief,
+    BriefMeta,
+    BriefWarning,
+    DroppedLine,
+    EntityMention,
+    EntityReport,
+    QualitySummary,
+    SegmentQuality,
+)
 from service.errors import BadInputError, NotFoundError
 from service.memory.db import MemoryDatabase, now
 from service.memory.files import MemoryUnit
 from service.memory.listing import Listing, listing
 from service.memory.protocols import MemoryWriter
 from service.memory.reuse import replace_translation
+from service.quality.review import reassess_segment
+from service.settings import QualityOptions
 from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 
 EDITS_MEMORY = "edits"
@@ -82,13 +95,15 @@ def brief_from_dict(data: dict[str, Any]) -> Brief:
     meta = dict(data["meta"])
     meta["warnings"] = [BriefWarning(**w) for w in meta.get("warnings", [])]
     meta["dropped"] = [DroppedLine(**d) for d in meta.get("dropped", [])]
+    if meta.get("quality") is not None:
+        meta["quality"] = QualitySummary(**meta["quality"])
     title = data.get("title")
     return Brief(
-        segments=[AlignedSegment(**s) for s in data["segments"]],
+        segments=[_segment_from_dict(s) for s in data["segments"]],
         entities=[EntityReport(**{**e, "mentions": [EntityMention(**m) for m in e.get("mentions", [])]})
                   for e in data.get("entities", [])],
         meta=BriefMeta(**meta),
-        title=AlignedSegment(**title) if title else None,
+        title=_segment_from_dict(title) if title else None,
     )
 
 
@@ -99,6 +114,11 @@ def _status_after(segment: AlignedSegment, lang: str, *, edited: bool, confirmed
     if not edited and confirmed is None:
         return segment.status.get(lang, "draft")
     return "edited" if segment.provenance.get(lang) == "edited" else "draft"
+
+
+def _segment_from_dict(data: dict[str, Any]) -> AlignedSegment:
+    quality = {lang: SegmentQuality.from_dict(q) for lang, q in data.get("quality", {}).items()}
+    return AlignedSegment(**{**data, "quality": quality})
 
 
 class BriefStore:
@@ -147,18 +167,20 @@ class BriefStore:
             return int(conn.execute(sql(f"SELECT COUNT(*) FROM stored_briefs WHERE {where}"), params).scalar_one())
 
     def edit(self, bid: str, segment_id: str, lang: str, text: str, *, memory: str = EDITS_MEMORY,
-             tenant: Tenant = OPERATOR) -> StoredBrief:
+             tenant: Tenant = OPERATOR, quality: QualityOptions | None = None) -> StoredBrief:
         """Record a reviewer's translation of one segment; ``tenant``'s own memory ``memory`` learns it in the
-        same transaction."""
-        return self.review(bid, segment_id, lang, text=text, memory=memory, tenant=tenant)
+        same transaction. The quality checks for human text judge the new text (``quality``: the settings)."""
+        return self.review(bid, segment_id, lang, text=text, memory=memory, tenant=tenant, quality=quality)
 
     def review(self, bid: str, segment_id: str, lang: str, *, text: str | None = None, confirmed: bool | None = None,
-               memory: str = EDITS_MEMORY, tenant: Tenant = OPERATOR) -> StoredBrief:
-        """A reviewer's change to one translation: new ``text`` (status edited; the old text kept as history),
-        ``confirmed`` True (status confirmed) or False (reopened: edited or draft again), or both at once.
+               memory: str = EDITS_MEMORY, tenant: Tenant = OPERATOR,
+               quality: QualityOptions | None = None) -> StoredBrief:
+        """A reviewer's change to one translation: new ``text`` (status edited; the old text kept as history and
+        judged again by the quality checks for human text, ``quality`` the settings), ``confirmed`` True (status
+        confirmed) or False (reopened: edited or draft again), or both at once.
 
         ``tenant``'s own memory ``memory`` learns the translation an edit or a confirmation leaves, in the
-        same transaction. Text equal to the current translation is no edit.
+        same transaction. Text equal to the current one is an edit too: the reviewer keeps it as theirs.
         """
         if text is None and confirmed is None:
             raise BadInputError("a segment change needs text, confirmed or both")
@@ -171,9 +193,10 @@ class BriefStore:
             require_change(tenant, stored.owner, hidden=_not_found(bid), noun="stored brief")
             brief, segment = stored.brief, stored.segment(segment_id, lang)
             stamp = now()
-            edited = text is not None and text != segment.translations[lang]
+            edited = text is not None  # the same text again is a reviewer's text too (judged as human text)
             if edited:
                 self._record_edit(conn, bid, brief, segment, lang, str(text), stamp)
+                reassess_segment(brief, segment_id, lang, quality or QualityOptions())
             status = _status_after(segment, lang, edited=edited, confirmed=confirmed)
             if not edited and status == segment.status.get(lang, "draft"):
                 return stored  # nothing changes: no new version, nothing learned

@@ -1,4 +1,4 @@
-"""The brief pipeline: segment → summarize → translate (through the glossary layer) → align.
+"""The brief pipeline: segment → summarize → translate (through the glossary layer) → align → quality.
 
 Every door (CLI, HTTP, batch, compatibility endpoints) calls these functions;
 none re-implements a stage. Only the summarize and translate stages touch models.
@@ -8,7 +8,8 @@ credits) out of everything after it and lists them in ``meta.dropped``; the head
 brief's title, subheadings and the dateline stay out of the summary. The titles and summary
 sentences of all articles of one call are translated as one batch (one engine call per language):
 each article is a consecutive run of the batch, which the glossary layer reports under the brief's
-own segment ids ("title", "s1", "s2", ...).
+own segment ids ("title", "s1", "s2", ...). The quality stage judges every final translation
+(service/quality) with the engine's scores.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from service.pipeline.request import BriefRequest
 from service.pipeline.segmentation import Segmentation, remove_controls, segment_text
 from service.pipeline.signature import brief_signature, model_provenance
 from service.pipeline.summary_policy import segment_written, summary_count
+from service.quality.review import Confidences, assess_brief
 from service.runtime.request_budget import bounded_translator, check_deadline, model_slot
 from service.runtime.resources import Resources
 
@@ -75,8 +77,9 @@ class _Timer:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        check_deadline(name)  # past the request's deadline no further stage starts
+    def stage(self, name: str, *, bounded: bool = True) -> Iterator[None]:
+        if bounded:
+            check_deadline(name)  # past the request's deadline no further stage starts
         with model_slot(name):  # a model stage waits for one of the worker's slots, or is shed (503)
             start = time.perf_counter()
             try:
@@ -158,6 +161,9 @@ def build_briefs(
         briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
         # Human translations from memories replace or accompany the model's (service/memory/reuse.py).
         apply_memory(briefs, resources.memories, resources.settings.memory, tenant=job.request.tenant)
+    with timer.stage("quality", bounded=False):  # milliseconds: never worth refusing finished work
+        for brief, summary, outcome in zip(briefs, summaries, outcomes, strict=True):
+            assess_brief(brief, resources.settings.quality, _confidences(summary, outcome))
     for brief, (_, warning) in zip(briefs, cleaned, strict=True):
         brief.meta.timings_ms = dict(timer.timings_ms)
         brief.meta.warnings += [warning] if warning else []
@@ -186,6 +192,8 @@ def translate_segments(
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
         apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant)
+    with timer.stage("quality", bounded=False):  # milliseconds: never worth refusing finished work
+        assess_brief(brief, resources.settings.quality, _confidences(summary, outcome))
     brief.meta.timings_ms = dict(timer.timings_ms)
     brief.meta.warnings += [replace(w, segment=f"s{n}") for n, (_, w) in enumerate(cleaned, 1) if w]
     return brief
@@ -246,6 +254,12 @@ def _assemble(article: _Article, outcome: GlossaryOutcome, job: _Job) -> Brief:
     meta = _meta(warnings, outcome, job)
     meta.dropped = article.dropped
     return Brief(segments=units, entities=outcome.entities, meta=meta, title=title)
+
+
+def _confidences(article: _Article, outcome: GlossaryOutcome) -> Confidences:
+    """The engine's score of each (unit, language) translation of one brief (the title first)."""
+    return {(sid, lang): scores[n] for lang, scores in outcome.scores.items()
+            for n, (sid, _, _) in enumerate(article.units())}
 
 
 def _meta(warnings: list[BriefWarning], outcome: GlossaryOutcome, job: _Job) -> BriefMeta:

@@ -68,7 +68,8 @@ def test_quick_plan_is_smaller_than_the_full_one():
     from bench.__main__ import FULL
 
     assert all(QUICK[key] <= FULL[key] for key in FULL)
-    assert set(PARTS) == {"translation", "service", "brief", "many", "cache", "summarizer", "segmentation"}
+    assert set(PARTS) == {"translation", "service", "brief", "many", "cache", "summarizer", "segmentation",
+                          "quality"}
 
 
 @pytest.mark.slow

@@ -47,10 +47,14 @@ def test_status_follows_edits_and_confirmations(client, steps, status, provenanc
     assert (body["version"], len(body["history"])) == (version, history)
 
 
-def test_unchanged_text_is_no_edit(client):
+def test_the_same_text_again_is_the_reviewers_edit(client):
     brief = stored(client)
-    body = patch(client, brief["id"], {"lang": "ja", "text": brief["segments"][0]["translations"]["ja"]}).get_json()
-    assert (body["version"], body["history"], body["segments"][0]["status"]["ja"]) == (1, [], "draft")
+    same = brief["segments"][0]["translations"]["ja"]
+    body = patch(client, brief["id"], {"lang": "ja", "text": same}).get_json()
+    segment = body["segments"][0]
+    assert (body["version"], len(body["history"])) == (2, 1)
+    assert (segment["translations"]["ja"], segment["provenance"]["ja"], segment["status"]["ja"]) == (
+        same, "edited", "edited")
 
 
 def test_a_confirmation_teaches_the_memory_and_exports_as_final(client, app):
