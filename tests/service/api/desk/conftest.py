@@ -2,8 +2,8 @@
 
 One browser for the whole session, a fresh context (tab, sessionStorage) per test; two servers on
 127.0.0.1 in threads, each with its own store: ``open_server`` in single-user mode (no keys) and
-``keyed_server`` with an editor and a reader key. Screenshots go to ``shots`` (a session folder under
-pytest's tmp dir; ``BRIEFS_SHOTS``-free: the path is printed at the end of the run).
+``keyed_server`` with an editor and a reader key and the quality signals on. Screenshots go to
+``shots``, a session folder under pytest's tmp dir (its path is printed at the end of the run).
 Skipped where Playwright or a system chromium is missing, except under CI, where it fails.
 """
 from __future__ import annotations
@@ -44,7 +44,9 @@ class Server:
 
 def _serve(tmp: Path, keyed: bool) -> Iterator[Server]:
     http = {"rate_limit": "10000/minute", "batch_max_wait_ms": 1, "api_keys_required": keyed}
-    settings = make_settings(tmp, http=http)
+    # The open server leaves the quality signals off (the tagging double's text trips them everywhere), so
+    # its tests see exactly the warnings they make; the keyed server has them on, as deployed.
+    settings = make_settings(tmp, http=http, quality={"enabled": keyed})
     resources = Resources(settings, models=FakeModelManager(settings, translator=DeskTranslator()))
     app = create_app(settings, resources=resources)
     keys = {}

@@ -164,3 +164,13 @@ def test_an_edit_is_checked_for_names_and_numbers_as_it_is_typed(open_server, pa
     expect(check).to_have_text("")
     page.keyboard.press("Escape")
     expect_status(page, "s2", "ja", "draft")
+
+
+def test_quality_flags_come_first_in_the_checks(keyed_server, page):
+    open_desk(page, keyed_server, key=keyed_server.keys["editor"])
+    make_brief(page, article("culvert", extra=" after 12 hours"), sentences=2)
+    review = page.locator("#qa .qa-review")
+    expect(review).to_be_visible()
+    first_kind = review.locator(".qa-kind").first.get_attribute("data-kind") or ""
+    assert first_kind.startswith("quality:"), first_kind
+    expect(page.locator("#seg-s1 td[data-lang=ja] .flag-count")).to_be_visible()
