@@ -47,6 +47,10 @@ class InlineEntrySchema(Schema):
     aliases = fields.List(fields.Str(), load_default=list)
     notes = fields.Str(load_default="")
     case_sensitive = json_bool(load_default=True)
+    short_renderings = fields.Dict(keys=fields.Str(), values=fields.Str(validate=NOT_BLANK), load_default=dict,
+                                   metadata={"description": "a person's short rendering per language, used when "
+                                                            "the text names them by family name alone",
+                                             "example": {"ja": "岸田", "ko": "기시다"}})
 
     @post_load
     def make_entry(self, data: dict, **_: object) -> GlossaryEntry:

@@ -187,13 +187,13 @@ def test_resolve_precedence(store):
     store.create("team", [GlossaryEntry("Tokyo", {"ja": "トーキョー"})])
     inline = [GlossaryEntry("Tokyo", {"ja": "東京"})]
     active = store.resolve(["team", "news"], inline)
-    assert [g.name for g in active.layers] == ["inline", "team", "news", "default"]
+    assert [g.name for g in active.layers] == ["inline", "team", "news", "default", "cldr"]
     assert active.layers[0].entries == tuple(inline)
 
 
 def test_resolve_does_not_repeat_default(store):
-    assert [g.name for g in store.resolve(["default", "news"]).layers] == ["default", "news"]
-    assert [g.name for g in store.resolve([]).layers] == ["default"]
+    assert [g.name for g in store.resolve(["default", "news"]).layers] == ["default", "news", "cldr"]
+    assert [g.name for g in store.resolve([]).layers] == ["default", "cldr"]
 
 
 def test_resolve_unknown_name_raises(store):
