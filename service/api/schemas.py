@@ -132,10 +132,17 @@ class MentionSchema(Schema):
 class EntitySchema(Schema):
     source = fields.Str()
     type = fields.Str()
-    resolution = fields.Str(metadata={"description": "glossary | learned | unresolved"})
+    resolution = fields.Str(metadata={"description": "glossary | cldr | learned | unresolved"})
     glossary = fields.Str(allow_none=True)
     renderings = fields.Dict(keys=fields.Str(), values=fields.Str())
     mentions = fields.List(fields.Nested(MentionSchema))
+    detector = fields.Str(allow_none=True, metadata={
+        "description": "what found the name: glossary | cldr | ner (a spaCy pipeline) | heuristic"})
+    rendered_by = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={
+        "description": "per language: the glossary whose rendering was used (the first that has that "
+                       "language), cldr, or learned (the name translated on its own)"})
+    short_renderings = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={
+        "description": "per language: the rendering used where the text names the person by family name alone"})
 
 
 class WarningSchema(Schema):
