@@ -70,6 +70,9 @@ class FakeModelManager:
     def summarizer_spec(self, name: str) -> ModelSpec:
         return self.registry.summarizer_spec(name)
 
+    def ner(self, *, required: bool = False):
+        return None
+
     def status(self) -> list[dict]:
         return [{"task": s.task, "key": s.key, "model": s.model, "engine": s.engine,
                  "license": s.license, "installed": True, "loaded": True} for s in self.registry.specs()]

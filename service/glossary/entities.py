@@ -189,7 +189,8 @@ class EntityFinder:
         mentions += self._short_references(position, text, taken, owners, findings)
         taken = [(m.start, m.end) for m in mentions]
         for m in self._learned_matcher().find(text, exclude=taken) if self.detector else []:
-            mentions.append(SourceMention(m.start, m.end, m.surface, self._learned_entity(m.entry.source, findings).key))
+            key = self._learned_entity(m.entry.source, findings).key
+            mentions.append(SourceMention(m.start, m.end, m.surface, key))
         return sorted(mentions, key=lambda m: m.start)
 
     def _note_name(self, position: int, name: DetectedName, findings: Findings) -> bool:

@@ -126,7 +126,9 @@ def build_briefs(
         summaries = [_summarize(doc, job) for doc in documents]
     _notify(progress, "summarized")
     with timer.stage("translate"):
-        outcomes = _translate(summaries, job, learned)
+        contexts = [[sentence.text for sentence in doc] for doc in documents]
+        outcomes = _translate(summaries, job, learned, contexts)
+    timer.timings_ms["entities"] = outcomes[0].detect_ms  # the part of "translate" spent finding entities
     _notify(progress, "translated")
     with timer.stage("align"):
         briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
@@ -157,6 +159,7 @@ def translate_segments(
     summary = [SummarySentence(text=s, source_index=i) for i, (s, _) in enumerate(cleaned)]
     with timer.stage("translate"):
         (outcome,) = _translate([summary], job, learned)
+    timer.timings_ms["entities"] = outcome.detect_ms
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
         apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant)
@@ -180,15 +183,21 @@ def _segment_ids(summary: Sequence[SummarySentence]) -> list[str]:
 
 
 def _translate(
-    summaries: Sequence[list[SummarySentence]], job: _Job, learned: LearnedGlossary | None
+    summaries: Sequence[list[SummarySentence]], job: _Job, learned: LearnedGlossary | None,
+    contexts: Sequence[Sequence[str]] | None = None,
 ) -> list[GlossaryOutcome]:
-    """Every summary's sentences in one batch through the glossary layer; one outcome per summary."""
+    """Every summary's sentences in one batch through the glossary layer; one outcome per summary.
+
+    ``contexts``: each article's sentences, where names the summary only refers to are introduced.
+    """
     request = job.request
     active = job.resources.glossaries.resolve(request.glossaries, request.inline_glossary)
-    translator = GlossaryTranslator(bounded_translator(job.resources.translator()), active, learned=learned)
+    detector = job.resources.name_detector()
+    translator = GlossaryTranslator(bounded_translator(job.resources.translator()), active, learned=learned,
+                                    detector=detector, detect_names=detector is not None)
     texts = [sentence.text for summary in summaries for sentence in summary]
     groups = [_segment_ids(summary) for summary in summaries]
-    return translator.translate_groups(texts, request.source_lang, request.target_langs, groups)
+    return translator.translate_groups(texts, request.source_lang, request.target_langs, groups, contexts)
 
 
 def _assemble(summary: list[SummarySentence], outcome: GlossaryOutcome, job: _Job) -> Brief:

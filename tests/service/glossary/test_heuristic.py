@@ -79,7 +79,8 @@ def test_suffixes_stay_with_the_name(text: str, expected: list[str]) -> None:
     ("Officials at the Ministry of Finance have warned.", ["Ministry of Finance"]),
     ("It signed the Mutual Defense Treaty in 1951.", ["Mutual Defense Treaty"]),
     ("They met at the Ministry of Economy, Trade and Industry on Monday.", ["Ministry of Economy, Trade and Industry"]),
-    ("The Meteorology, Climatology and Geophysical Agency said so.", ["Meteorology, Climatology and Geophysical Agency"]),
+    ("The Meteorology, Climatology and Geophysical Agency said so.",
+     ["Meteorology, Climatology and Geophysical Agency"]),
     ("Delegates met at the Shangri-La Dialogue in June.", ["Shangri-La Dialogue"]),
 ])
 def test_institution_words_make_a_name_of_common_words(text: str, expected: list[str]) -> None:
