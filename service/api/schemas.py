@@ -208,6 +208,9 @@ class UsageSchema(Schema):
 class HealthSchema(Schema):
     status = fields.Str()
     models = fields.List(fields.Dict(), metadata={"description": "readiness of each configured pair"})
+    entities = fields.Dict(metadata={
+        "description": "which detector finds names no glossary knows (ner | heuristic | off) and the NER "
+                       "pipeline's state (model, state, loaded), null when none is configured"})
 
 
 class FieldErrorSchema(Schema):
