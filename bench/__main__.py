@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-PARTS = ("translation", "service", "brief", "many", "cache", "summarizer")
+PARTS = ("translation", "service", "brief", "many", "cache", "summarizer", "entities")
 # Full run: the set-up. Quick: the same paths on less work (CI smoke test, < 3 minutes).
 FULL = {"sentences": 64, "output_tokens": 48, "passes": 3, "seconds": 20.0, "clients": 16, "articles": 32}
 QUICK = {"sentences": 16, "output_tokens": 16, "passes": 1, "seconds": 4.0, "clients": 16, "articles": 3}
@@ -61,6 +61,7 @@ def run(parts: list[str], plan: dict[str, Any], quick: bool, out: Path | None = 
             "cache": lambda: _part("brief", "run_cache")(models, tmp, plan["passes"], say),
             "summarizer": lambda: _part("summarizer", "run_summarizer")(tmp, plan["passes"], plan["output_tokens"],
                                                                         quick, say),
+            "entities": lambda: _part("entities", "run_entities")(models, tmp, plan["passes"], quick, say),
         }
         failed = []
         for name in [p for p in PARTS if p in parts]:

@@ -23,7 +23,7 @@ from service.glossary.learned import LearnedGlossary
 from service.glossary.matcher import matcher_for
 from service.glossary.model import ActiveGlossary
 from service.glossary.restore import PlaceholderScheme, Protected, choose_scheme, restore
-from service.glossary.shortref import derive_short, family_place
+from service.glossary.shortref import FIRST, LAST, derive_short, family_place
 
 
 class TranslatorContractError(BriefsError):
@@ -162,6 +162,8 @@ class GlossaryTranslator:
     def _short_rendering(entity: Entity, lang: str, place: str) -> str | None:
         """The rendering of a mention by one word of the name: the glossary's short rendering where
         that word is the family name, else one derived where that is certain (None: the full one)."""
+        if place not in (FIRST, LAST):
+            return None  # an institution's short form ("the Assembly") takes the full rendering
         given = entity.short_renderings.get(lang)
         if given and entity.glossary is not None and place in family_place(entity.renderings):
             return given

@@ -16,15 +16,18 @@ from dataclasses import dataclass, field
 from service.brief import BriefWarning
 from service.glossary.cldr import CLDR_NAME
 from service.glossary.detection import DetectedName, KnownSpan, NameDetector
-from service.glossary.heuristic import is_demonym_of
+from service.glossary.heuristic import is_demonym, is_demonym_of
 from service.glossary.learned import LEARNED_GLOSSARY_NAME, LearnedGlossary
 from service.glossary.matcher import EntityMatch, EntityMatcher, Fallback
 from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry
-from service.glossary.shortref import name_words, reference_words
-from service.glossary.wordlists import CORE_TITLES, FUNCTION_WORDS, GENERIC, MONTHS_AND_DAYS
+from service.glossary.shortref import LAST, name_words, reference_words
+from service.glossary.wordlists import CORE_TITLES, FUNCTION_WORDS, GENERIC, HEADS, MONTHS_AND_DAYS, TITLE_MODIFIERS
 
 _SUFFIX = re.compile(r",?\s+(?:Jr\.|Sr\.|Jr\b|Sr\b|II\b|III\b|IV\b)")
-_WORD_AFTER = re.compile(r"^(?:['\u2019]s)?\s*[A-Z]")
+_TITLE_BEFORE = re.compile(r"(?:(?:" + "|".join(sorted(CORE_TITLES | TITLE_MODIFIERS, key=len, reverse=True))
+                           + r")\.?\s+)+")
+_LOCATIVE = re.compile(r"\b(?:in|at|near|from|into|across|outside|around)\s+$")
+INSTITUTION = "institution"  # the place of a short reference to an institution: it takes the full rendering
 # A warning and the batch position of its segment (None: it concerns no one segment).
 Note = tuple[int | None, BriefWarning]
 
@@ -78,10 +81,13 @@ class Findings:
 
 @dataclass
 class _Person:
+    """A possible owner of short references: a person, or an institution ("the Assembly")."""
+
     key: str
     name: str
-    words: dict[str, str]  # reference word -> "first" | "last"
+    words: dict[str, str]  # reference word -> "first" | "last" | "institution"
     certain: bool = True  # a person for sure; else a name only a title or "said" makes one ("Mr. Ohara")
+    match: EntityMatch | None = None  # the glossary match that names it (None: a learned name)
 
 
 class EntityFinder:
@@ -129,38 +135,59 @@ class EntityFinder:
 
     @staticmethod
     def _extend_suffixes(text: str, matches: list[EntityMatch]) -> list[EntityMatch]:
-        """A person's mention takes a following "Jr." or "III" with it ("Joseph R. Biden, Jr.")."""
+        """A person's mention takes a following "Jr." or "III" with it ("Joseph R. Biden, Jr."), and leaves a
+        title in a glossary form to the text ("Secretary Austin" → "Austin": the model translates the title)."""
         out = []
         for m in matches:
-            suffix = _SUFFIX.match(text, m.end) if m.entry.type == "person" else None
-            if suffix and not any(o.start >= m.end and o.start < suffix.end() for o in matches):
-                m = EntityMatch(m.start, suffix.end(), text[m.start:suffix.end()], m.entry, m.glossary, m.layer,
-                                m.fallbacks)
+            start, end = m.start, m.end
+            if m.entry.type == "person":
+                suffix = _SUFFIX.match(text, end)
+                if suffix and not any(end <= o.start < suffix.end() for o in matches):
+                    end = suffix.end()
+                title = _TITLE_BEFORE.match(text, start, end)
+                if title and title.end() < end:
+                    start = title.end()
+            if (start, end) != (m.start, m.end):
+                m = EntityMatch(start, end, text[start:end], m.entry, m.glossary, m.layer, m.fallbacks)
             out.append(m)
         return out
 
     def _persons(self, texts: list[str], matches: dict[str, list[EntityMatch]],
                  detected: dict[str, list[DetectedName]], findings: Findings) -> list[_Person]:
-        """Every person named in full in the article, with the words a short reference may use."""
+        """Every person (and institution) named in full in the article, with the words a short reference
+        may use: a person's first and last word, an institution's head word or its name without its
+        country ("the Assembly", "Samsung", "the Coast Guard")."""
         found: dict[str, _Person] = {}
         for text in texts:
             for m in matches[text]:
+                key = self._glossary_key(m)
                 if m.entry.type == "person":
-                    key = self._glossary_entity(m, findings)
                     words = {**reference_words(m.entry.source), **reference_words(m.surface)}
-                    found.setdefault(key, _Person(key, m.entry.source, words))
+                    found.setdefault(key, _Person(key, m.entry.source, words, match=m))
+                elif m.entry.type in ("organization", "term") and m.glossary != CLDR_NAME:
+                    words = {w: p for w, p in _institution_words(m.surface, []).items() if not self.matcher.find(w)}
+                    found.setdefault(key, _Person(key, m.entry.source, words, match=m))
             for name in detected.get(text, []):
                 if _absorbed(name, matches[text]) is None:
                     continue
+                key = f"learned:{name.name}"
                 words = reference_words(name.name)
-                if words and (name.type == "person" or (name.type == "term" and len(name_words(name.name)) <= 4)):
-                    key = f"learned:{name.name}"
+                located = bool(_LOCATIVE.search(text[:name.start]))  # "plants in Hung Yen": a place, not a person
+                if words and (name.type == "person" or (name.type == "term" and len(name_words(name.name)) <= 4
+                                                        and not located and not _institution_words(name.name, []))):
                     found.setdefault(key, _Person(key, name.name, words, certain=name.type == "person"))
+                elif name.type in ("organization", "term"):
+                    inside = [(m.start - name.start, m.end - name.start) for m in matches[text]
+                              if name.start <= m.start and m.end <= name.end]
+                    found.setdefault(key, _Person(key, name.name, _institution_words(name.name, inside)))
         common = {w.casefold() for text in texts for w in re.findall(r"\b[a-z][a-z'-]+\b", text)}
         for person in found.values():
-            person.words = {w: place for w, place in person.words.items()
-                            if w.casefold() not in common and w not in GENERIC | FUNCTION_WORDS | MONTHS_AND_DAYS
-                            and w not in CORE_TITLES}
+            person.words = {w: place for w, place in person.words.items() if place == INSTITUTION or (
+                w.casefold() not in common and w not in FUNCTION_WORDS | MONTHS_AND_DAYS | GENERIC | CORE_TITLES)}
+            if not person.certain:  # a title, "said" or an age anywhere in the article makes it a person
+                forms = [re.escape(w) for w in person.words] + [re.escape(person.name)]
+                pattern = re.compile(rf"(?<![\w.-])(?:{'|'.join(forms)})(?![\w-])")
+                person.certain = any(_introduced(t, m.start(), m.end()) for t in texts for m in pattern.finditer(t))
         return [p for p in found.values() if p.words]
 
     def _segment(self, position: int, text: str, matches: list[EntityMatch], detected: list[DetectedName],
@@ -219,7 +246,7 @@ class EntityFinder:
                 people = [p for p in people if p.certain or _introduced(text, start, end)]
                 if not people:
                     continue
-                person = _sole_owner(people)
+                person = _sole_owner(people) or _likeliest(people, word)
                 if person is None:
                     if word not in warned:
                         warned.add(word)
@@ -234,11 +261,16 @@ class EntityFinder:
 
     def _short(self, position: int, start: int, end: int, text: str, person: _Person,
                findings: Findings) -> SourceMention:
-        if person.key.startswith("learned:"):
+        surface = text[start:end]
+        place = person.words.get(surface.rstrip("."), LAST)
+        if person.match is not None:
+            self._glossary_entity(person.match, findings)
+        elif place == INSTITUTION:
+            self._learned_entity(person.name, findings)
+        else:
             self.learned.note(person.name, "person", self.learned.detector(person.name))
             self._learned_entity(person.name, findings).type = "person"
-        surface = text[start:end]
-        return SourceMention(start, end, surface, person.key, person.words.get(surface.rstrip("."), "last"))
+        return SourceMention(start, end, surface, person.key, place)
 
     # -- entities ------------------------------------------------------------------------------
 
@@ -278,6 +310,25 @@ class EntityFinder:
         return matcher
 
 
+def _institution_words(name: str, known: list[tuple[int, int]]) -> dict[str, str]:
+    """Short forms of an institution's name: its head word ("Assembly"), the name without a country or
+    acronym before it ("Coast Guard" of "U.S. Coast Guard"), its proper first word ("Samsung" of
+    "Samsung Electronics")."""
+    words = name.split()
+    head = next((words[i - 1] for i, w in enumerate(words) if i and w in ("of", "for", "on")), words[-1])
+    if len(words) < 2 or head not in HEADS:
+        return {}
+    found = {head: INSTITUTION}
+    lead = next((e for s, e in known if s == 0), 0)
+    if lead and len(name[lead:].split()) >= 2:
+        found[name[lead:].strip()] = INSTITUTION
+    rest = words[1:]
+    if words[0] not in GENERIC and not words[0].isupper() and not is_demonym(words[0]) and not known \
+            and all(w in HEADS or w in GENERIC for w in rest):
+        found[words[0]] = INSTITUTION
+    return found
+
+
 def _absorbed(name: DetectedName, matches: list[EntityMatch]) -> DetectedName | None:
     """``name`` unless a glossary match covers it, or overlaps it without lying inside it."""
     for m in matches:
@@ -293,6 +344,12 @@ def _lone_word(name: DetectedName) -> str | None:
 
 def _sole_owner(people: list[_Person]) -> _Person | None:
     return people[0] if len(people) == 1 else None
+
+
+def _likeliest(people: list[_Person], word: str) -> _Person | None:
+    """Of several owners, the one a word can only mean: the sole certain person; None if still two."""
+    certain = [p for p in people if p.certain and p.words.get(word) != INSTITUTION]
+    return certain[0] if len(certain) == 1 else None
 
 
 def _stands_alone(text: str, start: int, end: int) -> bool:
@@ -313,7 +370,9 @@ def _introduced(text: str, start: int, end: int) -> bool:
     """A title or honorific before the word, or "said" after it: the word names a person."""
     before = re.search(r"([A-Z][a-z]*)\.?\s$", text[:start])
     return bool(before and before.group(1) in CORE_TITLES) or bool(
-        re.match(r"(?:,[^,]{0,40},)?\s(?:said|says|told|added)\b", text[end:]))
+        re.match(r"(?:['\u2019]s)?(?:,[^,]{0,60},)?\s(?:said|says|told|added|noted|is|was|has|had|will|would|"
+                 r"[a-z]{3,}ed)\b", text[end:])) or bool(
+        re.match(r",\s+(?:who|whose|\d{1,3},|(?:a|an|the)\s+\d{1,3}-year-old)\b", text[end:]))
 
 
 def _sentence_opener(text: str, at: int) -> bool:

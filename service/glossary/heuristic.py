@@ -50,6 +50,10 @@ _DEMONYM_ENDINGS = ("ese", "ian", "ean", "ish", "ican")
 _TITLE_CASE_LOWER = frozenset("a an and the for with from over into nor but yet of on in to at by".split())
 _SUFFIX_AFTER = re.compile(r",?\s+(Jr\.|Sr\.|Jr\b|Sr\b|II\b|III\b|IV\b)")
 _MAX_RUN_TOKENS = 14
+# Heads of a government's own bodies, named after the country that has them ("ROK Ministry of ...").
+_MINISTRIES = frozenset({"Ministry", "Department", "Chiefs"})
+# Plural words that end names rather than describe people after one ("United Nations").
+_NAME_PLURALS = frozenset({"Nations", "States", "Emirates", "Islands", "Isles", "Forces", "Games", "Airlines"})
 # Words that take an "of" complement inside a name besides institution words ("Republic of Korea").
 _COMPLEMENTED = frozenset({"States", "Republic", "Kingdom", "Chiefs", "Status", "Race", "Law", "Government",
                            "Federation", "Commonwealth", "Emirates", "Isle", "Cape", "Gulf", "Sea", "Bay"})
@@ -107,7 +111,7 @@ def _tokens(text: str, known: Sequence[KnownSpan]) -> list[_Tok]:
     return tokens
 
 
-def _is_demonym(word: str) -> bool:
+def is_demonym(word: str) -> bool:
     """"Japanese", "Koreans", "Philippine": a people or a place's adjective, never a name alone."""
     if not word[:1].isupper() or word.isupper():
         return False
@@ -117,7 +121,7 @@ def _is_demonym(word: str) -> bool:
 
 def is_demonym_of(name: str, place: str) -> bool:
     """Whether ``name`` is the adjective of ``place`` ("South Korean" of "South Korea", "Chinese" of "China")."""
-    if name == place or not _is_demonym(name.split()[-1]):
+    if name == place or not is_demonym(name.split()[-1]):
         return False
     stem = place[:-1]
     return name.startswith(stem) and 0 < len(name) - len(stem) <= 5 and " " not in name[len(stem):]
@@ -172,7 +176,7 @@ class _Text:
         return not any(c.islower() for c in line) or tok.end <= line_start + len(head)
 
     def _name_like(self, tok: _Tok) -> bool:
-        if tok.known:
+        if tok.known or re.match(r"[dl]['\u2019][A-Z]", tok.text):  # "Côte d'Ivoire"
             return True
         if not tok.capital or (tok.word.isupper() and len(tok.word) > 1 and self._line_is_caps(tok)):
             return False
@@ -186,7 +190,7 @@ class _Text:
         i = 0
         while i < len(tokens):
             tok = tokens[i]
-            if self._name_like(tok) or (tok.text == "&" and current):
+            if self._name_like(tok) or (tok.text == "&" and current) or self._model_number(current, tok):
                 if current and not self._adjacent(current[-1], tok) and not self._comma_join(current, tokens, i):
                     runs.append(current)
                     current = []
@@ -205,6 +209,12 @@ class _Text:
         if current:
             runs.append(current)
         return [r[:_MAX_RUN_TOKENS] for r in (self._trim_connectors(run) for run in runs) if r]
+
+    def _model_number(self, current: list[_Tok], tok: _Tok) -> bool:
+        """A number that is part of a name: "Nikkei 225", "Boeing 737" (not a year, not after a generic word)."""
+        return (len(current) == 1 and tok.text.isdigit() and 2 <= len(tok.text) <= 4
+                and not (len(tok.text) == 4 and tok.text[:2] in ("19", "20")) and self._proper(current[0])
+                and self.text[current[-1].end:tok.start] == " " and not current[0].initial)
 
     def _adjacent(self, left: _Tok, right: _Tok) -> bool:
         gap = self.text[left.end:right.start]
@@ -282,7 +292,7 @@ class _Text:
         if all(p in GENERIC or p in CORE_TITLES or p in TITLE_MODIFIERS or p in FUNCTION_WORDS or p in HEADS
                or p in WEAK_HEADS or p in MONTHS_AND_DAYS or p in SUFFIXES or _plural_title(p) for p in parts):
             return False
-        if _is_demonym(parts[-1]) or word in PARTY_WORDS:
+        if is_demonym(parts[-1]) or word in PARTY_WORDS:
             return False
         return not (self.evidence.common(word) and word not in self.evidence.mid_capital)
 
@@ -355,7 +365,7 @@ class _Text:
                 or (run[-1].word in WEAK_HEADS and not any(self._proper(t) for t in run))):
             run = self._trim_connectors(run[:-1])
         while run and not run[0].known and len(run) > 1 and (
-                (_is_demonym(run[0].word) and _head(run).word not in HEADS) or run[0].word in CORE_TITLES):
+                (is_demonym(run[0].word) and _head(run).word not in HEADS) or run[0].word in CORE_TITLES):
             run = run[1:]
         if not run:
             return []
@@ -366,16 +376,20 @@ class _Text:
             if all(t.known or t.text in NAME_CONNECTORS for t in run):
                 return []
             lead = next(i for i, t in enumerate(run) if not t.known)
-            if lead and head is not run[-1] and not any(t.known for t in run[lead:]):
-                return self._plain(run[lead:])  # "ROK Ministry of Trade": the country and the ministry
+            if lead and head.word in _MINISTRIES and not any(t.known for t in run[lead:]) \
+                    and self._known_place(run[0]):
+                return self._plain(run[lead:])  # "ROK Ministry of Trade": the country and its ministry
             if has_head or proper or self._compound_place(run):
                 return [self._span(run, self._type(run))]
             return self._around_known(run)
         if proper or has_head or (len(run) == 1 and run[0].word in SINGULAR_INSTITUTIONS and not run[0].initial):
-            if len(run) == 1 and _is_demonym(run[0].word):
+            if len(run) == 1 and is_demonym(run[0].word):
                 return []
             return [self._span(run, self._type(run))]
         return []
+
+    def _known_place(self, tok: _Tok) -> bool:
+        return any(k.place and k.start <= tok.start and tok.end <= k.end for k in self.known)
 
     @staticmethod
     def _compound_place(run: list[_Tok]) -> bool:
@@ -432,7 +446,7 @@ def _head(run: list[_Tok]) -> _Tok:
 def _is_plural_noun(word: str) -> bool:
     """"Leaders", "Ministers", "Women": people named by role after a name ("APEC Leaders"), no part of it."""
     return word in ("Women", "Men", "People", "Children") or (word.endswith("s") and (
-        word in GENERIC or _plural_title(word)) and word not in HEADS)
+        word in GENERIC or _plural_title(word)) and word not in HEADS and word not in _NAME_PLURALS)
 
 
 def _plural_title(word: str) -> bool:

@@ -108,6 +108,7 @@ class Resources:
         glossaries: GlossaryStoreProtocol | None = None,
         translator_wrapper: TranslatorWrapper | None = None,
         cache_observers: CacheObservers | None = None,
+        detector: NameDetector | None = None,
     ) -> None:
         self.settings = settings
         self.cache_observers = cache_observers or CacheObservers()
@@ -118,7 +119,8 @@ class Resources:
         self._translation_cache: Lazy[TranslationCache] = Lazy(self._make_translation_cache)
         self._summary_cache: Lazy[SummaryCache] = Lazy(self._make_summary_cache)
         self._translator: Lazy[Translator] = Lazy(self._make_translator)
-        self._detector: Lazy[tuple[NameDetector | None]] = Lazy(self._make_detector)
+        self._detector: Lazy[tuple[NameDetector | None]] = Lazy(
+            self._make_detector, (detector,) if detector is not None else None)
         self._summarizers: dict[str, Summarizer] = {}
         self._summarizers_lock = threading.Lock()
 
