@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from service.glossary.detection import DetectedName, KnownSpan
-from service.glossary.wordlists import CORE_TITLES, FUNCTION_WORDS, GENERIC, MONTHS_AND_DAYS, TITLE_MODIFIERS
+from service.glossary.wordlists import (
+    CORE_TITLES,
+    FUNCTION_WORDS,
+    GENERIC,
+    MONTHS_AND_DAYS,
+    TITLE_MODIFIERS,
+    WEAK_HEADS,
+)
 
 LABEL_TYPES = {
     "PERSON": "person", "PER": "person",
@@ -21,6 +28,7 @@ LABEL_TYPES = {
     "ORG": "organization",
     "EVENT": "term", "LAW": "term", "WORK_OF_ART": "term", "MISC": "term",
 }
+_NO_NAME = GENERIC | WEAK_HEADS | CORE_TITLES | TITLE_MODIFIERS | FUNCTION_WORDS | MONTHS_AND_DAYS
 _LEADING = re.compile(r"^(?:the|The)\s+")
 _TRAILING = re.compile(r"(?:['\u2019]s?|[\s,;:])+$")
 
@@ -86,7 +94,6 @@ def _name(text: str, start: int, end: int, kind: str) -> DetectedName | None:
         start = text.index(words[1], start + len(words[0]))
         words = words[1:]
         titled = True
-    if not words or all(w.rstrip(".,") in GENERIC | CORE_TITLES | TITLE_MODIFIERS | FUNCTION_WORDS | MONTHS_AND_DAYS
-                        for w in words):
+    if not words or all(w.rstrip(".,") in _NO_NAME for w in words):
         return None
     return DetectedName(start, end, text[start:end], kind, "ner", titled)

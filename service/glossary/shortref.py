@@ -51,9 +51,11 @@ def reference_words(name: str) -> dict[str, str]:
 
 
 def is_western(renderings: Mapping[str, str]) -> bool:
-    """Whether the person's name is Western: Japanese writes it in katakana with "・"."""
-    ja = renderings.get("ja", "")
-    return "・" in ja and bool(_KATAKANA.match(ja.replace(" ", "")))
+    """Whether the person's name is Western: Japanese writes it in katakana with "・" (and Korean does
+    not write it as one unspaced word of two to four syllables, as it writes Korean names)."""
+    ja, ko = renderings.get("ja", ""), renderings.get("ko", "")
+    korean = bool(_HANGUL.match(ko)) and 2 <= len(ko) <= 4
+    return "・" in ja and bool(_KATAKANA.match(ja.replace(" ", ""))) and not korean
 
 
 def family_place(renderings: Mapping[str, str]) -> set[str]:

@@ -20,7 +20,8 @@ CORE_TITLES = _words(
     "Professor Prof Officer Negotiator Undersecretary Under-Secretary Vice-Minister Vice-President "
     "Vice-Chairman Deputy Attorney Treasurer Prosecutor Superintendent Inspector Counselor Councillor "
     "Adviser Advisor Coordinator Delegate Director-General Secretary-General Head Executive Rev Father "
-    "Brother Sister Bishop Cardinal Archbishop Rabbi Imam Premier-elect President-elect Coach Manager"
+    "Brother Sister Bishop Cardinal Archbishop Rabbi Imam Premier-elect President-elect Coach Manager "
+    "Economist Analyst Strategist Researcher"
 )
 # Words that modify a title ("Foreign Minister", "Chief Cabinet Secretary") but are no title alone.
 TITLE_MODIFIERS = _words(
