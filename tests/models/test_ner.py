@@ -83,7 +83,8 @@ def test_manager_loads_the_pipeline_once_and_reports_it(tiny_ner_dir: Path, tmp_
     settings = make_settings(tmp_path)
     store = ModelStore(settings)
     spec = ModelRegistry(settings).ner_spec()
-    assert spec is not None and spec.engine == "spacy" and spec.model == "en_core_web_sm"
+    assert spec is not None
+    assert (spec.engine, spec.model) == ("spacy", "en_core_web_sm")
     manager = ModelManager(settings)
     assert manager.ner() is None  # not installed: the heuristic detector serves
     with pytest.raises(ModelMissingError):
@@ -189,7 +190,7 @@ def release_server(tiny_ner_dir: Path, tmp_path: Path) -> Iterator[str]:
 def test_models_pull_ner_unpacks_the_release_wheel(cli, release_server: str, tmp_path: Path) -> None:
     config = tmp_path / "test.toml"
     config.write_text(f'auto_pull = false\n[entities]\npull_url = "{release_server}"\n', encoding="utf-8")
-    code, out, err = cli("pull", "ner")
+    code, _, err = cli("pull", "ner")
     assert code == 0, err
     installed = cli.store / "en_core_web_sm"
     check_model_dir(installed, "spacy")

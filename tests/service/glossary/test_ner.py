@@ -79,7 +79,7 @@ def test_ner_names_are_enforced_and_reported_as_ner() -> None:
     outcome = translator.translate_segments(["Quillon Vare flew to Zarnow.", "Then Vare left."], "en", ["ja"],
                                             ["s1", "s2"])
     entities = {e.source: e for e in outcome.entities}
-    assert entities["Quillon Vare"].detector == "ner" and entities["Quillon Vare"].type == "person"
+    assert (entities["Quillon Vare"].detector, entities["Quillon Vare"].type) == ("ner", "person")
     assert entities["Zarnow"].type == "place"
     assert {m.segment for m in entities["Quillon Vare"].mentions if m.lang == "en"} == {"s1", "s2"}  # "Vare" linked
     assert len(pipeline.calls) == 1  # one pipeline call for the whole batch

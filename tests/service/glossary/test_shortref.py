@@ -1,6 +1,8 @@
 """Short references: a later family name is the person named in full, rendered with the short rendering."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 import pytest
 
 from service.glossary.enforce import GlossaryTranslator
@@ -13,7 +15,7 @@ from tests.fakes import TaggingTranslator
 class NameTranslator(TaggingTranslator):
     """Renders the names it is asked alone from a table (the learned names' isolated translation)."""
 
-    NAMES = {
+    NAMES: ClassVar[dict[tuple[str, str], str]] = {
         ("Miriam Castellanos-Reed", "ja"): "ミリアム・カステラノス＝リード",
         ("Miriam Castellanos-Reed", "ko"): "미리엄 카스텔라노스리드",
         ("Namgung Seok-jin", "ja"): "南宮碩鎮", ("Namgung Seok-jin", "ko"): "남궁석진",
@@ -60,7 +62,8 @@ def test_family_names_in_either_order(full: str, short: str, ja: str, ko: str) -
     outcome = run([f"{full} arrived on Monday.", f"{short} spoke first."], default())
     (person,) = [e for e in outcome.entities if e.type == "person"]
     assert {m.segment for m in person.mentions if m.lang == "en"} == {"s1", "s2"}
-    assert outcome.translations["ja"][1].count(ja) == 1 and outcome.translations["ko"][1].count(ko) == 1
+    assert outcome.translations["ja"][1].count(ja) == 1
+    assert outcome.translations["ko"][1].count(ko) == 1
 
 
 def test_the_owner_may_be_named_only_in_the_article_context() -> None:
@@ -99,7 +102,9 @@ def test_two_persons_sharing_a_family_name_are_not_linked_and_the_reviewer_is_wa
     for source in ("Kim Min-ji", "Kim Tae-ho"):
         assert {m.segment for m in by_source(outcome)[source].mentions if m.lang == "en"} == {"s1"}
     warnings = [w for w in outcome.warnings if w.code == "entity-ambiguous-reference"]
-    assert len(warnings) == 1 and warnings[0].segment == "s2" and "'Kim'" in warnings[0].message
+    assert len(warnings) == 1
+    assert warnings[0].segment == "s2"
+    assert "'Kim'" in warnings[0].message
 
 
 def test_a_family_name_inside_another_name_is_no_reference() -> None:
