@@ -427,3 +427,16 @@ def test_concurrent_versioned_edits_never_lose_one(store_url):
     assert final.version == 33
     for s in stores:
         s.close()
+
+
+def test_short_renderings_are_stored_and_an_old_store_gets_the_default_ones(tmp_path, store):
+    entry = GlossaryEntry("Miriam Quayle", {"ja": "ミリアム・クエール", "ko": "미리엄 퀘일"}, type="person",
+                          short_renderings={"ja": "クエール", "ko": "퀘일"})
+    assert store.create("people", [entry]).entries == (entry,)
+    assert store.get("people").entries[0].short_renderings == {"ja": "クエール", "ko": "퀘일"}
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(PRE_SQLALCHEMY_STORE, path)
+    old = GlossaryStore(path)
+    blinken = next(e for e in old.get("default").entries if e.source == "Antony Blinken")
+    assert blinken.short_renderings == {"ja": "ブリンケン", "ko": "블링컨"}
+    old.close()
