@@ -67,7 +67,8 @@ def test_inline_entry_without_a_language_passes_it_on(client) -> None:
 
 
 def test_short_renderings_travel_through_the_glossary_api(client) -> None:
-    entry = {"source": "Miriam Quayle", "type": "person", "renderings": {"ja": "ミリアム・クエール", "ko": "미리엄 퀘일"},
+    entry = {"source": "Miriam Quayle", "type": "person",
+             "renderings": {"ja": "ミリアム・クエール", "ko": "미리엄 퀘일"},
              "short_renderings": {"ja": "クエール", "ko": "퀘일"}}
     assert client.post("/v1/glossaries", json={"name": "people", "entries": [entry]}).status_code == 201
     stored = client.get("/v1/glossaries/people").get_json()["entries"][0]
