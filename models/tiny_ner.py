@@ -47,8 +47,11 @@ def train_ner(examples: Sequence[Example], out_dir: Path, *, name: str = "tiny_n
     spacy.util.fix_random_seed(seed)
     nlp = spacy.blank("en")
     nlp.add_pipe("ner", config=ner_config(**(size or TINY_SIZE)))
-    data = [SpacyExample.from_dict(nlp.make_doc(text), {"entities": [tuple(s) for s in spans]})
-            for text, spans in examples]
+    data = []
+    for text, spans in examples:
+        doc = nlp.make_doc(text)  # spans that do not fall on token boundaries are left out
+        aligned = [tuple(s) for s in spans if doc.char_span(s[0], s[1]) is not None]
+        data.append(SpacyExample.from_dict(doc, {"entities": aligned}))
     optimizer = nlp.initialize(lambda: data)
     order = random.Random(seed)
     for _ in range(epochs):

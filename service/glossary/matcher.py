@@ -23,6 +23,7 @@ _JOINER = r"(?:\s*[-\u2010-\u2015\u2212]\s*|\s+)"
 _TOKEN_SPLIT = re.compile(r"\s+|\s*[-\u2010-\u2015\u2212]\s*")
 _ACRONYM = re.compile(r"^(?:[A-Z]{2,5}|(?:[A-Z]\.){2,5})$")
 _CACHE_SIZE = 32
+_WORD = re.compile(rf"[{WORD_CHARS}]+")  # a word as the matcher's boundaries see it (CJK next to it is none)
 
 
 @dataclass(frozen=True)
@@ -96,8 +97,8 @@ def _regex(tokens: list[str], case_sensitive: bool) -> tuple[str, int]:
 
 
 def _probe(tokens: list[str]) -> str:
-    runs = [r for t in tokens if not _ACRONYM.match(t) for r in re.findall(r"[^\W_]+", t)]
-    return max(runs, key=len, default="").casefold()
+    runs = [r for t in tokens if not _ACRONYM.match(t) for r in _WORD.findall(t.casefold())]
+    return max(runs, key=len, default="")
 
 
 class EntityMatcher:
@@ -124,6 +125,11 @@ class EntityMatcher:
                                              " ".join(tokens), fallbacks.get((layer, position), ())))
                     order += 1
 
+        self._by_probe: dict[str, list[_Term]] = {}
+        for term in self._terms:
+            self._by_probe.setdefault(term.probe, []).append(term)
+        self._unprobed = self._by_probe.pop("", [])
+
     def __len__(self) -> int:
         return len(self._terms)
 
@@ -138,10 +144,12 @@ class EntityMatcher:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         folded = text.casefold()
+        words = set(_WORD.findall(folded))
+        # Only terms whose probe word is in the text (or that have none): a dict lookup per word of the
+        # text, not a scan of every term (the CLDR layer alone has ~1,000 forms).
+        terms = [*self._unprobed, *(t for w in words for t in self._by_probe.get(w, ()))]
         candidates: list[tuple[int, int, int, int, _Term]] = []
-        for term in self._terms:
-            if term.probe and term.probe not in folded:
-                continue
+        for term in terms:
             for m in self._pattern(term).finditer(text):
                 candidates.append((-(m.end() - m.start()), m.start(), term.layer, term.order, term))
         candidates.sort(key=lambda c: c[:4])
