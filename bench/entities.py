@@ -203,7 +203,7 @@ def _brief_share(models: Any, tmp: Path, passes: int, quick: bool, say: Callable
     detectors: dict[str, Any] = {"heuristic": HeuristicDetector()}
     for label, size in (("NER, tiny pipeline", TINY_SIZE), ("NER, en_core_web_sm's NER size", SM_SIZE)):
         say(f"entities: training a spaCy NER pipeline ({label})")
-        folder = train_ner(examples, tmp / f"ner-{len(detectors)}", epochs=2 if quick else 4, size=size)
+        folder = train_ner(examples, tmp / f"ner-{len(detectors)}", epochs=1 if quick else 4, size=size)
         detectors[label] = NerDetector(load_spacy_ner(folder))
     text = article(1000)
     request = BriefRequest(target_langs=("ja", "ko"), sentences=5)
