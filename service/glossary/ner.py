@@ -71,10 +71,12 @@ class NerDetector:
         if isinstance(texts, str):
             raise TypeError("texts must be a sequence of strings, not a string")
         results = self.model.spans(list(texts))
+        # Words the article also writes in lower case are common words however a model labels them alone.
+        common = {w.casefold() for text in [*texts, *context] for w in re.findall(r"\b[a-z][a-z'-]+\b", text)}
         found: list[list[DetectedName]] = []
         for text, spans in zip(texts, results, strict=True):
             names = [_name(text, s.start, s.end, kind) for s in spans if (kind := LABEL_TYPES.get(s.label))]
-            found.append([n for n in names if n is not None])
+            found.append([n for n in names if n is not None and not _common_or_heading(text, n, common)])
         return found
 
 
@@ -97,3 +99,13 @@ def _name(text: str, start: int, end: int, kind: str) -> DetectedName | None:
     if not words or all(w.rstrip(".,") in _NO_NAME for w in words):
         return None
     return DetectedName(start, end, text[start:end], kind, "ner", titled)
+
+
+def _common_or_heading(text: str, name: DetectedName, common: set[str]) -> bool:
+    """A lone common word ("Summit" where the article also says "summit"), or a name in an all-caps heading."""
+    if " " not in name.name and not name.titled and name.name.casefold() in common:
+        return True
+    line_start = text.rfind("\n", 0, name.start) + 1
+    line_end = text.find("\n", name.end)
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    return not any(c.islower() for c in line) and len(name.name) > 1

@@ -100,3 +100,10 @@ def test_the_tiny_pipeline_finds_its_training_names(tiny_ner_dir) -> None:
     assert found, "the tiny pipeline finds names in a sentence of its training frame"
     assert set(found.values()) <= {"person", "place", "organization", "term"}
     assert all(name in text for name in found)
+
+
+def test_a_lone_common_word_or_a_heading_is_no_name() -> None:
+    detector = NerDetector(FakePipeline({"Summit": "EVENT", "READOUT": "ORG", "Quillon": "PERSON"}))
+    texts = ["READOUT", "The Summit ended; Quillon left."]
+    found = detector.detect(texts, context=[*texts, "The summit was long."])
+    assert [[n.name for n in names] for names in found] == [[], ["Quillon"]]

@@ -116,3 +116,10 @@ def test_merge_adds_replaces_and_drops_empty_entries():
     assert [(e.source, e.renderings) for e in merged] == [("Kihara", {"ja": "木原"}), ("Kishida", {"ko": "기시다"})]
     added = merge(old, "ja", {"hayashi": "林"})
     assert added[1].renderings == {"ko": "하야시", "ja": "林"}
+
+
+def test_replacing_a_dictionary_drops_its_short_renderings_too():
+    person = GlossaryEntry("Park Jin", {"ja": "朴振", "ko": "박진"}, type="person",
+                           short_renderings={"ja": "朴", "ko": "박"})
+    (merged,) = merge((person,), "ko", {}, replace_target=True)
+    assert (merged.renderings, merged.short_renderings) == ({"ja": "朴振"}, {"ja": "朴"})
