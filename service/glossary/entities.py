@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from service.brief import BriefWarning
 from service.glossary.cldr import CLDR_NAME
 from service.glossary.detection import DetectedName, KnownSpan, NameDetector
-from service.glossary.heuristic import is_demonym, is_demonym_of
+from service.glossary.heuristic_words import is_demonym, is_demonym_of
 from service.glossary.learned import LEARNED_GLOSSARY_NAME, LearnedGlossary
 from service.glossary.matcher import EntityMatch, EntityMatcher, Fallback
 from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry

@@ -17,13 +17,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from service.glossary.detection import DetectedName, KnownSpan
+from service.glossary.heuristic_words import (
+    Evidence,
+    Token,
+    is_demonym,
+    is_headline,
+    is_plural_noun,
+    phrase_head,
+    plural_title,
+    tokenize,
+)
 from service.glossary.wordlists import (
-    ABBREVIATIONS,
     CORE_TITLES,
-    DEMONYMS,
     FUNCTION_WORDS,
     GENERIC,
     HEADS,
@@ -40,97 +48,13 @@ from service.glossary.wordlists import (
     WEAK_HEADS,
 )
 
-_TOKEN = re.compile(
-    r"(?:[A-Z]\.){2,}"  # U.S., D.C.
-    r"|[^\W\d_]+(?:['\u2019](?![sS]\b)[^\W\d_]+|-[^\W_]+)*\.?"  # O'Brien, Seon-a, Hwasong-18; "Jr." kept below
-    r"|\d+(?:[.,]\d+)*|&"
-)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;][\"\u201d\u2019')\]]*\s+|\n\s*|^[\"\u201c\u2018(\[]+|[-\u2022*]\s+)$")
-_DEMONYM_ENDINGS = ("ese", "ian", "ean", "ish", "ican")
-_TITLE_CASE_LOWER = frozenset("a an and the for with from over into nor but yet of on in to at by".split())
 _SUFFIX_AFTER = re.compile(r",?\s+(Jr\.|Sr\.|Jr\b|Sr\b|II\b|III\b|IV\b)")
 _MAX_RUN_TOKENS = 14
 # Heads of a government's own bodies, named after the country that has them ("ROK Ministry of ...").
 _MINISTRIES = frozenset({"Ministry", "Department", "Chiefs"})
-# Plural words that end names rather than describe people after one ("United Nations").
-_NAME_PLURALS = frozenset({"Nations", "States", "Emirates", "Islands", "Isles", "Forces", "Games", "Airlines"})
 # Words that take an "of" complement inside a name besides institution words ("Republic of Korea").
 _COMPLEMENTED = frozenset({"States", "Republic", "Kingdom", "Chiefs", "Status", "Race", "Law", "Government",
                            "Federation", "Commonwealth", "Emirates", "Isle", "Cape", "Gulf", "Sea", "Bay"})
-
-
-@dataclass(frozen=True)
-class _Tok:
-    start: int
-    end: int
-    text: str
-    known: bool = False
-    initial: bool = False  # opens a sentence
-
-    @property
-    def word(self) -> str:
-        return self.text.rstrip(".")
-
-    @property
-    def capital(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
-    def acronym(self) -> bool:
-        letters = self.word.replace(".", "").replace("&", "")
-        return 2 <= len(letters) <= 6 and letters.isupper() and letters.isalpha() and self.word not in SUFFIXES
-
-
-class _Evidence:
-    """How the whole document uses each word: in lower case somewhere, capitalised mid-sentence somewhere."""
-
-    def __init__(self, texts: Sequence[str]) -> None:
-        self.lower: set[str] = set()
-        self.mid_capital: set[str] = set()
-        for text in texts:
-            for tok in _tokens(text, ()):
-                if tok.text[:1].islower():
-                    self.lower.add(tok.word.casefold())
-                elif tok.capital and not tok.initial:
-                    self.mid_capital.add(tok.word)
-
-    def common(self, word: str) -> bool:
-        return word.casefold() in self.lower
-
-
-def _tokens(text: str, known: Sequence[KnownSpan]) -> list[_Tok]:
-    tokens = []
-    for match in _TOKEN.finditer(text):
-        start, end, raw = match.start(), match.end(), match.group(0)
-        if raw.endswith(".") and not (raw[:-1] in ABBREVIATIONS or (len(raw) == 2 and raw[0].isupper())
-                                      or re.fullmatch(r"(?:[A-Z]\.){2,}", raw)):
-            end, raw = end - 1, raw[:-1]
-        initial = bool(_SENTENCE_START.search(text[:start]))
-        inside = any(k.start <= start and end <= k.end for k in known)
-        tokens.append(_Tok(start, end, raw, inside, initial))
-    return tokens
-
-
-def is_demonym(word: str) -> bool:
-    """"Japanese", "Koreans", "Philippine": a people or a place's adjective, never a name alone."""
-    if not word[:1].isupper() or word.isupper():
-        return False
-    singular = word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-    return singular in DEMONYMS or (singular.endswith(_DEMONYM_ENDINGS) and len(singular) > 4)
-
-
-def is_demonym_of(name: str, place: str) -> bool:
-    """Whether ``name`` is the adjective of ``place`` ("South Korean" of "South Korea", "Chinese" of "China")."""
-    if name == place or not is_demonym(name.split()[-1]):
-        return False
-    stem = place[:-1]
-    return name.startswith(stem) and 0 < len(name) - len(stem) <= 5 and " " not in name[len(stem):]
-
-
-def _is_headline(text: str) -> bool:
-    """Title Case with no full stop at the end: a headline, where capitals mark no names."""
-    words = [w for w in re.findall(r"[A-Za-z]{3,}", text) if w.lower() not in _TITLE_CASE_LOWER]
-    return len(words) >= 4 and all(w[0].isupper() for w in words) and not text.rstrip().endswith(".")
 
 
 class HeuristicDetector:
@@ -143,7 +67,7 @@ class HeuristicDetector:
         """The names in each text; ``context`` (the article) tells common words from names."""
         if isinstance(texts, str):
             raise TypeError("texts must be a sequence of strings, not a string")
-        evidence = _Evidence([*texts, *context])
+        evidence = Evidence([*texts, *context])
         spans = known if known is not None else [()] * len(texts)
         return [_Text(text, list(k), evidence).names() for text, k in zip(texts, spans, strict=True)]
 
@@ -151,7 +75,7 @@ class HeuristicDetector:
 class _Text:
     """One text being searched."""
 
-    def __init__(self, text: str, known: list[KnownSpan], evidence: _Evidence) -> None:
+    def __init__(self, text: str, known: list[KnownSpan], evidence: Evidence) -> None:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         self.text = text
@@ -159,34 +83,34 @@ class _Text:
         self.evidence = evidence
 
     def names(self) -> list[DetectedName]:
-        if _is_headline(self.text):
+        if is_headline(self.text):
             return []  # Title Case capitalises every word; nothing there marks a name
         found: list[DetectedName] = []
-        for run in self._runs(_tokens(self.text, self.known)):
+        for run in self._runs(tokenize(self.text, self.known)):
             found += self._judge(run)
         return sorted({(n.start, n.end): n for n in found}.values(), key=lambda n: n.start)
 
     # -- grouping capitalised words ----------------------------------------------------------
 
-    def _line_is_caps(self, tok: _Tok) -> bool:
+    def _line_is_caps(self, tok: Token) -> bool:
         line_start = self.text.rfind("\n", 0, tok.start) + 1
         line_end = self.text.find("\n", tok.end)
         line = self.text[line_start:line_end if line_end >= 0 else len(self.text)]
         head = line.split(",")[0] if re.match(r"[A-Z][A-Z .'-]+,", line) else ""
         return not any(c.islower() for c in line) or tok.end <= line_start + len(head)
 
-    def _name_like(self, tok: _Tok) -> bool:
+    def _name_like(self, tok: Token) -> bool:
         if tok.known or re.match(r"[dl]['\u2019][A-Z]", tok.text):  # "Côte d'Ivoire"
             return True
         if not tok.capital or (tok.word.isupper() and len(tok.word) > 1 and self._line_is_caps(tok)):
             return False
         return not (tok.word.isupper() and tok.word in NON_NAME_ACRONYMS)
 
-    def _runs(self, tokens: list[_Tok]) -> list[list[_Tok]]:
+    def _runs(self, tokens: list[Token]) -> list[list[Token]]:
         """Name-like tokens joined by a space, a hyphen or "&", and across connectors ("of", "and")
         where an institution word asks for a complement; each run is judged on its own."""
-        runs: list[list[_Tok]] = []
-        current: list[_Tok] = []
+        runs: list[list[Token]] = []
+        current: list[Token] = []
         i = 0
         while i < len(tokens):
             tok = tokens[i]
@@ -210,17 +134,17 @@ class _Text:
             runs.append(current)
         return [r[:_MAX_RUN_TOKENS] for r in (self._trim_connectors(run) for run in runs) if r]
 
-    def _model_number(self, current: list[_Tok], tok: _Tok) -> bool:
+    def _model_number(self, current: list[Token], tok: Token) -> bool:
         """A number that is part of a name: "Nikkei 225", "Boeing 737" (not a year, not after a generic word)."""
         return (len(current) == 1 and tok.text.isdigit() and 2 <= len(tok.text) <= 4
                 and not (len(tok.text) == 4 and tok.text[:2] in ("19", "20")) and self._proper(current[0])
                 and self.text[current[-1].end:tok.start] == " " and not current[0].initial)
 
-    def _adjacent(self, left: _Tok, right: _Tok) -> bool:
+    def _adjacent(self, left: Token, right: Token) -> bool:
         gap = self.text[left.end:right.start]
         return gap in (" ", "-", "") or (gap == " " and right.text == "&") or (left.text == "&" and gap == " ")
 
-    def _bridge(self, current: list[_Tok], tokens: list[_Tok], i: int) -> int:
+    def _bridge(self, current: list[Token], tokens: list[Token], i: int) -> int:
         """How many connector tokens from ``i`` join ``current`` to the capitalised words after them."""
         last = current[-1].word
         j = i
@@ -246,14 +170,14 @@ class _Text:
             return 1
         return 0
 
-    def _generic(self, tok: _Tok) -> bool:
+    def _generic(self, tok: Token) -> bool:
         return not tok.known and tok.capital and not self._proper(tok) and tok.word not in CORE_TITLES
 
-    def _in_complement(self, current: list[_Tok]) -> bool:
+    def _in_complement(self, current: list[Token]) -> bool:
         """Whether ``current`` ends inside the "of" complement of an institution ("Ministry of Economy")."""
         return any(t.text == "of" for t in current) and all(self._generic(t) for t in current[-1:])
 
-    def _comma_join(self, current: list[_Tok], tokens: list[_Tok], i: int) -> bool:
+    def _comma_join(self, current: list[Token], tokens: list[Token], i: int) -> bool:
         """"Economy, Trade and Industry" inside an institution name: generic words listed with commas."""
         if not current or self.text[current[-1].end:tokens[i].start] != ", " or not self._generic(tokens[i]):
             return False
@@ -266,7 +190,7 @@ class _Text:
             k += 1
         return k < len(tokens) and tokens[k].text == "and" and self._heads_after(tokens, k + 1)
 
-    def _heads_after(self, tokens: list[_Tok], j: int) -> bool:
+    def _heads_after(self, tokens: list[Token], j: int) -> bool:
         """Whether the capitalised words from ``j`` end in an institution or instrument word."""
         k = j
         while k < len(tokens) and self._name_like(tokens[k]) and (k == j or self._adjacent(tokens[k - 1], tokens[k])):
@@ -274,14 +198,14 @@ class _Text:
         return k > j and tokens[k - 1].word in HEADS
 
     @staticmethod
-    def _trim_connectors(run: list[_Tok]) -> list[_Tok]:
+    def _trim_connectors(run: list[Token]) -> list[Token]:
         while run and (run[-1].text in NAME_CONNECTORS or run[-1].text == "&") and not run[-1].known:
             run = run[:-1]
         return run
 
     # -- judging a run ---------------------------------------------------------------------
 
-    def _proper(self, tok: _Tok) -> bool:
+    def _proper(self, tok: Token) -> bool:
         """A word that names something by itself: not a common, title, generic or calendar word."""
         word = tok.word
         if tok.known or word in NAME_CONNECTORS or word == "&":
@@ -290,13 +214,13 @@ class _Text:
             return True
         parts = [p for p in word.split("-") if p]
         if all(p in GENERIC or p in CORE_TITLES or p in TITLE_MODIFIERS or p in FUNCTION_WORDS or p in HEADS
-               or p in WEAK_HEADS or p in MONTHS_AND_DAYS or p in SUFFIXES or _plural_title(p) for p in parts):
+               or p in WEAK_HEADS or p in MONTHS_AND_DAYS or p in SUFFIXES or plural_title(p) for p in parts):
             return False
         if is_demonym(parts[-1]) or word in PARTY_WORDS:
             return False
         return not (self.evidence.common(word) and word not in self.evidence.mid_capital)
 
-    def _judge(self, run: list[_Tok]) -> list[DetectedName]:
+    def _judge(self, run: list[Token]) -> list[DetectedName]:
         run = self._drop_opening(run)
         if not run:
             return []
@@ -313,7 +237,7 @@ class _Text:
             return [*before, person, *self._judge(run[person_end:])]
         return self._plain(run)
 
-    def _drop_opening(self, run: list[_Tok]) -> list[_Tok]:
+    def _drop_opening(self, run: list[Token]) -> list[Token]:
         """Sentence openers and function words before a name ("The", "Rival Samsung", "Hold Sapphire Tide")."""
         while run and not run[0].known and (run[0].word in FUNCTION_WORDS or run[0].word in MONTHS_AND_DAYS
                                             or run[0].text in NAME_CONNECTORS or run[0].text == "&") \
@@ -330,7 +254,7 @@ class _Text:
                 run = rest
         return self._trim_connectors(run)
 
-    def _title_at(self, run: list[_Tok]) -> tuple[int, int] | None:
+    def _title_at(self, run: list[Token]) -> tuple[int, int] | None:
         """(start, end) of the first title phrase followed by a name or ending the run."""
         for i, tok in enumerate(run):
             if tok.known or tok.word not in CORE_TITLES:
@@ -348,7 +272,7 @@ class _Text:
                 return start, end
         return None
 
-    def _person_end(self, run: list[_Tok], start: int) -> int:
+    def _person_end(self, run: list[Token], start: int) -> int:
         end = start
         while end < len(run) and not run[end].known and (
                 self._proper(run[end]) or re.fullmatch(r"[A-Z]\.", run[end].text)
@@ -358,18 +282,18 @@ class _Text:
             end += 1
         return end
 
-    def _plain(self, run: list[_Tok]) -> list[DetectedName]:
+    def _plain(self, run: list[Token]) -> list[DetectedName]:
         """A run with no title in it: a name, several, or none."""
-        while run and not run[-1].known and _head(run) is run[-1] and (
-                run[-1].word in PARTY_WORDS or run[-1].word in MONTHS_AND_DAYS or _is_plural_noun(run[-1].word)
+        while run and not run[-1].known and phrase_head(run) is run[-1] and (
+                run[-1].word in PARTY_WORDS or run[-1].word in MONTHS_AND_DAYS or is_plural_noun(run[-1].word)
                 or (run[-1].word in WEAK_HEADS and not any(self._proper(t) for t in run))):
             run = self._trim_connectors(run[:-1])
         while run and not run[0].known and len(run) > 1 and (
-                (is_demonym(run[0].word) and _head(run).word not in HEADS) or run[0].word in CORE_TITLES):
+                (is_demonym(run[0].word) and phrase_head(run).word not in HEADS) or run[0].word in CORE_TITLES):
             run = run[1:]
         if not run:
             return []
-        head = _head(run)
+        head = phrase_head(run)
         has_head = len(run) >= 2 and head.word in HEADS and not head.known
         proper = [t for t in run if self._proper(t)]
         if any(t.known for t in run):
@@ -388,18 +312,18 @@ class _Text:
             return [self._span(run, self._type(run))]
         return []
 
-    def _known_place(self, tok: _Tok) -> bool:
+    def _known_place(self, tok: Token) -> bool:
         return any(k.place and k.start <= tok.start and tok.end <= k.end for k in self.known)
 
     @staticmethod
-    def _compound_place(run: list[_Tok]) -> bool:
+    def _compound_place(run: list[Token]) -> bool:
         """"New London", "Western Pacific": direction words before a known place."""
         return run[0].word in PLACE_PREFIXES and not run[0].known and all(t.known or t.word in PLACE_PREFIXES
                                                                            for t in run)
 
-    def _around_known(self, run: list[_Tok]) -> list[DetectedName]:
+    def _around_known(self, run: list[Token]) -> list[DetectedName]:
         found: list[DetectedName] = []
-        piece: list[_Tok] = []
+        piece: list[Token] = []
         for tok in [*run, None]:
             if tok is None or tok.known:
                 piece = self._trim_connectors(piece)
@@ -410,8 +334,8 @@ class _Text:
                 piece.append(tok)
         return found
 
-    def _type(self, run: list[_Tok]) -> str:
-        last = _head(run).word
+    def _type(self, run: list[Token]) -> str:
+        last = phrase_head(run).word
         if self._compound_place(run):
             return "place"
         if last in ORGANIZATION_HEADS:
@@ -426,30 +350,10 @@ class _Text:
             return "person"  # Korean given names: Seok-jin, Won-sik
         return "term"
 
-    def _span(self, run: list[_Tok], kind: str, *, titled: bool = False) -> DetectedName:
+    def _span(self, run: list[Token], kind: str, *, titled: bool = False) -> DetectedName:
         start, end = run[0].start, run[-1].end
         if kind == "person" or kind == "term":
             suffix = _SUFFIX_AFTER.match(self.text, end)
             if suffix and run[-1].word not in SUFFIXES and (kind == "person" or len(run) >= 2):
                 end, kind = suffix.end(), "person"
         return replace(DetectedName(start, end, self.text[start:end], kind), titled=titled)
-
-
-def _head(run: list[_Tok]) -> _Tok:
-    """The word a name phrase is about: before its first "of"/"on"/"for" ("Bank of Japan"), else the last."""
-    for i, tok in enumerate(run[1:], 1):
-        if tok.text in ("of", "on", "for") and not tok.known:
-            return run[i - 1]
-    return run[-1]
-
-
-def _is_plural_noun(word: str) -> bool:
-    """"Leaders", "Ministers", "Women": people named by role after a name ("APEC Leaders"), no part of it."""
-    return word in ("Women", "Men", "People", "Children") or (word.endswith("s") and (
-        word in GENERIC or _plural_title(word)) and word not in HEADS and word not in _NAME_PLURALS)
-
-
-def _plural_title(word: str) -> bool:
-    """"Ministers", "Secretaries", "Commandants": a title in the plural names no one."""
-    singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else ""
-    return bool(singular) and (singular in CORE_TITLES or singular in GENERIC)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from service.glossary.detection import KnownSpan
-from service.glossary.heuristic import HeuristicDetector, is_demonym_of
+from service.glossary.heuristic import HeuristicDetector
+from service.glossary.heuristic_words import is_demonym_of
 
 
 def names(text: str, known=(), context=()) -> list[str]:
