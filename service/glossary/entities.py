@@ -113,7 +113,15 @@ class EntityFinder:
     def _find_group(self, positions: list[int], texts: list[str], context: list[str], findings: Findings) -> None:
         everything = list(dict.fromkeys([*texts, *context]))
         matches = {t: self._extend_suffixes(t, self.matcher.find(t)) for t in everything}
-        detected = self._detect(everything, matches, context)
+        own = list(dict.fromkeys(texts))
+        detected = self._detect(own, matches, context)
+        # The rest of the article is searched only where a lone word of the segments may be introduced
+        # ("Park said ..." → the sentence naming "Park Jin"): NER costs by the sentence.
+        lone = self._lone_words(own, matches, detected)
+        if lone:
+            pattern = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(lone))) + r")\b")
+            around = [t for t in everything if t not in detected and pattern.search(t)]
+            detected.update(self._detect(around, matches, context))
         persons = self._persons(everything, matches, detected, findings)
         owners: dict[str, list[_Person]] = {}
         for person in persons:
@@ -124,6 +132,19 @@ class EntityFinder:
             findings.mentions[position] = mentions
             for m in mentions:
                 findings.entities[m.entity].mentions.append(PlacedMention(position, "en", m.start, m.end))
+
+    @staticmethod
+    def _lone_words(texts: list[str], matches: dict[str, list[EntityMatch]],
+                    detected: dict[str, list[DetectedName]]) -> set[str]:
+        """Capitalised words of ``texts`` that no glossary match or longer detected name covers."""
+        found: set[str] = set()
+        for text in texts:
+            covered = [(m.start, m.end) for m in matches[text]]
+            covered += [(n.start, n.end) for n in detected.get(text, []) if " " in n.name]
+            for word in re.finditer(r"\b[A-Z][\w'\u2019-]*", text):
+                if not any(s <= word.start() < e for s, e in covered) and word.group(0) not in FUNCTION_WORDS:
+                    found.add(word.group(0).removesuffix("'s").removesuffix("\u2019s"))
+        return found
 
     def _detect(self, texts: list[str], matches: dict[str, list[EntityMatch]],
                 context: list[str]) -> dict[str, list[DetectedName]]:
