@@ -16,7 +16,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("service", "service.errors", "service.settings", "service.languages", "service.fileio", "service.brief"),
     ("models",),
     ("service.storage",),
-    ("service.glossary", "service.memory", "service.exports"),
+    ("service.glossary", "service.memory", "service.exports", "service.quality"),
     ("service.runtime",),
     ("service.pipeline",),
     ("service.batch",),

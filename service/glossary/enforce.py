@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from models.engines.base import Translator
+from models.engines.base import Translator, translate_scored
 from service.brief import BriefWarning, EntityMention, EntityReport
 from service.errors import BriefsError
 from service.glossary.cldr import CLDR_NAME
@@ -44,6 +44,8 @@ class GlossaryOutcome:
     entities: list[EntityReport]
     warnings: list[BriefWarning]
     glossary_key: str = ""
+    # The engine's score of each translation (mean log-probability per token; None: none given).
+    scores: dict[str, list[float | None]] = field(default_factory=dict)
     detect_ms: float = 0.0
 
 
@@ -55,7 +57,8 @@ class _Batch:
     entities: list[Entity]
     notes: list[Note]
     glossary_key: str
-    detect_ms: float
+    scores: dict[str, list[float | None]] = field(default_factory=dict)
+    detect_ms: float = 0.0
 
 
 class GlossaryTranslator:
@@ -121,9 +124,13 @@ class GlossaryTranslator:
         scheme = choose_scheme(segments)
         for lang in target_langs:  # every language first: a short rendering may depend on another's
             notes += [(None, w) for w in self._resolve_renderings(entities, lang, source_lang)]
-        translations = {lang: self._translate_lang(segments, findings.mentions, entities, scheme, source_lang,
-                                                   lang, notes) for lang in target_langs}
-        return _split(_Batch(translations, list(entities.values()), notes, self.active.key(), detect_ms), groups)
+        translations: dict[str, list[str]] = {}
+        scores: dict[str, list[float | None]] = {}
+        for lang in target_langs:
+            translations[lang], scores[lang] = self._translate_lang(
+                segments, findings.mentions, entities, scheme, source_lang, lang, notes)
+        batch = _Batch(translations, list(entities.values()), notes, self.active.key(), scores, detect_ms)
+        return _split(batch, groups)
 
     # -- renderings ----------------------------------------------------------------------------
 
@@ -209,9 +216,10 @@ class GlossaryTranslator:
 
     def _translate_lang(self, segments: list[str], found: list[list[SourceMention]],
                         entities: dict[str, Entity], scheme: PlaceholderScheme, source_lang: str, lang: str,
-                        notes: list[Note]) -> list[str]:
+                        notes: list[Note]) -> tuple[list[str], list[float | None]]:
         prepared = [self._protect(t, ms, entities, scheme, lang) for t, ms in zip(segments, found, strict=True)]
-        outputs = self.inner.translate_batch([p[0] for p in prepared], source_lang, lang)
+        scored = translate_scored(self.inner, [p[0] for p in prepared], source_lang, lang)
+        outputs = [s.text for s in scored]
         if len(outputs) != len(prepared):
             raise TranslatorContractError(
                 f"the {source_lang}-{lang} translator returned {len(outputs)} outputs for {len(prepared)} inputs")
@@ -222,10 +230,7 @@ class GlossaryTranslator:
                 entities[mention.entity].mentions.append(PlacedMention(position, lang, start, end))
             notes += [(position, BriefWarning(r.code, r.message, None, lang)) for r in restored.repairs]
             results.append(restored.text)
-        return results
-
-
-
+        return results, [s.score for s in scored]
 
 
 def _split(batch: _Batch, groups: Sequence[Sequence[str]]) -> list[GlossaryOutcome]:
@@ -235,7 +240,8 @@ def _split(batch: _Batch, groups: Sequence[Sequence[str]]) -> list[GlossaryOutco
     for ids in groups:
         stop = start + len(ids)
         translations = {lang: texts[start:stop] for lang, texts in batch.translations.items()}
-        outcomes.append(GlossaryOutcome(translations, [], [], batch.glossary_key, batch.detect_ms))
+        scores = {lang: values[start:stop] for lang, values in batch.scores.items()}
+        outcomes.append(GlossaryOutcome(translations, [], [], batch.glossary_key, scores, batch.detect_ms))
         start = stop
     for position, warning in batch.notes:
         if position is None:

@@ -1,6 +1,6 @@
 """The memory stage of the pipeline: human translations from memories replace or accompany model output.
 
-After translate, every (segment, language) of a brief is looked up: an exact match of the
+After translate, every (segment, language) of a brief, its title included, is looked up: an exact match of the
 source sentence replaces the model text (``provenance: "tm-exact"``); otherwise the best
 match at or above ``memory.fuzzy_threshold`` is offered as a ``tm-suggestion`` warning with
 its score. Memory text is never rewritten: the glossary is checked on it and a missing
@@ -28,8 +28,9 @@ def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOp
         for lang in brief.meta.target_langs:
             if not store.has_pair(source_lang, lang, tenant=tenant):
                 continue
-            exact = store.exact(source_lang, lang, [s.en for s in brief.segments], tenant=tenant)
-            for segment in brief.segments:
+            units = brief.units()
+            exact = store.exact(source_lang, lang, [s.en for s in units], tenant=tenant)
+            for segment in units:
                 match = exact.get(match_key(segment.en))
                 if match is not None:
                     if segment.translations.get(lang) != match.target or segment.provenance.get(lang) != "tm-exact":
@@ -49,7 +50,7 @@ def replace_translation(brief: Brief, segment_id: str, lang: str, text: str, pro
     returns the new ones (the caller adds them): a glossary rendering the new text lacks, for an
     entity the English sentence mentions.
     """
-    segment = next(s for s in brief.segments if s.id == segment_id)
+    segment = next(s for s in brief.units() if s.id == segment_id)
     brief.meta.warnings = [w for w in brief.meta.warnings if not (w.segment == segment_id and w.lang == lang)]
     segment.translations[lang] = text
     segment.provenance[lang] = provenance
