@@ -23,6 +23,7 @@ from service.glossary.detection import DetectedName, KnownSpan
 from service.glossary.heuristic_words import (
     Evidence,
     Token,
+    dateline_end,
     is_demonym,
     is_headline,
     is_plural_noun,
@@ -86,7 +87,8 @@ class _Text:
         if is_headline(self.text):
             return []  # Title Case capitalises every word; nothing there marks a name
         found: list[DetectedName] = []
-        for run in self._runs(tokenize(self.text, self.known)):
+        dateline = dateline_end(self.text)
+        for run in self._runs([t for t in tokenize(self.text, self.known) if t.start >= dateline]):
             found += self._judge(run)
         return sorted({(n.start, n.end): n for n in found}.values(), key=lambda n: n.start)
 

@@ -18,6 +18,11 @@ _TOKEN = re.compile(
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;][\"\u201d\u2019')\]]*\s+|\n\s*|^[\"\u201c\u2018(\[]+|[-\u2022*]\s+)$")
 _DEMONYM_ENDINGS = ("ese", "ian", "ean", "ish", "ican")
+# A wire dateline opening a text ("TOKYO (AP) —", "SEOUL, Dec. 3 (Yonhap) --", "(Reuters) -"): its words name
+# the place and the agency of the copy, not anything the text says (the glossary still matches them).
+_DATELINE = re.compile(
+    r"\s*[\"“‘']?(?:[A-Z][A-Z'’.-]+(?:\s[A-Z][A-Z'’.-]+){0,3}(?:,\s[A-Z][\w.'’-]*(?:\s[\w.'’-]+){0,3}){0,2})?"
+    r"(?:\s?\([A-Z][\w.&'’ /-]{0,40}\))?(?:\s*[—–]|\s--?)\s")
 _TITLE_CASE_LOWER = frozenset("a an and the for with from over into nor but yet of on in to at by".split())
 # Plural words that end names rather than describe people after one ("United Nations").
 _NAME_PLURALS = frozenset({"Nations", "States", "Emirates", "Islands", "Isles", "Forces", "Games", "Airlines"})
@@ -115,3 +120,9 @@ def plural_title(word: str) -> bool:
     """"Ministers", "Secretaries", "Commandants": a title in the plural names no one."""
     singular = word[:-3] + "y" if word.endswith("ies") else word[:-1] if word.endswith("s") else ""
     return bool(singular) and (singular in CORE_TITLES or singular in GENERIC)
+
+
+def dateline_end(text: str) -> int:
+    """Where a wire dateline opening ``text`` ends (0 when it opens with none)."""
+    match = _DATELINE.match(text)
+    return match.end() if match and match.group(0).strip(" \"“‘'—–-") else 0

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from service.glossary.detection import DetectedName, KnownSpan
+from service.glossary.heuristic_words import dateline_end
 from service.glossary.wordlists import (
     CORE_TITLES,
     FUNCTION_WORDS,
@@ -102,8 +103,11 @@ def _name(text: str, start: int, end: int, kind: str) -> DetectedName | None:
 
 
 def _common_or_heading(text: str, name: DetectedName, common: set[str]) -> bool:
-    """A lone common word ("Summit" where the article also says "summit"), or a name in an all-caps heading."""
+    """A lone common word ("Summit" where the article also says "summit"), or a name in an all-caps heading
+    or a wire dateline ("TOKYO (AP) —")."""
     if " " not in name.name and not name.titled and name.name.casefold() in common:
+        return True
+    if name.start < dateline_end(text):
         return True
     line_start = text.rfind("\n", 0, name.start) + 1
     line_end = text.find("\n", name.end)

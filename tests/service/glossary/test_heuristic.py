@@ -56,7 +56,9 @@ def test_generic_title_case_words_are_not_names(text: str) -> None:
     assert names(text) == []
 
 
-@pytest.mark.parametrize("text", ["READOUT", "OFFICE OF THE SPOKESPERSON", "FACT SHEET: Leaders Meet In Lima"])
+@pytest.mark.parametrize("text", ["READOUT", "OFFICE OF THE SPOKESPERSON", "FACT SHEET: Leaders Meet In Lima",
+                                  "TOKYO (AP) — The ports reopened on Monday.",
+                                  "SEOUL, Dec. 3 (Yonhap) -- The budget passed."])
 def test_all_caps_headings_are_not_names(text: str) -> None:
     assert names(text) == []
 

@@ -107,3 +107,8 @@ def test_a_lone_common_word_or_a_heading_is_no_name() -> None:
     texts = ["READOUT", "The Summit ended; Quillon left."]
     found = detector.detect(texts, context=[*texts, "The summit was long."])
     assert [[n.name for n in names] for names in found] == [[], ["Quillon"]]
+
+
+def test_a_wire_dateline_is_no_name() -> None:
+    detector = NerDetector(FakePipeline({"TOKYO": "GPE", "AP": "ORG", "Quillon": "PERSON"}))
+    assert [n.name for n in detector.detect(["TOKYO (AP) — Quillon left."])[0]] == ["Quillon"]
