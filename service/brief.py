@@ -73,8 +73,11 @@ class AlignedSegment:
     source_index: int | None
     en: str
     translations: dict[str, str] = field(default_factory=dict)
-    # Where each translation came from; "model" today, later "tm-exact", "edited".
+    # Where each translation came from: "model", "tm-exact" (a translation memory), "edited" (a reviewer).
     provenance: dict[str, str] = field(default_factory=dict)
+    # Review status per language: "draft" (untouched), "edited" (a reviewer changed it), "confirmed"
+    # (a reviewer approved it); a language missing here is a draft.
+    status: dict[str, str] = field(default_factory=dict)
     # Quality signals per target language (service/quality); empty when they are off.
     quality: dict[str, SegmentQuality] = field(default_factory=dict)
 
@@ -103,6 +106,9 @@ class EntityReport:
     rendered_by: dict[str, str] = field(default_factory=dict)
     # Per language, the rendering of mentions by family name alone ("Secretary Blinken": ブリンケン).
     short_renderings: dict[str, str] = field(default_factory=dict)
+
+
+SEGMENT_STATUSES = ("draft", "edited", "confirmed")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from service.glossary.model import ActiveGlossary
 from service.glossary.restore import PlaceholderScheme, Protected, choose_scheme, restore
 from service.glossary.shortref import FIRST, LAST, derive_short, family_place
 
+LEARNED = "learned"  # rendered_by: the name's own translation, no glossary's
+
 
 class TranslatorContractError(BriefsError):
     """The inner translator broke the one-output-per-input contract."""
@@ -162,7 +164,7 @@ class GlossaryTranslator:
                 learned_rendering = learned.get(entity.source)
                 if learned_rendering:
                     entity.renderings[lang] = learned_rendering
-                    entity.rendered_by[lang] = "learned"
+                    entity.rendered_by[lang] = LEARNED
         return warnings
 
     @staticmethod
