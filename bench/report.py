@@ -92,6 +92,10 @@ def render(results: dict[str, Any]) -> str:
         from bench.summarizer import render_summarizer
 
         lines += render_summarizer(results["summarizer"])
+    if results.get("entities"):
+        from bench.entities import render_entities
+
+        lines += render_entities(results["entities"])
     if results.get("segmentation"):
         from bench.segmentation import render_segmentation
 

@@ -136,6 +136,21 @@ class MemoryOptions:
 
 
 @dataclass(frozen=True)
+class EntityOptions:
+    """Finding names no glossary knows (service/glossary/detection.py)."""
+
+    # auto: the spaCy NER pipeline when one is installed (models.ner), else the heuristic detector;
+    # ner: the pipeline, an error without one; heuristic: never the pipeline; off: glossary entries only.
+    detector: str = "auto"
+    # Where `models pull ner` fetches spaCy's official pipelines (a mirror URL otherwise).
+    pull_url: str = "https://github.com/explosion/spacy-models/releases/download"
+    batch_size: int = 64  # texts per spaCy nlp.pipe batch
+
+
+DETECTOR_SETTINGS = ("auto", "ner", "heuristic", "off")
+
+
+@dataclass(frozen=True)
 class QualityWeights:
     """How much each signal family counts in a segment's quality score (0 turns a signal off)."""
 
@@ -195,6 +210,7 @@ class Settings:
     http: HttpOptions = field(default_factory=HttpOptions)
     memory: MemoryOptions = field(default_factory=MemoryOptions)
     batch: BatchOptions = field(default_factory=BatchOptions)
+    entities: EntityOptions = field(default_factory=EntityOptions)
     quality: QualityOptions = field(default_factory=QualityOptions)
     jobs: JobsOptions = field(default_factory=JobsOptions)
     # Raw model registry tables; models.registry turns them into ModelSpecs.
@@ -231,7 +247,11 @@ def load_settings(
     tiny_file = models_dir / MODELS_DIR_SETTINGS
     if tiny_file.is_file():
         layers.append(_rebase_paths(_read_toml(tiny_file), models_dir))
-    return _build(Settings, _merge(*layers, *tail))
+    settings: Settings = _build(Settings, _merge(*layers, *tail))
+    if settings.entities.detector not in DETECTOR_SETTINGS:
+        raise ValueError(f"setting entities.detector must be one of {', '.join(DETECTOR_SETTINGS)}, "
+                         f"got {settings.entities.detector!r}")
+    return settings
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -258,7 +278,7 @@ def _rebase_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
 def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
     """Map BRIEFS_KEY and BRIEFS_SECTION_KEY variables onto the settings tree."""
     layer: dict[str, Any] = {}
-    sections = ("limits", "translation", "summary", "http", "batch", "memory", "quality", "jobs")
+    sections = ("limits", "translation", "summary", "http", "batch", "memory", "quality", "entities", "jobs")
     for name, value in env.items():
         if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
             continue

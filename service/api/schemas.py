@@ -49,6 +49,10 @@ class InlineEntrySchema(Schema):
     aliases = fields.List(fields.Str(), load_default=list)
     notes = fields.Str(load_default="")
     case_sensitive = json_bool(load_default=True)
+    short_renderings = fields.Dict(keys=fields.Str(), values=fields.Str(validate=NOT_BLANK), load_default=dict,
+                                   metadata={"description": "a person's short rendering per language, used when "
+                                                            "the text names them by family name alone",
+                                             "example": {"ja": "岸田", "ko": "기시다"}})
 
     @post_load
     def make_entry(self, data: dict, **_: object) -> GlossaryEntry:
@@ -163,12 +167,17 @@ class MentionSchema(Schema):
 class EntitySchema(Schema):
     source = fields.Str()
     type = fields.Str()
-    resolution = fields.Str(metadata={"description": "glossary | learned | unresolved"})
+    resolution = fields.Str(metadata={"description": "glossary | cldr | learned | unresolved"})
     glossary = fields.Str(allow_none=True)
     renderings = fields.Dict(keys=fields.Str(), values=fields.Str())
     mentions = fields.List(fields.Nested(MentionSchema))
+    detector = fields.Str(allow_none=True, metadata={
+        "description": "what found the name: glossary | cldr | ner (a spaCy pipeline) | heuristic"})
     rendered_by = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={
-        "description": "per language, what gave the rendering: the glossary that won, or learned"})
+        "description": "per language: the glossary whose rendering was used (the first that has that "
+                       "language), cldr, or learned (the name translated on its own)"})
+    short_renderings = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={
+        "description": "per language: the rendering used where the text names the person by family name alone"})
 
 
 class WarningSchema(Schema):
@@ -252,6 +261,9 @@ class UsageSchema(Schema):
 class HealthSchema(Schema):
     status = fields.Str()
     models = fields.List(fields.Dict(), metadata={"description": "readiness of each configured pair"})
+    entities = fields.Dict(metadata={
+        "description": "which detector finds names no glossary knows (ner | heuristic | off) and the NER "
+                       "pipeline's state (model, state, loaded), null when none is configured"})
 
 
 class FieldErrorSchema(Schema):

@@ -64,6 +64,12 @@ def _metadata_problem(entry: GlossaryEntry) -> str | None:
         for text in texts:
             if not text.strip() or text != text.strip() or _CONTROL.search(text) or "|" in text:
                 return f"bad {lang} variant {text!r}"
+    for lang, short in entry.short_renderings.items():
+        if lang not in entry.renderings:
+            return f"a short {lang} rendering, but no {lang} rendering"
+        if not isinstance(short, str) or not short.strip() or short != short.strip() or _CONTROL.search(short) \
+                or "|" in short or len(short) > MAX_TERM_CHARS:
+            return f"bad short {lang} rendering {short!r}"
     for what, text in (("notes", entry.notes), ("source_ref", entry.source_ref)):
         if _CONTROL.search(text) or len(text) > MAX_NOTE_CHARS:
             return f"{what} must be one line of at most {MAX_NOTE_CHARS} characters"
