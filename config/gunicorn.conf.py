@@ -39,10 +39,18 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """Load the configured models once in this worker, before it takes requests."""
-    from service.api.serving import preload_worker_models
+    """Load the configured models once in this worker, before it takes requests; start its job workers."""
+    from service.api.serving import preload_worker_models, start_job_workers
 
     preload_worker_models(worker.wsgi)
+    start_job_workers(worker.wsgi)
+
+
+def worker_exit(server, worker):
+    """A worker stopping (restart, shutdown): its job workers stop after their current step."""
+    from service.api.serving import stop_job_workers
+
+    stop_job_workers(worker.wsgi)
 
 
 def child_exit(server, worker):

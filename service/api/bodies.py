@@ -54,17 +54,24 @@ def log_texts(texts: Iterable[str], settings: Settings) -> None:
         current_app.logger.debug("request with %d text(s) (text logging off)", len(list(texts)))
 
 
-def run_scoped(body: dict[str, Any], texts: Sequence[str], stage: Stage, *,
-               stores: bool = False) -> tuple[list[Brief], BriefRequest]:
-    """One /v1 run: the body's request scoped to the key's tenant (unknown glossaries 404, and with
-    ``stores`` a tenant that may not store briefs 403, before any work), then the charge for the
-    texts and inline glossary, the text log, the pipeline and the stage timings in /metrics."""
+def scoped_request(body: dict[str, Any], texts: Sequence[str], *, stores: bool = False) -> BriefRequest:
+    """The body's request scoped to the key's tenant (unknown glossaries 404, and with ``stores`` a
+    tenant that may not store briefs 403, before any work), then the charge for the texts and inline
+    glossary and the text log: what every /v1 run does before the pipeline."""
     resources = get_resources()
     request = tenant_glossaries().scoped_request(brief_request(body, resources.settings))
     if stores:
         require_create(request.tenant, noun="stored brief")
     access.charge(request_characters(body))
     log_texts(texts, resources.settings)
+    return request
+
+
+def run_scoped(body: dict[str, Any], texts: Sequence[str], stage: Stage, *,
+               stores: bool = False) -> tuple[list[Brief], BriefRequest]:
+    """One /v1 run: :func:`scoped_request`, the pipeline and the stage timings in /metrics."""
+    resources = get_resources()
+    request = scoped_request(body, texts, stores=stores)
     briefs = stage(texts, request, resources)
     observe_timings(briefs[0].meta.timings_ms)
     observe_quality(briefs)  # quality scores, flags and segments needing review

@@ -65,11 +65,12 @@ class _Article:
     summary: list[SummarySentence]
     title: str | None = None
     dropped: list[DroppedLine] = field(default_factory=list)
+    first: int = 1  # the number of the first summary sentence ("s1"; later in a streamed part, stream.py)
 
     def units(self) -> list[tuple[str, int | None, str]]:
         """(segment id, source index, English) of every unit to translate: the title first."""
         units: list[tuple[str, int | None, str]] = [(TITLE_ID, 0, self.title)] if self.title is not None else []
-        return units + [(f"s{n}", s.source_index, s.text) for n, s in enumerate(self.summary, 1)]
+        return units + [(f"s{n}", s.source_index, s.text) for n, s in enumerate(self.summary, self.first)]
 
 
 @dataclass

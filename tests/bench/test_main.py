@@ -69,7 +69,7 @@ def test_quick_plan_is_smaller_than_the_full_one():
 
     assert all(QUICK[key] <= FULL[key] for key in FULL)
     assert set(PARTS) == {"translation", "service", "brief", "many", "cache", "summarizer", "segmentation",
-                          "quality", "entities"}
+                          "quality", "entities", "jobs", "stream"}
 
 
 @pytest.mark.slow
@@ -114,3 +114,12 @@ def test_report_shows_entities_per_detector_set_and_the_brief_share():
     assert "| heuristic | 1000.0 | 20.0 | 0.020 |" in text
     assert "no NER row" in text
     assert "- missed a: X" in text
+
+
+def test_the_jobs_and_stream_tables_show_their_ratios():
+    text = render({**_results(), "jobs": {"articles": 32, "rounds": 2, "batch_s": 20.0, "job_s": 21.0,
+                                          "batch_per_s": 1.6, "job_per_s": 1.52, "ratio": 0.95},
+                   "stream": {"passes": 3, "json_ms": 3000.0, "first_segment_ms": 900.0, "stream_done_ms": 5000.0,
+                              "first_over_json": 0.3, "stream_over_json": 1.67}})
+    assert "| **job throughput / batch throughput** | | **0.95** |" in text
+    assert "| first `segment` event of the stream | 900 | **0.30** |" in text
