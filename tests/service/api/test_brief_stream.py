@@ -82,6 +82,26 @@ def test_a_stored_streamed_brief_names_its_id_in_done(client):
     assert [s["en"] for s in stored["segments"]] == [s["en"] for s in streamed[0][1]["segments"]]
 
 
+def _event_schemas(client: Any) -> dict[str, dict[str, Any]]:
+    """/openapi.json's ``x-events`` of the streamed answer: event name -> its data schema."""
+    spec = client.get("/openapi.json").get_json()
+    answer = spec["paths"]["/v1/briefs"]["post"]["responses"]["200"]["content"]["text/event-stream"]
+    return {name: spec["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+            for name, ref in answer["x-events"].items()}
+
+
+def test_every_event_sent_is_named_in_openapi_with_the_fields_it_carries(client, translator, monkeypatch):
+    schemas = _event_schemas(client)
+    assert set(schemas) == {"summary", "title", "segment", "entities", "meta", "done", "error"}
+    article = "Ferry Terminal Opens At Port Alder\n\n" + ARTICLE
+    sent = events(client.post("/v1/briefs", json={"text": article, "sentences": 3, "store": True}, headers=STREAM))
+    monkeypatch.setattr(translator, "translate_batch", lambda *a: (_ for _ in ()).throw(ModelMissingError("gone")))
+    sent += events(client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 2}, headers=STREAM))
+    assert {name for name, _ in sent} == set(schemas)
+    for name, data in sent:
+        assert set(data) <= set(schemas[name]["properties"]), name
+
+
 @pytest.mark.parametrize(("body", "status"), [
     ({"texts": [ARTICLE]}, 422),  # a stream carries one brief
     ({"text": "   "}, 422),

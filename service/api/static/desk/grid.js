@@ -61,8 +61,12 @@ function targetCell(brief, segment, lang, ctx) {
   const pending = !(lang in (segment.translations || {}));
   const text = (segment.translations || {})[lang] || "";
   const flags = ctx.flags.get(segment.id + "\u0000" + lang) || 0;
+  if (pending) {  // a streamed brief's translation still to come, or never come when the stream stopped
+    return h("td", { lang, dataset: { lang, status, segment: segment.id, name: languageName(lang), pending: "" } },
+      h("p", { class: "text pending", lang: "en" }, ctx.stopped ? "Not translated" : "Translating…"));
+  }
   const cell = h("td", { lang, dataset: { lang, status, provenance, segment: segment.id, name: languageName(lang) } },
-    pending ? h("p", { class: "text pending", lang: "en" }, "Translating…") : textWithNames(brief, segment.id, lang, text),
+    textWithNames(brief, segment.id, lang, text),
     h("p", { class: "cell-meta", lang: "en" },
       statusBadge(status), " ",
       h("span", { class: "provenance" }, PROVENANCE_LABELS[provenance] || provenance),
@@ -80,7 +84,7 @@ function targetCell(brief, segment, lang, ctx) {
   return cell;
 }
 
-/** The grid of ``brief``; ``ctx``: {editable, flags (cellFlags), activeLang}. */
+/** The grid of ``brief``; ``ctx``: {editable, flags (cellFlags), activeLang, stopped (a stream that ended short)}. */
 export function renderGrid(brief, ctx) {
   const source = sourceLang(brief);
   const targets = targetLangs(brief);

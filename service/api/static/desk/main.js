@@ -7,7 +7,8 @@ import { createReview } from "./review.js";
 import { titleOf } from "./sections.js";
 import { streamBrief } from "./stream.js";
 
-const desk = { role: null, keyName: "", busy: false, ready: Promise.resolve() };
+// making: the brief request in flight (its AbortController), stopped when the reviewer navigates away.
+const desk = { role: null, keyName: "", busy: false, ready: Promise.resolve(), making: null };
 let review = null;
 
 function say(text, isError) {
@@ -121,15 +122,29 @@ async function makeBrief(event) {
   if (!targets.length) { refuse("Choose at least one target language."); return; }
   busy(true);
   say(`Making the brief of ${countChars(text).toLocaleString("en-US")} characters…`);
+  const making = desk.making = new AbortController();
+  let arrived = false;  // part of the new brief is on screen (it streamed in)
+  /** A streamed part: the new brief replaces the old one at its first part, at "/" until it is stored. */
+  const onPartial = (partial, { ready, total }) => {
+    if (!arrived) {
+      arrived = true;
+      if (location.pathname !== "/") history.pushState({}, "", "/");
+      $("#compose-box").open = false;
+      titleFor(partial);
+    }
+    review.show(partial, { arriving: true });
+    say(`Making the brief: ${ready} of ${total} segments translated…`);
+  };
   try {
     await desk.ready;  // who the key is decides storing and editing
     const store = $("#store").checked && desk.role !== "reader";
     const body = { text, target_langs: targets, sentences: Number(form.sentences.value) || undefined,
                    glossaries: chosenGlossaries(), store, include: ["entities", "meta"] };
-    const brief = await streamBrief(body, (partial) => review.show(partial, { editable: false }));
+    const brief = await streamBrief(body, onPartial, { signal: making.signal });
     review.clearStale();
     if (brief.id) {
-      history.pushState({ id: brief.id }, "", "/briefs/" + encodeURIComponent(brief.id));
+      const link = "/briefs/" + encodeURIComponent(brief.id);
+      if (arrived) history.replaceState({ id: brief.id }, "", link); else history.pushState({ id: brief.id }, "", link);
       review.show(brief, { id: brief.id, version: brief.version || 1, history: brief.history || [], editable: canWrite() });
     } else {
       if (location.pathname !== "/") history.pushState({}, "", "/");
@@ -141,9 +156,17 @@ async function makeBrief(event) {
     $("#brief").focus();
     if (brief.id) loadRecent().catch(() => {});
   } catch (e) {
-    refuse(e.message);
+    if (e.name === "AbortError") {
+      say("Stopped making the brief.");
+      review.markIncomplete("making it was stopped when the page went to another address.");
+    } else if (arrived) {
+      say("The brief could not be finished. " + e.message, true);
+      review.markIncomplete("the service stopped before the brief was complete. " + e.message);
+      $("#compose-box").open = true;  // the text is there to try again
+    } else refuse(e.message);
     onKeyProblem(e);
   } finally {
+    if (desk.making === making) desk.making = null;
     busy(false);
   }
 }
@@ -189,6 +212,7 @@ function start() {
   });
   $("#brief-form").addEventListener("submit", makeBrief);
   window.addEventListener("popstate", () => {
+    if (desk.making) desk.making.abort();  // the page goes elsewhere: a brief still streaming in is dropped
     if (/^\/briefs\//.test(location.pathname)) route();
     else { $("#compose-box").open = true; }
   });

@@ -13,8 +13,9 @@ const GLOSSARY_TARGET = "briefs.addGlossary";
 
 /** deps: {say(text, error), onKeyProblem(error), canWrite(), afterChange(stored), glossariesChanged()} */
 export function createReview(root, deps) {
+  // stream: null for a whole brief; "arriving" while its segments stream in; "stopped" when the stream ended short.
   const state = { brief: null, id: null, version: 0, history: [], editable: false, activeLang: null,
-                  current: null, editing: null, items: [] };
+                  current: null, editing: null, items: [], stream: null };
   const popover = createPopover({
     brief: () => state.brief,
     editor: () => (state.editing ? { lang: state.editing.lang, insert: insertText } : null),
@@ -35,7 +36,8 @@ export function createReview(root, deps) {
     const qa = h("section", { id: "qa", class: "panel", "aria-labelledby": "qa-h" });
     const tm = h("section", { id: "tm", class: "panel", "aria-labelledby": "tm-h" }, h("h3", { id: "tm-h" }, "Memory matches"));
     state.items = renderQa(qa, brief, jump);
-    const grid = renderGrid(brief, { editable: state.editable, flags: cellFlags(state.items), activeLang: state.activeLang });
+    const grid = renderGrid(brief, { editable: state.editable, flags: cellFlags(state.items), activeLang: state.activeLang,
+                                     stopped: state.stream === "stopped" });
     const actions = { setLang: setActiveLang, download, canWrite: deps.canWrite, glossaryName, addEntry,
                       setGlossaryName: (name) => sessionStorage.setItem(GLOSSARY_TARGET, name),
                       onKeyProblem: deps.onKeyProblem };
@@ -73,34 +75,56 @@ export function createReview(root, deps) {
 
   // -- showing a brief ----------------------------------------------------------------------------
 
-  /** Show ``brief`` (a stored one has ``id``): keeps the review language and place when it is the same brief. */
-  function show(brief, { id = null, version = 0, history = [], editable = false } = {}) {
-    const same = id && id === state.id;
+  /** Show ``brief`` (a stored one has ``id``): keeps the review language and place when it is the same brief.
+   * ``arriving``: a brief still streaming in (view-only, not yet stored); shown again as each part comes. */
+  function show(brief, { id = null, version = 0, history = [], editable = false, arriving = false } = {}) {
+    const same = (id && id === state.id) || (arriving && state.stream === "arriving" && brief === state.brief);
+    const focused = root.contains(document.activeElement) ? document.activeElement.closest("tbody tr") : null;
     state.brief = brief;
     state.id = id;
     state.version = version;
     state.history = history;
-    state.editable = Boolean(id) && editable;
+    state.editable = Boolean(id) && editable && !arriving;
+    state.stream = arriving ? "arriving" : null;
     const targets = targetLangs(brief);
     if (!targets.includes(state.activeLang)) state.activeLang = targets[0] || null;
     if (!same) { state.current = (unitsOf(brief)[0] || {}).id || null; state.editing = null; memory.clear(); }
     popover.hide(false);
+    root.classList.remove("stale", "incomplete");
     render();
+    if (focused && same && rowOf(focused.dataset.segment)) rowOf(focused.dataset.segment).focus({ preventScroll: true });
   }
 
   /** Mark the brief on screen as not current (a new request failed or was refused). */
   function markStale(message) {
     if (!state.brief) return;
+    if (state.stream === "arriving") { markIncomplete(message); return; }
     root.classList.add("stale");
-    const note = $(".stale-note", root);
-    note.hidden = false;
-    note.textContent = "Previous brief, not made from the text above: " + message;
+    note("Previous brief, not made from the text above: " + message);
+  }
+
+  /** The streaming brief stopped short (an error event, a broken connection, the reviewer left): what came
+   * stays in view, marked incomplete (``why``), its missing translations "Not translated"; it is neither
+   * stored nor editable. */
+  function markIncomplete(why) {
+    if (state.stream !== "arriving") return;
+    state.stream = "stopped";
+    state.editable = false;
+    render();
+    root.classList.add("incomplete");
+    note("Incomplete brief, not stored: " + why);
+  }
+
+  function note(text) {
+    const el = $(".stale-note", root);
+    el.hidden = false;
+    el.textContent = text;
   }
 
   function clearStale() {
-    root.classList.remove("stale");
-    const note = $(".stale-note", root);
-    if (note) note.hidden = true;
+    root.classList.remove("stale", "incomplete");
+    const el = $(".stale-note", root);
+    if (el) el.hidden = true;
   }
 
   // -- moving around --------------------------------------------------------------------------------
@@ -383,5 +407,5 @@ export function createReview(root, deps) {
     } catch (e) { deps.say(e.message, true); deps.onKeyProblem(e); }
   }
 
-  return { show, markStale, clearStale, state, focusRow, statusOf, labels: STATUS_LABELS };
+  return { show, markStale, markIncomplete, clearStale, state, focusRow, statusOf, labels: STATUS_LABELS };
 }

@@ -2,7 +2,7 @@
 // downloads), the names, the add-a-name form and the edit history. Text goes in as text only.
 
 import { h, languageName, entityHue, srOnly } from "./dom.js";
-import { progress, targetLangs } from "./grid.js";
+import { progress, targetLangs, unitsOf } from "./grid.js";
 
 /** The brief's title: {en, translations} from its headline when it has one, else from its first sentence. */
 export function titleOf(brief) {
@@ -35,14 +35,14 @@ export function briefHeader(state, actions) {
     h("p", { class: "stale-note", role: "alert", hidden: true }),
     h("h2", { id: "brief-title", dir: "auto", class: title.headline ? "headline" : "" }, title.en),
     Object.entries(title.translations).map(([lang, text]) => h("p", { class: "title-translation", lang, dir: "auto" }, text)),
-    h("p", { class: "brief-meta" },
+    state.stream ? streamNote(state) : h("p", { class: "brief-meta" },
       state.id ? ["Stored · ", h("a", { href: link, class: "permalink" }, "link to this brief"),
                   ` · version ${state.version}`]
         : h("strong", {}, "Not stored: view-only."),
       state.id && !state.editable ? " · view-only for your key" : null),
-    h("p", { class: "progress", id: "progress", "aria-live": "polite" },
+    state.stream ? null : h("p", { class: "progress", id: "progress", "aria-live": "polite" },
       `${p.segments} / ${p.total} segments confirmed · ${p.confirmed} / ${p.translations} translations`),
-    h("div", { class: "toolbar" }, targets.length > 1 ? choice : null, downloads(state, actions)),
+    h("div", { class: "toolbar" }, targets.length > 1 ? choice : null, state.stream ? null : downloads(state, actions)),
     h("p", { class: "note keys-help", id: "grid-help" }, state.editable
       ? ["Tab moves from segment to segment. In a segment: ", h("kbd", {}, "Enter"), " edits, ",
          h("kbd", {}, "Ctrl"), "+", h("kbd", {}, "Enter"), " confirms and moves on, ", h("kbd", {}, "Alt"), "+",
@@ -50,6 +50,17 @@ export function briefHeader(state, actions) {
          " goes through the names, ", h("kbd", {}, "Esc"), " cancels."]
       : ["Tab moves from segment to segment; ", h("kbd", {}, "Alt"), "+", h("kbd", {}, "↓"), "/", h("kbd", {}, "↑"),
          " moves, ", h("kbd", {}, "←"), "/", h("kbd", {}, "→"), " goes through the names."]));
+}
+
+/** A streamed brief's line instead of "Stored": how many segments have their translations so far. */
+function streamNote(state) {
+  const targets = targetLangs(state.brief);
+  const units = unitsOf(state.brief);
+  const ready = units.filter((u) => targets.every((lang) => lang in (u.translations || {}))).length;
+  const counted = `${ready} / ${units.length} segments translated`;
+  return h("p", { class: "brief-meta stream-note", id: "stream-note" }, state.stream === "arriving"
+    ? [h("strong", {}, "Being made"), ` · ${counted} · segments appear as they are translated`]
+    : [h("strong", {}, "Incomplete"), ` · ${counted} · not stored`]);
 }
 
 function downloads(state, actions) {

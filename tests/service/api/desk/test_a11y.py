@@ -6,19 +6,17 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.service.api.desk.conftest import NARROW, WIDE, new_page
-from tests.service.api.desk.helpers import HOSTILE, article, expect_status, make_brief, open_desk, shoot
+from tests.service.api.desk.helpers import (
+    HOSTILE,
+    article,
+    axe_violations,
+    expect_status,
+    make_brief,
+    open_desk,
+    shoot,
+)
 
 pytestmark = pytest.mark.slow
-BLOCKING = ("serious", "critical")
-
-
-def axe_violations(page) -> list[str]:
-    """Serious and critical axe-core violations on the page as it is, one line each."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-            for v in results.response["violations"] if v.get("impact") in BLOCKING]
 
 
 @pytest.mark.parametrize("viewport", [WIDE, NARROW], ids=["1440x900", "390x844"])

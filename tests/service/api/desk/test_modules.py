@@ -1,8 +1,10 @@
-"""The page's modules on data the service will send once parallel work lands (a headline title, quality
-flags, streamed events), run in the browser through their exports."""
+"""The page's modules on the service's data (a headline title, quality flags, streamed events), run in the
+browser through their exports."""
 from __future__ import annotations
 
 import pytest
+
+from tests.service.api.desk.helpers import article
 
 pytestmark = pytest.mark.slow
 
@@ -51,45 +53,60 @@ def test_the_title_is_the_headline_when_the_brief_has_one(open_server, page, tit
     assert got == expected
 
 
-def test_streamed_events_build_the_brief_segment_by_segment(open_server, page):
-    events = [
-        {"event": "summary", "data": {"segments": [{"id": "s1", "source_index": 0, "en": "Rain in Tokyo."},
-                                                   {"id": "s2", "source_index": 1, "en": "Tokyo dried."}],
-                                      "source_lang": "en", "target_langs": ["ja"]}},
-        {"event": "segment", "data": {"id": "s1", "source_index": 0, "en": "Rain in Tokyo.",
-                                      "translations": {"ja": "東京で雨。"}, "provenance": {"ja": "model"},
-                                      "status": {"ja": "draft"},
-                                      "entities": [{"source": "Tokyo", "type": "place", "resolution": "glossary",
-                                                    "glossary": "default", "renderings": {"ja": "東京"},
-                                                    "mentions": [{"segment": "s1", "lang": "en", "start": 8,
-                                                                  "end": 13}]}],
-                                      "warnings": [{"code": "alignment-multiple", "message": "two", "segment": "s1",
-                                                    "lang": "ja"}]}},
-        {"event": "segment", "data": {"id": "s2", "source_index": 1, "en": "Tokyo dried.",
-                                      "translations": {"ja": "東京は乾いた。"}, "provenance": {"ja": "model"},
-                                      "entities": [{"source": "Tokyo", "type": "place", "resolution": "glossary",
-                                                    "glossary": "default", "renderings": {"ja": "東京"},
-                                                    "mentions": [{"segment": "s2", "lang": "en", "start": 0,
-                                                                  "end": 5}]}], "warnings": []}},
-        {"event": "done", "data": {"id": "abc"}},
-    ]
-    script = """(() => {
-      const brief = { segments: [], entities: [], meta: { warnings: [], target_langs: [] } };
+def test_the_brief_streamed_from_the_service_is_its_json_answer(open_server, page):
+    body = {"text": "Ferry Link Opens At Dawn\n\n" + article("gantry", storm=True, extra=" near Kestrel Harbour"),
+            "sentences": 3, "target_langs": ["ja", "ko"], "include": ["entities", "meta"]}
+    script = """async (body) => {
+      const m = await import('/desk/static/stream.js');
       const seen = [];
-      for (const e of arg) {
-        const done = m.applyEvent(brief, e);
-        seen.push([e.event, brief.segments.filter(s => Object.keys(s.translations).length).length, done]);
-      }
-      return [seen, brief.entities.map(e => e.mentions.length), brief.meta.warnings.length, brief.id];
-    })()"""
-    seen, mentions, warnings, bid = _call(page, open_server, "stream.js", script, events)
-    assert seen == [["summary", 0, False], ["segment", 1, False], ["segment", 2, False], ["done", 2, True]]
-    assert (mentions, warnings, bid) == ([2], 1, "abc")
+      const streamed = await m.streamBrief(body, (brief, progress) => seen.push([progress.ready, progress.total]));
+      const plain = await (await fetch('/v1/briefs', { method: 'POST', body: JSON.stringify(body),
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' } })).json();
+      return [seen, streamed, plain];
+    }"""
+    page.goto(open_server.url + "/")
+    seen, streamed, plain = page.evaluate(script, body)
+    assert seen == [[0, 4], [1, 4], [2, 4], [3, 4], [4, 4]], "summary, then the title and each segment"
+    for brief in (streamed, plain):
+        brief["meta"].pop("timings_ms")
+    assert streamed["title"]["id"] == "title"
+    assert streamed["meta"]["warnings"]
+    assert streamed == plain
 
 
-def test_an_error_event_is_an_error(open_server, page):
-    message = _call(page, open_server, "stream.js",
-                    "(() => { try { m.applyEvent({segments: [], entities: [], meta: {warnings: []}}, arg); } "
-                    "catch (e) { return e.message; } })()",
-                    {"event": "error", "data": {"detail": "the request took too long", "code": "deadline-exceeded"}})
-    assert message == "the request took too long"
+def test_the_page_knows_every_event_the_service_names(open_server, page):
+    page.goto(open_server.url + "/")
+    known, named = page.evaluate("""async () => {
+      const m = await import('/desk/static/stream.js');
+      const spec = await (await fetch('/openapi.json')).json();
+      const answer = spec.paths['/v1/briefs'].post.responses['200'].content['text/event-stream'];
+      return [m.EVENTS, Object.keys(answer['x-events'])];
+    }""")
+    assert sorted(known) == sorted(named)
+
+
+STARTED = {"event": "summary", "data": {"title": None, "source_lang": "en", "target_langs": ["ja"],
+                                        "segments": [{"id": "s1", "source_index": 0, "en": "Rain in Tokyo."},
+                                                     {"id": "s2", "source_index": 1, "en": "Tokyo dried."}]}}
+S1 = {"event": "segment", "data": {"id": "s1", "source_index": 0, "en": "Rain in Tokyo.",
+                                   "translations": {"ja": "東京で雨。"}, "provenance": {"ja": "model"},
+                                   "status": {"ja": "draft"}, "quality": {}, "entities": [], "warnings": []}}
+
+
+@pytest.mark.parametrize(("events", "message"), [
+    ([STARTED, S1, {"event": "error", "data": {"type": "/problems/deadline-exceeded", "title": "Deadline exceeded",
+                                               "status": 504, "detail": "the request took longer than 30 s "
+                                               "(http.request_deadline_s)", "code": "deadline-exceeded"}}],
+     "Making the brief took too long. Try fewer sentences or a shorter article."),
+    ([STARTED, S1, {"event": "error", "data": {"type": "/problems/internal-error", "title": "Internal error",
+                                               "status": 500, "detail": "the server failed to finish the brief; "
+                                               "the failure was logged", "code": "internal-error"}}],
+     "Something went wrong on the server. Try again; if it keeps happening, tell its operator."),
+    ([STARTED, S1, {"event": "done", "data": {"segments": 2}}],  # s2 never came
+     "The service stopped sending the brief before it was complete. Try again."),
+])
+def test_an_error_event_or_a_short_stream_is_an_error_in_plain_words(open_server, page, events, message):
+    said = _call(page, open_server, "stream.js",
+                 "(() => { const brief = m.newBrief({}); try { for (const e of arg) m.applyEvent(brief, e); } "
+                 "catch (e) { return e.message; } return 'no error'; })()", events)
+    assert said == message
