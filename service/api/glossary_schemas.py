@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from service.api.limits import LimitedLength
-from service.api.schemas import InlineEntrySchema, RequestSchema, json_bool
+from service.api.schemas import InlineEntrySchema, RequestSchema, WarningSchema, json_bool
 
 NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
                        error="use 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit")
@@ -34,6 +34,8 @@ class GlossaryListSchema(Schema):
 
 class GlossarySchema(GlossarySummarySchema):
     entries = fields.List(fields.Nested(EntrySchema))
+    warnings = fields.List(fields.Nested(WarningSchema), metadata={
+        "description": "after a change: what was done to the entries (controls-removed)"})
 
 
 class GlossaryCreateSchema(RequestSchema):
@@ -57,6 +59,8 @@ class EntryListSchema(Schema):
     name = fields.Str()
     version = fields.Int()
     entries = fields.List(fields.Nested(EntrySchema))
+    warnings = fields.List(fields.Nested(WarningSchema), metadata={
+        "description": "after a change: what was done to the entries (controls-removed)"})
 
 
 class EntrySourcesSchema(RequestSchema):

@@ -21,6 +21,7 @@ from service.memory.files import MemoryUnit
 from service.memory.protocols import MemoryWriter
 from service.memory.reuse import replace_translation
 from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
+from service.text import CONTROLS_REMOVED, Removed
 
 EDITS_MEMORY = "edits"
 MAX_EDIT_CHARS = 5000
@@ -109,6 +110,8 @@ class BriefStore:
              tenant: Tenant = OPERATOR) -> StoredBrief:
         """Record a reviewer's translation of one segment; ``tenant``'s own memory ``memory`` learns it in the
         same transaction."""
+        removed = Removed()
+        text = removed.clean(text)  # stored text never carries bidi or control characters
         if not text.strip():
             raise BadInputError("an edited translation must not be empty")
         if len(text) > MAX_EDIT_CHARS:
@@ -125,6 +128,9 @@ class BriefStore:
                                     f"its languages are {', '.join(segment.translations)}")
             previous, previous_provenance = segment.translations[lang], segment.provenance.get(lang, "model")
             brief.meta.warnings += replace_translation(brief, segment_id, lang, text, "edited")
+            if removed:
+                brief.meta.warnings.append(BriefWarning(CONTROLS_REMOVED, removed.message("from the edit"),
+                                                        segment_id, lang))
             stamp = now()
             conn.execute(sql("INSERT INTO stored_brief_edits (id, brief_id, segment, lang, previous, "
                              "previous_provenance, text, edited_at) VALUES (:id, :bid, :segment, :lang, :previous, "

@@ -23,11 +23,12 @@ from service.languages import validate_lang
 from service.memory.reuse import apply_memory
 from service.pipeline.alignment import alignment_warnings
 from service.pipeline.request import BriefRequest
-from service.pipeline.segmentation import Sentence, remove_controls, split_sentences
+from service.pipeline.segmentation import Sentence, split_sentences
 from service.pipeline.signature import brief_signature, model_provenance
 from service.pipeline.summary_policy import segment_written, summary_count
 from service.runtime.request_budget import bounded_translator, check_deadline, model_slot
 from service.runtime.resources import Resources
+from service.text import CONTROLS_REMOVED, Removed
 
 __all__ = ["Progress", "build_brief", "build_briefs", "decode_text", "resolve_request",
            "translate_segments", "validate_article"]
@@ -224,11 +225,9 @@ def _without_controls(text: str) -> tuple[str, BriefWarning | None]:
     """Input normalization: bidi controls and NUL/control characters removed, and a warning saying so."""
     if not isinstance(text, str):
         return text, None  # validate_article names the wrong type
-    text, bidi, other = remove_controls(text)
-    if not bidi and not other:
-        return text, None
-    parts = [f"{bidi} bidirectional control(s)" if bidi else "", f"{other} NUL/control character(s)" if other else ""]
-    return text, BriefWarning("controls-removed", f"removed {' and '.join(p for p in parts if p)} from the input")
+    removed = Removed()
+    text = removed.clean(text)
+    return text, BriefWarning(CONTROLS_REMOVED, removed.message("from the input")) if removed else None
 
 
 def _notify(progress: Progress | None, message: str) -> None:

@@ -31,6 +31,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from service.text import remove_controls as remove_controls  # re-exported for input normalization
+
 # Honorifics and ranks precede a name, so they never end a sentence.
 _TITLES = frozenset(
     "mr mrs ms messrs dr prof gen lt col maj capt cpt sgt cpl adm cmdr gov sen rep rev "
@@ -66,11 +68,6 @@ _ACRONYM_RE = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]$")
 _MAX_HEADLINE_WORDS = 30
 _MAX_SUBHEADING_WORDS = 20
 
-# Bidi embeddings, overrides, isolates and marks make text display otherwise than it reads
-# ("Trojan Source"); NUL and the other C0/C1 controls (tab and line breaks aside) break
-# files, terminals and engines. Both are removed from input, and the brief says so.
-_BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -88,13 +85,6 @@ class _Block:
     start: int
     end: int
     is_headline: bool = False
-
-
-def remove_controls(text: str) -> tuple[str, int, int]:
-    """``text`` without bidi controls and NUL/control characters, with how many of each were removed."""
-    text, bidi = _BIDI_CONTROLS.subn("", text)
-    text, other = _CONTROL_CHARS.subn("", text)
-    return text, bidi, other
 
 
 def split_sentences(text: str) -> list[Sentence]:
