@@ -155,6 +155,14 @@ def check_deadline(before: str) -> None:
         budget.deadline.check(before)
 
 
+def admit() -> None:
+    """Take the current request's model slot now (503 overloaded when it would wait too long), so that
+    it is admitted before it is charged; nothing without a budget, or when it already holds one."""
+    budget = _budget.get()
+    if budget is not None:
+        budget.take_slot()
+
+
 @contextmanager
 def model_slot(stage: str) -> Iterator[None]:
     """Before a model stage: take one of the worker's model slots for the rest of the request (or 503)."""

@@ -61,10 +61,10 @@ def upload() -> ResponseReturnValue:
         if source in (UNSUPPORTED, target):
             raise PeerError(400, "Could not detect a supported source language; set 'source_lang'.")
         source, target = check_pair(source, target, resources)
-    access.charge(sum(len(t) for t in document.texts))
     glossary = body.get("glossary_id")
     if glossary:
         glossary = visible_glossary_id(glossary)  # unknown or another tenant's: fails the upload, not the job
+    access.charge(sum(len(t) for t in document.texts))
     job = TextJob(source_lang=source or "", target_lang=target, glossaries=(glossary,) if glossary else (),
                   tenant=current_tenant())  # the job runs later, outside the request: it carries the tenant
     handle = get_jobs().submit(document, filename, job)
