@@ -13,6 +13,14 @@ def register_compat(api: Api, app: Flask, resources: Resources) -> None:
     from service.api.compat.documents import DocumentJobs
 
     metrics = app.extensions.get("briefs.metrics")
-    app.extensions["briefs.documents"] = DocumentJobs(resources, observe=metrics.observe_timings if metrics else None)
+    keys = app.extensions.get("briefs.keys")
+
+    def refund(key_id: str, day: str, characters: int) -> None:
+        if keys is not None:
+            keys.refund(key_id, day, characters=characters)
+
+    app.extensions["briefs.documents"] = DocumentJobs(resources, slots=app.extensions.get("briefs.model_slots"),
+                                                      refund=refund,
+                                                      observe=metrics.observe_timings if metrics else None)
     for blueprint in (deepl.blp, *deepl_glossaries.BLUEPRINTS, deepl_documents.blp, libretranslate.blp):
         api.register_blueprint(blueprint)

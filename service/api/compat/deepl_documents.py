@@ -7,8 +7,8 @@ from flask_smorest import Blueprint
 
 from service.api import access
 from service.api.compat.detection import UNSUPPORTED, get_detector
-from service.api.compat.document_formats import DOCUMENT_CONTENT, MIMETYPES, format_of, read_document
-from service.api.compat.documents import get_jobs
+from service.api.compat.document_formats import DOCUMENT_CONTENT, MIMETYPES, DocumentLimits, format_of, read_document
+from service.api.compat.documents import Charged, get_jobs
 from service.api.compat.engine import TextJob
 from service.api.compat.errors import PeerError, install_peer_errors
 from service.api.compat.langcodes import check_pair
@@ -55,7 +55,7 @@ def upload() -> ResponseReturnValue:
     source, target = check_pair(body.get("source_lang"), body["target_lang"], resources)
     if body.get("glossary_id") and source is None:
         raise PeerError(400, "Use of a glossary requires the source_lang parameter to be set.")
-    document = read_document(data, fmt, target)
+    document = read_document(data, fmt, target, DocumentLimits.of(resources.settings.limits))
     if source is None:
         source = get_detector().best(" ".join(document.texts)[:2000]).language
         if source in (UNSUPPORTED, target):
@@ -64,10 +64,12 @@ def upload() -> ResponseReturnValue:
     glossary = body.get("glossary_id")
     if glossary:
         glossary = visible_glossary_id(glossary)  # unknown or another tenant's: fails the upload, not the job
-    access.charge(sum(len(t) for t in document.texts))
+    charged = access.charge(sum(len(t) for t in document.texts))
     job = TextJob(source_lang=source or "", target_lang=target, glossaries=(glossary,) if glossary else (),
                   tenant=current_tenant())  # the job runs later, outside the request: it carries the tenant
-    handle = get_jobs().submit(document, filename, job)
+    handle = get_jobs().submit(data, document, filename, job,
+                               Charged(charged.key_id, charged.day) if charged else None)
+    access.keep_charge()  # queued: the job refunds it if the translation fails
     return {"document_id": handle.id, "document_key": handle.key}
 
 
@@ -76,7 +78,7 @@ def upload() -> ResponseReturnValue:
 @blp.response(200, DocumentStatusSchema)
 def status(document_id: str) -> ResponseReturnValue:
     """queued, translating, done (with billed characters) or error (with a message)."""
-    record = get_jobs().get(document_id, load_body(DocumentKeySchema())["document_key"])
+    record = get_jobs().get(document_id, load_body(DocumentKeySchema())["document_key"], current_tenant())
     answer: dict[str, object] = {"document_id": record.id, "status": record.status}
     if record.status in ("queued", "translating"):
         answer["seconds_remaining"] = 1
@@ -93,7 +95,7 @@ def status(document_id: str) -> ResponseReturnValue:
                                                     "503": {"description": "not ready yet"}})
 def result(document_id: str) -> ResponseReturnValue:
     """The translated file; 503 while it is still being translated."""
-    record = get_jobs().get(document_id, load_body(DocumentKeySchema())["document_key"])
+    record = get_jobs().get(document_id, load_body(DocumentKeySchema())["document_key"], current_tenant())
     if record.status == "error":
         raise PeerError(400, record.error_message or "translation failed")
     if record.status != "done" or record.result is None:

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from service.api import access
 from service.api.compat.detection import UNSUPPORTED, get_detector
-from service.api.compat.document_formats import DOCUMENT_CONTENT, MIMETYPES, format_of, read_document
+from service.api.compat.document_formats import DOCUMENT_CONTENT, MIMETYPES, DocumentLimits, format_of, read_document
 from service.api.compat.documents import get_jobs
 from service.api.compat.engine import TextJob, translate_texts
 from service.api.compat.errors import PeerError, install_peer_errors
@@ -169,7 +169,10 @@ def translate_file() -> ResponseReturnValue:
         raise PeerError(400, "Invalid request: missing file parameter")
     fmt = format_of(sent.filename)
     source, target = _languages(body["source"], body["target"])
-    document = read_document(sent.read(), fmt, target)
+    # Translated inside the request: bounded as one article (limits.max_chars, the advertised charLimit).
+    settings = get_resources().settings
+    document = read_document(sent.read(), fmt, target,
+                             DocumentLimits.of(settings.limits, max_chars=settings.limits.max_chars))
     if source == "auto":
         source = _detected([" ".join(document.texts)[:2000]], "text")[0]["language"]
     _pair(source, target)
@@ -178,7 +181,7 @@ def translate_file() -> ResponseReturnValue:
     outputs = translate_texts(document.texts, TextJob(source_lang=source, target_lang=target, tenant=current_tenant()),
                               get_resources(),
                               observe=observe_timings, chunked=True)
-    handle = get_jobs().add_done(sent.filename, fmt, document.render(outputs), billed)
+    handle = get_jobs().add_done(sent.filename, fmt, document.render(outputs), billed, owner=current_tenant().owner)
     url = url_for("libretranslate.download_file", token=handle.key, filename=sent.filename, _external=True)
     return {"translatedFileUrl": url}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import time
-from contextlib import ExitStack
 from collections.abc import Callable
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
@@ -33,8 +33,8 @@ class SlowTranslator(TaggingTranslator):
         return super().translate_batch(texts, source_lang, target_lang)
 
 
-def _keyed_app(tmp_path, translator=None, **http: Any):
-    settings = make_settings(tmp_path, limits={"max_chars": MAX_CHARS},
+def _keyed_app(tmp_path, translator=None, documents: dict[str, Any] | None = None, **http: Any):
+    settings = make_settings(tmp_path, limits={"max_chars": MAX_CHARS}, documents=documents or {},
                              http={"api_keys_required": True, "rate_limit": "1000/minute", **http})
     app = create_app(settings, resources=Resources(settings, models=FakeModelManager(settings, translator=translator)))
     app.config["TESTING"] = True
