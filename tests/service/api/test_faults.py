@@ -1,7 +1,8 @@
 """Faults, on 127.0.0.1 with the tiny models: what a client and the store see when things break.
 
 (a) a gunicorn worker SIGKILLed mid-request; (b) kill -9 of ``python -m service glossary import``
-during a large import; (c) a corrupt (truncated) and a missing model; (d) a read-only store.
+during a large import; (c) a corrupt (truncated) and a missing model; (d) a read-only store;
+(e) a worker killed (or restarted) while it translates documents.
 Every wait is bounded; the outcome of each is in docs/RELIABILITY.md.
 """
 from __future__ import annotations
@@ -233,3 +234,69 @@ def test_a_read_only_store_refuses_writes_with_503_and_still_reads(tmp_path, mon
         assert "read-only" in problem["detail"]
         assert int(response.headers["Retry-After"]) > 0
     assert client.get("/v1/glossaries/desk").get_json()["version"] == 1  # nothing changed
+
+
+DOCUMENT_LINE = "The harbor authority reopened pier number {n} on Monday after a month of repairs.\n"
+DOCUMENT_CAP = 2  # documents.max_pending of the test server
+
+
+def _upload(base: str, text: str) -> tuple[int, dict[str, Any]]:
+    boundary = "briefs-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"target_lang\"\r\n\r\nJA\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"source_lang\"\r\n\r\nEN\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"harbor.txt\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n").encode()
+    request = urllib.request.Request(base + "/v2/document", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(request, timeout=WAIT_S) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def _document_status(base: str, handle: dict[str, Any]) -> str:
+    status, _, raw = call(f"{base}/v2/document/{handle['document_id']}", "POST",
+                          {"document_key": handle["document_key"]})
+    return json.loads(raw)["status"] if status == 200 else f"http-{status}"
+
+
+def _statuses(base: str, handles: list[dict[str, Any]]) -> list[str]:
+    return [_document_status(base, h) for h in handles]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["kill-9", "restart"])
+def test_a_killed_or_restarted_workers_documents_are_finished_by_its_successor(tiny_models_dir, tmp_path, how):
+    """Documents a worker was translating (and those queued behind them) finish after it dies or is restarted,
+    and stop counting toward documents.max_pending: the next upload is accepted."""
+    text = "".join(DOCUMENT_LINE.format(n=n) for n in range(1_500))  # ~125,000 characters: a second of work
+    options = {"documents": {"lease_s": 2.0, "workers": 1, "max_pending": DOCUMENT_CAP}}
+    with running_gunicorn(tmp_path, tiny_models_dir, ready_path="/readyz", settings=options) as server:
+        for _attempt in range(3):  # bounded: until the worker goes while a document is being translated
+            uploads = [_upload(server.base, text) for _ in range(DOCUMENT_CAP)]
+            assert [status for status, _ in uploads] == [200] * DOCUMENT_CAP, uploads
+            handles = [handle for _, handle in uploads]
+            assert _upload(server.base, "One more.")[0] == 429  # the cap is full
+            deadline = time.monotonic() + WAIT_S
+            while "translating" not in (seen := _statuses(server.base, handles)) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            (worker,) = children(server.process.pid)
+            os.kill(*((worker, signal.SIGKILL) if how == "kill-9" else (server.process.pid, signal.SIGHUP)))
+            if "translating" in seen:
+                break
+            _wait_for_new_worker(server, worker)
+        assert "translating" in seen, f"no document was being translated when the worker went: {seen}"
+        if how == "kill-9":
+            _wait_for_new_worker(server, worker)
+        deadline = time.monotonic() + WAIT_S * 2
+        while (finished := _statuses(server.base, handles)) != ["done"] * DOCUMENT_CAP:
+            assert "error" not in finished, finished
+            assert time.monotonic() < deadline, f"documents not finished after the worker went: {finished}"
+            time.sleep(0.2)
+        assert worker not in children(server.process.pid)
+        assert _upload(server.base, "One more.")[0] == 200  # nothing orphaned counts toward the cap
+        status, _, result = call(f"{server.base}/v2/document/{handles[0]['document_id']}/result", "POST",
+                                 {"document_key": handles[0]["document_key"]})
+        assert status == 200
+        assert result.decode().count("\n") == text.count("\n")
