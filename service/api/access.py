@@ -116,8 +116,9 @@ def refund(charged: Charge | None) -> None:
         return
     try:
         current_app.extensions["briefs.keys"].refund(charged.key_id, charged.day, characters=charged.characters)
-    except Exception:  # the store is down: the refusal itself must still be answered
-        log.warning("could not refund %d characters to key %s", charged.characters, charged.key_id, exc_info=True)
+    except Exception as exc:  # the store is down: the refusal itself must still be answered
+        log.warning("could not refund %d characters to key %s: %s", charged.characters, charged.key_id,
+                    type(exc).__name__, exc_info=not isinstance(exc, StoreUnavailableError))
 
 
 def _settle_usage(response: Response) -> Response:
@@ -131,7 +132,9 @@ def _settle_usage(response: Response) -> Response:
     if key is not None and charged is None and request.path.startswith(GUARDED_PREFIXES):
         try:
             current_app.extensions["briefs.keys"].record(key.id)
-        except Exception:  # a usage counter must not turn a success into a failure
+        except StoreUnavailableError:  # a usage counter must not turn a success into a failure; the store
+            pass  # logs its outage once, not once per request
+        except Exception:
             log.warning("could not record usage of key %s", key.id, exc_info=True)
     return response
 

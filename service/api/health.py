@@ -13,7 +13,7 @@ from service.api.access import rate_limit_storage_problem
 from service.api.context import get_resources
 from service.api.errors import problem
 from service.api.schemas import HealthSchema
-from service.errors import ModelCorruptError
+from service.errors import ModelCorruptError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 blp = Blueprint("health", __name__, description="Liveness and readiness")
@@ -39,6 +39,8 @@ def readyz() -> ResponseReturnValue:
     reasons = [_model_reason(s) for s in states if not s["loaded"]]
     try:
         resources.glossaries.list_glossaries()
+    except StoreUnavailableError as exc:  # the store logs its outage once
+        reasons.append(f"the glossary store is not available: {exc.detail}")
     except Exception as exc:  # readiness reports, it does not crash
         log.warning("glossary store not reachable: %s", type(exc).__name__, exc_info=True)
         reasons.append("the glossary store is not reachable")

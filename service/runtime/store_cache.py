@@ -16,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
+from service.errors import StoreUnavailableError
 from service.storage.db import MigratedEngine, normalise_url, transaction
 
 # Pruning counts rows, so it runs once per this share of the bound of new entries.
@@ -62,7 +63,14 @@ class StoreCache:
         return self._database.get()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, str]:
-        """The cached values of those ``keys`` that have one; marks them used."""
+        """The cached values of those ``keys`` that have one; marks them used. A store that cannot serve
+        (down, read-only, full: it logs that once) is a miss: the cache never fails a request."""
+        try:
+            return self._get_many(keys)
+        except StoreUnavailableError:
+            return {}
+
+    def _get_many(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         unique = list(dict.fromkeys(keys))
         if not unique:
@@ -82,7 +90,14 @@ class StoreCache:
         return found
 
     def put_many(self, entries: dict[str, str]) -> None:
-        """Store ``entries`` (key -> value), then drop the least recently used beyond the bound."""
+        """Store ``entries`` (key -> value), then drop the least recently used beyond the bound; nothing when
+        the store cannot take them now (the values are only a cache)."""
+        try:
+            self._put_many(entries)
+        except StoreUnavailableError:
+            return
+
+    def _put_many(self, entries: dict[str, str]) -> None:
         if not entries:
             return
         table, column = self.table, self.value_column

@@ -2,7 +2,8 @@
 
 (a) a gunicorn worker SIGKILLed mid-request; (b) kill -9 of ``python -m service glossary import``
 during a large import; (c) a corrupt (truncated) and a missing model; (d) a read-only store;
-(e) a worker killed (or restarted) while it translates documents.
+(e) a worker killed (or restarted) while it translates documents; (f) a store made read-only under a
+running server, then writable again.
 Every wait is bounded; the outcome of each is in docs/RELIABILITY.md.
 """
 from __future__ import annotations
@@ -300,3 +301,56 @@ def test_a_killed_or_restarted_workers_documents_are_finished_by_its_successor(t
                                  {"document_key": handles[0]["document_key"]})
         assert status == 200
         assert result.decode().count("\n") == text.count("\n")
+
+
+def _without_file_permission_override() -> list[str]:
+    """A command prefix under which file modes bind this process too (root ignores them otherwise)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv (util-linux): file modes cannot make the store read-only")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def _set_modes(folder: Path, file_mode: int, folder_mode: int) -> None:
+    for path in folder.iterdir():
+        path.chmod(file_mode)
+    folder.chmod(folder_mode)
+
+
+@pytest.mark.slow
+def test_a_store_made_read_only_refuses_writes_then_heals_within_5_s_of_being_writable(tmp_path):
+    store_dir = tmp_path / "store"
+    store_dir.mkdir()
+    entries = {"entries": OLD_ENTRIES}
+    with running_gunicorn(tmp_path, tmp_path / "no-models", settings={"store_path": str(store_dir / "s.sqlite3")},
+                          http={"preload_models": False}, command_prefix=_without_file_permission_override()
+                          ) as server:
+        assert call(server.base + "/v1/glossaries", "POST", {"name": "desk", **entries})[0] == 201
+        _set_modes(store_dir, 0o444, 0o555)
+        try:
+            (worker,) = children(server.process.pid)
+            os.kill(server.process.pid, signal.SIGHUP)  # a restart: the new worker opens the store read-only
+            _wait_for_new_worker(server, worker)
+            for _ in range(20):  # a client that keeps trying meanwhile
+                status, headers, raw = call(server.base + "/v1/glossaries", "POST", {"name": "late", **entries})
+                assert status == 503, raw[:300]
+                assert json.loads(raw)["code"] == "store-unavailable"
+                assert "read-only" in json.loads(raw)["detail"]
+                assert int(headers["Retry-After"]) > 0
+            assert call(server.base + "/v1/glossaries/desk")[0] == 200  # reads work
+        finally:
+            _set_modes(store_dir, 0o644, 0o755)
+        writable_at = time.monotonic()
+        while (answer := call(server.base + "/v1/glossaries", "POST", {"name": "late", **entries}))[0] != 201:
+            assert answer[0] == 503, answer
+            assert time.monotonic() - writable_at < 10, (f"writes still refused 10 s after the store became "
+                                                         f"writable: {answer}\n{server.log_text()}")
+            time.sleep(0.2)
+        healed_s = time.monotonic() - writable_at
+        assert healed_s <= 5, f"writes came back {healed_s:.1f} s after the store became writable"
+        log = server.log_text()
+    assert log.count("is read-only") == 1, log
+    assert log.count("is no longer read-only") == 1, log
+    assert "Traceback" not in log
