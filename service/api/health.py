@@ -57,7 +57,7 @@ def _model_state(pair: str, row: dict[str, Any], models: Any) -> dict[str, Any]:
     state = row.get("state") or ("installed" if row.get("installed") else "missing")
     out = {"pair": pair, "installed": state == "installed", "state": state, "loaded": bool(row.get("loaded"))}
     if state == "corrupt":
-        out["file"] = _corrupt_file(pair, models)
+        out["file"] = row.get("file") or _corrupt_file(pair, models)
     return out
 
 

@@ -13,16 +13,17 @@ log = logging.getLogger(__name__)
 
 
 def preload_worker_models(app: Flask) -> None:
-    """Load the configured pairs and summarizer once, if ``http.preload_models``; failures are logged.
+    """Verify (against their manifests) and load the configured pairs and summarizer once, if
+    ``http.preload_models``; failures are logged.
 
-    A missing model must not kill the worker: /readyz then says which, and requests
-    that need it get a 503 naming it.
+    A missing or corrupt model must not kill the worker: /readyz then names it (and a corrupt one's
+    file), and requests that need it get a 503 naming it.
     """
     resources = app.extensions["briefs"]
     if not resources.settings.http.preload_models:
         return
     try:
-        resources.models.preload()
+        resources.models.preload(verify=True)  # changed weights that would still load are named, not served
         resources.translator()
     except Exception as exc:  # noqa: BLE001 - reported by /readyz and by the requests that need it
         log.error("model preload failed: %s", getattr(exc, "detail", type(exc).__name__))

@@ -212,6 +212,37 @@ def test_a_corrupt_and_a_missing_model_are_named_and_answer_503(tiny_models_dir,
     assert bad_file in lines[0], done.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["header", "weights"])
+def test_a_model_file_changed_in_place_is_named_by_readyz_and_answers_503(tiny_models_dir, tmp_path, where):
+    """Same size, other bytes: the folder check passes; loading fails (a header) or would serve garbage
+    (weights): the worker verifies its models against their manifests at start and names the file."""
+    models = tmp_path / "models"
+    shutil.copytree(tiny_models_dir, models, ignore=shutil.ignore_patterns(".cache"))
+    weights = next(models.glob("briefs-tiny--marian-en-ja--ct2-*")) / "model.bin"
+    data = bytearray(weights.read_bytes())
+    at = 0 if where == "header" else len(data) // 2
+    data[at:at + 64] = bytes(64)
+    weights.write_bytes(bytes(data))
+    with running_gunicorn(tmp_path, models) as server:
+        status, _, raw = call(server.base + "/readyz")
+        ready = json.loads(raw)
+        assert status == 503, ready
+        states = {m["pair"]: m for m in ready["models"]}
+        assert (states["en-ja"]["state"], states["en-ja"]["file"]) == ("corrupt", "model.bin"), ready
+        assert states["en-ko"]["state"] == "installed"
+        assert states["en-ko"]["loaded"]
+        assert "model.bin" in ready["detail"]
+        assert "installed but not loaded" not in ready["detail"]
+        status, _, raw = call(server.base + "/v1/briefs", "POST",
+                              {"text": ARTICLE, "sentences": 1, "target_langs": ["ja"]})
+        assert status == 503, raw[:300]
+        assert json.loads(raw)["code"] == "model-corrupt"
+        assert "model.bin" in json.loads(raw)["detail"]
+        assert call(server.base + "/v1/briefs", "POST",
+                    {"text": ARTICLE, "sentences": 1, "target_langs": ["ko"]})[0] == 200
+
+
 def test_a_read_only_store_refuses_writes_with_503_and_still_reads(tmp_path, monkeypatch):
     """Root ignores file modes, so the store is opened read-only by its URL (SQLite ``mode=ro``)."""
     writable = make_settings(tmp_path)  # glossaries need no models
