@@ -7,7 +7,7 @@ placeholders. Each repair becomes a BriefWarning; every mention gets exact offse
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from models.engines.base import Translator
@@ -82,7 +82,8 @@ class GlossaryTranslator:
     """Wraps a Translator; enforces the active glossaries and the job's learned names."""
 
     def __init__(self, inner: Translator, active: ActiveGlossary | None = None, *,
-                 learned: LearnedGlossary | None = None, detect_names: bool = True) -> None:
+                 learned: LearnedGlossary | None = None, detect_names: bool = True,
+                 checkpoint: Callable[[str], None] | None = None) -> None:
         if not hasattr(inner, "translate_batch"):
             raise TypeError(f"inner must be a Translator, not {type(inner).__name__}")
         self.inner = inner
@@ -91,6 +92,8 @@ class GlossaryTranslator:
         self.detect_names = detect_names
         self.learned = learned if learned is not None else LearnedGlossary()
         self._learned_cache: tuple[int, EntityMatcher] | None = None
+        # Called for every segment matched and restored: the request's deadline stops a long batch there.
+        self.checkpoint = checkpoint or (lambda _work: None)
 
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
         """Translator interface: glossary-enforced translations, one per text."""
@@ -132,6 +135,7 @@ class GlossaryTranslator:
     def _find(self, position: int, text: str, entities: dict[str, _Entity],
               notes: list[_Note]) -> list[_SourceMention]:
         """The mentions in the segment at ``position``, recorded on their entities."""
+        self.checkpoint("glossary matching")
         mentions, suggestions = self._mentions(text, entities)
         notes += [(position, BriefWarning("glossary-possible-misspelling", message)) for message in suggestions]
         for m in mentions:
@@ -245,6 +249,7 @@ class GlossaryTranslator:
                 f"the {source_lang}-{lang} translator returned {len(outputs)} outputs for {len(prepared)} inputs")
         results = []
         for position, ((_source, protected), output) in enumerate(zip(prepared, outputs, strict=True)):
+            self.checkpoint("glossary restoring")
             restored = restore(output if isinstance(output, str) else "", protected, scheme, lang)
             for mention, start, end in restored.spans:
                 entities[mention.entity].mentions.append(_PlacedMention(position, lang, start, end))

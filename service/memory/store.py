@@ -24,6 +24,7 @@ from service.errors import ConflictError, NotFoundError
 from service.glossary.validation import validate_name
 from service.memory.db import MemoryDatabase, name_key, now
 from service.memory.files import MemoryMatch, MemoryUnit, match_key, read_memory_file, write_memory_tmx
+from service.memory.protocols import Checkpoint
 from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 from service.text import CONTROLS_REMOVED, Removed
 
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from service.memory.briefs import BriefStore
 
 MAX_CANDIDATES = 5000
+CHECK_EVERY = 200  # fuzzy candidates scored between two deadline checks
 KEY_CHUNK = 500  # match keys per IN (...) query
 
 
@@ -259,8 +261,9 @@ class MemoryStore:
         return found
 
     def fuzzy(self, source_lang: str, target_lang: str, text: str, threshold: float,
-              limit: int = 1, *, tenant: Tenant = OPERATOR) -> list[MemoryMatch]:
-        """The best stored translations of sentences similar to ``text`` (score ≥ threshold, < 1)."""
+              limit: int = 1, *, tenant: Tenant = OPERATOR, checkpoint: Checkpoint | None = None) -> list[MemoryMatch]:
+        """The best stored translations of sentences similar to ``text`` (score ≥ threshold, < 1);
+        ``checkpoint`` is called every ``CHECK_EVERY`` candidates (the request's deadline)."""
         key = match_key(text)
         if not key or limit < 1:
             return []
@@ -274,7 +277,9 @@ class MemoryStore:
                 {"sl": source_lang, "tl": target_lang, "low": low, "high": high, "key": key,
                  "limit": MAX_CANDIDATES, **params}).all()
         matches = []
-        for memory, source, candidate, target in rows:
+        for number, (memory, source, candidate, target) in enumerate(rows):
+            if checkpoint is not None and number % CHECK_EVERY == 0:
+                checkpoint("translation-memory matching")
             matcher = SequenceMatcher(None, key, candidate, autojunk=False)
             if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
                 continue

@@ -119,7 +119,7 @@ def build_briefs(
     job = _Job(resolve_request(request, resources), resources)
     timer = _Timer()
     with timer.stage("segment"):
-        documents = [split_sentences(text) for text in texts]
+        documents = [_segment(text) for text in texts]
         if not any(documents):
             raise EmptyTextError("no sentences found in the article text")
     _notify(progress, f"segmented {len(articles)} article(s)")
@@ -132,7 +132,8 @@ def build_briefs(
     with timer.stage("align"):
         briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
         # Human translations from memories replace or accompany the model's (service/memory/reuse.py).
-        apply_memory(briefs, resources.memories, resources.settings.memory, tenant=job.request.tenant)
+        apply_memory(briefs, resources.memories, resources.settings.memory, tenant=job.request.tenant,
+                     checkpoint=check_deadline)
     for brief, (_, warning) in zip(briefs, cleaned, strict=True):
         brief.meta.timings_ms = dict(timer.timings_ms)
         brief.meta.warnings += [warning] if warning else []
@@ -160,10 +161,17 @@ def translate_segments(
         (outcome,) = _translate([summary], job, learned)
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
-        apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant)
+        apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant,
+                     checkpoint=check_deadline)
     brief.meta.timings_ms = dict(timer.timings_ms)
     brief.meta.warnings += [replace(w, segment=f"s{n}") for n, (_, w) in enumerate(cleaned, 1) if w]
     return brief
+
+
+def _segment(text: str) -> list[Sentence]:
+    """One article's sentences (the deadline checked before each article: segmenting grows with the text)."""
+    check_deadline("segmenting")
+    return split_sentences(text)
 
 
 def _summarize(sentences: list[Sentence], job: _Job) -> list[SummarySentence]:
@@ -186,7 +194,8 @@ def _translate(
     """Every summary's sentences in one batch through the glossary layer; one outcome per summary."""
     request = job.request
     active = job.resources.glossaries.resolve(request.glossaries, request.inline_glossary)
-    translator = GlossaryTranslator(bounded_translator(job.resources.translator()), active, learned=learned)
+    translator = GlossaryTranslator(bounded_translator(job.resources.translator()), active, learned=learned,
+                                    checkpoint=check_deadline)
     texts = [sentence.text for summary in summaries for sentence in summary]
     groups = [_segment_ids(summary) for summary in summaries]
     return translator.translate_groups(texts, request.source_lang, request.target_langs, groups)
