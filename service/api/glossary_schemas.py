@@ -64,7 +64,7 @@ class EntryListSchema(Schema):
 
 
 class EntrySourcesSchema(RequestSchema):
-    sources = fields.List(fields.Str(), required=True, validate=validate.Length(min=1),
+    sources = fields.List(fields.Str(), required=True, validate=LimitedLength("max_import_entries", min=1),
                           metadata={"description": "source terms of the entries to delete"})
 
 

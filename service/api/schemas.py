@@ -41,10 +41,10 @@ class InlineEntrySchema(Schema):
 
     source = fields.Str(required=True, validate=NOT_BLANK)
     renderings = fields.Dict(keys=fields.Str(), values=fields.Str(validate=NOT_BLANK), required=True,
-                             validate=validate.Length(min=1),
+                             validate=LimitedLength("max_list_items", min=1),
                              metadata={"example": {"ja": "岸田文雄", "ko": "기시다 후미오"}})
     type = fields.Str(load_default="term", validate=validate.OneOf(ENTRY_TYPES))
-    aliases = fields.List(fields.Str(), load_default=list)
+    aliases = fields.List(fields.Str(), load_default=list, validate=LimitedLength("max_list_items"))
     notes = fields.Str(load_default="")
     case_sensitive = json_bool(load_default=True)
 
@@ -57,16 +57,17 @@ class InlineEntrySchema(Schema):
 
 
 class _TranslationOptions(RequestSchema):
-    target_langs = fields.List(fields.Str(), validate=validate.Length(min=1),
+    target_langs = fields.List(fields.Str(), validate=LimitedLength("max_list_items", min=1),
                                metadata={"description": "default: the service's configured targets",
                                          "example": ["ja", "ko"]})
     source_lang = fields.Str(metadata={"description": "default: the service's source language (en)"})
-    glossaries = fields.List(fields.Str(), load_default=list,
+    glossaries = fields.List(fields.Str(), load_default=list, validate=LimitedLength("max_glossaries"),
                              metadata={"description": "named glossaries, highest precedence first"})
     inline_glossary = fields.List(fields.Nested(InlineEntrySchema), load_default=list,
                                   validate=LimitedLength("max_inline_entries"),
                                   metadata={"description": limit_note("max_inline_chars", "all entries together")})
     include = fields.List(fields.Str(validate=validate.OneOf(BRIEF_PARTS)), load_default=lambda: list(BRIEF_PARTS),
+                          validate=LimitedLength("max_list_items"),
                           metadata={"description": "optional parts of the brief to return"})
 
 

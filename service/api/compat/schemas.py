@@ -11,6 +11,9 @@ from typing import Any
 from flask import request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from service.api.limits import DEFAULTS as DEFAULT_LIMITS
+from service.api.limits import LimitedLength
+
 
 class PeerSchema(Schema):
     class Meta:
@@ -21,16 +24,17 @@ STRINGS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
 
 
 class StringOrList(fields.Field):
-    """A string or a non-empty list of strings (LibreTranslate's ``q``)."""
+    """A string or a non-empty list of strings (LibreTranslate's ``q``): at most ``limits.max_segments`` items."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(metadata={"anyOf": [{"type": "string"}, STRINGS]}, **kwargs)
+        items = {**STRINGS, "maxItems": DEFAULT_LIMITS.max_segments}
+        super().__init__(metadata={"anyOf": [{"type": "string"}, items]}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | list[str]:
         if isinstance(value, str):
             return value
         if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
-            return value
+            return LimitedLength("max_segments")(value)
         raise ValidationError("must be a string or a non-empty list of strings")
 
 
@@ -45,7 +49,8 @@ class TagList(fields.Field):
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(v, str) for v in items):
             raise ValidationError("must be a list of tag names or a comma-separated string")
-        return [tag.strip() for item in items for tag in item.split(",") if tag.strip()]
+        tags = [tag.strip() for item in items for tag in item.split(",") if tag.strip()]
+        return LimitedLength("max_list_items")(tags)
 
 
 FLAG_STRINGS = ("0", "1", "true", "false")
@@ -261,12 +266,13 @@ class DictionaryEntriesSchema(PeerSchema):
 
 class MultilingualCreateSchema(PeerSchema):
     name = fields.String(required=True, validate=validate.Length(min=1))
-    dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema), required=True)
+    dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema), required=True,
+                               validate=LimitedLength("max_list_items"))
 
 
 class MultilingualPatchSchema(PeerSchema):
     name = fields.String(validate=validate.Length(min=1))
-    dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema))
+    dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema), validate=LimitedLength("max_list_items"))
 
 
 class DictionaryInfoSchema(Schema):
