@@ -15,6 +15,10 @@ from service.glossary.model import ENTRY_TYPES, GlossaryEntry
 
 BRIEF_PARTS = ("entities", "meta")
 NOT_BLANK = validate.Regexp(r"\S", error="must not be blank")
+# Some text that stays once bidi and control characters are removed (as /v1/briefs refuses an article of
+# nothing else): a character that is neither white space nor one of those.
+HAS_TEXT = validate.Regexp(r"[^\s\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]",
+                           error="must hold text other than white space, control and bidi characters")
 
 
 class JsonBool(fields.Boolean):
@@ -99,7 +103,7 @@ class BriefsRequestSchema(_TranslationOptions):
 
 
 class TranslateRequestSchema(_TranslationOptions):
-    segments = fields.List(fields.Str(validate=[LimitedLength("max_segment_chars"), NOT_BLANK]), required=True,
+    segments = fields.List(fields.Str(validate=[LimitedLength("max_segment_chars"), HAS_TEXT]), required=True,
                            validate=LimitedLength("max_segments", min=1), metadata={
                                "description": "sentences to translate as given (no summarizing); "
                                               + limit_note("max_total_chars", "together")})
