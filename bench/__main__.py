@@ -8,7 +8,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-PARTS = ("translation", "service", "brief", "many", "cache", "summarizer")
+PARTS = ("translation", "service", "brief", "many", "cache", "summarizer", "segmentation", "quality")
+# Parts that need no translation models (the models are built only when a part needing them runs).
+MODEL_FREE = ("summarizer", "segmentation")
 # Full run: the set-up. Quick: the same paths on less work (CI smoke test, < 3 minutes).
 FULL = {"sentences": 64, "output_tokens": 48, "passes": 3, "seconds": 20.0, "clients": 16, "articles": 32}
 QUICK = {"sentences": 16, "output_tokens": 16, "passes": 1, "seconds": 4.0, "clients": 16, "articles": 3}
@@ -43,14 +45,16 @@ def run(parts: list[str], plan: dict[str, Any], quick: bool, out: Path | None = 
     def say(message: str) -> None:
         print(f"[bench {time.monotonic() - started:6.1f}s] {message}", file=sys.stderr, flush=True)
 
-    results: dict[str, Any] = {"quick": quick, "machine": machine(), "setup": {
-        "models": "random-weight Marian at opus-mt base size (d_model 512, 6+6 layers, ffn 2048, 8 heads), "
-                  "tokenizers of the tiny models",
-        "work": f"{plan['sentences']} news sentences, output fixed at {plan['output_tokens']} tokens, "
-                f"median of {plan['passes']} interleaved pass(es) after a warm-up"}}
+    translating = any(p not in MODEL_FREE for p in parts)
+    setup = {"models": "random-weight Marian at opus-mt base size (d_model 512, 6+6 layers, ffn 2048, 8 heads), "
+                       "tokenizers of the tiny models",
+             "work": f"{plan['sentences']} news sentences, output fixed at {plan['output_tokens']} tokens, "
+                     f"median of {plan['passes']} interleaved pass(es) after a warm-up"}
+    results: dict[str, Any] = {"quick": quick, "machine": machine(), "setup": setup if translating else {
+        "work": f"best of {plan['passes']} pass(es); no translation models built (no part here needs them)"}}
     with tempfile.TemporaryDirectory(prefix="briefs-bench-") as scratch:
         tmp = Path(scratch)
-        models = build_bench_models(tmp / "models", plan["output_tokens"], say)
+        models = build_bench_models(tmp / "models", plan["output_tokens"], say) if translating else None
         sentences = news_sentences(plan["sentences"])
         runners = {
             "translation": lambda: _part("translation", "run_translation")(models, tmp, sentences, plan["passes"], say),
@@ -61,6 +65,8 @@ def run(parts: list[str], plan: dict[str, Any], quick: bool, out: Path | None = 
             "cache": lambda: _part("brief", "run_cache")(models, tmp, plan["passes"], say),
             "summarizer": lambda: _part("summarizer", "run_summarizer")(tmp, plan["passes"], plan["output_tokens"],
                                                                         quick, say),
+            "segmentation": lambda: _part("segmentation", "run_segmentation")(plan["passes"], say),
+            "quality": lambda: _part("quality.part", "run_quality")(models, tmp, plan["passes"], quick, say),
         }
         failed = []
         for name in [p for p in PARTS if p in parts]:

@@ -89,6 +89,14 @@ def render(results: dict[str, Any]) -> str:
         from bench.summarizer import render_summarizer
 
         lines += render_summarizer(results["summarizer"])
+    if results.get("segmentation"):
+        from bench.segmentation import render_segmentation
+
+        lines += render_segmentation(results["segmentation"])
+    if results.get("quality"):
+        from bench.quality.evaluate import render_quality
+
+        lines += render_quality(results["quality"])
     lines += ["", *results.get("notes", [])]
     return "\n".join(lines) + "\n"
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from models.engines.base import Translator
+from models.engines.base import Scored, Translator, translate_scored
 from models.registry import ModelRegistry, ModelSpec, original_spec
 from models.store import ModelStore, spec_ref
 from models.summarizers.base import Summarizer
@@ -61,6 +61,13 @@ class PairRouter:
         if not texts:
             return []
         return engine.translate_batch(list(texts), source_lang, target_lang)
+
+    def translate_scored(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[Scored]:
+        """The same, with the engine's score of each output (None from an engine that gives none)."""
+        engine = self._manager.translator_for(source_lang, target_lang)
+        if not texts:
+            return []
+        return translate_scored(engine, list(texts), source_lang, target_lang)
 
 
 class ModelManager:

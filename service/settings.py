@@ -130,6 +130,42 @@ class MemoryOptions:
 
 
 @dataclass(frozen=True)
+class QualityWeights:
+    """How much each signal family counts in a segment's quality score (0 turns a signal off)."""
+
+    numbers: float = 1.0  # numbers, amounts, dates missing, changed or added
+    untranslated: float = 1.0  # English words left in the translation
+    degeneration: float = 1.0  # repeated characters or phrases, a sentence cut short
+    length: float = 0.7  # length ratio outside the range measured for the pair
+    script: float = 1.0  # too little of the target language's script
+    confidence: float = 0.8  # the engine's own score (mean log-probability per token)
+    glossary: float = 0.3  # names the glossary layer had to restore in the segment
+
+
+@dataclass(frozen=True)
+class QualityOptions:
+    """Quality signals per segment and target language (service/quality): the review threshold and weights."""
+
+    enabled: bool = True
+    threshold: float = 0.5  # a segment whose score is below this needs review
+    # The confidence signal, on the engine's mean log-probability per output token (natural log):
+    # off at or above confidence_ok, fully on at or below confidence_low, linear between.
+    confidence_ok: float = -1.0
+    confidence_low: float = -2.0
+    weights: QualityWeights = field(default_factory=QualityWeights)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"setting quality.threshold must be between 0 and 1, got {self.threshold}")
+        if self.confidence_low >= self.confidence_ok:
+            raise ValueError("setting quality.confidence_low must be below quality.confidence_ok "
+                             f"({self.confidence_low} >= {self.confidence_ok})")
+        for name, weight in dataclasses.asdict(self.weights).items():
+            if not 0.0 <= weight <= 1.0:
+                raise ValueError(f"setting quality.weights.{name} must be between 0 and 1, got {weight}")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Every setting of the service; build it with :func:`load_settings`."""
 
@@ -154,6 +190,7 @@ class Settings:
     memory: MemoryOptions = field(default_factory=MemoryOptions)
     documents: DocumentOptions = field(default_factory=DocumentOptions)
     batch: BatchOptions = field(default_factory=BatchOptions)
+    quality: QualityOptions = field(default_factory=QualityOptions)
     # Raw model registry tables; models.registry turns them into ModelSpecs.
     models: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -215,7 +252,7 @@ def _rebase_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
 def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
     """Map BRIEFS_KEY and BRIEFS_SECTION_KEY variables onto the settings tree."""
     layer: dict[str, Any] = {}
-    sections = ("limits", "translation", "summary", "http", "batch", "memory", "documents")
+    sections = ("limits", "translation", "summary", "http", "batch", "memory", "quality", "documents")
     for name, value in env.items():
         if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from models.engines.base import Scored
 from models.registry import ModelRegistry, ModelSpec
 from models.summarizers.base import SummarySentence
 
@@ -32,12 +33,13 @@ class DictTranslator:
 
 
 class LeadSummarizer:
-    """Keeps the first ``count`` sentences."""
+    """Keeps the first ``count`` sentences that are no headline (as the extractive summarizer honours them)."""
 
     name = "extractive"
 
     def summarize(self, sentences: Sequence[str], count: int) -> list[SummarySentence]:
-        return [SummarySentence(getattr(s, "text", s), i) for i, s in enumerate(sentences[:count])]
+        body = [(i, s) for i, s in enumerate(sentences) if not getattr(s, "is_headline", False)]
+        return [SummarySentence(getattr(s, "text", s), i) for i, s in body[:count]]
 
 
 class FakeModelManager:
@@ -73,3 +75,13 @@ class FakeModelManager:
     def status(self) -> list[dict]:
         return [{"task": s.task, "key": s.key, "model": s.model, "engine": s.engine,
                  "license": s.license, "installed": True, "loaded": True} for s in self.registry.specs()]
+
+
+class ScoringTranslator(TaggingTranslator):
+    """A TaggingTranslator that also scores each output: minus the input's length / 100, so a
+    test can tell which input a score belongs to (engines give the mean log-probability per token)."""
+
+    def translate_scored(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[Scored]:
+        outputs = self.translate_batch(texts, source_lang, target_lang)
+        return [Scored(out, -len(text) / 100 if text.strip() else None)
+                for text, out in zip(texts, outputs, strict=True)]

@@ -10,11 +10,13 @@ SHARED_DIR = Path(__file__).resolve().parents[2] / "shared"
 SEED_ARTICLE = SHARED_DIR / "examples" / "seed_article.txt"
 REPO_DIR = Path(__file__).resolve().parents[1]
 # News articles the repo owns (written for the tests): quotes, abbreviations, decimals, a headline,
-# a pasted lower-case fragment, a likely misspelling ("Tawain") and names no glossary knows.
+# a pasted lower-case fragment, a likely misspelling ("Tawain") and names no glossary knows; the
+# release adds what desks receive around the prose (labels, byline, dateline, credit, bullets, footer).
 OWN_ARTICLES = (
     REPO_DIR / "examples" / "harbor_drill.txt",
     REPO_DIR / "tests" / "data" / "articles" / "ministers_meeting.txt",
     REPO_DIR / "tests" / "data" / "articles" / "trade_talks.txt",
+    REPO_DIR / "tests" / "data" / "articles" / "defense_release.txt",
 )
 
 

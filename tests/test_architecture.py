@@ -17,7 +17,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "service.text"),
     ("models",),
     ("service.storage",),
-    ("service.glossary", "service.memory", "service.exports"),
+    ("service.glossary", "service.memory", "service.exports", "service.quality"),
     ("service.runtime",),
     ("service.pipeline",),
     ("service.batch",),

@@ -11,12 +11,19 @@ non-blank texts through ``preprocess`` -> ``forward`` -> ``postprocess`` in chun
 and checks that each chunk gives one output per input. An engine supplies only
 those three steps (tokenize with the plan's prefix, run its model, decode) and,
 if it wants chunks, ``chunk_size``.
+
+Scores: ``translate_scored`` gives each output with the engine's own score of it (the mean
+log-probability per output token); an engine supplies ``scores`` for that, read from what
+``forward`` returned. ``translate_batch`` stays the one-string-per-input contract; wrappers
+that can pass scores on implement ``translate_scored`` too, and :func:`translate_scored` asks any
+translator for scores, falling back to unscored outputs for one that has none.
 """
 from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from models.langcodes import LanguagePlan, plan_for
@@ -38,6 +45,33 @@ class Translator(Protocol):
     ) -> list[str]:
         """Return exactly ``len(texts)`` translations, in input order."""
         ...
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One translation and the engine's score of it: the mean log-probability per output token
+    (natural log, end of sentence included); None when the engine gives none or it is not known."""
+
+    text: str
+    score: float | None = None
+
+
+@runtime_checkable
+class ScoringTranslator(Translator, Protocol):
+    """A Translator that can also say how sure its engine was of each output."""
+
+    def translate_scored(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[Scored]:
+        """Exactly ``len(texts)`` scored translations, in input order."""
+        ...
+
+
+def translate_scored(translator: Translator, texts: Sequence[str], source_lang: str,
+                     target_lang: str) -> list[Scored]:
+    """Scored translations from any translator: its own scores if it gives them, None scores otherwise."""
+    scored = getattr(translator, "translate_scored", None)
+    if scored is None:
+        return [Scored(text) for text in translator.translate_batch(texts, source_lang, target_lang)]
+    return list(scored(texts, source_lang, target_lang))
 
 
 def validated_texts(texts: Sequence[str]) -> list[str]:
@@ -94,17 +128,21 @@ class Seq2SeqTranslator(ABC, Generic[Encoded, Generated]):
 
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
         """One translation per input, in order; blank inputs give ""."""
+        return [scored.text for scored in self.translate_scored(texts, source_lang, target_lang)]
+
+    def translate_scored(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[Scored]:
+        """One scored translation per input, in order; blank inputs give "" without a score."""
         texts = validated_texts(texts)
         if not texts:
             return []
         plan = self.language_plan(source_lang, target_lang)
-        results = [""] * len(texts)
+        results = [Scored("")] * len(texts)
         todo = [i for i, text in enumerate(texts) if text.strip()]
         size = max(1, self.chunk_size() or len(todo) or 1)
         for start in range(0, len(todo), size):
             chunk = todo[start:start + size]
-            for i, text in zip(chunk, self._translate_chunk([texts[i] for i in chunk], plan), strict=True):
-                results[i] = text
+            for i, scored in zip(chunk, self._translate_chunk([texts[i] for i in chunk], plan), strict=True):
+                results[i] = scored
         return results
 
     def language_plan(self, source_lang: str, target_lang: str) -> LanguagePlan:
@@ -127,6 +165,11 @@ class Seq2SeqTranslator(ABC, Generic[Encoded, Generated]):
     def postprocess(self, generated: Generated, plan: LanguagePlan) -> list[str]:
         """One string per input (usually ``self.decode``)."""
 
+    def scores(self, generated: Generated, count: int) -> list[float | None]:
+        """The engine's mean log-probability per output token of each of the ``count`` outputs
+        in ``generated``; None for each when the engine keeps none."""
+        return [None] * count
+
     def encode(self, texts: Sequence[str], plan: LanguagePlan, **kwargs: Any) -> Any:
         """Tokenize ``texts`` with the plan's source prefix and ``src_lang``, truncated to the model."""
         with self._tokenizer_lock:
@@ -145,8 +188,12 @@ class Seq2SeqTranslator(ABC, Generic[Encoded, Generated]):
             decoded = self.tokenizer.batch_decode(rows, skip_special_tokens=True)
         return [text.strip() for text in decoded]
 
-    def _translate_chunk(self, texts: list[str], plan: LanguagePlan) -> list[str]:
-        outputs = self.postprocess(self.forward(self.preprocess(texts, plan), plan), plan)
+    def _translate_chunk(self, texts: list[str], plan: LanguagePlan) -> list[Scored]:
+        generated = self.forward(self.preprocess(texts, plan), plan)
+        outputs = self.postprocess(generated, plan)
         if len(outputs) != len(texts):
             raise RuntimeError(f"{type(self).__name__} gave {len(outputs)} translations for {len(texts)} texts")
-        return outputs
+        scores = self.scores(generated, len(outputs))
+        if len(scores) != len(texts):
+            raise RuntimeError(f"{type(self).__name__} gave {len(scores)} scores for {len(texts)} texts")
+        return [Scored(text, score) for text, score in zip(outputs, scores, strict=True)]

@@ -7,11 +7,16 @@ NLLB target language as ``target_prefix``. ``Seq2SeqTranslator`` runs each batch
 ``ctranslate2.Translator`` is safe to call from several threads, so only the
 tokenizer sits behind a lock. ``translator_kwargs`` and ``translate_kwargs`` are
 the one place the translation settings become ctranslate2 arguments.
+
+Scores: ``return_scores`` costs nothing extra; with ctranslate2's default ``length_penalty`` of 1
+the score of a hypothesis is its log-probability divided by its length (end of sentence included),
+the mean log-probability per token the quality signals use.
 """
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,10 +56,18 @@ def translate_kwargs(options: TranslationOptions, count: int = 0) -> dict[str, A
     max_batch = options.max_batch_size if options.max_batch_size > 0 else MAX_SUB_BATCH
     return {"beam_size": max(1, options.beam_size),
             "max_batch_size": sub_batch_size(count, options.inter_threads, max_batch),
-            "max_decoding_length": max(2, options.max_length)}
+            "max_decoding_length": max(2, options.max_length), "return_scores": True}
 
 
-class CTranslate2Translator(Seq2SeqTranslator[list[list[str]], list[list[str]]]):
+@dataclass(frozen=True)
+class Hypotheses:
+    """The best hypothesis per source: its tokens and its score (mean log-probability per token)."""
+
+    tokens: list[list[str]]
+    scores: list[float | None]
+
+
+class CTranslate2Translator(Seq2SeqTranslator[list[list[str]], Hypotheses]):
     """Translator on a ctranslate2-converted seq2seq model; the whole batch goes to ctranslate2,
     which splits it by ``max_batch_size`` itself."""
 
@@ -79,8 +92,8 @@ class CTranslate2Translator(Seq2SeqTranslator[list[list[str]], list[list[str]]])
         with self._tokenizer_lock:
             return [self.tokenizer.convert_ids_to_tokens(ids) for ids in encoded["input_ids"]]
 
-    def forward(self, encoded: list[list[str]], plan: LanguagePlan) -> list[list[str]]:
-        """Best hypothesis tokens per source, from ``Translator.translate_batch``."""
+    def forward(self, encoded: list[list[str]], plan: LanguagePlan) -> Hypotheses:
+        """Best hypothesis tokens and score per source, from ``Translator.translate_batch``."""
         prefix = [[plan.target_token] for _ in encoded] if plan.target_token else None
         # The target prefix counts towards the length, so the model's own floor moves up by one.
         floor = self._min_length + (1 if prefix else 0)
@@ -88,13 +101,18 @@ class CTranslate2Translator(Seq2SeqTranslator[list[list[str]], list[list[str]]])
             encoded, target_prefix=prefix, **translate_kwargs(self.options, len(encoded)),
             min_decoding_length=min(floor, self._max_decoding_length),
         )
-        return [result.hypotheses[0] for result in results]
+        return Hypotheses([result.hypotheses[0] for result in results],
+                          [float(result.scores[0]) if result.scores else None for result in results])
 
-    def postprocess(self, generated: list[list[str]], plan: LanguagePlan) -> list[str]:
+    def postprocess(self, generated: Hypotheses, plan: LanguagePlan) -> list[str]:
         """Decoded, stripped strings without the target language token."""
         with self._tokenizer_lock:
-            rows = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in generated]
+            rows = [self.tokenizer.convert_tokens_to_ids(tokens) for tokens in generated.tokens]
         return self.decode(rows, plan)
+
+    def scores(self, generated: Hypotheses, count: int) -> list[float | None]:
+        """ctranslate2's score of each hypothesis: log-probability / length (``length_penalty`` 1)."""
+        return list(generated.scores)
 
 
 def _source_positions(model_dir: Path) -> int | None:

@@ -21,8 +21,9 @@ from service.storage.keys import ApiKey, KeyStore
 log = logging.getLogger(__name__)
 
 GUARDED_PREFIX = "/v1/"
-# Every door that translates or stores: ours, DeepL's (/v2, /v3) and LibreTranslate's.
-GUARDED_PREFIXES = (GUARDED_PREFIX, "/v2/", "/v3/", "/translate", "/detect")
+# Every door that translates or stores: ours, DeepL's (/v2, /v3) and LibreTranslate's (a translated
+# file's download link included: with keys required, a link alone does not give the file away).
+GUARDED_PREFIXES = (GUARDED_PREFIX, "/v2/", "/v3/", "/translate", "/detect", "/download_file/")
 AUTH_SCHEMES = ("bearer", "deepl-auth-key")
 
 

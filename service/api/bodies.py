@@ -11,7 +11,7 @@ from flask import current_app
 from service.api import access
 from service.api.context import get_resources
 from service.api.limits import request_characters
-from service.api.metrics_view import observe_timings
+from service.api.metrics_view import observe_quality, observe_timings
 from service.api.tenancy import tenant_glossaries
 from service.brief import Brief
 from service.pipeline import BriefRequest, resolve_request
@@ -39,10 +39,10 @@ def brief_request(body: dict[str, Any], settings: Settings) -> BriefRequest:
 
 
 def brief_body(brief: Brief, include: Iterable[str]) -> dict[str, Any]:
-    """The brief's JSON form with only the requested optional parts."""
+    """The brief's JSON form (title and segments always) with only the requested optional parts."""
     data = brief.to_dict()
-    wanted = set(include)
-    return {k: v for k, v in data.items() if k == "segments" or k in wanted}
+    wanted = {"title", "segments", *include}
+    return {k: v for k, v in data.items() if k in wanted}
 
 
 def log_texts(texts: Iterable[str], settings: Settings) -> None:
@@ -69,4 +69,5 @@ def run_scoped(body: dict[str, Any], texts: Sequence[str], stage: Stage, *,
     log_texts(texts, resources.settings)
     briefs = stage(texts, request, resources)
     observe_timings(briefs[0].meta.timings_ms)
+    observe_quality(briefs)  # quality scores, flags and segments needing review
     return briefs, request

@@ -149,11 +149,14 @@ def get_brief(bid: str, format: str | None = None) -> ResponseReturnValue:
 def edit_segment(body: dict[str, Any], bid: str, sid: str) -> ResponseReturnValue:
     """Record a reviewer's translation of one segment (provenance "edited", the old text kept as history).
 
-    Entity mentions are re-anchored on the new text; an entity the edit removed is flagged.
-    The edit goes into a translation memory, so the next brief of that sentence reuses it.
+    Entity mentions are re-anchored on the new text; an entity the edit removed is flagged. The
+    numbers, untranslated and script checks judge the new text (its ``quality``), and the brief's
+    count of segments needing review is updated. The edit goes into a translation memory, so the
+    next brief of that sentence reuses it.
     """
-    stored = get_resources().memories.briefs.edit(bid, sid, body["lang"], body["text"], memory=body["memory"],
-                                                  tenant=current_tenant())
+    resources = get_resources()
+    stored = resources.memories.briefs.edit(bid, sid, body["lang"], body["text"], memory=body["memory"],
+                                            tenant=current_tenant(), quality=resources.settings.quality)
     return stored_body(stored)
 
 

@@ -133,7 +133,7 @@ def create_glossary(**query: Any) -> ResponseReturnValue:
         return glossary_body(_import_upload(fmt, **query))
     body = _load(GlossaryCreateSchema)
     return glossary_body(store.create(body["name"], _clean(body["entries"]), description=body["description"],
-                                      replace=body["replace"]))
+                                      replace=body["replace"], display_name=body.get("display_name")))
 
 
 @blp.route("/<name>", methods=["GET"])
@@ -157,7 +157,7 @@ def replace_glossary(name: str, **query: Any) -> ResponseReturnValue:
         return glossary_body(_import_upload(fmt, **query))
     body = _load(GlossaryReplaceSchema)
     return glossary_body(store.create(name, _clean(body["entries"]), description=body["description"], replace=True,
-                                      expected_version=expected_version()))
+                                      expected_version=expected_version(), display_name=body.get("display_name")))
 
 
 @blp.route("/<name>", methods=["DELETE"])

@@ -5,9 +5,20 @@ from marshmallow import Schema, fields, validate
 
 from service.api.limits import LimitedLength
 from service.api.schemas import InlineEntrySchema, RequestSchema, WarningSchema, json_bool
+from service.glossary.validation import DISPLAY_NAME_PATTERN, MAX_DISPLAY_NAME_CHARS
 
 NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
                        error="use 1-64 letters, digits, '_', '.' or '-', starting with a letter or digit")
+
+
+def display_name() -> fields.Str:
+    """A name shown beside the glossary's name (its key): any text without control characters."""
+    return fields.Str(allow_none=True, validate=[
+        validate.Length(min=1, max=MAX_DISPLAY_NAME_CHARS),
+        validate.Regexp(DISPLAY_NAME_PATTERN, error="must not contain control characters")], metadata={
+        "description": "shown beside the name (a DeepL client's name for the glossary, any text); the name "
+                       "stays the key in URLs. Null or absent: none (a replace keeps the current one); the "
+                       "name itself clears it"})
 
 
 class EntrySchema(InlineEntrySchema):
@@ -16,6 +27,7 @@ class EntrySchema(InlineEntrySchema):
 
 class GlossarySummarySchema(Schema):
     name = fields.Str()
+    display_name = display_name()
     id = fields.Str()
     source_lang = fields.Str()
     description = fields.Str()
@@ -40,12 +52,14 @@ class GlossarySchema(GlossarySummarySchema):
 
 class GlossaryCreateSchema(RequestSchema):
     name = fields.Str(required=True, validate=NAME)
+    display_name = display_name()
     description = fields.Str(load_default="")
     entries = fields.List(fields.Nested(EntrySchema), load_default=list, validate=LimitedLength("max_import_entries"))
     replace = json_bool(load_default=False, metadata={"description": "replace a glossary of that name"})
 
 
 class GlossaryReplaceSchema(RequestSchema):
+    display_name = display_name()
     description = fields.Str(load_default="")
     entries = fields.List(fields.Nested(EntrySchema), required=True, validate=LimitedLength("max_import_entries"))
 

@@ -7,15 +7,18 @@ and ``/metrics`` on any worker reports the sum over the whole host.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, values
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
 
+from service.brief import Brief
+
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)
 BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128)
+QUALITY_BUCKETS = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.99, 1.0)
 
 
 class _ModelLoadTimes:
@@ -52,6 +55,13 @@ class ServiceMetrics:
                              ["result"], registry=self.registry)
         self.summary_cache = Counter("briefs_summary_cache", "Summary cache lookups by result (hit, miss)",
                                      ["result"], registry=self.registry)
+        self.quality_score = Histogram("briefs_quality_score", "Quality score per translated segment (1: no signal "
+                                       "fired), by target language", ["lang"], buckets=QUALITY_BUCKETS,
+                                       registry=self.registry)
+        self.quality_flags = Counter("briefs_quality_flags", "Quality flags raised, by kind", ["kind"],
+                                     registry=self.registry)
+        self.needs_review = Counter("briefs_segments_needing_review", "Translated segments whose quality score is "
+                                    "below quality.threshold, by target language", ["lang"], registry=self.registry)
         self._model_loads: _ModelLoadTimes | None = None
 
     def watch_model_loads(self, source: Callable[[], Mapping[str, float]]) -> None:
@@ -67,6 +77,17 @@ class ServiceMetrics:
         """Record a brief's ``meta.timings_ms``."""
         for stage, ms in timings_ms.items():
             self.stage.labels(stage).observe(ms / 1000.0)
+
+    def observe_quality(self, briefs: Iterable[Brief]) -> None:
+        """Record the quality verdict of every translated segment of ``briefs``."""
+        for brief in briefs:
+            for segment in brief.segments:
+                for lang, quality in segment.quality.items():
+                    self.quality_score.labels(lang).observe(quality.score)
+                    for flag in quality.flags:
+                        self.quality_flags.labels(flag.kind).inc()
+                    if quality.needs_review:
+                        self.needs_review.labels(lang).inc()
 
     def observe_batch(self, size: int) -> None:
         self.batch_size.observe(size)

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 from flask import Flask, Response, current_app, g, request
 from flask_smorest import Blueprint
 
 from service.api.metrics import CONTENT_TYPE
+from service.brief import Brief
 
 blp = Blueprint("metrics", __name__, description="Prometheus metrics")
 
@@ -15,7 +17,8 @@ blp = Blueprint("metrics", __name__, description="Prometheus metrics")
 @blp.doc(responses={"200": {"description": "Prometheus text exposition",
                             "content": {"text/plain": {"schema": {"type": "string"}}}}})
 def metrics() -> Response:
-    """Requests, latencies, pipeline stage times, micro-batch sizes, model load times, errors."""
+    """Requests, latencies, pipeline stage times, micro-batch sizes, model load times, errors, quality scores
+    and flags."""
     return Response(current_app.extensions["briefs.metrics"].render(), mimetype=None, content_type=CONTENT_TYPE)
 
 
@@ -41,3 +44,8 @@ def init_request_metrics(app: Flask) -> None:
 def observe_timings(timings_ms: dict[str, float]) -> None:
     """Record one brief's pipeline stage timings."""
     current_app.extensions["briefs.metrics"].observe_timings(timings_ms)
+
+
+def observe_quality(briefs: Iterable[Brief]) -> None:
+    """Record the quality scores, flags and segments needing review of the briefs a request built."""
+    current_app.extensions["briefs.metrics"].observe_quality(briefs)

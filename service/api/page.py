@@ -12,7 +12,7 @@ from flask import Blueprint, Response, render_template
 
 from service.api.context import get_resources
 from service.api.tenancy import current_tenant
-from service.brief import Brief
+from service.brief import TITLE_ID, Brief
 from service.exports.common import Span, segment_spans
 from service.languages import LANGUAGES
 
@@ -50,16 +50,18 @@ def pieces(text: str, spans: list[Span], index: dict[str, int]) -> list[Piece]:
 
 
 def view_model(brief: Brief) -> dict:
-    """What the brief template needs: columns, cells cut into pieces, warnings by place."""
+    """What the brief template needs: columns, cells cut into pieces (the title's row first), warnings by
+    place, and what was left out of the brief."""
     source = brief.meta.source_lang or "en"
     langs = [source, *brief.meta.target_langs]
     spans = segment_spans(brief)
     index = {e.source: n for n, e in enumerate(brief.entities)}
     rows = []
-    for segment in brief.segments:
+    for segment in brief.units():
         texts = {source: segment.en, **segment.translations}
         rows.append({
             "segment": segment,
+            "is_title": segment.id == TITLE_ID,
             "cells": [{"lang": lang, "pieces": pieces(texts.get(lang, ""), spans.get((segment.id, lang), []), index),
                        "provenance": segment.provenance.get(lang, "") if lang != source else "",
                        "warnings": [w for w in brief.meta.warnings if w.segment == segment.id and w.lang == lang]}
@@ -68,7 +70,8 @@ def view_model(brief: Brief) -> dict:
         })
     general = [w for w in brief.meta.warnings if not w.segment]
     return {"langs": [(lang, language_name(lang)) for lang in langs], "rows": rows, "source": source,
-            "entities": list(enumerate(brief.entities)), "general": general, "palette": PALETTE_SIZE}
+            "entities": list(enumerate(brief.entities)), "general": general, "palette": PALETTE_SIZE,
+            "dropped": brief.meta.dropped}
 
 
 @bp.route("/")

@@ -12,6 +12,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 from service.api.limits import DEFAULTS as DEFAULT_LIMITS
 from service.api.limits import LimitedLength, check_inline_glossary, check_total, limit_note
 from service.glossary.model import ENTRY_TYPES, GlossaryEntry
+from service.pipeline.line_kinds import KINDS as DROPPED_KINDS
 
 BRIEF_PARTS = ("entities", "meta")
 NOT_BLANK = validate.Regexp(r"\S", error="must not be blank")
@@ -114,13 +115,43 @@ class TranslateRequestSchema(_TranslationOptions):
         check_inline_glossary(data.get("inline_glossary") or ())
 
 
+class QualitySpanSchema(Schema):
+    lang = fields.Str(metadata={"description": "en for the English, else the translation's language"})
+    start = fields.Int()
+    end = fields.Int()
+
+
+class QualityFlagSchema(Schema):
+    kind = fields.Str(required=True, metadata={
+        "description": "number-missing, number-added, date-mismatch, untranslated, wrong-script, repetition, "
+                       "truncation, length-ratio, low-confidence, glossary-repairs"})
+    detail = fields.Str(required=True)
+    span = fields.Nested(QualitySpanSchema, allow_none=True, metadata={"description": "where it points, if anywhere"})
+
+
+class SegmentQualitySchema(Schema):
+    score = fields.Float(required=True, metadata={"description": "0 to 1; 1 = no signal fired"})
+    needs_review = fields.Bool(required=True, metadata={"description": "score below quality.threshold"})
+    flags = fields.List(fields.Nested(QualityFlagSchema), required=True)
+    confidence = fields.Float(allow_none=True, metadata={
+        "description": "the engine's mean log-probability per token; null for memory or reviewer text"})
+
+
+class QualitySummarySchema(Schema):
+    needs_review = fields.Int(metadata={"description": "segments with any language needing review"})
+    by_lang = fields.Dict(keys=fields.Str(), values=fields.Int())
+    threshold = fields.Float()
+
+
 class SegmentSchema(Schema):
-    id = fields.Str(required=True)
+    id = fields.Str(required=True, metadata={"description": "s1, s2, ... in summary order; title for the title"})
     source_index = fields.Int(allow_none=True, metadata={"description": "index of the article sentence"})
     en = fields.Str(required=True)
     translations = fields.Dict(keys=fields.Str(), values=fields.Str())
     provenance = fields.Dict(keys=fields.Str(), values=fields.Str(),
                              metadata={"description": "per language: model, tm-exact, edited"})
+    quality = fields.Dict(keys=fields.Str(), values=fields.Nested(SegmentQualitySchema), metadata={
+        "description": "per language: the quality signals' verdict (empty when quality.enabled is off)"})
 
 
 class MentionSchema(Schema):
@@ -146,6 +177,16 @@ class WarningSchema(Schema):
     lang = fields.Str()
 
 
+class DroppedLineSchema(Schema):
+    text = fields.Str(required=True)
+    kind = fields.Str(required=True, validate=validate.OneOf(DROPPED_KINDS), metadata={
+        "description": "end-mark (###, -30-), rule (* * *), navigation (share, print, menus), section-label "
+                       "(STATEMENTS), metadata (Source:, Tags:), byline, photo-credit, or the dateline taken off "
+                       "the first sentence"})
+    start = fields.Int(required=True, metadata={"description": "character offset in the article text"})
+    end = fields.Int(required=True)
+
+
 class MetaSchema(Schema):
     models = fields.Dict(keys=fields.Str(), values=fields.Dict())
     engines = fields.Dict(keys=fields.Str(), values=fields.Str())
@@ -154,11 +195,17 @@ class MetaSchema(Schema):
     source_lang = fields.Str()
     target_langs = fields.List(fields.Str())
     signature = fields.Str()
+    dropped = fields.List(fields.Nested(DroppedLineSchema), metadata={
+        "description": "article text kept out of the brief as no prose, in article order"})
+    quality = fields.Nested(QualitySummarySchema, allow_none=True, metadata={
+        "description": "segments needing review; null when quality signals are off"})
 
 
 class BriefSchema(Schema):
     """One aligned bilingual brief; ``entities`` and ``meta`` only when included."""
 
+    title = fields.Nested(SegmentSchema, required=True, allow_none=True, metadata={
+        "description": "the article's headline with its translations (id title); null when it has none"})
     segments = fields.List(fields.Nested(SegmentSchema), required=True)
     entities = fields.List(fields.Nested(EntitySchema))
     meta = fields.Nested(MetaSchema)

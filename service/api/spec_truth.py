@@ -53,7 +53,7 @@ def tell_the_truth(api: Api, settings: Settings) -> None:
     _request_constraints(spec.components.schemas, settings)
     _briefs_answer(spec._paths.get("/v1/briefs", {}))
     _store_answers(spec._paths)
-    document_doors(spec, translation_pairs(settings), sorted(LANGUAGES))
+    document_doors(spec, translation_pairs(settings), sorted(LANGUAGES), settings.limits.max_chars)
 
 
 # Glossary edits that honour If-Match (service/api/versioning.py): the version a client read, or "*".

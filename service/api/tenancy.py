@@ -21,15 +21,24 @@ from flask import current_app
 
 from service.api import access
 from service.api.context import get_resources
-from service.errors import BriefsError, ForbiddenError
+from service.errors import BriefsError, ForbiddenError, GlossaryNotFoundError
 from service.glossary.model import Glossary, GlossaryEntry, GlossaryInfo
 from service.glossary.store import DEFAULT_NAME
 from service.glossary.store_api import GlossaryStoreProtocol
 from service.pipeline.request import BriefRequest
-from service.storage.tenancy import SINGLE_USER, Tenant
+from service.storage.tenancy import SINGLE_USER, Tenant, require_change
 
 RESET_HINT = "`python -m service glossary reset-default` restores its shipped entries"
 STORE_ID = re.compile(r"^[0-9a-f]{32}$")  # the store's glossary ids (uuid4 hex)
+DASHED_ID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
+def store_id(glossary_id: str) -> str | None:
+    """The store's form (32 hex digits) of a glossary id given as a dashed UUID (as the DeepL doors show
+    ids) or plain; None when it is neither."""
+    if DASHED_ID.match(glossary_id):
+        return glossary_id.replace("-", "").lower()
+    return glossary_id if STORE_ID.match(glossary_id) else None
 
 
 def current_tenant() -> Tenant:
@@ -53,24 +62,38 @@ class TenantGlossaries:
         return self.store.list_glossaries(tenant=self.tenant)
 
     def get(self, name_or_id: str) -> Glossary:
-        """The glossary the tenant means (own first, then shared; ids only if visible); else 404."""
-        return self.store.get(name_or_id, tenant=self.tenant)
+        """The glossary the tenant means (own first, then shared; ids only if visible); else 404.
+        An id may also come in the dashed UUID form the DeepL doors show it in."""
+        try:
+            return self.store.get(name_or_id, tenant=self.tenant)
+        except GlossaryNotFoundError:
+            plain = store_id(name_or_id)
+            if plain is None or plain == name_or_id:
+                raise
+            return self.store.get(plain, tenant=self.tenant)
 
     def export(self, name_or_id: str, fmt: str, target_lang: str | None = None) -> bytes:
         """A visible glossary as a file."""
         return self.store.export(self.get(name_or_id).id, fmt, target_lang=target_lang)
 
     def create(self, name: str, entries: Sequence[GlossaryEntry], *, description: str = "",
-               source_lang: str = "en", replace: bool = False, expected_version: int | None = None) -> Glossary:
+               source_lang: str = "en", replace: bool = False, expected_version: int | None = None,
+               display_name: str | None = None) -> Glossary:
         """A new glossary of the tenant's own, or (``replace``) a visible one replaced if the tenant may.
 
         A name shaped like a store id that names no visible glossary is 404, never a new glossary:
         replacing another tenant's glossary by its id must look exactly like replacing a missing one.
         """
-        if STORE_ID.match(name) and replace:
-            self.get(name)
+        if store_id(name) and replace:
+            name = self.get(name).id
         return self.store.create(name, entries, description=description, source_lang=source_lang,
-                                 replace=replace, expected_version=expected_version, tenant=self.tenant)
+                                 replace=replace, expected_version=expected_version, tenant=self.tenant,
+                                 display_name=display_name)
+
+    def require_change(self, glossary: Glossary) -> None:
+        """403 now (before a body is read) when the tenant may read ``glossary`` but not change it."""
+        require_change(self.tenant, glossary.owner, noun="glossary",
+                       hidden=GlossaryNotFoundError(f"no glossary named {glossary.name!r}", glossary=glossary.name))
 
     def add_entries(self, name: str, entries: Sequence[GlossaryEntry], *,
                     expected_version: int | None = None) -> Glossary:

@@ -32,6 +32,7 @@ from service.batch.progress import BatchProgress
 from service.batch.sources import open_input
 from service.batch.spellings import LEARNED_STATE_NAME, JobLearnedGlossary, SpellingBook
 from service.batch.summary import SUMMARY_NAME, BatchSummary
+from service.brief import Brief
 from service.errors import BadInputError, BriefsError, GlossaryNotFoundError
 from service.glossary.model import ActiveGlossary
 from service.pipeline import BriefRequest, resolve_request
@@ -212,6 +213,7 @@ class _Writer:
             self.summary.not_articles += 1
         elif kind == "skipped":
             self.summary.skipped += 1
+            self.summary.count_review((self.manifest.records.get(entry.id) or {}).get("needs_review"))
             self.progress.advance(SKIPPED)
         else:
             self.summary.not_articles += 1
@@ -237,7 +239,11 @@ class _Writer:
                                    f"{exc.strerror or type(exc).__name__}") from None
         sentences = len(outcome.brief.segments)
         timings = {"pipeline_ms": outcome.pipeline_ms, "write_ms": round((time.perf_counter() - start) * 1000, 2)}
-        self._line(article, OK, None, outputs=outputs, sentences=sentences, timings_ms=timings)
+        title = outcome.brief.title.en if outcome.brief.title is not None else None
+        review = _review(outcome.brief)
+        self._line(article, OK, None, outputs=outputs, sentences=sentences, timings_ms=timings, title=title,
+                   review=review)
+        self.summary.count_review(review)
         self.summary.ok += 1
         self.summary.sentences += sentences
         self.progress.advance(OK, sentences)
@@ -249,15 +255,24 @@ class _Writer:
         self.progress.advance(FAILED)
 
     def _line(self, article: Article, status: str, error: tuple[str, str] | None, *,
-              outputs: list[str] | None = None, sentences: int = 0, timings_ms: dict[str, float] | None = None
-              ) -> None:
+              outputs: list[str] | None = None, sentences: int = 0, timings_ms: dict[str, float] | None = None,
+              title: str | None = None, review: dict[str, Any] | None = None) -> None:
         self.manifest.append({
             "id": article.id, "source": article.source, "status": status,
             "error": {"code": error[0], "message": error[1]} if error else None,
-            "sha256": article.sha256, "options": self.options, "outputs": outputs or [],
+            "sha256": article.sha256, "options": self.options, "outputs": outputs or [], "title": title,
             "sentences": sentences, "timings_ms": timings_ms or {}, "engine": self.job.engine,
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            **({"needs_review": review} if review is not None else {}),
         })
+
+
+def _review(brief: Brief) -> dict[str, Any] | None:
+    """A brief's segments needing review for its manifest line (None when quality signals are off)."""
+    quality = brief.meta.quality
+    if quality is None:
+        return None
+    return {"segments": quality.needs_review, "by_lang": dict(quality.by_lang)}
 
 
 def _finish(job: BatchJob, request: BriefRequest, resources: Resources, book: SpellingBook,

@@ -11,7 +11,9 @@ SUMMARY_NAME = "summary.json"
 @dataclass
 class BatchSummary:
     """What one run did. ``skipped``: done by an earlier run and not redone; ``not_articles``:
-    files of other types (listed as skipped in the manifest) and WARC records that are no HTML page."""
+    files of other types (listed as skipped in the manifest) and WARC records that are no HTML page.
+    ``review_*``: segments the quality signals flag for a human, over every brief in the output
+    folder (built now, or earlier and skipped now), so a resumed job still reports them all."""
 
     engine: str = "local"
     ok: int = 0
@@ -22,6 +24,17 @@ class BatchSummary:
     seconds: float = 0.0
     learned_names: int = 0
     failures: Counter[str] = field(default_factory=Counter)
+    review_segments: int = 0
+    review_articles: int = 0
+    review_by_lang: Counter[str] = field(default_factory=Counter)
+
+    def count_review(self, review: dict[str, Any] | None) -> None:
+        """Add one brief's count of segments needing review (its manifest line's ``needs_review``)."""
+        if not review or not review.get("segments"):
+            return
+        self.review_segments += int(review["segments"])
+        self.review_articles += 1
+        self.review_by_lang.update({lang: int(n) for lang, n in review.get("by_lang", {}).items() if n})
 
     @property
     def articles(self) -> int:
@@ -40,6 +53,8 @@ class BatchSummary:
             "articles_per_s": self._per_second(self.ok),
             "sentences_per_s": self._per_second(self.sentences),
             "learned_names": self.learned_names,
+            "needs_review": {"segments": self.review_segments, "articles": self.review_articles,
+                             "by_lang": dict(sorted(self.review_by_lang.items()))},
         }
 
     def _per_second(self, count: int) -> float:
@@ -54,5 +69,9 @@ class BatchSummary:
             f"  {self.sentences} sentences in {data['seconds']} s: {data['articles_per_s']} articles/s, "
             f"{data['sentences_per_s']} sentences/s; {self.learned_names} learned name(s)",
         ]
+        if self.review_segments:
+            langs = ", ".join(f"{lang} {n}" for lang, n in sorted(self.review_by_lang.items()))
+            lines.append(f"  {self.review_segments} segment(s) in {self.review_articles} article(s) need review "
+                         f"({langs})")
         lines += [f"  failed ({code}): {n}" for code, n in data["failures_by_reason"].items()]
         return "\n".join(lines) + "\n"

@@ -24,7 +24,7 @@ __all__ = ["ALL_FORMATS", "EXPORT_FORMATS", "FORMATS", "MIMETYPES", "BriefFormat
 def target_langs(brief: Brief) -> list[str]:
     """The brief's target languages in order (from meta, else from its segments)."""
     langs = list(brief.meta.target_langs)
-    return langs or sorted({lang for s in brief.segments for lang in s.translations})
+    return langs or sorted({lang for s in brief.units() for lang in s.translations})
 
 
 def _text_file(fmt: str, suffix: str) -> Callable[[Brief], Files]:

@@ -49,6 +49,10 @@ class ExportedSegment:
     spans: dict[str, list[Span]] = field(default_factory=dict)  # lang -> entity spans
     # The machine translation as exported (lang -> text): a target still equal to it was not post-edited.
     machine: dict[str, str] = field(default_factory=dict)
+    # Quality signals as exported (lang -> ...): marked for review, the flags (kind, detail), the score.
+    needs_review: dict[str, bool] = field(default_factory=dict)
+    qa_flags: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    qa_score: dict[str, float] = field(default_factory=dict)
 
 
 def xml_text(text: str) -> str:
@@ -57,10 +61,12 @@ def xml_text(text: str) -> str:
 
 
 def segment_spans(brief: Brief) -> dict[tuple[str, str], list[Span]]:
-    """Entity spans per (segment id, lang), sorted, in bounds and never overlapping."""
+    """Entity spans per (segment id, lang) of every unit (the title included), sorted, in bounds and never
+    overlapping."""
     source_lang = brief.meta.source_lang or "en"
-    texts = {(s.id, source_lang): s.en for s in brief.segments}
-    texts.update({(s.id, lang): text for s in brief.segments for lang, text in s.translations.items()})
+    units = brief.units()
+    texts = {(s.id, source_lang): s.en for s in units}
+    texts.update({(s.id, lang): text for s in units for lang, text in s.translations.items()})
     found: dict[tuple[str, str], list[Span]] = {}
     for entity in brief.entities:
         for m in entity.mentions:

@@ -5,7 +5,7 @@ import html
 import json
 import re
 
-from service.brief import Brief, BriefWarning
+from service.brief import AlignedSegment, Brief, BriefWarning, SegmentQuality
 from service.languages import LANGUAGES
 
 FORMATS = ("json", "text", "markdown")
@@ -24,20 +24,33 @@ def render_brief(brief: Brief, fmt: str) -> str:
 
 def _render_text(brief: Brief) -> str:
     lines = []
-    for segment in brief.segments:
-        lines.append(f"[{segment.id}] en: {_one_line(segment.en)}")
-        lines += [f"     {lang}: {_one_line(text)}" for lang, text in segment.translations.items()]
+    for segment in brief.units():
+        head = f"[{segment.id}] "
+        lines.append(f"{head}en: {_one_line(segment.en)}")
+        for lang, text in segment.translations.items():
+            lines.append(f"{' ' * len(head)}{lang}: {_one_line(text)}")
+            quality = segment.quality.get(lang)
+            if quality is not None and quality.needs_review:
+                lines.append(f"{' ' * (len(head) + 4)}! needs review (score {quality.score:g})")
+                lines += [f"{' ' * (len(head) + 6)}{_one_line(line)}" for line in _review_lines(quality)]
         lines.append("")
+    lines += [f"left out ({d.kind}): {_one_line(d.text)}" for d in brief.meta.dropped]
     lines += [f"warning: {_one_line(w.message)}" + _where(w) for w in brief.meta.warnings]
     return "\n".join(lines).rstrip() + "\n"
 
 
 def _render_markdown(brief: Brief) -> str:
-    lines = ["# Brief", ""]
+    title = brief.title
+    lines = [f"# {_md(title.en)}" if title is not None else "# Brief", ""]
+    if brief.meta.quality is not None and brief.meta.quality.needs_review:
+        lines += [f"**⚠ {brief.meta.quality.needs_review} of {len(brief.units())} segment(s) need review** "
+                  "(marked below).", ""]
+    if title is not None:
+        lines += _markdown_translations(title, "- ")
+        lines.append("")
     for segment in brief.segments:
         lines.append(f"{segment.id.removeprefix('s')}. **{_md(segment.en)}**")
-        for lang, text in segment.translations.items():
-            lines.append(f"   - *{LANGUAGES.get(lang, lang)}*: {_md(text)}")
+        lines += _markdown_translations(segment, "   - ")
         lines.append("")
     if brief.entities:
         lines += ["## Entities", "", "| English | Type | Source | " + " | ".join(brief.meta.target_langs) + " |",
@@ -46,6 +59,9 @@ def _render_markdown(brief: Brief) -> str:
             where = e.glossary or e.resolution
             cells = [_md(e.renderings.get(lang, "")) for lang in brief.meta.target_langs]
             lines.append(f"| {_md(e.source)} | {_md(e.type)} | {_md(where)} | " + " | ".join(cells) + " |")
+        lines.append("")
+    if brief.meta.dropped:
+        lines += ["## Left out of the brief", ""] + [f"- {_md(d.kind)}: {_md(d.text)}" for d in brief.meta.dropped]
         lines.append("")
     if brief.meta.warnings:
         lines += ["## Warnings", ""] + [f"- {_md(w.message)}{_where(w)}" for w in brief.meta.warnings] + [""]
@@ -67,6 +83,24 @@ def _md(text: str) -> str:
 def _one_line(text: str) -> str:
     """Line breaks in a value become spaces, so a value cannot forge another line of the output."""
     return " ".join(text.splitlines())
+
+
+def _markdown_translations(segment: AlignedSegment, bullet: str) -> list[str]:
+    """One Markdown line per translation, marked (with its flags below) when it needs review."""
+    lines = []
+    for lang, text in segment.translations.items():
+        quality = segment.quality.get(lang)
+        mark = f" ⚠ **needs review** (score {quality.score:g})" if quality and quality.needs_review else ""
+        lines.append(f"{bullet}*{LANGUAGES.get(lang, lang)}*: {_md(text)}{mark}")
+        lines += [f"{' ' * len(bullet)}- {_md(line)}" for line in _review_lines(quality)]
+    return lines
+
+
+def _review_lines(quality: SegmentQuality | None) -> list[str]:
+    """The flags of a translation that needs review, one line each (none when it passed)."""
+    if quality is None or not quality.needs_review:
+        return []
+    return [f"{flag.kind}: {flag.detail}" for flag in quality.flags]
 
 
 def _where(warning: BriefWarning) -> str:

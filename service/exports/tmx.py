@@ -1,8 +1,10 @@
 """TMX 1.4b through translate-toolkit: one ``tu`` per segment with a ``tuv`` for every language.
 
-``tuid`` is the segment id; each target ``tuv`` carries ``<prop type="x-provenance">``, and each
+``tuid`` is the segment id (``title`` for the brief's title, the first ``tu``); each target ``tuv``
+carries ``<prop type="x-provenance">``, and each
 entity mention a ``<prop type="x-entity">START:END ENTITY</prop>`` (character offsets in that
-``tuv``'s text), so segments stay plain text for any TM tool.
+``tuv``'s text), so segments stay plain text for any TM tool. A target the quality signals flag
+carries ``<prop type="x-needs-review">yes</prop>`` and one ``x-quality-flag`` prop per flag.
 """
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from service.exports.common import (
 
 PROVENANCE_PROP = "x-provenance"
 ENTITY_PROP = "x-entity"
+REVIEW_PROP, FLAG_PROP = "x-needs-review", "x-quality-flag"
 
 
 def _tmx_module() -> Any:
@@ -36,10 +39,10 @@ def write_tmx(brief: Brief) -> bytes:
 
     tmx = _tmx_module()
     source_lang = brief.meta.source_lang or "en"
-    langs = list(brief.meta.target_langs) or sorted({lang for s in brief.segments for lang in s.translations})
+    langs = list(brief.meta.target_langs) or sorted({lang for s in brief.units() for lang in s.translations})
     store = tmx.tmxfile(sourcelanguage=source_lang)
     spans = segment_spans(brief)
-    for segment in brief.segments:
+    for segment in brief.units():
         unit = store.addsourceunit(xml_text(segment.en))
         unit.xmlelement.set("tuid", segment.id)
         for lang in langs:
@@ -50,6 +53,10 @@ def write_tmx(brief: Brief) -> bytes:
             props = []
             if lang != source_lang:
                 props.append((PROVENANCE_PROP, segment.provenance.get(lang, "model")))
+                quality = segment.quality.get(lang)
+                if quality is not None and quality.needs_review:
+                    props.append((REVIEW_PROP, "yes"))
+                    props += [(FLAG_PROP, f"{flag.kind}: {flag.detail}") for flag in quality.flags]
             props += [(ENTITY_PROP, f"{s.start}:{s.end} {s.source}") for s in spans.get((segment.id, lang), [])]
             for n, (kind, value) in enumerate(props):
                 prop = etree.Element(unit.namespaced("prop"), type=kind)
@@ -98,3 +105,8 @@ def _read_prop(segment: ExportedSegment, lang: str, prop: Any) -> None:
         start, _, end = offsets.partition(":")
         if start.isdigit() and end.isdigit() and source:
             segment.spans.setdefault(lang, []).append(Span(int(start), int(end), source))
+    elif kind == REVIEW_PROP:
+        segment.needs_review[lang] = value.strip() == "yes"
+    elif kind == FLAG_PROP and value:
+        flag, _, detail = value.partition(": ")
+        segment.qa_flags.setdefault(lang, []).append((flag, detail))

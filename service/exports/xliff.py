@@ -1,14 +1,18 @@
-"""XLIFF 2.0 and 1.2 through translate-toolkit: one file per target language, one unit per segment.
+"""XLIFF 2.0 and 1.2 through translate-toolkit: one file per target language, one unit per segment,
+the brief's title first as a unit of its own (id ``title``).
 
 The toolkit builds the document (root, file, units, source and target); lxml's element API then
 adds what a CAT tool needs: each entity mention wrapped as a protected marker
 (2.0: ``<mrk translate="no" type="term" value=ENTITY>``; 1.2: ``<mrk mtype="protected" comment=ENTITY>``),
-the segment's provenance and entity notes. Two fix-ups keep 2.0 files schema-conformant:
-``<notes>`` is the first child of ``<unit>`` (the toolkit puts it in ``<segment>``, which the
-schema forbids) and ``xml:space`` sits on ``<unit>``, not ``<segment>``.
+the segment's provenance and entity notes. A segment the quality signals flag is marked for review
+(2.0: ``state="translated" subState="briefs:needs-review"``; 1.2: ``state="needs-review-translation"``)
+with one ``qa`` note per flag ("kind: detail") and a ``qa-score`` note; both read back.
+Two fix-ups keep 2.0 files schema-conformant: ``<notes>`` is the first child of ``<unit>`` (the toolkit
+puts it in ``<segment>``, which the schema forbids) and ``xml:space`` sits on ``<unit>``, not ``<segment>``.
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -34,10 +38,14 @@ XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
 PROVENANCE = "provenance"
 MACHINE_NOTE = "mt"  # the model's text, so an import can tell a post-edited target from an untouched one
 ENTITY_NOTE = "entity"
+QA_NOTE, QA_SCORE_NOTE = "qa", "qa-score"  # one note per quality flag ("kind: detail"), and the score
 FILE_ID = "brief"
 # XLIFF 2 segment state / XLIFF 1.2 target state per provenance.
 STATE2 = {"edited": "reviewed", "tm-exact": "reviewed", "model": "translated"}
 STATE12 = {"edited": "signed-off", "tm-exact": "translated", "model": "needs-review-translation"}
+# What a segment the quality signals flag gets instead; 1.2 model output they passed is "translated".
+REVIEW_STATE2, REVIEW_SUBSTATE = "translated", "briefs:needs-review"
+REVIEW_STATE12, PASSED_MODEL_STATE12 = "needs-review-translation", "translated"
 
 
 class Xliff12Unit(xliff.xliffunit):
@@ -75,7 +83,7 @@ def write_xliff2(brief: Brief, lang: str) -> bytes:
     store = xliff2.Xliff2File(sourcelanguage=source_lang, targetlanguage=lang)
     store.body.set("id", FILE_ID)
     spans = segment_spans(brief)
-    for segment in brief.segments:
+    for segment in brief.units():
         unit = store.addsourceunit(xml_text(segment.en))
         unit.setid(segment.id)
         unit.settarget(xml_text(segment.translations.get(lang, "")), lang=lang)
@@ -85,6 +93,9 @@ def write_xliff2(brief: Brief, lang: str) -> bytes:
         unit_el.set(XML_SPACE, "preserve")
         provenance = segment.provenance.get(lang, "model")
         seg_el.set("state", STATE2.get(provenance, "translated"))
+        if _needs_review(segment, lang):
+            seg_el.set("state", REVIEW_STATE2)
+            seg_el.set("subState", REVIEW_SUBSTATE)
         ns = f"{{{XLIFF2_NS}}}"
         for part, part_lang, text in (("source", source_lang, segment.en),
                                       ("target", lang, segment.translations.get(lang, ""))):
@@ -101,7 +112,7 @@ def write_xliff12(brief: Brief, lang: str) -> bytes:
     source_lang = brief.meta.source_lang or "en"
     store = Xliff12File(sourcelanguage=source_lang, targetlanguage=lang)
     spans = segment_spans(brief)
-    for segment in brief.segments:
+    for segment in brief.units():
         unit = store.addsourceunit(xml_text(segment.en), filename=FILE_ID)
         unit.settarget(xml_text(segment.translations.get(lang, "")), lang=lang)
         element = unit.xmlelement
@@ -112,15 +123,33 @@ def write_xliff12(brief: Brief, lang: str) -> bytes:
         for part, part_lang, text in (("source", source_lang, segment.en),
                                       ("target", lang, segment.translations.get(lang, ""))):
             fill_inline(element.find(ns + part), text, spans.get((segment.id, part_lang), []), _marker12)
-        element.find(ns + "target").set("state", STATE12.get(provenance, "needs-review-translation"))
+        element.find(ns + "target").set("state", _state12(segment, lang, provenance))
         for category, text in _notes(brief, segment, lang):
             etree.SubElement(element, ns + "note", **{"from": category}).text = xml_text(text)
     return bytes(store)
 
 
+def _needs_review(segment: AlignedSegment, lang: str) -> bool:
+    quality = segment.quality.get(lang)
+    return quality is not None and quality.needs_review
+
+
+def _state12(segment: AlignedSegment, lang: str, provenance: str) -> str:
+    """1.2 target state: flagged segments need review; without a verdict, model output does too."""
+    if _needs_review(segment, lang):
+        return REVIEW_STATE12
+    if provenance == "model" and lang in segment.quality:
+        return PASSED_MODEL_STATE12
+    return STATE12.get(provenance, "needs-review-translation")
+
+
 def _notes(brief: Brief, segment: AlignedSegment, lang: str) -> list[tuple[str, str]]:
     provenance = segment.provenance.get(lang, "model")
     notes = [(PROVENANCE, provenance)]
+    quality = segment.quality.get(lang)
+    if quality is not None:
+        notes.append((QA_SCORE_NOTE, f"{quality.score:g}"))
+        notes += [(QA_NOTE, f"{flag.kind}: {flag.detail}") for flag in quality.flags]
     if provenance == "model" and segment.translations.get(lang):
         notes.append((MACHINE_NOTE, segment.translations[lang]))
     for entity in brief.entities:
@@ -164,6 +193,7 @@ def _read2(store: Any, root: Any, file: str | None) -> tuple[str, str, list[Expo
         _put(segment, source_lang, source_el, marker, lambda m: m.get("value"))
         if target_el is not None:
             _put(segment, target_lang, target_el, marker, lambda m: m.get("value"))
+            segment.needs_review[target_lang] = unit.xmlelement.get("subState") == REVIEW_SUBSTATE
             notes = unit_el.find(f"{{{ns}}}notes")
             for note in [] if notes is None else notes:
                 _note(segment, target_lang, note.get("category"), note.text)
@@ -196,6 +226,7 @@ def _read12(store: Any, file: str | None) -> tuple[str, str, list[ExportedSegmen
                 raise ExchangeFileError("no target-language for this unit", line=element.sourceline, unit=uid,
                                         file=file)
             _put(segment, target_lang, target_el, marker, lambda m: m.get("comment"))
+            segment.needs_review[target_lang] = target_el.get("state") == REVIEW_STATE12
             for note in element.iterchildren(f"{{{ns}}}note"):
                 _note(segment, target_lang, note.get("from"), note.text)
         out.append(segment)
@@ -209,6 +240,12 @@ def _note(segment: ExportedSegment, lang: str, category: str | None, text: str |
         segment.provenance[lang] = text.strip()
     elif category == MACHINE_NOTE and text is not None:
         segment.machine[lang] = text
+    elif category == QA_NOTE and text:
+        kind, _, detail = text.partition(": ")
+        segment.qa_flags.setdefault(lang, []).append((kind, detail))
+    elif category == QA_SCORE_NOTE and text:
+        with contextlib.suppress(ValueError):  # a hand-edited note; the score is only informative
+            segment.qa_score[lang] = float(text)
 
 
 def _put(segment: ExportedSegment, lang: str, element: Any, marker: str, entity_of: Any) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from models.engines.base import Translator
+from models.engines.base import Translator, translate_scored
 from service.brief import BriefWarning, EntityMention, EntityReport
 from service.errors import BriefsError
 from service.glossary.learned import LEARNED_GLOSSARY_NAME, LearnedGlossary, detect_candidate_names, is_demonym_of
@@ -33,6 +33,8 @@ class GlossaryOutcome:
     entities: list[EntityReport]
     warnings: list[BriefWarning]
     glossary_key: str = ""
+    # The engine's score of each translation (mean log-probability per token; None: none given).
+    scores: dict[str, list[float | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class _Batch:
     entities: list[_Entity]
     notes: list[_Note]
     glossary_key: str
+    scores: dict[str, list[float | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -124,11 +127,12 @@ class GlossaryTranslator:
         found = [self._find(position, text, entities, notes) for position, text in enumerate(segments)]
         scheme = choose_scheme(segments)
         translations: dict[str, list[str]] = {}
+        scores: dict[str, list[float | None]] = {}
         for lang in target_langs:
             notes += [(None, w) for w in self._resolve_renderings(entities, lang, source_lang)]
-            translations[lang] = self._translate_lang(
+            translations[lang], scores[lang] = self._translate_lang(
                 segments, found, entities, scheme, source_lang, lang, notes)
-        return _split(_Batch(translations, list(entities.values()), notes, self.active.key()), groups)
+        return _split(_Batch(translations, list(entities.values()), notes, self.active.key(), scores), groups)
 
     # -- finding entities ----------------------------------------------------------------------
 
@@ -241,9 +245,10 @@ class GlossaryTranslator:
 
     def _translate_lang(self, segments: list[str], found: list[list[_SourceMention]],
                         entities: dict[str, _Entity], scheme: PlaceholderScheme, source_lang: str, lang: str,
-                        notes: list[_Note]) -> list[str]:
+                        notes: list[_Note]) -> tuple[list[str], list[float | None]]:
         prepared = [self._protect(t, ms, entities, scheme, lang) for t, ms in zip(segments, found, strict=True)]
-        outputs = self.inner.translate_batch([p[0] for p in prepared], source_lang, lang)
+        scored = translate_scored(self.inner, [p[0] for p in prepared], source_lang, lang)
+        outputs = [s.text for s in scored]
         if len(outputs) != len(prepared):
             raise TranslatorContractError(
                 f"the {source_lang}-{lang} translator returned {len(outputs)} outputs for {len(prepared)} inputs")
@@ -255,7 +260,7 @@ class GlossaryTranslator:
                 entities[mention.entity].mentions.append(_PlacedMention(position, lang, start, end))
             notes += [(position, BriefWarning(r.code, r.message, None, lang)) for r in restored.repairs]
             results.append(restored.text)
-        return results
+        return results, [s.score for s in scored]
 
 
 
@@ -266,7 +271,8 @@ def _split(batch: _Batch, groups: Sequence[Sequence[str]]) -> list[GlossaryOutco
     for ids in groups:
         stop = start + len(ids)
         translations = {lang: texts[start:stop] for lang, texts in batch.translations.items()}
-        outcomes.append(GlossaryOutcome(translations, [], [], batch.glossary_key))
+        scores = {lang: values[start:stop] for lang, values in batch.scores.items()}
+        outcomes.append(GlossaryOutcome(translations, [], [], batch.glossary_key, scores))
         start = stop
     for position, warning in batch.notes:
         if position is None:

@@ -41,6 +41,9 @@ class Glossary:
     created_at: str = ""
     updated_at: str = ""
     owner: str | None = None  # the owner scope ("team:<team>", "key:<id>"; service.storage.tenancy); None: shared
+    # A name shown beside ``name`` (any text, e.g. "tool: project 12" from a DeepL client), where ``name``
+    # is the store's key (URLs, signatures); None: the glossary is shown by its name.
+    display_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class GlossaryInfo:
     description: str = ""
     source_lang: str = "en"
     owner: str | None = None  # as Glossary.owner
+    display_name: str | None = None  # as Glossary.display_name
 
 
 @dataclass(frozen=True)

@@ -36,14 +36,14 @@ from service.glossary.store_schema import (
     now,
     refresh_default,
 )
-from service.glossary.validation import check_description, check_entries, validate_name
+from service.glossary.validation import check_description, check_display_name, check_entries, validate_name
 from service.languages import validate_lang
 from service.storage.db import MigratedEngine, normalise_url, sqlite_path, transaction
 from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 
 __all__ = ["DEFAULT_NAME", "INLINE_NAME", "GlossaryInfo", "GlossaryStore", "validate_name"]
 
-_GLOSSARY_COLUMNS = "id, name, description, source_lang, version, created_at, updated_at, owner"
+_GLOSSARY_COLUMNS = "id, name, description, source_lang, version, created_at, updated_at, owner, display_name"
 WRITE_LOCK = "glossaries"  # one writer at a time per database (an advisory lock on PostgreSQL)
 MIGRATIONS_TABLE = "schema_version"
 
@@ -93,10 +93,11 @@ class GlossaryStore(GlossaryStoreBase):
         visible, params = visible_clause(tenant, "g.owner")
         with self._transaction() as conn:
             rows = conn.execute(text(
-                "SELECT g.id, g.name, g.version, g.updated_at, g.description, g.source_lang, g.owner, "
+                "SELECT g.id, g.name, g.version, g.updated_at, g.description, g.source_lang, g.owner, g.display_name, "
                 "COUNT(e.id) AS entry_count "
                 f"FROM glossaries g LEFT JOIN glossary_entries e ON e.glossary_id = g.id WHERE {visible} "
-                "GROUP BY g.id, g.name, g.version, g.updated_at, g.description, g.source_lang, g.name_key, g.owner "
+                "GROUP BY g.id, g.name, g.version, g.updated_at, g.description, g.source_lang, g.name_key, g.owner, "
+                "g.display_name "
                 "ORDER BY LOWER(g.name), g.name_key"), params).mappings().all()
             langs: dict[str, list[str]] = {}
             for row in conn.execute(text(
@@ -106,7 +107,7 @@ class GlossaryStore(GlossaryStoreBase):
         return [GlossaryInfo(name=row["name"], id=row["id"], entry_count=int(row["entry_count"]),
                              languages=tuple(langs.get(row["id"], ())), version=row["version"],
                              updated_at=row["updated_at"], description=row["description"],
-                             source_lang=row["source_lang"], owner=row["owner"])
+                             source_lang=row["source_lang"], owner=row["owner"], display_name=row["display_name"])
                 for row in rows]
 
     def get(self, name_or_id: str, *, tenant: Tenant = OPERATOR) -> Glossary:
@@ -176,23 +177,26 @@ class GlossaryStore(GlossaryStoreBase):
                 "FROM glossary_entries WHERE glossary_id = :gid ORDER BY position"), {"gid": row["id"]}).mappings())
         return Glossary(name=row["name"], entries=entries, id=row["id"], source_lang=row["source_lang"],
                         description=row["description"], version=row["version"], created_at=row["created_at"],
-                        updated_at=row["updated_at"], owner=row["owner"])
+                        updated_at=row["updated_at"], owner=row["owner"], display_name=row["display_name"])
 
     # -- writing --------------------------------------------------------------------------------
 
     def create(self, name: str, entries: Sequence[GlossaryEntry], *, description: str = "",
                source_lang: str = "en", replace: bool = False, expected_version: int | None = None,
-               tenant: Tenant = OPERATOR) -> Glossary:
+               tenant: Tenant = OPERATOR, display_name: str | None = None) -> Glossary:
         """A new glossary owned by ``tenant`` (ConflictError if a glossary of that name is visible to it,
         unless ``replace``: then id and owner kept, version+1). ``name`` may be the id of one to replace.
 
         ``expected_version``: replace only if the stored glossary is still at that version (else 409).
+        ``display_name``: shown beside the name (None: a new glossary has none, a replaced one keeps its own).
         """
         validate_name(name)
         if name.casefold() == INLINE_NAME:
             raise BadInputError(f"{INLINE_NAME!r} is reserved for a request's own entries")
         entries = check_entries(entries)
         description = check_description(description)
+        if display_name is not None:
+            check_display_name(display_name)
         source_lang = validate_lang(source_lang)
         with self._transaction(write=True) as conn:
             existing = self._find_or_none(conn, name, tenant)
@@ -225,6 +229,9 @@ class GlossaryStore(GlossaryStoreBase):
                     id=gid, name=name, name_key=name_key(owner, name), owner=owner, description=description,
                     source_lang=source_lang, version=version, created_at=stamp, updated_at=stamp))
             insert_entries(conn, gid, entries)
+            if display_name is not None:  # the same as the name: nothing to show beside it
+                conn.execute(text("UPDATE glossaries SET display_name = :shown WHERE id = :gid"),
+                             {"shown": None if display_name == name else display_name, "gid": gid})
             return self._load(conn, self._row(conn, gid))
 
     def _find_or_none(self, conn: Connection, name: str, tenant: Tenant) -> RowMapping | None:

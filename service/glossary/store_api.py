@@ -61,9 +61,9 @@ class GlossaryStoreProtocol(Protocol):
 
     def create(self, name: str, entries: Sequence[GlossaryEntry], *, description: str = "",
                source_lang: str = "en", replace: bool = False, expected_version: int | None = None,
-               tenant: Tenant = OPERATOR) -> Glossary:
+               tenant: Tenant = OPERATOR, display_name: str | None = None) -> Glossary:
         """A new glossary owned by ``tenant`` (ConflictError if the name exists, unless ``replace``: then
-        id and owner kept, version+1)."""
+        id and owner kept, version+1); ``display_name`` shown beside the name (None: none, or kept)."""
         ...
 
     def add_entries(self, name: str, entries: Sequence[GlossaryEntry], *,

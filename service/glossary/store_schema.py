@@ -212,5 +212,11 @@ def _add_owner(conn: Connection) -> None:
     conn.execute(text("CREATE INDEX glossaries_by_owner ON glossaries (owner)"))
 
 
+def _add_display_name(conn: Connection) -> None:
+    """A display name beside the store name (NULL: shown by its name): DeepL clients name glossaries
+    freely ("tool: project 12 <uuid>"), while store names stay URL- and signature-safe keys."""
+    conn.execute(text("ALTER TABLE glossaries ADD COLUMN display_name TEXT"))
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
-    _create_tables, _add_variants, _seed_default, _add_store_meta, _add_owner)
+    _create_tables, _add_variants, _seed_default, _add_store_meta, _add_owner, _add_display_name)

@@ -24,12 +24,20 @@ MAX_TERM_CHARS = 500
 MAX_NOTE_CHARS = 2000
 MAX_NAME_CHARS = 64
 MAX_DESCRIPTION_CHARS = 1000
+MAX_DISPLAY_NAME_CHARS = 1024
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NAME = re.compile(r"[A-Za-z0-9_.-](?:[A-Za-z0-9 _.-]*[A-Za-z0-9_.-])?")
+# What a display name may not hold: C0 and C1 controls, DEL, bidi embeddings, overrides and isolates
+# (they make a name read as another); the ``pattern`` /openapi.json gives display names. Lone
+# surrogates (not text; a JSON body can still carry them) are refused too, outside the pattern:
+# regular-expression engines of other languages cannot name them.
+DISPLAY_NAME_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+$"
+_DISPLAY_NAME = re.compile(DISPLAY_NAME_PATTERN)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-__all__ = ["MAX_DESCRIPTION_CHARS", "MAX_NAME_CHARS", "MAX_NOTE_CHARS", "MAX_TERM_CHARS", "TermIndex",
-           "check_description", "check_entries", "clean_entries", "clean_entry", "entry_problem", "make_entry",
-           "validate_name"]
+__all__ = ["DISPLAY_NAME_PATTERN", "MAX_DESCRIPTION_CHARS", "MAX_DISPLAY_NAME_CHARS", "MAX_NAME_CHARS",
+           "MAX_NOTE_CHARS", "MAX_TERM_CHARS", "TermIndex", "check_description", "check_display_name",
+           "check_entries", "clean_entries", "clean_entry", "entry_problem", "make_entry", "validate_name"]
 
 
 def clean_entry(entry: GlossaryEntry, removed: Removed) -> GlossaryEntry:
@@ -184,6 +192,18 @@ def validate_name(name: str, what: str = "glossary") -> str:
         raise BadInputError(f"bad {what} name {name!r}: use letters, digits, space, '_', '.', '-' "
                             "and no leading or trailing space")
     return name
+
+
+def check_display_name(display_name: str) -> str:
+    """A glossary's display name (the name a DeepL client gave it, shown beside its store name): any text
+    of 1 to MAX_DISPLAY_NAME_CHARS characters without control or bidi-control characters."""
+    if not isinstance(display_name, str) or not display_name:
+        raise BadInputError("a glossary's display name must not be empty")
+    if len(display_name) > MAX_DISPLAY_NAME_CHARS:
+        raise BadInputError(f"a glossary's display name is at most {MAX_DISPLAY_NAME_CHARS} characters")
+    if not _DISPLAY_NAME.fullmatch(display_name) or _SURROGATE.search(display_name):
+        raise BadInputError("a glossary's display name must not contain control characters")
+    return display_name
 
 
 def check_description(description: str) -> str:

@@ -2,7 +2,8 @@
 
 A reviewer's edit replaces one translation (``provenance: "edited"``), keeps the text it
 replaced as history, re-anchors entity mentions on the new text (an entity the edit removed
-is flagged), and goes into a translation memory so the next brief of the same sentence reuses it.
+is flagged), runs the quality checks that apply to human text again (numbers, untranslated,
+script), and goes into a translation memory so the next brief of the same sentence reuses it.
 """
 from __future__ import annotations
 
@@ -14,12 +15,24 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy import text as sql
 
-from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning, EntityMention, EntityReport
+from service.brief import (
+    AlignedSegment,
+    Brief,
+    BriefMeta,
+    BriefWarning,
+    DroppedLine,
+    EntityMention,
+    EntityReport,
+    QualitySummary,
+    SegmentQuality,
+)
 from service.errors import BadInputError, NotFoundError
 from service.memory.db import MemoryDatabase, now
 from service.memory.files import MemoryUnit
 from service.memory.protocols import MemoryWriter
 from service.memory.reuse import replace_translation
+from service.quality.review import reassess_segment
+from service.settings import QualityOptions
 from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
 from service.text import CONTROLS_REMOVED, Removed
 
@@ -64,15 +77,25 @@ class StoredBriefInfo:
 
 
 def brief_from_dict(data: dict[str, Any]) -> Brief:
-    """The inverse of ``Brief.to_dict()``."""
+    """The inverse of ``Brief.to_dict()`` (briefs stored before titles and dropped lines read as without)."""
     meta = dict(data["meta"])
     meta["warnings"] = [BriefWarning(**w) for w in meta.get("warnings", [])]
+    meta["dropped"] = [DroppedLine(**d) for d in meta.get("dropped", [])]
+    if meta.get("quality") is not None:
+        meta["quality"] = QualitySummary(**meta["quality"])
+    title = data.get("title")
     return Brief(
-        segments=[AlignedSegment(**s) for s in data["segments"]],
+        segments=[_segment_from_dict(s) for s in data["segments"]],
         entities=[EntityReport(**{**e, "mentions": [EntityMention(**m) for m in e.get("mentions", [])]})
                   for e in data.get("entities", [])],
         meta=BriefMeta(**meta),
+        title=_segment_from_dict(title) if title else None,
     )
+
+
+def _segment_from_dict(data: dict[str, Any]) -> AlignedSegment:
+    quality = {lang: SegmentQuality.from_dict(q) for lang, q in data.get("quality", {}).items()}
+    return AlignedSegment(**{**data, "quality": quality})
 
 
 class BriefStore:
@@ -107,9 +130,9 @@ class BriefStore:
         return [StoredBriefInfo(*row) for row in rows]
 
     def edit(self, bid: str, segment_id: str, lang: str, text: str, *, memory: str = EDITS_MEMORY,
-             tenant: Tenant = OPERATOR) -> StoredBrief:
+             tenant: Tenant = OPERATOR, quality: QualityOptions | None = None) -> StoredBrief:
         """Record a reviewer's translation of one segment; ``tenant``'s own memory ``memory`` learns it in the
-        same transaction."""
+        same transaction. The quality checks for human text judge the new text (``quality``: the settings)."""
         removed = Removed()
         text = removed.clean(text)  # stored text never carries bidi or control characters
         if not text.strip():
@@ -120,7 +143,7 @@ class BriefStore:
             stored = self._load(conn, bid, tenant)
             require_change(tenant, stored.owner, hidden=_not_found(bid), noun="stored brief")
             brief = stored.brief
-            segment = next((s for s in brief.segments if s.id == segment_id), None)
+            segment = next((s for s in brief.units() if s.id == segment_id), None)
             if segment is None:
                 raise NotFoundError(f"brief {bid} has no segment {segment_id!r}")
             if lang not in segment.translations:
@@ -131,6 +154,7 @@ class BriefStore:
             if removed:
                 brief.meta.warnings.append(BriefWarning(CONTROLS_REMOVED, removed.message("from the edit"),
                                                         segment_id, lang))
+            reassess_segment(brief, segment_id, lang, quality or QualityOptions())
             stamp = now()
             conn.execute(sql("INSERT INTO stored_brief_edits (id, brief_id, segment, lang, previous, "
                              "previous_provenance, text, edited_at) VALUES (:id, :bid, :segment, :lang, :previous, "

@@ -1,6 +1,6 @@
 """The memory stage of the pipeline: human translations from memories replace or accompany model output.
 
-After translate, every (segment, language) of a brief is looked up: an exact match of the
+After translate, every (segment, language) of a brief, its title included, is looked up: an exact match of the
 source sentence replaces the model text (``provenance: "tm-exact"``); otherwise the best
 match at or above ``memory.fuzzy_threshold`` is offered as a ``tm-suggestion`` warning with
 its score. Memory text is never rewritten: the glossary is checked on it and a missing
@@ -20,8 +20,7 @@ from service.storage.tenancy import OPERATOR, Tenant
 def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOptions, *,
                  tenant: Tenant = OPERATOR, checkpoint: Checkpoint | None = None) -> None:
     """Reuse exact matches and add fuzzy suggestions in each brief, in place, from the memories
-    ``tenant`` may read (its own and the shared ones; the default, the operator: every memory).
-    ``checkpoint`` (the request's deadline) is called for every segment and inside fuzzy matching."""
+    ``tenant`` may read (its own and the shared ones; the default, the operator: every memory)."""
     if not options.enabled:
         return
     check = checkpoint or _no_check
@@ -30,8 +29,9 @@ def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOp
         for lang in brief.meta.target_langs:
             if not store.has_pair(source_lang, lang, tenant=tenant):
                 continue
-            exact = store.exact(source_lang, lang, [s.en for s in brief.segments], tenant=tenant)
-            for segment in brief.segments:
+            units = brief.units()
+            exact = store.exact(source_lang, lang, [s.en for s in units], tenant=tenant)
+            for segment in units:
                 check("translation-memory matching")
                 match = exact.get(match_key(segment.en))
                 if match is not None:
@@ -56,7 +56,7 @@ def replace_translation(brief: Brief, segment_id: str, lang: str, text: str, pro
     returns the new ones (the caller adds them): a glossary rendering the new text lacks, for an
     entity the English sentence mentions.
     """
-    segment = next(s for s in brief.segments if s.id == segment_id)
+    segment = next(s for s in brief.units() if s.id == segment_id)
     brief.meta.warnings = [w for w in brief.meta.warnings if not (w.segment == segment_id and w.lang == lang)]
     segment.translations[lang] = text
     segment.provenance[lang] = provenance

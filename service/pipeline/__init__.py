@@ -1,4 +1,4 @@
-"""The brief pipeline: segment → summarize → translate (through the glossary layer) → align.
+"""The brief pipeline: segment → summarize → translate (through the glossary layer) → align → quality.
 
 Every door (CLI, HTTP, batch, compatibility endpoints) imports what it runs from here:
 ``run`` holds the stages, ``request`` what a caller asks for; ``segmentation``,

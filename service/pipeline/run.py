@@ -1,11 +1,15 @@
-"""The brief pipeline: segment → summarize → translate (through the glossary layer) → align.
+"""The brief pipeline: segment → summarize → translate (through the glossary layer) → align → quality.
 
 Every door (CLI, HTTP, batch, compatibility endpoints) calls these functions;
 none re-implements a stage. Only the summarize and translate stages touch models.
 
-The summary sentences of all articles of one call are translated as one batch (one
-engine call per language): each article's summary is a consecutive run of the batch,
-which the glossary layer reports under the brief's own segment ids ("s1", "s2", ...).
+Segmenting keeps non-content lines (end marks, rules, navigation, labels, metadata, bylines,
+credits) out of everything after it and lists them in ``meta.dropped``; the headline becomes the
+brief's title, subheadings and the dateline stay out of the summary. The titles and summary
+sentences of all articles of one call are translated as one batch (one engine call per language):
+each article is a consecutive run of the batch, which the glossary layer reports under the brief's
+own segment ids ("title", "s1", "s2", ...). The quality stage judges every final translation
+(service/quality) with the engine's scores.
 """
 from __future__ import annotations
 
@@ -15,20 +19,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 from models.summarizers.base import SummarySentence
-from service.brief import AlignedSegment, Brief, BriefMeta, BriefWarning
+from service.brief import TITLE_ID, AlignedSegment, Brief, BriefMeta, BriefWarning, DroppedLine
 from service.errors import BadInputError, EmptyTextError, TextEncodingError, TextTooLongError
 from service.glossary.enforce import GlossaryOutcome, GlossaryTranslator
 from service.glossary.learned import LearnedGlossary
 from service.languages import validate_lang
 from service.memory.reuse import apply_memory
 from service.pipeline.alignment import alignment_warnings
+from service.pipeline.line_kinds import DATELINE
 from service.pipeline.request import BriefRequest
-from service.pipeline.segmentation import Sentence, split_sentences
+from service.pipeline.segmentation import Segmentation, remove_controls, segment_text
 from service.pipeline.signature import brief_signature, model_provenance
 from service.pipeline.summary_policy import segment_written, summary_count
+from service.quality.review import Confidences, assess_brief
 from service.runtime.request_budget import bounded_translator, check_deadline, model_slot
 from service.runtime.resources import Resources
-from service.text import CONTROLS_REMOVED, Removed
 
 __all__ = ["Progress", "build_brief", "build_briefs", "decode_text", "resolve_request",
            "translate_segments", "validate_article"]
@@ -45,13 +50,36 @@ class _Job:
     summarized: bool = True
 
 
+@dataclass(frozen=True)
+class _ArticleSentence:
+    """What the summarizer reads of an article sentence: its text without a dateline, its headline flag."""
+
+    text: str
+    is_headline: bool = False
+
+
+@dataclass
+class _Article:
+    """What one brief is made of: the title sentence (if any), the summary and what was left out."""
+
+    summary: list[SummarySentence]
+    title: str | None = None
+    dropped: list[DroppedLine] = field(default_factory=list)
+
+    def units(self) -> list[tuple[str, int | None, str]]:
+        """(segment id, source index, English) of every unit to translate: the title first."""
+        units: list[tuple[str, int | None, str]] = [(TITLE_ID, 0, self.title)] if self.title is not None else []
+        return units + [(f"s{n}", s.source_index, s.text) for n, s in enumerate(self.summary, 1)]
+
+
 @dataclass
 class _Timer:
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        check_deadline(name)  # past the request's deadline no further stage starts
+    def stage(self, name: str, *, bounded: bool = True) -> Iterator[None]:
+        if bounded:
+            check_deadline(name)  # past the request's deadline no further stage starts
         with model_slot(name):  # a model stage waits for one of the worker's slots, or is shed (503)
             start = time.perf_counter()
             try:
@@ -120,11 +148,11 @@ def build_briefs(
     timer = _Timer()
     with timer.stage("segment"):
         documents = [_segment(text) for text in texts]
-        if not any(documents):
+        if not any(document.sentences for document in documents):
             raise EmptyTextError("no sentences found in the article text")
     _notify(progress, f"segmented {len(articles)} article(s)")
     with timer.stage("summarize"):
-        summaries = [_summarize(doc, job) for doc in documents]
+        summaries = [_summarize(document, job) for document in documents]
     _notify(progress, "summarized")
     with timer.stage("translate"):
         outcomes = _translate(summaries, job, learned)
@@ -134,6 +162,9 @@ def build_briefs(
         # Human translations from memories replace or accompany the model's (service/memory/reuse.py).
         apply_memory(briefs, resources.memories, resources.settings.memory, tenant=job.request.tenant,
                      checkpoint=check_deadline)
+    with timer.stage("quality", bounded=False):  # milliseconds: never worth refusing finished work
+        for brief, summary, outcome in zip(briefs, summaries, outcomes, strict=True):
+            assess_brief(brief, resources.settings.quality, _confidences(summary, outcome))
     for brief, (_, warning) in zip(briefs, cleaned, strict=True):
         brief.meta.timings_ms = dict(timer.timings_ms)
         brief.meta.warnings += [warning] if warning else []
@@ -156,65 +187,88 @@ def translate_segments(
     job = _Job(resolve_request(request, resources), resources, summarized=False)
     timer = _Timer()
     cleaned = [_without_controls(s) for s in segments]
-    summary = [SummarySentence(text=s, source_index=i) for i, (s, _) in enumerate(cleaned)]
+    summary = _Article([SummarySentence(text=s, source_index=i) for i, (s, _) in enumerate(cleaned)])
     with timer.stage("translate"):
         (outcome,) = _translate([summary], job, learned)
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
         apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant,
                      checkpoint=check_deadline)
+    with timer.stage("quality", bounded=False):  # milliseconds: never worth refusing finished work
+        assess_brief(brief, resources.settings.quality, _confidences(summary, outcome))
     brief.meta.timings_ms = dict(timer.timings_ms)
     brief.meta.warnings += [replace(w, segment=f"s{n}") for n, (_, w) in enumerate(cleaned, 1) if w]
     return brief
 
 
-def _segment(text: str) -> list[Sentence]:
-    """One article's sentences (the deadline checked before each article: segmenting grows with the text)."""
+def _segment(text: str) -> Segmentation:
+    """One article segmented (the deadline checked before each article: segmenting grows with the text)."""
     check_deadline("segmenting")
-    return split_sentences(text)
+    return segment_text(text)
 
 
-def _summarize(sentences: list[Sentence], job: _Job) -> list[SummarySentence]:
+def _summarize(document: Segmentation, job: _Job) -> _Article:
+    """The title, the summary of the body (headline and subheadings never in it) and the dropped lines."""
+    sentences = document.sentences
+    article = _Article([], document.title.text if document.title else None, _dropped(document))
+    body = sum(1 for s in sentences if not s.is_headline)
+    if not body:
+        return article
     limits = job.resources.settings.limits
-    count = summary_count(len(sentences), job.request.sentences, job.request.ratio,
+    count = summary_count(body, job.request.sentences, job.request.ratio,
                           default=limits.default_sentences, maximum=limits.max_sentences)
     summarizer = job.resources.summarizer(job.request.summarizer)
-    summary = summarizer.summarize(sentences, count)
-    return segment_written(summary, [s.text for s in sentences], count)
+    # The summarizer sees the headlines (an abstractive model reads them as context) and each sentence
+    # without its dateline; a picked headline or subheading is no summary sentence.
+    picked = summarizer.summarize([_ArticleSentence(s.content, s.is_headline) for s in sentences], count)
+    picked = [p for p in picked if p.source_index is None or not sentences[p.source_index].is_headline]
+    article.summary = segment_written(picked, [s.content for s in sentences], count)
+    return article
 
 
-def _segment_ids(summary: Sequence[SummarySentence]) -> list[str]:
-    """A brief's segment ids: "s1", "s2", ... in summary order."""
-    return [f"s{n}" for n in range(1, len(summary) + 1)]
+def _dropped(document: Segmentation) -> list[DroppedLine]:
+    """The non-content lines and the dateline of a document, in article order."""
+    dropped = list(document.dropped)
+    dropped += [DroppedLine(s.dateline, DATELINE, s.start, s.dateline_end)
+                for s in document.sentences if s.dateline and s.dateline_end is not None]
+    return sorted(dropped, key=lambda line: line.start)
 
 
-def _translate(
-    summaries: Sequence[list[SummarySentence]], job: _Job, learned: LearnedGlossary | None
-) -> list[GlossaryOutcome]:
-    """Every summary's sentences in one batch through the glossary layer; one outcome per summary."""
+def _translate(articles: Sequence[_Article], job: _Job, learned: LearnedGlossary | None) -> list[GlossaryOutcome]:
+    """Every article's title and summary in one batch through the glossary layer; one outcome per article."""
     request = job.request
     active = job.resources.glossaries.resolve(request.glossaries, request.inline_glossary)
     translator = GlossaryTranslator(bounded_translator(job.resources.translator()), active, learned=learned,
                                     checkpoint=check_deadline)
-    texts = [sentence.text for summary in summaries for sentence in summary]
-    groups = [_segment_ids(summary) for summary in summaries]
+    units = [article.units() for article in articles]
+    texts = [text for article in units for _, _, text in article]
+    groups = [[sid for sid, _, _ in article] for article in units]
     return translator.translate_groups(texts, request.source_lang, request.target_langs, groups)
 
 
-def _assemble(summary: list[SummarySentence], outcome: GlossaryOutcome, job: _Job) -> Brief:
-    """One brief from its summary and its share of the batch's translation outcome."""
+def _assemble(article: _Article, outcome: GlossaryOutcome, job: _Job) -> Brief:
+    """One brief from its title, summary and its share of the batch's translation outcome."""
     langs = job.request.target_langs
-    segments = [
-        AlignedSegment(id=sid, source_index=sentence.source_index, en=sentence.text,
+    units = [
+        AlignedSegment(id=sid, source_index=index, en=text,
                        translations={lang: outcome.translations[lang][n] for lang in langs},
                        provenance=dict.fromkeys(langs, "model"))
-        for n, (sid, sentence) in enumerate(zip(_segment_ids(summary), summary, strict=True))
+        for n, (sid, index, text) in enumerate(article.units())
     ]
+    title = units.pop(0) if article.title is not None else None
     # A brief carries the warnings on its own sentences; those on no one sentence (a glossary
     # entry without a rendering in some language) have never been part of a brief.
     warnings = [w for w in outcome.warnings if w.segment is not None]
-    warnings += alignment_warnings(segments)
-    return Brief(segments=segments, entities=outcome.entities, meta=_meta(warnings, outcome, job))
+    warnings += alignment_warnings([title, *units] if title is not None else units)
+    meta = _meta(warnings, outcome, job)
+    meta.dropped = article.dropped
+    return Brief(segments=units, entities=outcome.entities, meta=meta, title=title)
+
+
+def _confidences(article: _Article, outcome: GlossaryOutcome) -> Confidences:
+    """The engine's score of each (unit, language) translation of one brief (the title first)."""
+    return {(sid, lang): scores[n] for lang, scores in outcome.scores.items()
+            for n, (sid, _, _) in enumerate(article.units())}
 
 
 def _meta(warnings: list[BriefWarning], outcome: GlossaryOutcome, job: _Job) -> BriefMeta:
@@ -234,9 +288,11 @@ def _without_controls(text: str) -> tuple[str, BriefWarning | None]:
     """Input normalization: bidi controls and NUL/control characters removed, and a warning saying so."""
     if not isinstance(text, str):
         return text, None  # validate_article names the wrong type
-    removed = Removed()
-    text = removed.clean(text)
-    return text, BriefWarning(CONTROLS_REMOVED, removed.message("from the input")) if removed else None
+    text, bidi, other = remove_controls(text)
+    if not bidi and not other:
+        return text, None
+    parts = [f"{bidi} bidirectional control(s)" if bidi else "", f"{other} NUL/control character(s)" if other else ""]
+    return text, BriefWarning("controls-removed", f"removed {' and '.join(p for p in parts if p)} from the input")
 
 
 def _notify(progress: Progress | None, message: str) -> None:

@@ -13,6 +13,9 @@ with the load. When the pair's engine is idle a batch starts at once (waiting
 would only add latency); when some but not all slots are busy it waits at most
 ``max_wait_ms`` for company.
 
+Scores pass through: the engine's score of each output (``translate_scored``) goes back to the
+caller that owns it, as the text does.
+
 Leader/follower: the first caller of a batch waits for its turn, then runs the
 engine for everyone; followers wait on the batch's done event. No background
 threads, so there is nothing to leak or shut down beyond refusing new work.
@@ -24,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 
-from models.engines.base import Translator
+from models.engines.base import Scored, Translator, translate_scored
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +38,7 @@ class _Batch:
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.slices: list[tuple[int, int]] = []
-        self.results: list[list[str] | BaseException] = []
+        self.results: list[list[Scored] | BaseException] = []
         self.sealed = False
         self.done = threading.Event()
 
@@ -48,7 +51,7 @@ class _Batch:
     def run(self, inner: Translator, source: str, target: str) -> None:
         """Translate everything at once; on failure, each caller's slice alone."""
         try:
-            combined = inner.translate_batch(list(self.texts), source, target)
+            combined = translate_scored(inner, list(self.texts), source, target)
             if len(combined) != len(self.texts):
                 raise RuntimeError(
                     f"engine returned {len(combined)} translations for {len(self.texts)} texts")
@@ -61,9 +64,9 @@ class _Batch:
                          type(exc).__name__, len(self.slices))
                 self.results = [self._run_one(inner, a, b, source, target) for a, b in self.slices]
 
-    def _run_one(self, inner: Translator, a: int, b: int, source: str, target: str) -> list[str] | Exception:
+    def _run_one(self, inner: Translator, a: int, b: int, source: str, target: str) -> list[Scored] | Exception:
         try:
-            return inner.translate_batch(self.texts[a:b], source, target)
+            return translate_scored(inner, self.texts[a:b], source, target)
         except Exception as exc:  # noqa: BLE001 - handed to the caller that owns this slice
             return exc
 
@@ -98,6 +101,10 @@ class MicroBatchTranslator:
 
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
         """Return exactly ``len(texts)`` translations, in input order."""
+        return [scored.text for scored in self.translate_scored(texts, source_lang, target_lang)]
+
+    def translate_scored(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[Scored]:
+        """Exactly ``len(texts)`` scored translations, in input order."""
         if self._closed:
             raise RuntimeError("the micro-batch translator is shut down")
         texts = list(texts)
@@ -120,14 +127,14 @@ class MicroBatchTranslator:
         """Refuse new calls; calls already in flight finish normally."""
         self._closed = True
 
-    def _direct(self, texts: list[str], pair: tuple[str, str]) -> list[str]:
+    def _direct(self, texts: list[str], pair: tuple[str, str]) -> list[Scored]:
         """A call as large as a batch: its own engine call, in its turn."""
         with self._turns:
             self._turns.wait_for(lambda: self._running.get(pair, 0) < self.max_running)
             self._running[pair] = self._running.get(pair, 0) + 1
         try:
             self._report(len(texts))
-            return self.inner.translate_batch(texts, *pair)
+            return translate_scored(self.inner, texts, *pair)
         finally:
             self._release(pair)
 

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from dataclasses import dataclass, field
 
-from models.engines.base import Translator
+from models.engines.base import Scored, Translator, translate_scored
 from service.errors import DeadlineExceededError, OverloadedError
 
 MODEL_STAGES = frozenset({"summarize", "translate"})
@@ -232,10 +232,13 @@ class DeadlineTranslator:
         self.inner, self.deadline, self.batch_size = inner, deadline, max(1, batch_size)
 
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
-        out: list[str] = []
+        return [scored.text for scored in self.translate_scored(texts, source_lang, target_lang)]
+
+    def translate_scored(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[Scored]:
+        out: list[Scored] = []
         for start in range(0, len(texts), self.batch_size):
             self.deadline.check(f"an engine batch ({source_lang}-{target_lang})")
-            out += self.inner.translate_batch(texts[start:start + self.batch_size], source_lang, target_lang)
+            out += translate_scored(self.inner, texts[start:start + self.batch_size], source_lang, target_lang)
         return out
 
 

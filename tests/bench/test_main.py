@@ -68,7 +68,8 @@ def test_quick_plan_is_smaller_than_the_full_one():
     from bench.__main__ import FULL
 
     assert all(QUICK[key] <= FULL[key] for key in FULL)
-    assert set(PARTS) == {"translation", "service", "brief", "many", "cache", "summarizer"}
+    assert set(PARTS) == {"translation", "service", "brief", "many", "cache", "summarizer", "segmentation",
+                          "quality"}
 
 
 @pytest.mark.slow
@@ -77,7 +78,7 @@ def test_quick_bench_runs_and_prints_the_tables(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(out)], cwd=REPO,
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    for head in (*TABLE_HEADS, "## Abstractive summarizer"):
+    for head in (*TABLE_HEADS, "## Abstractive summarizer", "## Segmentation"):
         assert head in proc.stdout
     assert "| path | greedy sent/s | beam 4 sent/s |" in proc.stdout
     assert out.read_text(encoding="utf-8") in proc.stdout + "\n"

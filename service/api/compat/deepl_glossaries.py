@@ -12,6 +12,7 @@ from flask_smorest import Blueprint
 from service.api.compat.errors import PeerError, install_peer_errors
 from service.api.compat.glossary_bridge import (
     create_named,
+    deepl_name,
     dictionary_info,
     dictionary_langs,
     entries_tsv,
@@ -36,8 +37,10 @@ from service.api.compat.schemas import (
     body_doc,
     load_body,
 )
+from service.api.compat.served import served_pairs
+from service.api.context import get_resources
 from service.api.tenancy import TenantGlossaries, tenant_glossaries
-from service.glossary.model import GlossaryEntry
+from service.glossary.model import Glossary, GlossaryEntry
 
 v2 = Blueprint("deepl_glossaries", __name__, url_prefix="/v2/glossaries",
                description="DeepL-compatible glossaries (v2): each is a named glossary in this service's store")
@@ -53,6 +56,26 @@ def _store() -> TenantGlossaries:
     return tenant_glossaries()
 
 
+def _served() -> dict[str, list[str]]:
+    """The pairs a dictionary may be written for: those this deployment translates."""
+    return served_pairs(get_resources())
+
+
+def _glossary(store: TenantGlossaries, glossary_id: str) -> Glossary:
+    """The glossary of this id (or name) as the caller sees it; 404 otherwise, a blank id included."""
+    if not glossary_id.strip():
+        raise PeerError(404, "Glossary not found.")
+    return store.get(glossary_id)
+
+
+def _writable(store: TenantGlossaries, glossary_id: str) -> Glossary:
+    """The glossary a change names, checked before its body is read: 404 when the caller cannot see
+    it, 403 when it may not change it (a reader; the shared ``default`` for a non-admin)."""
+    glossary = _glossary(store, glossary_id)
+    store.require_change(glossary)
+    return glossary
+
+
 # -- v2 --------------------------------------------------------------------------------------------
 
 @v2.route("", methods=["POST"])
@@ -61,7 +84,7 @@ def _store() -> TenantGlossaries:
 def create_glossary() -> ResponseReturnValue:
     """Create a glossary for one language pair from TSV or CSV entries."""
     body = load_body(DeepLGlossaryCreateSchema())
-    source, target = dictionary_langs(_store(), body["source_lang"], body["target_lang"])
+    source, target = dictionary_langs(_store(), body["source_lang"], body["target_lang"], served=_served())
     new = parse_entries(body["entries"], body["entries_format"])
     entries = [GlossaryEntry(source=s, renderings={target: t}) for s, t in new.items()]
     return v2_info(create_named(_store(), body["name"], entries, source), target)
@@ -79,21 +102,22 @@ def list_glossaries() -> ResponseReturnValue:
 @v2.response(200, DeepLGlossaryInfoSchema)
 def get_glossary(glossary_id: str) -> ResponseReturnValue:
     """One glossary by id (or name)."""
-    return v2_info(_store().get(glossary_id))
+    return v2_info(_glossary(_store(), glossary_id))
 
 
 @v2.route("/<glossary_id>", methods=["DELETE"])
 @v2.response(204)
 def delete_glossary(glossary_id: str) -> None:
     """Delete a glossary (the default glossary cannot be deleted)."""
-    _store().delete(glossary_id)
+    store = _store()
+    store.delete(_glossary(store, glossary_id).id)
 
 
 @v2.route("/<glossary_id>/entries", methods=["GET"])
 @v2.doc(responses={"200": {"description": "entries as TSV", "content": {TSV: {"schema": {"type": "string"}}}}})
 def glossary_entries(glossary_id: str) -> ResponseReturnValue:
     """The entries as TSV (source, tab, target), one per line."""
-    glossary = _store().get(glossary_id)
+    glossary = _glossary(_store(), glossary_id)
     targets = targets_of(glossary)
     accept = request.accept_mimetypes
     if accept and not accept.best_match([TSV]) and "*/*" not in str(accept):
@@ -116,7 +140,8 @@ def create_multilingual() -> ResponseReturnValue:
     entries: list[GlossaryEntry] = []
     sources = set()
     for dictionary in body["dictionaries"]:
-        source, target = dictionary_langs(store, dictionary["source_lang"], dictionary["target_lang"])
+        source, target = dictionary_langs(store, dictionary["source_lang"], dictionary["target_lang"],
+                                          served=_served())
         sources.add(source)
         entries = merge(tuple(entries), target, parse_entries(dictionary["entries"], dictionary["entries_format"]))
     if len(sources) > 1:
@@ -136,25 +161,28 @@ def list_multilingual() -> ResponseReturnValue:
 @v3.response(200, MultilingualInfoSchema)
 def get_multilingual(glossary_id: str) -> ResponseReturnValue:
     """One glossary with its dictionaries."""
-    return v3_info(_store().get(glossary_id))
+    return v3_info(_glossary(_store(), glossary_id))
 
 
 @v3.route("/<glossary_id>", methods=["PATCH"])
 @v3.doc(**body_doc(MultilingualPatchSchema))
 @v3.response(200, MultilingualInfoSchema)
 def update_multilingual(glossary_id: str) -> ResponseReturnValue:
-    """Add or update dictionary entries (renaming is not supported: names are the store's keys)."""
-    body = load_body(MultilingualPatchSchema())
+    """Rename a glossary (its display name: the store name, a key, stays) or add and update dictionary
+    entries; without either, answers the glossary unchanged."""
     store = _store()
-    glossary = store.get(glossary_id)
-    if body.get("name") and body["name"] != glossary.name:
-        raise PeerError(400, "Renaming a glossary is not supported by this service.")
+    glossary = _writable(store, glossary_id)
+    body = load_body(MultilingualPatchSchema())
+    rename = body.get("name") if body.get("name") not in (None, deepl_name(glossary)) else None
+    if rename is None and not body.get("dictionaries"):
+        return v3_info(glossary)
     entries = list(glossary.entries)
     for dictionary in body.get("dictionaries") or ():
-        _, target = dictionary_langs(store, dictionary["source_lang"], dictionary["target_lang"], glossary)
+        _, target = dictionary_langs(store, dictionary["source_lang"], dictionary["target_lang"], glossary,
+                                     served=_served())
         entries = merge(tuple(entries), target, parse_entries(dictionary["entries"], dictionary["entries_format"]))
     updated = store.create(glossary.id, entries, description=glossary.description,
-                           source_lang=glossary.source_lang, replace=True)
+                           source_lang=glossary.source_lang, replace=True, display_name=rename)
     return v3_info(updated)
 
 
@@ -162,7 +190,8 @@ def update_multilingual(glossary_id: str) -> ResponseReturnValue:
 @v3.response(204)
 def delete_multilingual(glossary_id: str) -> None:
     """Delete a glossary with all its dictionaries."""
-    _store().delete(glossary_id)
+    store = _store()
+    store.delete(_glossary(store, glossary_id).id)
 
 
 @v3.route("/<glossary_id>/dictionaries", methods=["PUT"])
@@ -170,10 +199,10 @@ def delete_multilingual(glossary_id: str) -> None:
 @v3.response(200, DictionaryInfoSchema)
 def replace_dictionary(glossary_id: str) -> ResponseReturnValue:
     """Replace one dictionary's entries (created when missing)."""
-    body = load_body(DictionaryEntriesSchema())
     store = _store()
-    glossary = store.get(glossary_id)
-    _, target = dictionary_langs(store, body["source_lang"], body["target_lang"], glossary)
+    glossary = _writable(store, glossary_id)
+    body = load_body(DictionaryEntriesSchema())
+    _, target = dictionary_langs(store, body["source_lang"], body["target_lang"], glossary, served=_served())
     entries = merge(glossary.entries, target, parse_entries(body["entries"], body["entries_format"]),
                     replace_target=True)
     updated = store.create(glossary.id, entries, description=glossary.description,
@@ -182,12 +211,15 @@ def replace_dictionary(glossary_id: str) -> ResponseReturnValue:
 
 
 @v3.route("/<glossary_id>/dictionaries", methods=["DELETE"])
-@v3.arguments(DictionaryQuerySchema, location="query", as_kwargs=True)
+@v3.doc(parameters=[{"in": "query", "name": name, "required": True, "schema": {"type": "string"}}
+                    for name in ("source_lang", "target_lang")])
 @v3.response(204)
-def delete_dictionary(glossary_id: str, source_lang: str, target_lang: str) -> None:
+def delete_dictionary(glossary_id: str) -> None:
     """Remove one dictionary (the target language's renderings)."""
     store = _store()
-    glossary = store.get(glossary_id)
+    glossary = _writable(store, glossary_id)
+    query = DictionaryQuerySchema().load(request.args)
+    source_lang, target_lang = query["source_lang"], query["target_lang"]
     _, target = dictionary_langs(store, source_lang, target_lang, glossary)
     if target not in targets_of(glossary):
         raise PeerError(404, f"This glossary has no {source_lang.upper()}-{target_lang.upper()} dictionary.")
@@ -202,7 +234,7 @@ def delete_dictionary(glossary_id: str, source_lang: str, target_lang: str) -> N
 def multilingual_entries(glossary_id: str, source_lang: str, target_lang: str) -> ResponseReturnValue:
     """One dictionary's entries, as TSV inside JSON."""
     store = _store()
-    glossary = store.get(glossary_id)
+    glossary = _glossary(store, glossary_id)
     _, target = dictionary_langs(store, source_lang, target_lang, glossary)
     if target not in targets_of(glossary):
         raise PeerError(404, f"This glossary has no {source_lang.upper()}-{target_lang.upper()} dictionary.")

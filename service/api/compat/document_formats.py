@@ -38,6 +38,21 @@ MIMETYPES = {
 ALIASES = {"htm": "html", "xliff": "xlf"}
 # A translated file as /openapi.json describes it: one media type per format.
 DOCUMENT_CONTENT = {mt.split(";")[0]: {"schema": {"type": "string", "format": "binary"}} for mt in MIMETYPES.values()}
+# An upload's ``file`` part as /openapi.json describes it: the formats, told apart by the file name.
+UPLOAD_FILE = {"type": "string", "format": "binary",
+               "description": "a .txt, .htm/.html, .docx or .xlf/.xliff file (by its name's extension; a "
+                              "file without one is recognised by its first bytes); other files are refused (400)"}
+UPLOAD_ENCODING = {"file": {"contentType": ", ".join(mt.split(";")[0] for mt in MIMETYPES.values())}}
+
+
+class UnsupportedFileType(PeerError):
+    """A file whose extension (or, without one, whose first bytes) is none of the formats; each door
+    words the refusal as its peer does."""
+
+    def __init__(self, suffix: str) -> None:
+        self.suffix = suffix
+        self.supported = ", ".join(f".{f}" for f in (*MIMETYPES, *ALIASES))
+        super().__init__(400, f"File type not supported: use {self.supported}.")
 
 
 @dataclass
@@ -95,8 +110,7 @@ def format_of(filename: str, head: bytes = b"") -> str:
     if fmt not in MIMETYPES and not suffix and head:
         fmt = _sniff(head)
     if fmt not in MIMETYPES:
-        supported = ", ".join(f".{f}" for f in MIMETYPES)
-        raise PeerError(400, f"File type not supported: use {supported}.")
+        raise UnsupportedFileType(suffix)
     return fmt
 
 

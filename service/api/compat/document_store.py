@@ -216,6 +216,12 @@ class DocumentStore:
                 "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END "
                 "WHERE lease_owner = :worker AND status = 'translating'"), {"worker": worker}).rowcount)
 
+    def update(self, job_id: str, status: str) -> None:
+        """Set a finished job's status, dropping its result (``downloaded``: DeepL's result is delivered once)."""
+        with transaction(self._db(), write=True, lock=LOCK) as conn:
+            conn.execute(text(f"UPDATE {TABLE} SET status = :status, result = NULL WHERE id = :id"),
+                         {"status": status, "id": job_id})
+
     def pending(self) -> int:
         """Jobs queued or translating, every tenant's."""
         with transaction(self._db()) as conn:

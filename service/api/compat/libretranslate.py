@@ -8,8 +8,17 @@ from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 
 from service.api import access
-from service.api.compat.detection import UNSUPPORTED, get_detector
-from service.api.compat.document_formats import DOCUMENT_CONTENT, MIMETYPES, DocumentLimits, format_of, read_document
+from service.api.compat.detection import get_detector, sample
+from service.api.compat.document_formats import (
+    DOCUMENT_CONTENT,
+    MIMETYPES,
+    UPLOAD_ENCODING,
+    UPLOAD_FILE,
+    DocumentLimits,
+    UnsupportedFileType,
+    format_of,
+    read_document,
+)
 from service.api.compat.documents import get_jobs
 from service.api.compat.engine import TextJob, translate_texts
 from service.api.compat.errors import PeerError, install_peer_errors
@@ -27,7 +36,7 @@ from service.api.compat.schemas import (
     body_doc,
     load_body,
 )
-from service.api.compat.served import served_languages, served_pairs
+from service.api.compat.served import detection_candidates, served_languages, served_pairs
 from service.api.context import get_resources
 from service.api.metrics_view import observe_timings
 from service.api.tenancy import current_tenant
@@ -77,13 +86,23 @@ def _languages(source: str, target: str) -> tuple[str, str]:
     return source, target
 
 
-def _detected(texts: list[str], fmt: str) -> list[dict[str, Any]]:
-    """LibreTranslate's detectedLanguage per text: its language and a 0..100 confidence."""
+def _check_length(texts: list[str]) -> None:
+    """LibreTranslate's 400 for text over the character limit, before any work (detection included)."""
+    limit = get_resources().settings.limits.max_chars
+    size = sum(len(t) for t in texts)
+    if size > limit:
+        raise PeerError(400, f"Invalid request: request ({size}) exceeds text limit ({limit})")
+
+
+def _detected(texts: list[str], fmt: str, target: str) -> list[dict[str, Any]]:
+    """LibreTranslate's detectedLanguage per text: its language and a 0..100 confidence; 400 when a
+    text is confidently in a language that does not translate into ``target``."""
     plain = [" ".join(parse_markup(t, mode="html").texts()) if fmt == "html" else t for t in texts]
+    candidates = detection_candidates(get_resources(), target)
     out = []
-    for best in get_detector().best_each(plain):
-        if best.language == UNSUPPORTED:
-            raise PeerError(400, "the language of the text is not supported")
+    for best in get_detector().sources(plain, candidates):
+        if best.language not in candidates:
+            raise PeerError(400, f"{best.language} is not supported")
         out.append({"confidence": round(best.confidence * 100, 1), "language": best.language})
     return out
 
@@ -96,7 +115,8 @@ def translate() -> ResponseReturnValue:
     body = load_body(LibreTranslateSchema())
     texts = body["q"] if isinstance(body["q"], list) else [body["q"]]
     source, target = _languages(body["source"], body["target"])
-    detected = _detected(texts, body["format"]) if source == "auto" else None
+    _check_length(texts)
+    detected = _detected(texts, body["format"], target) if source == "auto" else None
     sources = [d["language"] for d in detected] if detected else [source] * len(texts)
     for source in set(sources):
         if source != target:
@@ -125,6 +145,7 @@ def translate() -> ResponseReturnValue:
 def detect() -> ResponseReturnValue:
     """Candidate languages of ``q`` with 0..100 confidences; ``unsupported`` when it is none we serve."""
     body = load_body(LibreDetectSchema())
+    _check_length([body["q"]])
     return [{"confidence": round(d.confidence * 100, 1), "language": d.language}
             for d in get_detector().detect(body["q"])]
 
@@ -155,9 +176,9 @@ def frontend_settings() -> ResponseReturnValue:
 
 
 @blp.route("/translate_file", methods=["POST"])
-@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"schema": {
+@blp.doc(requestBody={"required": True, "content": {"multipart/form-data": {"encoding": UPLOAD_ENCODING, "schema": {
     "type": "object", "required": ["file", "source", "target"],
-    "properties": {"file": {"type": "string", "format": "binary"}, "source": {"type": "string"},
+    "properties": {"file": UPLOAD_FILE, "source": {"type": "string"},
                    "target": {"type": "string"}, "api_key": {"type": "string"}}}}}},
          responses={**ERRORS["responses"], "200": {"description": "where to download the translated file", "content": {
              "application/json": {"schema": TranslatedFileSchema}}}})
@@ -167,14 +188,19 @@ def translate_file() -> ResponseReturnValue:
     sent = request.files.get("file")
     if sent is None or not sent.filename:
         raise PeerError(400, "Invalid request: missing file parameter")
-    fmt = format_of(sent.filename)
+    try:
+        fmt = format_of(sent.filename)
+    except UnsupportedFileType as exc:
+        raise PeerError(400, f"Invalid request: file format not supported (use {exc.supported})") from None
     source, target = _languages(body["source"], body["target"])
     # Translated inside the request: bounded as one article (limits.max_chars, the advertised charLimit).
     settings = get_resources().settings
     document = read_document(sent.read(), fmt, target,
                              DocumentLimits.of(settings.limits, max_chars=settings.limits.max_chars))
     if source == "auto":
-        source = _detected([" ".join(document.texts)[:2000]], "text")[0]["language"]
+        source = _detected([sample(" ".join(document.texts))], "text", target)[0]["language"]
+    if source == target:
+        raise PeerError(400, f"{target} is not available as a target language from {source}")
     _pair(source, target)
     billed = sum(len(t) for t in document.texts)
     access.charge(billed)

@@ -3,19 +3,22 @@
 flask-smorest documents every operation's errors with its own (problem+json) responses; a DeepL
 door answers ``{"message": ...}`` and a LibreTranslate door ``{"error": ...}``, as JSON, with the
 statuses its peer uses (:mod:`service.api.compat.errors`). Language fields take exactly the codes
-the server accepts: the served pairs for translation, any known language for DeepL glossaries.
+the server accepts: the served pairs for translation and for writing a DeepL glossary dictionary,
+any known language for reading or removing one. Texts are bounded as the server bounds them.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from service.api.compat.errors import DEEPL_QUOTA_STATUS
+from service.api.compat.errors import DEEPL_QUOTA_STATUS, door_of
 from service.api.compat.langcodes import code_pattern
 
 JSON = "application/json"
 TRANSLATING = ("/v2/translate", "/v2/document", "/translate", "/translate_file")
-DEEPL_PREFIXES = ("/v2/", "/v3/")
-LIBRE_PATHS = ("/translate", "/detect", "/languages", "/frontend/", "/translate_file", "/download_file/")
+GLOSSARIES = ("/v2/glossaries", "/v3/glossaries")
+WRITES = ("post", "put", "patch")
+RETRY_AFTER = {"Retry-After": {"description": "seconds to wait before retrying",
+                               "schema": {"type": "integer", "minimum": 1}}}
 # The statuses each door answers errors with (anything else is folded into 400, 5xx into 500/503).
 DEEPL_ERRORS = {
     "400": "Bad request: a parameter is missing or not valid, or the language pair is not served",
@@ -31,8 +34,10 @@ LIBRE_ERRORS = {
     "400": "Bad request: a parameter is missing or not valid, or the language is not supported",
     "403": "The API key is missing, wrong or revoked",
     "404": "No such file",
+    "413": "Request body larger than http.max_body_bytes",
     "429": "Too many requests, or the character quota exceeded (Retry-After)",
-    "500": "Internal error, or the service unavailable (overloaded, store or model)",
+    "500": "Internal error (logged)",
+    "503": "Overloaded, past the request deadline, the store or a model unavailable (Retry-After)",
 }
 
 
@@ -40,29 +45,32 @@ def _error_body(field: str) -> dict[str, Any]:
     return {"type": "object", "required": [field], "properties": {field: {"type": "string"}}}
 
 
-def is_door(path: str) -> bool:
-    return path.startswith(DEEPL_PREFIXES) or path.startswith(LIBRE_PATHS)
-
-
-def document_doors(spec: Any, pairs: dict[str, list[str]], known_languages: list[str]) -> None:
+def document_doors(spec: Any, pairs: dict[str, list[str]], known_languages: list[str], max_chars: int) -> None:
     """Rewrite the doors' operations in the registered document (after flask-smorest built it)."""
     for path, operations in spec._paths.items():
-        if not is_door(path):
+        door = door_of(path)
+        if door is None:
             continue
-        deepl = path.startswith(DEEPL_PREFIXES)
+        deepl = door == "deepl"
         for method, operation in operations.items():
             if method == "parameters" or not isinstance(operation, dict):
                 continue
             _peer_errors(operation, deepl=deepl)
             if method == "patch":  # PATCH without a body changes nothing and answers the glossary
                 operation.get("requestBody", {})["required"] = False
-            languages = _language_rules(path, pairs, known_languages, deepl=deepl)
+            writes_dictionary = path.startswith(GLOSSARIES) and method in WRITES
+            languages = _language_rules(path, pairs, known_languages, deepl=deepl, served=writes_dictionary)
             for n, schema in enumerate(_request_schemas(spec, operation)):
-                _constrain(schema.get("properties", {}), languages)
+                properties = schema.get("properties", {})
+                _constrain(properties, languages)
                 if n == 0 and path in TRANSLATING and len(pairs) > 1:  # the body itself, not what it nests
                     schema["anyOf"] = _pair_branches(pairs, deepl=deepl)
+                if writes_dictionary and {"source_lang", "target_lang"} <= set(properties) and len(pairs) > 1:
+                    schema["anyOf"] = _pair_branches(pairs, deepl=True, detection=False)
                 if path == "/v2/translate":
-                    _one_or_many(schema.get("properties", {}), "text")
+                    _one_or_many(properties, "text")
+                if path in ("/translate", "/detect"):  # at most limits.max_chars (a list: all items together)
+                    _bounded_text(properties, "q", max_chars)
             for parameter in operation.get("parameters", []):
                 if isinstance(parameter, dict) and parameter.get("name") in languages:
                     parameter.setdefault("schema", {}).update(languages[parameter["name"]])
@@ -80,30 +88,33 @@ def _peer_errors(operation: dict[str, Any], *, deepl: bool) -> None:
             responses[str(status)] = {"description": description or errors[str(status)], "content": body}
     for status, description in errors.items():
         responses.setdefault(status, {"description": description, "content": body})
+    for status in ("429", "503"):
+        responses[status].setdefault("headers", {}).update(RETRY_AFTER)
     responses["default"] = {"description": "Any other failure, in the same shape", "content": body}
 
 
-def _language_rules(path: str, pairs: dict[str, list[str]], known: list[str], *, deepl: bool
+def _language_rules(path: str, pairs: dict[str, list[str]], known: list[str], *, deepl: bool, served: bool
                     ) -> dict[str, dict[str, Any]]:
-    """Schema rules for the language fields of one door operation."""
+    """Schema rules for the language fields of one door operation (``served``: a glossary write, which
+    takes only served pairs; reading a glossary takes any known language)."""
     sources = sorted(pairs)
     targets = sorted({t for ts in pairs.values() for t in ts})
-    if deepl and path.startswith(("/v2/glossaries", "/v3/glossaries")):
+    if deepl and path.startswith(GLOSSARIES) and not served:
         return {name: {"pattern": code_pattern(known)} for name in ("source_lang", "target_lang")}
     if deepl:
         return {"source_lang": {"pattern": code_pattern(sources)}, "target_lang": {"pattern": code_pattern(targets)}}
     return {"source": {"enum": ["auto", *sources]}, "target": {"enum": targets}}
 
 
-def _pair_branches(pairs: dict[str, list[str]], *, deepl: bool) -> list[dict[str, Any]]:
+def _pair_branches(pairs: dict[str, list[str]], *, deepl: bool, detection: bool = True) -> list[dict[str, Any]]:
     """With several source languages, a source takes only its own targets: one branch per source
-    (plus detection: DeepL without ``source_lang``, LibreTranslate ``auto``). LibreTranslate
-    answers a text whose source is its target as it is."""
+    (plus, with ``detection``, none: DeepL without ``source_lang``, LibreTranslate ``auto``).
+    LibreTranslate answers a text whose source is its target as it is."""
     if deepl:
         return [*({"required": ["source_lang"], "properties": {"source_lang": {"pattern": code_pattern([source])},
                                                                "target_lang": {"pattern": code_pattern(targets)}}}
                   for source, targets in pairs.items()),
-                {"not": {"required": ["source_lang"]}}]
+                *([{"not": {"required": ["source_lang"]}}] if detection else [])]
     every_target = {t for targets in pairs.values() for t in targets}
     return [*({"properties": {"source": {"enum": [source]},
                               "target": {"enum": sorted(set(targets) | ({source} & every_target))}}}
@@ -134,6 +145,21 @@ def _one_or_many(properties: dict[str, Any], name: str) -> None:
     many = properties.get(name)
     if isinstance(many, dict) and many.get("type") == "array":
         properties[name] = {"anyOf": [many.get("items", {"type": "string"}), many]}
+
+
+def _bounded_text(properties: dict[str, Any], name: str, max_chars: int) -> None:
+    """LibreTranslate's ``q`` as the server bounds it: a string of at most ``max_chars`` characters
+    (a list's items together too, which JSON Schema cannot sum: each item is bounded). New dicts:
+    a field's metadata is shared by every app built from the schema."""
+    text = properties.get(name)
+    if not isinstance(text, dict):
+        return
+    if "anyOf" not in text:
+        properties[name] = {**text, "maxLength": max_chars}
+        return
+    branches = [{**b, "items": {**b.get("items", {}), "maxLength": max_chars}} if b.get("type") == "array"
+                else {**b, "maxLength": max_chars} for b in text["anyOf"]]
+    properties[name] = {**text, "anyOf": branches}
 
 
 def _constrain(properties: dict[str, Any], languages: dict[str, dict[str, Any]]) -> None:

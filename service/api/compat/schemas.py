@@ -13,6 +13,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, vali
 
 from service.api.limits import DEFAULTS as DEFAULT_LIMITS
 from service.api.limits import LimitedLength
+from service.glossary.validation import DISPLAY_NAME_PATTERN, MAX_DISPLAY_NAME_CHARS
 
 
 class PeerSchema(Schema):
@@ -21,19 +22,25 @@ class PeerSchema(Schema):
 
 
 STRINGS = {"type": "array", "items": {"type": "string"}, "minItems": 1}
+# A required text sent empty: LibreTranslate answers both as a missing parameter.
+EMPTY = "must not be empty"
+REQUIRED = fields.Field.default_error_messages["required"]
 
 
 class StringOrList(fields.Field):
-    """A string or a non-empty list of strings (LibreTranslate's ``q``): at most ``limits.max_segments`` items."""
+    """A non-empty string or a non-empty list of strings (LibreTranslate's ``q``): at most ``limits.max_segments``
+    items."""
 
     def __init__(self, **kwargs: Any) -> None:
         items = {**STRINGS, "maxItems": DEFAULT_LIMITS.max_segments}
-        super().__init__(metadata={"anyOf": [{"type": "string"}, items]}, **kwargs)
+        super().__init__(metadata={"anyOf": [{"type": "string", "minLength": 1}, items]}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | list[str]:
+        if value in ("", []):
+            raise ValidationError(EMPTY)
         if isinstance(value, str):
             return value
-        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
             return LimitedLength("max_segments")(value)
         raise ValidationError("must be a string or a non-empty list of strings")
 
@@ -69,6 +76,26 @@ class Flag(fields.Field):
         if (isinstance(value, int) and value in (0, 1)) or (isinstance(value, str) and value in FLAG_STRINGS):
             return str(value) in ("1", "true")
         raise ValidationError('must be a boolean, 0 or 1, or "0", "1", "true" or "false"')
+
+
+class SmallCount(fields.Field):
+    """A count of 0..``most`` as LibreTranslate reads it: a JSON integer (2, or 2.0) or its digits as a
+    string (what a form sends, and JSON may); never 2.5, true or "two"."""
+
+    def __init__(self, most: int, **kwargs: Any) -> None:
+        if not 0 <= most <= 9:
+            raise ValueError("SmallCount takes one digit")
+        self.most = most
+        super().__init__(metadata={"anyOf": [{"type": "integer", "minimum": 0, "maximum": most},
+                                             {"type": "string", "pattern": f"^[0-{most}]$"}]}, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, str) and len(value) == 1 and value.isdigit():
+            value = int(value)
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole or not 0 <= value <= self.most:
+            raise ValidationError(f"must be a whole number from 0 to {self.most}")
+        return int(value)
 
 
 FORM = "application/x-www-form-urlencoded"
@@ -109,7 +136,7 @@ class LibreTranslateSchema(PeerSchema):
     source = fields.String(required=True)
     target = fields.String(required=True)
     format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
-    alternatives = fields.Integer(load_default=0, validate=validate.Range(min=0, max=3))
+    alternatives = SmallCount(3, load_default=0)
     api_key = fields.String()
 
 
@@ -120,7 +147,7 @@ class LibreTranslateResultSchema(Schema):
 
 
 class LibreDetectSchema(PeerSchema):
-    q = fields.String(required=True, validate=validate.Length(min=1))
+    q = fields.String(required=True, validate=validate.Length(min=1, error=EMPTY))
     api_key = fields.String()
 
 
@@ -175,6 +202,13 @@ class LibreErrorSchema(Schema):
 # -- DeepL -----------------------------------------------------------------------------------------
 
 FORMALITIES = ("default", "more", "less", "prefer_more", "prefer_less")
+MODEL_TYPES = ("quality_optimized", "prefer_quality_optimized", "latency_optimized")
+
+
+def refused(feature: str) -> fields.Raw:
+    """A DeepL parameter of a feature this service does not have: any value is refused (400), never
+    silently ignored; the document says so (``not: {}``: no value is valid)."""
+    return fields.Raw(metadata={"not": {}, "description": f"{feature} are not supported: any value is refused (400)"})
 
 
 class DeepLTranslateSchema(PeerSchema):
@@ -192,6 +226,10 @@ class DeepLTranslateSchema(PeerSchema):
     outline_detection = Flag()
     context = fields.String()
     show_billed_characters = Flag()
+    model_type = fields.String(validate=validate.OneOf(MODEL_TYPES), metadata={
+        "description": "accepted; answered with model_type_used on every translation"})
+    style_id = refused("style rules")
+    custom_instructions = refused("custom instructions")
 
     @pre_load
     def one_text(self, data: Any, **kwargs: Any) -> Any:
@@ -205,6 +243,7 @@ class DeepLTextResultSchema(Schema):
     detected_source_language = fields.String(required=True)
     text = fields.String(required=True)
     billed_characters = fields.Integer(required=True)
+    model_type_used = fields.String(metadata={"description": "only when the request named a model_type"})
 
 
 class DeepLTranslationsSchema(Schema):
@@ -220,6 +259,9 @@ class DeepLLanguageSchema(Schema):
 class DeepLUsageSchema(Schema):
     character_count = fields.Integer(required=True)
     character_limit = fields.Integer(required=True)
+    document_count = fields.Integer(required=True, metadata={"description": "documents uploaded today (UTC)"})
+    document_limit = fields.Integer(required=True, metadata={"description": "no limit of its own: "
+                                                                            "1000000000000"})
 
 
 class DeepLErrorSchema(Schema):
@@ -235,8 +277,16 @@ class GlossaryPairsSchema(Schema):
     supported_languages = fields.List(fields.Nested(GlossaryPairSchema), required=True)
 
 
+def glossary_name(**kwargs: Any) -> fields.String:
+    """A DeepL glossary name: any text up to MAX_DISPLAY_NAME_CHARS without control characters."""
+    return fields.String(validate=[validate.Length(min=1, max=MAX_DISPLAY_NAME_CHARS),
+                                   validate.Regexp(DISPLAY_NAME_PATTERN, error="must not contain control characters")],
+                         metadata={"description": "any name (kept exactly; shown as display_name under /v1)"},
+                         **kwargs)
+
+
 class DeepLGlossaryCreateSchema(PeerSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1))
+    name = glossary_name(required=True)
     source_lang = fields.String(required=True)
     target_lang = fields.String(required=True)
     entries = fields.String(required=True)
@@ -265,13 +315,13 @@ class DictionaryEntriesSchema(PeerSchema):
 
 
 class MultilingualCreateSchema(PeerSchema):
-    name = fields.String(required=True, validate=validate.Length(min=1))
+    name = glossary_name(required=True)
     dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema), required=True,
                                validate=LimitedLength("max_list_items"))
 
 
 class MultilingualPatchSchema(PeerSchema):
-    name = fields.String(validate=validate.Length(min=1))
+    name = glossary_name()
     dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema), validate=LimitedLength("max_list_items"))
 
 

@@ -69,7 +69,7 @@ def test_nllb_uses_source_tag_and_target_prefix(tiny_models_dir, options, target
     tokens = translator.preprocess(SENTENCES[:2], plan)
     assert all(row[0] == "eng_Latn" for row in tokens)
     hypotheses = translator.forward(tokens, plan)
-    assert all(h[0] == target_token and len(h) > 1 for h in hypotheses)
+    assert all(h[0] == target_token and len(h) > 1 for h in hypotheses.tokens)
     assert all(target_token not in text for text in translator.postprocess(hypotheses, plan))
 
 

@@ -115,7 +115,7 @@ def test_multilingual_models_tag_source_and_force_target(
     generated = translator.forward(encoded, plan)
     target_id = tokenizer.convert_tokens_to_ids(target_token)
     assert target_id != tokenizer.unk_token_id
-    assert all(row[1] == target_id for row in generated.tolist())
+    assert all(row[1] == target_id for row in generated.sequences.tolist())
     assert all(target_token not in text for text in translator.postprocess(generated, plan))
 
 

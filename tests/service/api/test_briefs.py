@@ -50,7 +50,41 @@ def test_texts_give_a_list_of_briefs_each_from_its_own_article(client):
                                               (["entities", "meta"], {"entities", "meta"})])
 def test_include_omits_parts_not_asked_for(client, include, present):
     body = client.post("/v1/briefs", json={"text": ARTICLE, "include": include}).get_json()
-    assert set(body) == {"segments"} | present
+    assert set(body) == {"title", "segments"} | present
+    assert body["title"] is None
+
+
+RELEASE = ("READOUT\n\nTokyo Talks Open On Port Agreement Today\n\n"
+           "TOKYO (AP) — Officials met in Tokyo on Monday. They discussed trade and security.\n\n"
+           "Share this page: Facebook Twitter\n\n###")
+
+
+def test_a_headline_comes_back_as_the_title_and_left_out_lines_in_meta(client):
+    body = client.post("/v1/briefs", json={"text": RELEASE, "ratio": 1}).get_json()
+    assert BriefSchema().validate(body) == {}
+    title = body["title"]
+    assert (title["id"], title["en"]) == ("title", "Tokyo Talks Open On Port Agreement Today")
+    assert title["translations"]["ko"].startswith("<ko> ")
+    assert [s["en"] for s in body["segments"]] == ["Officials met in Tokyo on Monday.",
+                                                  "They discussed trade and security."]
+    assert [(d["kind"], d["text"]) for d in body["meta"]["dropped"]] == [
+        ("section-label", "READOUT"), ("dateline", "TOKYO (AP) —"),
+        ("navigation", "Share this page: Facebook Twitter"), ("end-mark", "###")]
+    assert all(RELEASE[d["start"]:d["end"]] == d["text"] for d in body["meta"]["dropped"])
+    tokyo = next(e for e in body["entities"] if e["source"] == "Tokyo")
+    assert {m["segment"] for m in tokyo["mentions"]} == {"title", "s1"}
+
+
+def test_the_title_of_a_stored_brief_is_edited_and_shown_in_every_format(client):
+    bid = client.post("/v1/briefs", json={"text": RELEASE, "store": True}).get_json()["id"]
+    edited = client.patch(f"/v1/briefs/{bid}/segments/title", json={"lang": "ja", "text": "東京で港湾協議"})
+    assert edited.status_code == 200
+    assert edited.get_json()["title"]["provenance"]["ja"] == "edited"
+    markdown = client.get(f"/v1/briefs/{bid}?format=markdown").get_data(as_text=True)
+    assert markdown.startswith("# Tokyo Talks Open On Port Agreement Today\n")
+    assert "東京で港湾協議" in markdown
+    tmx = client.get(f"/v1/briefs/{bid}?format=tmx").get_data(as_text=True)
+    assert '<tu tuid="title">' in tmx
 
 
 def test_ratio_and_inline_glossary_are_accepted(client):

@@ -75,7 +75,7 @@ def test_openapi_document_lists_every_endpoint_and_the_problem_schema(client):
         assert path in spec["paths"], path
     schemas = spec["components"]["schemas"]
     assert {"Brief", "BriefsRequest", "Problem", "TranslateRequest"} <= set(schemas)
-    assert set(schemas["Brief"]["properties"]) == {"segments", "entities", "meta"}
+    assert set(schemas["Brief"]["properties"]) == {"title", "segments", "entities", "meta"}
 
 
 def test_docs_page_uses_local_assets_only(client):

@@ -67,6 +67,20 @@ def test_hostile_article_renders_as_inert_text(client):
     assert _cell(doc, "s1", "en").xpath("p[@class='text']")[0].text_content() == english
 
 
+def test_view_shows_the_title_first_and_what_was_left_out(client):
+    text = "Tokyo Talks Open On Port Agreement Today\n\n" + ARTICLE + "\n\nPrint | Email\n\n###"
+    bid = _stored(client, text)
+    doc = html.fromstring(client.get(f"/v1/briefs/{bid}/view").get_data(as_text=True))
+    rows = doc.xpath("//tbody/tr[@data-segment]")
+    assert [r.get("data-segment") for r in rows] == ["title", "s1", "s2"]
+    assert rows[0].get("class") == "title-row"
+    assert _cell(doc, "title", "en").xpath("p[@class='text']")[0].text_content() == (
+        "Tokyo Talks Open On Port Agreement Today")
+    assert _cell(doc, "title", "ja").xpath(".//form[@class='edit-form']"), "the title is edited like a segment"
+    dropped = [li.text_content() for li in doc.xpath("//details[@class='dropped']//li")]
+    assert dropped == ["navigation: Print | Email", "end-mark: ###"]
+
+
 def test_edit_shows_in_the_view_with_its_history(client):
     bid = _stored(client)
     client.patch(f"/v1/briefs/{bid}/segments/s1", json={"lang": "ja", "text": "東京で<b>会合</b>。"})

@@ -24,8 +24,9 @@ from tests.fakes import FakeModelManager
 from tests.helpers import make_settings
 
 HOSTILE = "<script>alert(1)</script> &amp; ]]> \u202eevil\u202c"
-ARTICLE = (f"Officials met in Tokyo on Monday to discuss a new port agreement {HOSTILE}. "
-           "Delegates from Seoul said the talks in Tokyo were frank. A statement is expected in May.")
+TITLE = "Port Agreement Talks Open In Tokyo With Seoul Delegates"
+ARTICLE = (f"{TITLE}\n\nOfficials met in Tokyo on Monday to discuss a new port agreement {HOSTILE}. "
+           "Delegates from Seoul said the talks in Tokyo were frank. A statement is expected in May.\n\n###")
 EDITED = "月曜日、東京で港湾協定の会合が開かれた。"
 CHROMIUM_NAMES = ("chromium", "chromium-browser")
 
@@ -77,6 +78,8 @@ def test_paste_brief_highlight_edit_and_download_xliff(server, tmp_path):
             page.click("#brief-form button[type=submit]")
             page.wait_for_selector("table.side-by-side tr#seg-s1")
 
+            assert page.text_content("tr#seg-title td[lang=en] .text") == TITLE
+            assert "###" not in (page.text_content("table.side-by-side") or "")
             shown = page.text_content("tr#seg-s1 td[lang=en] .text") or ""
             assert "<script>alert(1)</script> &amp; ]]>" in shown, "markup shows as text"
             assert dialogs == []
@@ -117,5 +120,7 @@ def test_paste_brief_highlight_edit_and_download_xliff(server, tmp_path):
         xliff = archive.read(name)
     _, target, segments = read_xliff(xliff)
     assert target == "ja"
-    assert segments[0].texts["ja"] == EDITED
-    assert segments[0].provenance["ja"] == "edited"
+    assert [s.id for s in segments][:2] == ["title", "s1"]
+    assert segments[0].texts["en"] == TITLE
+    assert segments[1].texts["ja"] == EDITED
+    assert segments[1].provenance["ja"] == "edited"

@@ -340,6 +340,25 @@ def test_deepl_door_creates_in_the_callers_tenant(desk, news_glossary):
         "entries_format": "tsv"}).status_code == 403
 
 
+# A body that fails validation, sent by a key that may not change the glossary: the 403 comes first.
+DEEPL_BAD_WRITES = {
+    "v3-put-dictionary": ("PUT", "/v3/glossaries/{id}/dictionaries", {"json": {"entries": 5}}),
+    "v3-patch": ("PATCH", "/v3/glossaries/{id}", {"json": {"dictionaries": "not a list"}}),
+    "v3-delete-dictionary": ("DELETE", "/v3/glossaries/{id}/dictionaries", {}),
+}
+
+
+@pytest.mark.parametrize("action", sorted(DEEPL_BAD_WRITES))
+@pytest.mark.parametrize("who", ["news", "news_reader"])
+def test_deepl_door_authorises_before_it_validates(desk, news_glossary, action, who):
+    method, path, options = DEEPL_BAD_WRITES[action]
+    target = "default" if who == "news" else news_glossary["id"]  # shared data; a reader's own team's
+    response = _open(desk, who, method, path.format(id=target), options)
+    assert response.status_code == 403, response.data
+    assert set(response.get_json()) == {"message"}
+    assert unchanged(desk, news_glossary)
+
+
 @pytest.mark.parametrize("path", ["/v2/translate", "/v2/document"])
 def test_deepl_glossary_id_of_another_tenant_is_unknown(desk, news_glossary, path):
     if path == "/v2/translate":

@@ -39,3 +39,16 @@ def test_brief_and_translate_on_tiny_models(tiny_client):
     translated = client.post("/v1/translate", json={"segments": ["Rain fell in Seoul."], "target_langs": ["ko"]})
     assert translated.status_code == 200
     assert list(translated.get_json()["segments"][0]["translations"]) == ["ko"]
+
+
+def test_the_tiny_models_output_is_marked_for_review_everywhere(tiny_client):
+    client = tiny_client.test_client()
+    brief = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 2, "store": True}).get_json()
+    assert all(q["needs_review"] for s in brief["segments"] for q in s["quality"].values())
+    assert brief["meta"]["quality"]["needs_review"] == len(brief["segments"])
+    stored = client.get(f"/v1/briefs/{brief['id']}").get_json()
+    assert stored["segments"] == brief["segments"]
+    translated = client.post("/v1/translate", json={"segments": ["Rain fell in Seoul."], "target_langs": ["ko"]})
+    assert translated.get_json()["segments"][0]["quality"]["ko"]["needs_review"]
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'briefs_segments_needing_review_total{lang="ko"}' in metrics

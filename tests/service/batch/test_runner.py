@@ -119,6 +119,27 @@ def test_output_formats(run_job, tmp_path, fmt, suffixes):
         assert all((out / p).stat().st_size > 0 for p in line["outputs"])
 
 
+def test_titles_reach_every_output_and_the_manifest_and_footers_none(run_job, tmp_path):
+    articles = [f"Harbour Talks Resume In Round {n} Of Port Negotiations\n\n{text}\n\nPrint | Email\n\n###"
+                for n, text in enumerate(make_articles(2), 1)]
+    source = write_folder(tmp_path / "in", articles)
+    out = tmp_path / "out"
+    run_job(source, out, formats=("json", "md", "xliff", "tmx"), to=("ja",))
+    for line in manifest_lines(out):
+        assert line["title"].startswith("Harbour Talks Resume In Round ")
+        files = {Path(p).suffix: (out / p).read_text(encoding="utf-8") for p in line["outputs"]}
+        brief = json.loads(files[".json"])
+        assert brief["title"]["en"] == line["title"]
+        assert brief["title"]["translations"]["ja"]
+        assert [d["kind"] for d in brief["meta"]["dropped"]] == ["navigation", "end-mark"]
+        assert files[".md"].startswith(f"# {line['title']}\n")
+        assert '<tu tuid="title">' in files[".tmx"]
+        assert 'id="title"' in files[".xlf"]
+        for text in files.values():
+            assert "Print | Email" not in text.replace("navigation: Print | Email", "").replace(
+                '"text": "Print | Email"', "")
+
+
 def test_ten_corrupt_among_fifty_good_fail_alone_with_reasons(run_job, tmp_path):
     root = write_folder(tmp_path / "in", make_articles(50))
     bad = root / "bad"

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from service.brief import AlignedSegment, Brief, BriefMeta
+from service.brief import AlignedSegment, Brief, BriefMeta, DroppedLine
 from service.errors import BadInputError, ForbiddenError, NotFoundError
 from service.memory.briefs import BriefNotFoundError
 from service.memory.store import MemoryStore
@@ -38,6 +38,32 @@ def test_save_get_edit_keeps_history_and_teaches_the_memory(store):
         ("モデル訳1", "model", "フェリー再開。")]
     assert store.exact("en", "ja", [f"{SOURCE} (1)"])[f"{SOURCE} (1)"].target == "フェリー再開。"
     assert store.briefs.get(bid) == stored
+
+
+def test_the_title_is_edited_like_a_segment_and_survives_storage(store):
+    brief = make_brief()
+    brief.title = AlignedSegment("title", 0, "Ferries Resume At Port Alder", {"ja": "モデル題"}, {"ja": "model"})
+    brief.meta.dropped = [DroppedLine("###", "end-mark", 80, 83)]
+    bid = store.briefs.save(brief)
+    assert store.briefs.get(bid).brief == brief
+    stored = store.briefs.edit(bid, "title", "ja", "フェリー運航再開")
+    title = stored.brief.title
+    assert title is not None
+    assert (title.translations["ja"], title.provenance["ja"]) == ("フェリー運航再開", "edited")
+    # The summary is untouched by the title's edit (its quality verdicts come along: service/quality/review.py).
+    assert [(s.id, s.en, s.translations, s.provenance) for s in stored.brief.segments] == [
+        (s.id, s.en, s.translations, s.provenance) for s in brief.segments]
+    assert store.exact("en", "ja", ["Ferries Resume At Port Alder"])["Ferries Resume At Port Alder"].target == (
+        "フェリー運航再開")
+
+
+def test_a_brief_stored_before_titles_reads_back_without_one(store):
+    data = make_brief().to_dict()
+    del data["title"], data["meta"]["dropped"]
+    from service.memory.briefs import brief_from_dict
+
+    brief = brief_from_dict(data)
+    assert (brief.title, brief.meta.dropped) == (None, [])
 
 
 def test_a_failing_memory_write_rolls_back_the_edit(store, monkeypatch):

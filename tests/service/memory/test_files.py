@@ -62,6 +62,32 @@ def test_tmx_of_a_brief_skips_the_model_translations():
     assert [(u.target_lang, u.target) for u in units] == [("ko", "조용")]
 
 
+def _titled_brief() -> Brief:
+    brief = _machine_brief()
+    brief.title = AlignedSegment("title", 0, "Rain Falls On Tokyo", {"ja": "東京に雨", "ko": "도쿄에 비"},
+                                 {"ja": "model", "ko": "model"})
+    return brief
+
+
+@pytest.mark.parametrize("fmt", ["xliff", "xliff12"])
+def test_a_post_edited_title_comes_back_from_xliff(fmt):
+    from lxml import etree
+
+    ja = export_brief(_titled_brief(), fmt)[0][1]
+    root = etree.fromstring(ja)
+    title = root.findall(".//{*}target")[0]
+    title.text = "東京で雨が降る"
+    units = read_memory_file(etree.tostring(root), "b.ja.xlf")
+    assert units == [MemoryUnit("en", "ja", "Rain Falls On Tokyo", "東京で雨が降る", "b.ja.xlf#title")]
+
+
+def test_an_edited_title_comes_back_from_tmx():
+    brief = _titled_brief()
+    brief.title.provenance["ko"] = "edited"  # type: ignore[union-attr]
+    units = read_memory_file(export_brief(brief, "tmx")[0][1])
+    assert [(u.source, u.target_lang, u.target) for u in units] == [("Rain Falls On Tokyo", "ko", "도쿄에 비")]
+
+
 def test_memory_tmx_round_trips():
     units = [MemoryUnit("en", "ja", "Rain fell.", "雨"), MemoryUnit("en", "ko", "Rain fell.", "비"),
              MemoryUnit("en", "ja", "Calm <b> & ]]>", "静か")]

@@ -98,3 +98,17 @@ def test_a_tenant_reuses_its_own_and_shared_memories_never_another_tenants(brief
     assert brief.segments[0].provenance == {"ja": "model", "ko": "tm-exact"}
     assert brief.segments[0].translations["ko"] == "공유 번역."
     assert not any("他チーム" in w.message or "다른 팀" in w.message for w in brief.meta.warnings)
+
+
+def test_the_title_reuses_a_memory_like_any_segment(tmp_path, store):
+    settings = make_settings(tmp_path)
+    resources = Resources(settings, models=FakeModelManager(settings))
+    titled = build_brief("Officials Meet In Tokyo On Trade Ties\n\n" + ARTICLE,
+                         BriefRequest(target_langs=("ja", "ko"), sentences=1), resources)
+    store.add_units("desk", [MemoryUnit("en", "ja", "Officials Meet In Tokyo On Trade Ties", "東京で貿易協議")])
+    apply_memory([titled], store, OPTIONS)
+    assert titled.title is not None
+    assert (titled.title.translations["ja"], titled.title.provenance["ja"]) == ("東京で貿易協議", "tm-exact")
+    assert titled.title.provenance["ko"] == "model"
+    [mention] = [m for m in _tokyo(titled).mentions if m.segment == "title" and m.lang == "ja"]
+    assert titled.title.translations["ja"][mention.start:mention.end] == "東京"

@@ -40,7 +40,7 @@ def test_brief_pairs_each_summary_sentence_with_each_language(resources):
 
 def test_meta_carries_models_engines_timings_and_signature(resources):
     meta = build_brief(ARTICLE, request(sentences=1), resources).meta
-    assert set(meta.timings_ms) == {"segment", "summarize", "translate", "align"}
+    assert set(meta.timings_ms) == {"segment", "summarize", "translate", "align", "quality"}
     assert meta.models["en-ja"]["model"] == "Helsinki-NLP/opus-tatoeba-en-ja"
     assert meta.engines["en-ko"] == "ctranslate2"
     assert "en-ja:Helsinki-NLP/opus-tatoeba-en-ja@main/ctranslate2" in meta.signature
@@ -151,3 +151,73 @@ def test_each_brief_reports_its_own_entities_and_warnings_under_its_own_ids(reso
                 assert (segment.en if m.lang == "en" else segment.translations[m.lang])[m.start:m.end]
     assert not first.meta.warnings
     assert [(w.code, w.segment) for w in second.meta.warnings] == [("glossary-possible-misspelling", "s2")]
+
+
+RELEASE = (
+    "Share this page: Facebook Twitter\n\n"
+    "Allies Agree On Missile Data\n\n"
+    "By Jane Doe, Associated Press\n\n"
+    "TOKYO (AP) — North Korea fired a missile on Monday, officials said. Allies met in the capital.\n"
+    "(Photo: Ministry of Defense)\n\n"
+    "Key Points Of The Deal\n\n"
+    "Data will flow in real time. The deal starts in May.\n\n"
+    "###\n"
+)
+
+
+def test_the_headline_is_the_title_translated_in_the_same_engine_call(settings):
+    translator = CountingTranslator()
+    resources = Resources(settings, models=FakeModelManager(settings, translator=translator))
+    brief = build_brief(RELEASE, request(ratio=1.0), resources)
+    assert brief.title is not None
+    assert (brief.title.id, brief.title.source_index, brief.title.en) == ("title", 0, "Allies Agree On Missile Data")
+    assert brief.title.translations == {"ja": "<ja> Allies Agree On Missile Data",
+                                        "ko": "<ko> Allies Agree On Missile Data"}
+    assert brief.title.provenance == {"ja": "model", "ko": "model"}
+    assert {lang: len(calls) for lang, calls in translator.texts_by_lang.items()} == {"ja": 1, "ko": 1}
+    assert translator.texts_by_lang["ja"][0][0] == "Allies Agree On Missile Data"
+    assert brief.units() == [brief.title, *brief.segments]
+
+
+def test_ratio_one_keeps_every_body_sentence_and_nothing_else(resources):
+    brief = build_brief(RELEASE, request(ratio=1.0), resources)
+    # Not the title, not the subheading, no non-content line; the dateline is taken off the lead.
+    assert [s.en for s in brief.segments] == [
+        "North Korea fired a missile on Monday, officials said.", "Allies met in the capital.",
+        "Data will flow in real time.", "The deal starts in May."]
+    assert [s.id for s in brief.segments] == ["s1", "s2", "s3", "s4"]
+
+
+def test_what_was_left_out_is_listed_in_meta_with_offsets(resources):
+    brief = build_brief(RELEASE, request(sentences=1), resources)
+    assert [(d.kind, d.text) for d in brief.meta.dropped] == [
+        ("navigation", "Share this page: Facebook Twitter"), ("byline", "By Jane Doe, Associated Press"),
+        ("dateline", "TOKYO (AP) —"), ("photo-credit", "(Photo: Ministry of Defense)"), ("end-mark", "###")]
+    for line in brief.meta.dropped:
+        assert RELEASE[line.start:line.end] == line.text
+    assert brief.to_dict()["meta"]["dropped"][0] == {"text": "Share this page: Facebook Twitter",
+                                                     "kind": "navigation", "start": 0, "end": 33}
+
+
+def test_entities_in_the_title_are_reported_under_the_title(resources):
+    brief = build_brief("North Korea Fires A Missile\n\nOfficials met in the capital on Monday.", request(), resources)
+    (korea,) = [e for e in brief.entities if e.source == "North Korea"]
+    assert {(m.segment, m.lang) for m in korea.mentions} >= {("title", "en"), ("title", "ja")}
+
+
+def test_an_article_of_a_title_and_subheadings_only_has_no_summary(resources):
+    brief = build_brief("Allies Agree On Missile Data\n\nKey Points Of The Deal\n\n###", request(), resources)
+    assert brief.title is not None
+    assert brief.segments == []
+
+
+def test_an_article_of_non_content_lines_only_is_refused(resources):
+    with pytest.raises(errors.EmptyTextError):
+        build_brief("Share this page: Facebook Twitter\n\n###", request(), resources)
+
+
+def test_translated_segments_have_no_title_and_drop_nothing(resources):
+    brief = translate_segments(["###", "Print | Email"], request(target_langs=("ko",)), resources)
+    assert brief.title is None
+    assert brief.meta.dropped == []
+    assert [s.en for s in brief.segments] == ["###", "Print | Email"]

@@ -35,7 +35,7 @@ def seed_brief(tiny_resources, seed_article):
 
 
 def _by_id(brief):
-    return {s.id: s for s in brief.segments}
+    return {s.id: s for s in brief.units()}
 
 
 def test_every_offset_reads_back_its_rendering_or_source(article_brief):
@@ -48,6 +48,23 @@ def test_every_offset_reads_back_its_rendering_or_source(article_brief):
             assert 0 <= m.start < m.end <= len(text)
             if m.lang != "en":
                 assert text[m.start:m.end] == entity.renderings[m.lang], (entity.source, m)
+
+
+def test_the_title_is_translated_and_no_non_content_line_reaches_the_brief(article_brief, news_article):
+    from service.pipeline.segmentation import segment_text
+
+    segmentation = segment_text(news_article)
+    assert article_brief.title is not None, "each article opens with a headline"
+    assert article_brief.title.en == segmentation.title.text
+    assert set(article_brief.title.translations) == {"ja", "ko"}
+    assert [(d.text, d.kind) for d in article_brief.meta.dropped if d.kind != "dateline"] == [
+        (d.text, d.kind) for d in segmentation.dropped]
+    marks = [d.text for d in article_brief.meta.dropped if d.kind in ("end-mark", "rule", "navigation")]
+    for unit in article_brief.units():
+        assert unit.en not in {d.text for d in article_brief.meta.dropped}
+        assert not any(mark in unit.en for mark in marks), unit.en
+    # At ratio 1 every body sentence is in the brief, and nothing else.
+    assert len(article_brief.segments) == sum(1 for s in segmentation.sentences if not s.is_headline)
 
 
 def test_glossary_consistency_is_100_percent(article_brief):

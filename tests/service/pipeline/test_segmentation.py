@@ -1,11 +1,16 @@
-"""Sentence segmentation: one table per rule family, the seed article, and properties."""
+"""Sentence segmentation: one table per rule family, the seed article, and properties.
+
+The golden rules and the news cases (data files) are in test_segmentation_corpora.py; lists,
+non-content lines, datelines and titles in test_segmentation_news.py.
+"""
 from __future__ import annotations
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from service.pipeline.segmentation import Sentence, split_sentences
+from service.pipeline.line_kinds import KINDS
+from service.pipeline.segmentation import Sentence, segment_text, split_sentences
 from tests.helpers import OWN_ARTICLES, read_article
 
 
@@ -145,7 +150,7 @@ def test_offsets_point_into_original_text() -> None:
 
 
 def test_own_articles_keep_invariants(news_article: str) -> None:
-    _check_invariants(news_article)
+    check_invariants(news_article)
     sentences = split_sentences(news_article)
     assert sentences[0].is_headline
     assert not any(s.is_headline for s in sentences[1:])
@@ -200,32 +205,53 @@ def test_seed_article(seed_article: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 def test_offsets_always_valid(text: str) -> None:
-    _check_invariants(text)
+    check_invariants(text)
 
 
 NEWSY = st.lists(
     st.sampled_from(
-        ["U.S.", "Mr.", "J.", "No.", "3.5", "...", "…", "“", "”", '"', ".", "?", "!", "\n", "\n\n",
-         " ", "\u00a0", "\u3000", "The", "said", "x", "Inc.", "a.m.", "(", ")", "\r\n"]
+        ["U.S.", "Mr.", "J.", "No.", "3.5", "...", "…", ". . .", "“", "”", '"', ".", "?", "!", "\n", "\n\n",
+         " ", "\u00a0", "\u3000", "The", "said", "x", "Inc.", "a.m.", "(", ")", "\r\n", "###", "-30-", "* * *",
+         "Source:", "By", "Jane", "(AP Photo/Jo Kim)", "(Kyodo)", "•", "-", "1.", "2.", "a.", "b.", "(a)", "1)",
+         "i.", ":", "—", "TOKYO", "(Reuters)", "READOUT", "Print | Email", "Share this page:", "[...]"]
     ),
     max_size=60,
 ).map(" ".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
 @given(NEWSY)
 def test_offsets_valid_on_newsy_text(text: str) -> None:
-    _check_invariants(text)
+    check_invariants(text)
 
 
-def _check_invariants(text: str) -> None:
-    sentences = split_sentences(text)
+def check_invariants(text: str) -> None:
+    """Every sentence and dropped line is an exact, trimmed span of ``text``; they come in order, never
+    overlap, and nothing but whitespace lies outside them; a dateline is a prefix of its sentence."""
+    segmentation = segment_text(text)
+    spans = [(s.start, s.end, s.text) for s in segmentation.sentences]
+    spans += [(d.start, d.end, d.text) for d in segmentation.dropped]
     previous_end = 0
-    for s in sentences:
-        assert 0 <= previous_end <= s.start < s.end <= len(text)
-        assert s.text
-        assert s.text == " ".join(text[s.start:s.end].split())
-        assert text[s.start:s.end].strip() == text[s.start:s.end]
-        previous_end = s.end
-    # Nothing but whitespace is lost between sentences.
-    assert "".join(s.text for s in sentences).replace(" ", "") == "".join(text.split())
+    for start, end, normalised in sorted(spans):
+        assert 0 <= previous_end <= start < end <= len(text)
+        assert normalised
+        assert normalised == " ".join(text[start:end].split())
+        assert text[start:end].strip() == text[start:end]
+        previous_end = end
+    starts = [s.start for s in segmentation.sentences]
+    assert starts == sorted(starts)
+    assert all(d.kind in KINDS for d in segmentation.dropped)
+    covered = "".join(text[start:end] for start, end, _ in sorted(spans))
+    assert "".join(covered.split()) == "".join(text.split())
+    for s in segmentation.sentences:
+        if s.dateline:
+            assert s.dateline_end is not None
+            assert s.start < s.dateline_end < s.end
+            assert s.dateline == " ".join(text[s.start:s.dateline_end].split())
+            assert s.text.startswith(s.dateline)
+            assert s.content
+            assert s.text.endswith(s.content)
+        else:
+            assert s.dateline_end is None
+            assert s.content == s.text
+    assert segmentation.title is None or segmentation.title is segmentation.sentences[0]

@@ -71,7 +71,8 @@ def test_usage_of_a_key(make_app):
     headers = {"Authorization": f"DeepL-Auth-Key {key}"}
     client.post("/v2/translate", json={"text": ["Seoul"], "target_lang": "KO", "source_lang": "EN"},
                 headers=headers)
-    assert client.get("/v2/usage", headers=headers).get_json() == {"character_count": 5, "character_limit": 500}
+    assert client.get("/v2/usage", headers=headers).get_json() == {
+        "character_count": 5, "character_limit": 500, "document_count": 0, "document_limit": 1_000_000_000_000}
 
 
 def test_glossary_language_pairs(client):

@@ -211,15 +211,15 @@ def test_unsupported_language_raises_deepl_exception(translator, kwargs):
     assert caught.value.http_status_code == 400
 
 
-def test_glossaries_from_csv_and_refused_rename(live_server):
+def test_glossaries_from_csv_and_rename(live_server):
     client = deepl.DeepLClient(live_server.key, server_url=live_server.url)
     single = client.create_glossary_from_csv("compat csv", "EN", "KO", 'Kihara,기하라\n"Hayashi, Y.",하야시')
     assert single.entry_count == 2
     assert client.get_glossary_entries(single)["Hayashi, Y."] == "하야시"
     multi = client.create_multilingual_glossary_from_csv("compat multi csv", "EN", "JA", "Kihara,木原")
     assert [(d.target_lang, d.entry_count) for d in multi.dictionaries] == [("JA", 1)]
-    with pytest.raises(deepl.DeepLException) as caught:
-        client.update_multilingual_glossary_name(multi, "renamed")
-    assert caught.value.http_status_code == 400
+    renamed = client.update_multilingual_glossary_name(multi, "renamed: desk")
+    assert renamed.name == "renamed: desk"
+    assert client.get_multilingual_glossary(multi.glossary_id).name == "renamed: desk"
     for glossary in (single, multi):
         client.delete_multilingual_glossary(glossary.glossary_id)

@@ -1,6 +1,8 @@
 """DeepL glossaries (v2 and v3) are views of the one glossary store."""
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from service.api.compat.glossary_bridge import merge, parse_entries
@@ -18,9 +20,10 @@ def test_v2_glossary_is_a_v1_glossary_by_id_and_name(client):
     info = created.get_json()
     assert info["ready"] is True
     assert (info["source_lang"], info["target_lang"], info["entry_count"]) == ("en", "ja", 2)
-    for ref in (info["glossary_id"], "desk"):
+    assert str(uuid.UUID(info["glossary_id"])) == info["glossary_id"]  # DeepL's form: a UUID with dashes
+    for ref in (info["glossary_id"], info["glossary_id"].replace("-", ""), "desk"):
         v1 = client.get(f"/v1/glossaries/{ref}").get_json()
-        assert v1["id"] == info["glossary_id"]
+        assert str(uuid.UUID(v1["id"])) == info["glossary_id"]
         assert {e["source"]: e["renderings"] for e in v1["entries"]} == {"Kihara": {"ja": "木原"},
                                                                           "Hayashi": {"ja": "林"}}
 
@@ -29,7 +32,7 @@ def test_v1_glossary_is_visible_to_deepl(client):
     client.post("/v1/glossaries", json={"name": "ours", "entries": [
         {"source": "Kihara", "type": "person", "renderings": {"ja": "木原", "ko": "기하라"}}]})
     gid = client.get("/v1/glossaries/ours").get_json()["id"]
-    assert gid in [g["glossary_id"] for g in client.get("/v2/glossaries").get_json()["glossaries"]]
+    assert str(uuid.UUID(gid)) in [g["glossary_id"] for g in client.get("/v2/glossaries").get_json()["glossaries"]]
     v3 = client.get(f"/v3/glossaries/{gid}").get_json()
     assert [(d["target_lang"], d["entry_count"]) for d in v3["dictionaries"]] == [("ja", 1), ("ko", 1)]
     entries = client.get(f"/v3/glossaries/{gid}/entries?source_lang=EN&target_lang=KO").get_json()
@@ -48,11 +51,13 @@ def test_csv_entries(client):
     assert info["entry_count"] == 2
 
 
-def test_a_repeated_name_gets_its_own_glossary(client):
+def test_a_repeated_name_gets_its_own_glossary_under_the_same_name(client):
     first = create_v2(client).get_json()
     second = create_v2(client).get_json()
     assert first["glossary_id"] != second["glossary_id"]
-    assert second["name"] == "desk-2"
+    assert first["name"] == second["name"] == "desk"  # as DeepL: names need not be unique
+    v1 = client.get(f"/v1/glossaries/{second['glossary_id']}").get_json()
+    assert (v1["name"], v1["display_name"]) == ("desk-2", "desk")  # the store's key is unique per owner
 
 
 def test_translation_uses_the_glossary(client):
@@ -84,13 +89,16 @@ def test_the_default_glossary_cannot_be_deleted(client):
     assert client.delete("/v2/glossaries/default").status_code == 400
 
 
-def test_v3_rename_is_refused_and_changes_nothing(client):
+def test_v3_rename_changes_the_display_name_and_keeps_the_key(client):
     gid = client.post("/v3/glossaries", json={"name": "multi", "dictionaries": [
         {"source_lang": "EN", "target_lang": "JA", "entries": "Kihara\t木原", "entries_format": "tsv"}]}
     ).get_json()["glossary_id"]
-    response = client.patch(f"/v3/glossaries/{gid}", json={"name": "other"})
-    assert response.status_code == 400
-    assert client.get(f"/v3/glossaries/{gid}").get_json()["name"] == "multi"
+    response = client.patch(f"/v3/glossaries/{gid}", json={"name": "desk: renamed"})
+    assert response.status_code == 200, response.data
+    assert response.get_json()["name"] == "desk: renamed"
+    assert client.get(f"/v3/glossaries/{gid}").get_json()["name"] == "desk: renamed"
+    v1 = client.get("/v1/glossaries/multi").get_json()  # /v1 URLs keep working
+    assert (v1["name"], v1["display_name"], v1["entry_count"]) == ("multi", "desk: renamed", 1)
 
 
 def test_v3_dictionaries_must_share_the_source_language(client):
@@ -116,3 +124,18 @@ def test_merge_adds_replaces_and_drops_empty_entries():
     assert [(e.source, e.renderings) for e in merged] == [("Kihara", {"ja": "木原"}), ("Kishida", {"ko": "기시다"})]
     added = merge(old, "ja", {"hayashi": "林"})
     assert added[1].renderings == {"ko": "하야시", "ja": "林"}
+
+
+@pytest.mark.parametrize("glossary_id", ["%0A", "%20"])
+def test_a_blank_glossary_id_is_not_found(client, glossary_id):
+    for path in (f"/v2/glossaries/{glossary_id}", f"/v3/glossaries/{glossary_id}"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert set(response.get_json()) == {"message"}
+
+
+@pytest.mark.parametrize("entries", ["\r\x80ÛTÌ", 'a,"unterminated\nb,c', "\r\n\r\n"])
+def test_malformed_csv_entries_are_400_never_500(client, entries):
+    response = create_v2(client, entries=entries, fmt="csv")
+    assert response.status_code == 400
+    assert set(response.get_json()) == {"message"}

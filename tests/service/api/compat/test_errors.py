@@ -5,7 +5,7 @@ import pytest
 
 from service.api.compat import deepl as deepl_door
 from service.api.compat import libretranslate as libre_door
-from service.errors import OverloadedError, StoreUnavailableError
+from service.errors import DeadlineExceededError, OverloadedError, StoreUnavailableError
 
 TEXT = "Officials met in Tokyo on Monday."
 
@@ -175,8 +175,8 @@ def test_unknown_download_is_404(client):
     libre_error(client.get("/download_file/nothing/brief.txt"), 404)
 
 
-# A missing model is DeepL's 503; LibreTranslate answers every server-side failure with 500.
-@pytest.mark.parametrize(("path", "field", "status"), [("/v2/translate", "message", 503), ("/translate", "error", 500)])
+# A missing model is a 503 on both doors (retrying later may help; a 500 says it never will).
+@pytest.mark.parametrize(("path", "field", "status"), [("/v2/translate", "message", 503), ("/translate", "error", 503)])
 def test_errors_on_the_doors_name_no_server_folder(make_app, monkeypatch, path: str, field: str,
                                                    status: int) -> None:
     from service.errors import ModelMissingError
@@ -198,3 +198,134 @@ def test_errors_on_the_doors_name_no_server_folder(make_app, monkeypatch, path: 
     assert "models pull" in message
     assert str(models_dir) not in message
     assert "<models_dir>/en-ja" in message
+
+
+# -- LibreTranslate under load or past its deadline: 503 with Retry-After, never 500 ---------------------
+
+@pytest.mark.parametrize("error", [OverloadedError("every model slot is busy", retry_after=2),
+                                   DeadlineExceededError("past the 60 s deadline", retry_after=15),
+                                   StoreUnavailableError("the store database cannot be reached", retry_after=5)],
+                         ids=["overloaded", "deadline", "store-down"])
+def test_libre_passing_trouble_is_503_with_retry_after(client, monkeypatch, error):
+    def trouble(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(libre_door, "translate_texts", trouble)
+    response = client.post("/translate", json={"q": TEXT, "source": "en", "target": "ja"})
+    libre_error(response, 503)
+    assert response.headers["Retry-After"] == str(error.extra["retry_after"])
+
+
+def test_libre_past_a_real_deadline_is_503_with_retry_after(make_app):
+    client = make_app(http={"request_deadline_s": 1e-9, "rate_limit": "1000/minute"}).test_client()
+    response = client.post("/translate", json={"q": TEXT, "source": "en", "target": "ja"})
+    assert "deadline" in libre_error(response, 503)
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_libre_body_over_the_limit_is_413_in_its_shape(make_app):
+    client = make_app(http={"max_body_bytes": 1000}).test_client()
+    libre_error(client.post("/translate", json={"q": "x" * 2000, "source": "en", "target": "ja"}), 413)
+
+
+# -- lengths are checked before detection (which is never given more than a bounded sample) ----------
+
+@pytest.fixture
+def no_detection(monkeypatch):
+    """Detection must not run: any call fails the test."""
+    from service.api.compat.detection import LanguageDetector
+
+    def refuse(self, *args, **kwargs):
+        raise AssertionError("detection ran on a text over the limit")
+
+    monkeypatch.setattr(LanguageDetector, "ranked", refuse)
+
+
+def test_deepl_text_over_the_limit_without_source_is_413_before_detection(make_app, no_detection):
+    app = make_app(limits={"max_chars": 50}, http={"rate_limit": "1000/minute"})
+    _, key = app.extensions["briefs.keys"].create("desk")
+    client, headers = app.test_client(), {"Authorization": f"DeepL-Auth-Key {key}"}
+    response = client.post("/v2/translate", json={"text": ["word " * 20], "target_lang": "JA"}, headers=headers)
+    assert "limits.max_chars" in deepl_error(response, 413)
+    assert client.get("/v2/usage", headers=headers).get_json()["character_count"] == 0  # a refusal is not charged
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/translate", {"q": "word " * 20, "source": "auto", "target": "ja"}),
+    ("/translate", {"q": ["word " * 10, "word " * 10], "source": "auto", "target": "ja"}),
+    ("/detect", {"q": "word " * 20}),
+])
+def test_libre_text_over_the_limit_is_400_before_detection(make_app, no_detection, path, body):
+    client = make_app(limits={"max_chars": 50}).test_client()
+    assert libre_error(client.post(path, json=body), 400) == "Invalid request: request (100) exceeds text limit (50)"
+
+
+# -- every path of a door answers in its shape; our own paths keep problem+json ---------------------------
+
+@pytest.mark.parametrize(("method", "path", "status"), [
+    ("get", "/v2/nope", 404), ("get", "/v3/glossaries/x/y/z", 404), ("delete", "/v2/translate", 405),
+    ("get", "/v3", 404)])
+def test_deepl_unrouted_paths_answer_deepls_shape(client, method, path, status):
+    deepl_error(getattr(client, method)(path), status)
+
+
+@pytest.mark.parametrize(("method", "path", "status"), [("get", "/translate", 405), ("put", "/detect", 405),
+                                                        ("get", "/download_file/only-a-token", 404)])
+def test_libre_unrouted_paths_answer_its_shape(client, method, path, status):
+    libre_error(getattr(client, method)(path), status)
+
+
+def test_a_refusal_before_routing_answers_in_the_doors_shape(keyed):
+    client, _, _ = keyed
+    deepl_error(client.get("/v2/nope"), 403)
+    libre_error(client.get("/download_file/token/name.txt"), 403)
+
+
+def test_our_own_unknown_paths_stay_problem_json(client):
+    from tests.service.api.helpers import assert_problem
+
+    assert_problem(client.get("/v1/nope"), 404)
+    assert_problem(client.get("/nope"), 404)
+
+
+# -- the DeepL features the README lists as missing get exactly the error it names -------------------------
+
+UNSUPPORTED_DEEPL = [
+    ("post", "/v2/translate", {"json": {"text": [TEXT], "target_lang": "JA", "source_lang": "EN", "formality": "more"}},
+     400, "'formality' is not supported for given 'target_lang'."),
+    ("post", "/v2/write/rephrase", {"json": {"text": [TEXT]}},
+     404, "not found: this service has no such endpoint (see /openapi.json)"),
+    ("get", "/v3/style_rules", {}, 404, "not found: this service has no such endpoint (see /openapi.json)"),
+    ("post", "/v2/translate", {"json": {"text": [TEXT], "target_lang": "JA", "style_id": "abc"}},
+     400, "Style rules ('style_id') are not supported by this service."),
+    ("post", "/v2/translate", {"json": {"text": [TEXT], "target_lang": "JA", "custom_instructions": ["be brief"]}},
+     400, "Custom instructions ('custom_instructions') are not supported by this service."),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "options", "status", "message"), UNSUPPORTED_DEEPL,
+                         ids=["formality", "rephrase", "style-rules", "style-id", "custom-instructions"])
+def test_unsupported_deepl_features_get_the_documented_error(client, method, path, options, status, message):
+    assert deepl_error(getattr(client, method)(path, **options), status) == message
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"output_format": "pdf"}, "Converting a document to another format is not supported by this service: "
+                               "leave 'output_format' out, or name the upload's own format."),
+    ({"formality": "less"}, "'formality' is not supported for given 'target_lang'."),
+])
+def test_unsupported_document_options_get_the_documented_error(client, fields, message):
+    import io
+
+    form = {"target_lang": "JA", "source_lang": "EN", **fields, "file": (io.BytesIO(b"Officials met."), "a.txt")}
+    response = client.post("/v2/document", data=form, content_type="multipart/form-data")
+    assert deepl_error(response, 400) == message
+
+
+def test_an_unsupported_document_type_gets_the_documented_error(client):
+    import io
+
+    form = {"target_lang": "JA", "file": (io.BytesIO(b"%PDF-1.4"), "notes.pdf")}
+    response = client.post("/v2/document", data=form, content_type="multipart/form-data")
+    assert deepl_error(response, 400) == ("Invalid file data: the file extension '.pdf' is not supported; "
+                                          "use .txt, .html, .docx, .xlf, .htm, .xliff.")

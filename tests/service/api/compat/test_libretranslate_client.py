@@ -112,7 +112,8 @@ def test_translate_file_txt(live_server):
     url = response.json()["translatedFileUrl"]
     assert url.startswith(live_server.url + "/download_file/")
     assert url.endswith("/brief.txt")
-    download = requests.get(url, timeout=30)
+    assert requests.get(url, timeout=30).status_code == 403  # keys are required here: the link alone is not enough
+    download = requests.get(url, headers={"Authorization": f"Bearer {live_server.key}"}, timeout=30)
     assert download.status_code == 200
     assert download.text.count("\n") == 3
 

@@ -113,3 +113,55 @@ def test_with_several_sources_each_source_takes_only_its_own_targets(make_app):
     assert libre["properties"]["target"]["enum"] == ["en", "ja"]  # ja to ja answers the text as it is
     assert client.post("/translate", json={"q": "こんにちは", "source": "ja", "target": "ja"}).status_code == 200
     assert client.post("/translate", json={"q": "こんにちは", "source": "ja", "target": "ko"}).status_code == 400
+
+
+def test_libretranslate_q_is_never_empty_and_bounded_as_the_server_bounds_it(spec, client):
+    q = spec["components"]["schemas"]["LibreTranslate"]["properties"]["q"]
+    string, many = q["anyOf"]
+    assert (string["minLength"], many["minItems"]) == (1, 1)
+    assert string["maxLength"] == many["items"]["maxLength"] == 100_000
+    detect = spec["components"]["schemas"]["LibreDetect"]["properties"]["q"]
+    assert (detect["minLength"], detect["maxLength"]) == (1, 100_000)
+    assert client.post("/translate", json={"q": "", "source": "en", "target": "ja"}).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/translate_file", "/v2/document"])
+def test_uploads_declare_their_file_types(spec, path):
+    content = spec["paths"][path]["post"]["requestBody"]["content"]["multipart/form-data"]
+    declared = content["encoding"]["file"]["contentType"]
+    for media_type in ("text/plain", "text/html", "application/vnd.openxmlformats-officedocument."
+                       "wordprocessingml.document", "application/xliff+xml"):
+        assert media_type in declared
+    assert ".docx" in content["schema"]["properties"]["file"]["description"]
+
+
+@pytest.mark.parametrize(("method", "path"), DEEPL_OPERATIONS + LIBRE_OPERATIONS)
+def test_body_limit_and_retry_after_are_declared_on_every_door(spec, method, path):
+    responses = spec["paths"][path][method]["responses"]
+    assert "413" in responses
+    for status in ("429", "503"):
+        assert "Retry-After" in responses[status]["headers"]
+
+
+def test_glossary_writes_take_served_pairs_and_reads_any_known_language(spec):
+    schemas = spec["components"]["schemas"]
+    for name in ("DeepLGlossaryCreate", "DictionaryEntries"):
+        properties = schemas[name]["properties"]
+        assert re.fullmatch(properties["target_lang"]["pattern"], "ko")
+        assert not re.fullmatch(properties["target_lang"]["pattern"], "DE")
+    entries = spec["paths"]["/v3/glossaries/{glossary_id}/entries"]["get"]["parameters"]
+    target = next(p for p in entries if p["name"] == "target_lang")
+    assert re.fullmatch(target["schema"]["pattern"], "DE")
+
+
+def test_glossary_names_and_model_type_are_documented(spec):
+    schemas = spec["components"]["schemas"]
+    name = schemas["DeepLGlossaryCreate"]["properties"]["name"]
+    assert (name["minLength"], name["maxLength"]) == (1, 1024)
+    assert re.fullmatch(name["pattern"], "tool-name: project 1234 <uuid>")
+    assert not re.fullmatch(name["pattern"], "tab\there")
+    assert schemas["DeepLTranslate"]["properties"]["model_type"]["enum"] == [
+        "quality_optimized", "prefer_quality_optimized", "latency_optimized"]
+    assert "model_type_used" in schemas["DeepLTextResult"]["properties"]
+    assert {"document_count", "document_limit"} <= set(schemas["DeepLUsage"]["required"])
+    assert "display_name" in schemas["GlossarySummary"]["properties"]
