@@ -7,10 +7,14 @@ and docs do not.
 Under overload a refusal must cost almost nothing: before the body is read, the key checked or
 anything charged, a request to a door that needs the models is refused at once (503 overloaded,
 ``Retry-After``) when its tenant's expected wait for a model slot is already too long
-(:func:`_refuse_when_overloaded`). Slots are shared fairly between tenants (an API key's team or
-key, else the client address; :func:`fairness_identity`).
+(:func:`_refuse_when_overloaded`); a client that comes back before its Retry-After has that
+refusal held until its time (:class:`RetryTimes`). Slots are shared fairly between tenants (an API
+key's team or key, else the client address; :func:`fairness_identity`).
 """
 from __future__ import annotations
+
+import threading
+import time
 
 from flask import Flask, current_app, g, request
 from flask_limiter.util import get_remote_address
@@ -51,13 +55,45 @@ def _deadline() -> Deadline | None:
     return Deadline.after(http.request_deadline_s) if http.request_deadline_s > 0 else None
 
 
+class RetryTimes:
+    """When each client was told it may retry (Retry-After): a client back before that does not back off.
+
+    Its next refusal is held until its time comes (at most ``http.max_queue_wait_s``, the wait any request
+    may get), so a client that retries at once costs one refusal per Retry-After, not a busy loop of them
+    eating the CPU that serves everyone; a client that honours Retry-After is never held.
+    """
+
+    MAX_CLIENTS = 10_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until: dict[str, float] = {}
+
+    def hold_for(self, identity: str, retry_after_s: float, max_hold_s: float) -> float:
+        """Record this refusal's Retry-After; how long to hold it (0 for a client that waited as told)."""
+        now = time.monotonic()
+        with self._lock:
+            early = self._until.get(identity, 0.0) - now
+            if len(self._until) >= self.MAX_CLIENTS:
+                self._until.clear()
+            held = min(max(0.0, early), max_hold_s)
+            self._until[identity] = now + held + retry_after_s
+        return held
+
+
 def _refuse_when_overloaded() -> None:
-    """Before anything else reads the request: 503 at once when the model slots are saturated for its tenant."""
+    """Before anything else reads the request: 503 at once when the model slots are saturated for its tenant
+    (held first for a client that came back before its Retry-After)."""
     slots: ModelSlots | None = current_app.extensions.get("briefs.model_slots")
     if slots is None or request.method != "POST" or request.endpoint not in MODEL_ENDPOINTS:
         return
-    refusal = slots.refusal(fairness_identity(), _deadline())
+    identity = fairness_identity()
+    refusal = slots.refusal(identity, _deadline())
     if refusal is not None:
+        retry_after = float(refusal.extra.get("retry_after") or 1)  # type: ignore[arg-type]
+        held = current_app.extensions["briefs.retry_times"].hold_for(identity, retry_after, slots.max_wait_s)
+        if held > 0:
+            time.sleep(held)
         raise refusal
 
 
@@ -87,6 +123,7 @@ def init_admission(app: Flask, settings: Settings) -> None:
     http = settings.http
     app.extensions["briefs.model_slots"] = ModelSlots(http.model_slots, http.max_queue_wait_s) if http.model_slots \
         else None
+    app.extensions["briefs.retry_times"] = RetryTimes()
     app.before_request(_refuse_when_overloaded)
 
 

@@ -24,6 +24,7 @@ from models.engines.base import Scored, Translator, translate_scored
 from service.errors import DeadlineExceededError, OverloadedError
 
 MODEL_STAGES = frozenset({"summarize", "translate"})
+MAX_TRACKED_TENANTS = 10_000  # tenants whose last turn is remembered (forgotten all at once beyond)
 
 
 @dataclass(frozen=True)
@@ -52,8 +53,8 @@ class ModelSlots:
     """At most ``slots`` requests in the model stages of one worker; the others wait their turn, or are shed.
 
     Turns are fair between tenants (an API key's tenant, or a client address): a freed slot goes to
-    the waiting tenant that holds the fewest slots (then the one waiting longest), so one tenant's
-    flood queues behind its own requests, not in front of everyone's.
+    the waiting tenant that holds the fewest slots, then the one served least recently, so one
+    tenant's flood queues behind its own requests, not in front of everyone's.
 
     The expected wait of a newcomer is the turns before its own, under that rule, times the mean
     time a slot is held, divided by the slots. Past ``max_wait_s`` (or past the request's deadline)
@@ -67,6 +68,7 @@ class ModelSlots:
         self._turns = threading.Condition()
         self._queues: dict[str, deque[int]] = {}  # tenant -> tickets of its waiting requests, oldest first
         self._busy_by: Counter[str] = Counter()
+        self._served_at: dict[str, int] = {}  # tenant -> when it last got a slot (a ticket number)
         self._tickets = itertools.count()
         self.busy = 0
         self.mean_hold_s = 0.0
@@ -101,10 +103,11 @@ class ModelSlots:
         return (ahead + 1) * self.mean_hold_s / self.slots
 
     def _next_tenant(self) -> str | None:
-        """Whose request gets the next free slot: fewest slots held, then the longest wait."""
+        """Whose request gets the next free slot: fewest slots held, then the one served least recently
+        (turns go round), then the longest wait."""
         if not self._queues:
             return None
-        return min(self._queues, key=lambda t: (self._busy_by[t], self._queues[t][0]))
+        return min(self._queues, key=lambda t: (self._busy_by[t], self._served_at.get(t, -1), self._queues[t][0]))
 
     def _may_start(self, tenant: str, ticket: int) -> bool:
         return (self.busy < self.slots and self._queues[tenant][0] == ticket
@@ -130,6 +133,9 @@ class ModelSlots:
                 self._leave_queue(tenant, ticket)
             self.busy += 1
             self._busy_by[tenant] += 1
+            if len(self._served_at) >= MAX_TRACKED_TENANTS:
+                self._served_at.clear()
+            self._served_at[tenant] = next(self._tickets)
         start = time.monotonic()
         try:
             yield
