@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
+C1_CONTROLS = re.compile(r"[\x80-\x84\x86-\x9f]")
 CONTROLS_REMOVED = "controls-removed"  # the warning code everywhere they are removed
 
 
@@ -28,10 +29,15 @@ class Removed:
 
     bidi: int = 0
     other: int = 0
+    c0: bool = True  # False: C0 controls stay (for a caller that refuses them, as JSON glossary entries do)
 
     def clean(self, text: str) -> str:
         """``text`` without controls; the removed characters are counted here."""
-        cleaned, bidi, other = remove_controls(text)
+        if self.c0:
+            cleaned, bidi, other = remove_controls(text)
+        else:
+            cleaned, bidi = BIDI_CONTROLS.subn("", text)
+            cleaned, other = C1_CONTROLS.subn("", cleaned)
         self.bidi += bidi
         self.other += other
         return cleaned

@@ -85,7 +85,12 @@ def _removed() -> Removed:
 
 
 def _clean(entries: list[GlossaryEntry]) -> list[GlossaryEntry]:
-    return clean_entries(entries, _removed())
+    """JSON entries lose bidi and C1 controls (with a warning); C0 ones are refused, as the schema says."""
+    removed = _removed()
+    json_removed = Removed(c0=False)
+    cleaned = clean_entries(entries, json_removed)
+    removed.bidi, removed.other = removed.bidi + json_removed.bidi, removed.other + json_removed.other
+    return cleaned
 
 
 def with_warnings(body: dict[str, Any]) -> dict[str, Any]:

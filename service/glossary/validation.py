@@ -55,8 +55,9 @@ def clean_entry(entry: GlossaryEntry, removed: Removed) -> GlossaryEntry:
 
 
 def clean_entries(entries: Iterable[GlossaryEntry], removed: Removed | None = None) -> list[GlossaryEntry]:
-    """Every entry cleaned by :func:`clean_entry`; a log warning when anything was removed."""
-    removed = removed if removed is not None else Removed()
+    """Every entry cleaned by :func:`clean_entry`; a log warning when anything was removed. By default bidi
+    and C1 controls go and C0 ones stay, for :func:`entry_problem` to refuse (a JSON entry documents that)."""
+    removed = removed if removed is not None else Removed(c0=False)
     before = removed.bidi + removed.other
     cleaned = []
     for entry in entries:

@@ -64,9 +64,14 @@ def test_a_memory_import_loses_its_controls_with_a_warning(client):
     assert brief["segments"][0]["provenance"]["ja"] == "tm-exact"
 
 
+C1 = "\x9b"  # a C1 control: invisible, allowed by the JSON schema, removed
+
+
 @pytest.mark.parametrize("how", ["json", "tsv", "entries"])
 def test_glossary_entries_lose_their_controls_with_a_warning(client, how):
-    source, rendering = f"Harbor{RLO} Authority{NUL}", f"港湾{ESC}局{LRI}"
+    # A file loses C0 controls too; a JSON entry with one is refused (422), as /openapi.json says.
+    nul, esc = (NUL, ESC) if how == "tsv" else (C1, C1)
+    source, rendering = f"Harbor{RLO} Authority{nul}", f"港湾{esc}局{LRI}"
     if how == "json":
         response = client.post("/v1/glossaries", json={"name": "desk", "entries": [
             {"source": source, "renderings": {"ja": rendering}, "aliases": [f"HA{PDI}"]}]})
@@ -89,4 +94,10 @@ def test_glossary_entries_lose_their_controls_with_a_warning(client, how):
 def test_an_entry_of_nothing_but_controls_is_refused(client):
     response = client.post("/v1/glossaries", json={"name": "desk", "entries": [
         {"source": f"{RLO}{NUL}", "renderings": {"ja": "港"}}]})
+    assert response.status_code == 422, response.data
+
+
+def test_a_json_entry_with_a_c0_control_is_refused_as_the_schema_says(client):
+    response = client.post("/v1/glossaries", json={"name": "desk", "entries": [
+        {"source": "Harbor", "renderings": {"ja": f"港{ESC}"}}]})
     assert response.status_code == 422, response.data
