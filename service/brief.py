@@ -73,8 +73,11 @@ class AlignedSegment:
     source_index: int | None
     en: str
     translations: dict[str, str] = field(default_factory=dict)
-    # Where each translation came from; "model" today, later "tm-exact", "edited".
+    # Where each translation came from: "model", "tm-exact" (a translation memory), "edited" (a reviewer).
     provenance: dict[str, str] = field(default_factory=dict)
+    # Review status per language: "draft" (untouched), "edited" (a reviewer changed it), "confirmed"
+    # (a reviewer approved it); a language missing here is a draft.
+    status: dict[str, str] = field(default_factory=dict)
     # Quality signals per target language (service/quality); empty when they are off.
     quality: dict[str, SegmentQuality] = field(default_factory=dict)
 
@@ -97,6 +100,11 @@ class EntityReport:
     glossary: str | None
     renderings: dict[str, str]
     mentions: list[EntityMention] = field(default_factory=list)
+    # Per language, what gave the rendering: a glossary's name, or "learned" (the name's own translation).
+    rendered_by: dict[str, str] = field(default_factory=dict)
+
+
+SEGMENT_STATUSES = ("draft", "edited", "confirmed")
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,11 @@
 """/v1/briefs: articles in, aligned bilingual briefs out (JSON, or XLIFF/TMX/TBX/text files).
 
-``"store": true`` keeps a brief for review: ``GET /v1/briefs/{id}`` returns it in any format,
-``PATCH /v1/briefs/{id}/segments/{sid}`` records a reviewer's edit (and teaches the memory) and
-``DELETE /v1/briefs/{id}`` removes it. A stored brief belongs to the key's tenant (service.storage.tenancy):
-another tenant's is 404 exactly as a missing one; a reader stores and changes none (403).
+``"store": true`` keeps a brief for review: ``GET /v1/briefs`` lists the tenant's stored briefs,
+``GET /v1/briefs/{id}`` returns one in any format, ``PATCH /v1/briefs/{id}/segments/{sid}`` records a
+reviewer's edit or confirmation (and teaches the memory), ``GET …/segments/{sid}/matches`` gives the
+translation memories' matches for one segment, and ``DELETE /v1/briefs/{id}`` removes it. A stored
+brief belongs to the key's tenant (service.storage.tenancy): another tenant's is 404 exactly as a
+missing one; a reader stores and changes none (403).
 """
 from __future__ import annotations
 
@@ -15,23 +17,27 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from werkzeug.exceptions import NotAcceptable
 
 from service.api.bodies import brief_body, run_scoped
 from service.api.context import get_resources
+from service.api.glossary_schemas import NAME
 from service.api.media import JSON, require_body_types
-from service.api.schemas import BriefSchema, BriefsRequestSchema, RequestSchema
+from service.api.schemas import BriefSchema, BriefsRequestSchema, RequestSchema, json_bool
 from service.api.tenancy import current_tenant
 from service.brief import Brief
 from service.exports import ALL_FORMATS, MIMETYPES, export_brief
-from service.memory.briefs import EDITS_MEMORY, MAX_EDIT_CHARS, StoredBrief
+from service.memory.briefs import EDITS_MEMORY, MAX_EDIT_CHARS, StoredBrief, StoredBriefInfo
+from service.memory.reuse import segment_matches
 from service.pipeline import build_briefs
 
 blp = Blueprint("briefs", __name__, url_prefix="/v1", description="Bilingual briefs of English articles")
 blp.before_request(require_body_types())
 
 ZIP = "application/zip"
+MAX_LISTED = 100  # stored briefs per list page
+MAX_MATCHES = 20  # memory matches per segment
 # Files in the format asked for (Accept or ?format=); a zip when the format makes several files.
 FILE_RESPONSES = {mimetype: {"schema": {"type": "string", "format": "binary"}}
                   for mimetype in [*(m for f, m in MIMETYPES.items() if f != "json"), ZIP]}
@@ -63,16 +69,86 @@ class StoredBriefSchema(BriefSchema):
 
 
 class SegmentEditSchema(RequestSchema):
+    """One reviewer change: new text, a confirmation, or both (at least one)."""
+
     lang = fields.Str(required=True, metadata={"example": "ja"})
-    text = fields.Str(required=True, validate=[validate.Length(min=1, max=MAX_EDIT_CHARS),
-                                               validate.Regexp(r"\S", error="must not be blank")])
-    memory = fields.Str(load_default=EDITS_MEMORY, metadata={
-        "description": "translation memory that learns the edit (later briefs reuse it as tm-exact)"})
+    text = fields.Str(validate=[validate.Length(min=1, max=MAX_EDIT_CHARS),
+                                validate.Regexp(r"\S", error="must not be blank")],
+                      metadata={"description": "the reviewer's translation (status edited; the old text kept in "
+                                               "history); the current text is no edit"})
+    confirmed = json_bool(metadata={"description": "true: the translation is approved (status confirmed); "
+                                                   "false: reopened (edited or draft again)"})
+    memory = fields.Str(load_default=EDITS_MEMORY, validate=NAME, metadata={
+        "description": "translation memory that learns an edited or confirmed translation "
+                       "(later briefs reuse it as tm-exact)"})
+
+    @validates_schema
+    def a_change(self, data: dict[str, Any], **_: object) -> None:
+        if "text" not in data and "confirmed" not in data:
+            raise ValidationError("give text, confirmed or both", "text")
+
+
+class BriefListQuerySchema(Schema):
+    limit = fields.Int(load_default=20, validate=validate.Range(min=1, max=MAX_LISTED))
+    offset = fields.Int(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
+
+
+class ReviewCountsSchema(Schema):
+    segments = fields.Int(metadata={"description": "summary sentences, and the title when there is one"})
+    segments_confirmed = fields.Int(metadata={"description": "sentences confirmed in every target language"})
+    translations = fields.Int(metadata={"description": "sentences x target languages"})
+    translations_confirmed = fields.Int()
+
+
+class StoredBriefItemSchema(Schema):
+    id = fields.Str()
+    title = fields.Str(metadata={"description": "the brief's headline, else its first summary sentence"})
+    target_langs = fields.List(fields.Str())
+    review = fields.Nested(ReviewCountsSchema)
+    version = fields.Int()
+    created_at = fields.Str()
+    updated_at = fields.Str()
+    owner = fields.Str(allow_none=True)
+
+
+class StoredBriefListSchema(Schema):
+    briefs = fields.List(fields.Nested(StoredBriefItemSchema), metadata={"description": "newest first"})
+    total = fields.Int(metadata={"description": "stored briefs the key may read"})
+
+
+class MatchQuerySchema(Schema):
+    lang = fields.Str(required=True, metadata={"description": "target language", "example": "ja"})
+    limit = fields.Int(load_default=5, validate=validate.Range(min=1, max=MAX_MATCHES))
+
+
+class MemoryMatchSchema(Schema):
+    memory = fields.Str(metadata={"description": "the translation memory holding it"})
+    source = fields.Str(metadata={"description": "the stored English sentence"})
+    target = fields.Str(metadata={"description": "its stored translation"})
+    score = fields.Float(metadata={"description": "similarity of the stored sentence to the segment's; 1.0 exact"})
+    exact = fields.Bool()
+
+
+class MatchListSchema(Schema):
+    segment = fields.Str()
+    lang = fields.Str()
+    source = fields.Str(metadata={"description": "the segment's English"})
+    matches = fields.List(fields.Nested(MemoryMatchSchema), metadata={"description": "exact first, then by score"})
 
 
 def stored_body(stored: StoredBrief) -> dict[str, Any]:
     return {**stored.brief.to_dict(), "id": stored.id, "version": stored.version,
             "history": [asdict(e) for e in stored.history], "owner": stored.owner}
+
+
+def listed_body(info: StoredBriefInfo) -> dict[str, Any]:
+    listing = info.listing
+    return {"id": info.id, "title": listing.title, "target_langs": list(listing.target_langs),
+            "review": {"segments": listing.segments, "segments_confirmed": listing.segments_confirmed,
+                       "translations": listing.translations,
+                       "translations_confirmed": listing.translations_confirmed},
+            "version": info.version, "created_at": info.created_at, "updated_at": info.updated_at,
+            "owner": info.owner}
 
 
 def requested_format(query_format: str | None) -> str:
@@ -130,6 +206,17 @@ def create_briefs(body: dict[str, Any], format: str | None = None) -> ResponseRe
     return response
 
 
+@blp.route("/briefs", methods=["GET"])
+@blp.arguments(BriefListQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, StoredBriefListSchema)
+def list_briefs(limit: int, offset: int) -> ResponseReturnValue:
+    """The stored briefs the key may read (its own tenant's and the shared ones), newest first, with their
+    title, languages and review progress."""
+    store, tenant = get_resources().memories.briefs, current_tenant()
+    return {"briefs": [listed_body(info) for info in store.list_briefs(tenant=tenant, limit=limit, offset=offset)],
+            "total": store.count(tenant=tenant)}
+
+
 @blp.route("/briefs/<bid>", methods=["GET"])
 @blp.arguments(FormatQuerySchema, location="query", as_kwargs=True)
 @blp.response(200, StoredBriefSchema, description="the stored brief with its edits, or a file (Accept or ?format=)")
@@ -147,17 +234,34 @@ def get_brief(bid: str, format: str | None = None) -> ResponseReturnValue:
 @blp.arguments(SegmentEditSchema)
 @blp.response(200, StoredBriefSchema, description="the brief after the edit")
 def edit_segment(body: dict[str, Any], bid: str, sid: str) -> ResponseReturnValue:
-    """Record a reviewer's translation of one segment (provenance "edited", the old text kept as history).
+    """Record a reviewer's translation of one segment (provenance "edited", the old text kept as history),
+    or confirm it (status "confirmed"), or both.
 
-    Entity mentions are re-anchored on the new text; an entity the edit removed is flagged. The
-    numbers, untranslated and script checks judge the new text (its ``quality``), and the brief's
-    count of segments needing review is updated. The edit goes into a translation memory, so the
+    Entity mentions are re-anchored on new text; an entity the edit removed is flagged. The numbers,
+    untranslated and script checks judge new text (its ``quality``), and the brief's count of segments
+    needing review is updated. An edited or confirmed translation goes into a translation memory, so the
     next brief of that sentence reuses it.
     """
     resources = get_resources()
-    stored = resources.memories.briefs.edit(bid, sid, body["lang"], body["text"], memory=body["memory"],
-                                            tenant=current_tenant(), quality=resources.settings.quality)
+    stored = resources.memories.briefs.review(bid, sid, body["lang"], text=body.get("text"),
+                                              confirmed=body.get("confirmed"), memory=body["memory"],
+                                              tenant=current_tenant(), quality=resources.settings.quality)
     return stored_body(stored)
+
+
+@blp.route("/briefs/<bid>/segments/<sid>/matches", methods=["GET"])
+@blp.arguments(MatchQuerySchema, location="query", as_kwargs=True)
+@blp.response(200, MatchListSchema)
+def segment_memory_matches(bid: str, sid: str, lang: str, limit: int) -> ResponseReturnValue:
+    """Translation-memory matches for one segment of a stored brief: the exact match, then fuzzy ones at or
+    above ``memory.fuzzy_threshold`` with their scores, from the memories the key may read."""
+    resources, tenant = get_resources(), current_tenant()
+    stored = resources.memories.briefs.get(bid, tenant=tenant)
+    segment = stored.segment(sid, lang)
+    matches = segment_matches(resources.memories, stored.brief.meta.source_lang or "en", lang, segment.en,
+                              threshold=resources.settings.memory.fuzzy_threshold, limit=limit, tenant=tenant)
+    return {"segment": sid, "lang": lang, "source": segment.en,
+            "matches": [{**asdict(m), "exact": m.score >= 1.0} for m in matches]}
 
 
 @blp.route("/briefs/<bid>", methods=["DELETE"])

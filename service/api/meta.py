@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from service.api import access
 from service.api.context import get_resources
 from service.api.schemas import LanguageSchema, ModelsSchema, UsageSchema
+from service.api.tenancy import current_tenant
 from service.errors import AuthError
 from service.languages import LANGUAGES
 
@@ -46,7 +47,7 @@ def models() -> ResponseReturnValue:
 @blp.route("/usage")
 @blp.response(200, UsageSchema)
 def usage() -> ResponseReturnValue:
-    """The calling key's requests and characters today (UTC)."""
+    """The calling key's requests and characters today (UTC), and its role."""
     key = access.current_key()
     if key is None:
         raise AuthError("send your API key to see its usage")
@@ -55,4 +56,5 @@ def usage() -> ResponseReturnValue:
     # This request is counted after it is answered; include it so the figure is not one behind.
     return {"key_id": key.id, "name": key.name, "day": counts.day, "requests": counts.requests + 1,
             "characters": counts.characters, "char_quota": access.quota_for(key, resources.settings),
-            "rate_limit": key.rate_limit or resources.settings.http.rate_limit}
+            "rate_limit": key.rate_limit or resources.settings.http.rate_limit,
+            "role": current_tenant().role, "team": key.team}

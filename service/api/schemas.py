@@ -11,6 +11,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, val
 
 from service.api.limits import DEFAULTS as DEFAULT_LIMITS
 from service.api.limits import LimitedLength, check_inline_glossary, check_total, limit_note
+from service.brief import SEGMENT_STATUSES
 from service.glossary.model import ENTRY_TYPES, GlossaryEntry
 from service.pipeline.line_kinds import KINDS as DROPPED_KINDS
 
@@ -150,6 +151,9 @@ class SegmentSchema(Schema):
     translations = fields.Dict(keys=fields.Str(), values=fields.Str())
     provenance = fields.Dict(keys=fields.Str(), values=fields.Str(),
                              metadata={"description": "per language: model, tm-exact, edited"})
+    status = fields.Dict(keys=fields.Str(), values=fields.Str(validate=validate.OneOf(SEGMENT_STATUSES)),
+                         metadata={"description": "per language: draft, edited (a reviewer changed it) or confirmed "
+                                                  "(a reviewer approved it); a stored brief's review state"})
     quality = fields.Dict(keys=fields.Str(), values=fields.Nested(SegmentQualitySchema), metadata={
         "description": "per language: the quality signals' verdict (empty when quality.enabled is off)"})
 
@@ -168,6 +172,8 @@ class EntitySchema(Schema):
     glossary = fields.Str(allow_none=True)
     renderings = fields.Dict(keys=fields.Str(), values=fields.Str())
     mentions = fields.List(fields.Nested(MentionSchema))
+    rendered_by = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={
+        "description": "per language, what gave the rendering: the glossary that won, or learned"})
 
 
 class WarningSchema(Schema):
@@ -244,6 +250,8 @@ class UsageSchema(Schema):
     characters = fields.Int()
     char_quota = fields.Int(metadata={"description": "characters per UTC day; 0 = unlimited"})
     rate_limit = fields.Str()
+    role = fields.Str(metadata={"description": "reader, editor or admin: what the key may change"})
+    team = fields.Str(allow_none=True, metadata={"description": "the team whose data the key shares; null: its own"})
 
 
 class HealthSchema(Schema):

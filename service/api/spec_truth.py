@@ -3,8 +3,8 @@
 flask-smorest documents every error as ``application/json``; ours are ``application/problem+json``
 (the compatibility doors keep their peers' shapes: :mod:`service.api.compat.openapi`). Constraints that
 marshmallow cannot put on a field are added to the request components here: ``text`` xor
-``texts``, not both ``sentences`` and ``ratio``, ``ratio > 0``, and the languages this deployment
-translates (from the model registry in settings).
+``texts``, not both ``sentences`` and ``ratio``, ``ratio > 0``, a segment change's ``text`` or
+``confirmed``, and the languages this deployment translates (from the model registry in settings).
 """
 from __future__ import annotations
 
@@ -174,6 +174,12 @@ def _request_constraints(schemas: dict[str, Any], settings: Settings) -> None:
             properties["source_lang"]["enum"] = [settings.source_lang]
     for name in ("InlineEntry", "Entry"):
         _entry_terms(schemas.get(name, {}).get("properties", {}))
+    edit = schemas.get("SegmentEdit")
+    if edit:  # text, confirmed or both
+        edit["anyOf"] = [{"required": ["text"]}, {"required": ["confirmed"]}]
+        edit["example"] = {"lang": targets[0] if targets else "ja", "confirmed": True}
+        if targets and "lang" in edit.get("properties", {}):
+            edit["properties"]["lang"]["enum"] = targets
     briefs = schemas.get("BriefsRequest")
     if briefs:
         briefs["oneOf"] = [{"required": ["text"], "not": {"required": ["texts"]}},

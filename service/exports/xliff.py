@@ -40,12 +40,19 @@ MACHINE_NOTE = "mt"  # the model's text, so an import can tell a post-edited tar
 ENTITY_NOTE = "entity"
 QA_NOTE, QA_SCORE_NOTE = "qa", "qa-score"  # one note per quality flag ("kind: detail"), and the score
 FILE_ID = "brief"
-# XLIFF 2 segment state / XLIFF 1.2 target state per provenance.
-STATE2 = {"edited": "reviewed", "tm-exact": "reviewed", "model": "translated"}
-STATE12 = {"edited": "signed-off", "tm-exact": "translated", "model": "needs-review-translation"}
-# What a segment the quality signals flag gets instead; 1.2 model output they passed is "translated".
+# XLIFF 2 segment state / XLIFF 1.2 target state: a reviewer's confirmation is final; everything else
+# (model text, memory text, an edit not yet confirmed) still needs review. A segment the quality signals
+# flag carries a subState saying so; in 1.2, model output they passed is "translated".
+STATE2 = {"confirmed": "final"}
+STATE12 = {"confirmed": "final"}
+UNCONFIRMED2, UNCONFIRMED12 = "translated", "needs-review-translation"
 REVIEW_STATE2, REVIEW_SUBSTATE = "translated", "briefs:needs-review"
 REVIEW_STATE12, PASSED_MODEL_STATE12 = "needs-review-translation", "translated"
+
+
+def review_status(segment: AlignedSegment, lang: str) -> str:
+    """draft, edited or confirmed (a language the brief has no status for is a draft)."""
+    return segment.status.get(lang, "draft")
 
 
 class Xliff12Unit(xliff.xliffunit):
@@ -91,9 +98,9 @@ def write_xliff2(brief: Brief, lang: str) -> bytes:
         unit_el.set("id", segment.id)
         seg_el.attrib.pop(XML_SPACE, None)
         unit_el.set(XML_SPACE, "preserve")
-        provenance = segment.provenance.get(lang, "model")
-        seg_el.set("state", STATE2.get(provenance, "translated"))
-        if _needs_review(segment, lang):
+        status = review_status(segment, lang)
+        seg_el.set("state", STATE2.get(status, UNCONFIRMED2))
+        if status != "confirmed" and _needs_review(segment, lang):
             seg_el.set("state", REVIEW_STATE2)
             seg_el.set("subState", REVIEW_SUBSTATE)
         ns = f"{{{XLIFF2_NS}}}"
@@ -117,13 +124,13 @@ def write_xliff12(brief: Brief, lang: str) -> bytes:
         unit.settarget(xml_text(segment.translations.get(lang, "")), lang=lang)
         element = unit.xmlelement
         element.set("id", segment.id)
-        provenance = segment.provenance.get(lang, "model")
-        element.set("approved", "yes" if provenance == "edited" else "no")
+        status = review_status(segment, lang)
+        element.set("approved", "yes" if status == "confirmed" else "no")
         ns = f"{{{XLIFF12_NS}}}"
         for part, part_lang, text in (("source", source_lang, segment.en),
                                       ("target", lang, segment.translations.get(lang, ""))):
             fill_inline(element.find(ns + part), text, spans.get((segment.id, part_lang), []), _marker12)
-        element.find(ns + "target").set("state", _state12(segment, lang, provenance))
+        element.find(ns + "target").set("state", _state12(segment, lang, status))
         for category, text in _notes(brief, segment, lang):
             etree.SubElement(element, ns + "note", **{"from": category}).text = xml_text(text)
     return bytes(store)
@@ -134,13 +141,16 @@ def _needs_review(segment: AlignedSegment, lang: str) -> bool:
     return quality is not None and quality.needs_review
 
 
-def _state12(segment: AlignedSegment, lang: str, provenance: str) -> str:
-    """1.2 target state: flagged segments need review; without a verdict, model output does too."""
+def _state12(segment: AlignedSegment, lang: str, status: str) -> str:
+    """1.2 target state: final once confirmed; flagged segments need review; model output the quality
+    signals passed is translated; anything else unconfirmed needs review."""
+    if status == "confirmed":
+        return STATE12[status]
     if _needs_review(segment, lang):
         return REVIEW_STATE12
-    if provenance == "model" and lang in segment.quality:
+    if segment.provenance.get(lang, "model") == "model" and lang in segment.quality:
         return PASSED_MODEL_STATE12
-    return STATE12.get(provenance, "needs-review-translation")
+    return UNCONFIRMED12
 
 
 def _notes(brief: Brief, segment: AlignedSegment, lang: str) -> list[tuple[str, str]]:

@@ -18,6 +18,8 @@ from service.glossary.matcher import EntityMatch, EntityMatcher, matcher_for
 from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry
 from service.glossary.restore import PlaceholderScheme, Protected, choose_scheme, restore
 
+LEARNED = "learned"  # rendered_by: the name's own translation, no glossary's
+
 
 class TranslatorContractError(BriefsError):
     """The inner translator broke the one-output-per-input contract."""
@@ -60,6 +62,7 @@ class _Entity:
     entry: GlossaryEntry
     renderings: dict[str, str] = field(default_factory=dict)
     mentions: list[_PlacedMention] = field(default_factory=list)
+    rendered_by: dict[str, str] = field(default_factory=dict)  # per language: a glossary's name or "learned"
 
 
 @dataclass
@@ -196,6 +199,7 @@ class GlossaryTranslator:
             rendering = entity.entry.renderings.get(lang, "").strip()
             if rendering:
                 entity.renderings[lang] = rendering
+                entity.rendered_by[lang] = entity.glossary or LEARNED
             elif entity.glossary is not None:
                 warnings.append(BriefWarning(
                     "glossary-missing-rendering",
@@ -209,6 +213,7 @@ class GlossaryTranslator:
                 learned_rendering = learned.get(entity.source)
                 if learned_rendering:
                     entity.renderings[lang] = learned_rendering
+                    entity.rendered_by[lang] = LEARNED
         return warnings
 
     # -- translating one language --------------------------------------------------------------
@@ -294,4 +299,5 @@ def _split(batch: _Batch, groups: Sequence[Sequence[str]]) -> list[GlossaryOutco
 def _report(entity: _Entity, mentions: list[EntityMention]) -> EntityReport:
     resolution = "glossary" if entity.glossary is not None else "learned" if entity.renderings else "unresolved"
     return EntityReport(source=entity.source, type=entity.type, resolution=resolution,
-                        glossary=entity.glossary, renderings=dict(entity.renderings), mentions=mentions)
+                        glossary=entity.glossary, renderings=dict(entity.renderings), mentions=mentions,
+                        rendered_by=dict(entity.rendered_by))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from service.brief import Brief, BriefWarning, EntityMention
-from service.memory.files import match_key
+from service.memory.files import MemoryMatch, match_key
 from service.memory.protocols import Checkpoint, MemoryLookup
 from service.settings import MemoryOptions
 from service.storage.tenancy import OPERATOR, Tenant
@@ -36,7 +36,8 @@ def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOp
                 match = exact.get(match_key(segment.en))
                 if match is not None:
                     if segment.translations.get(lang) != match.target or segment.provenance.get(lang) != "tm-exact":
-                        brief.meta.warnings += replace_translation(brief, segment.id, lang, match.target, "tm-exact")
+                        found = replace_translation(brief, segment.id, lang, match.target, "tm-exact")
+                        brief.meta.warnings.extend(found)  # after it dropped the model text's warnings
                     continue
                 for suggestion in store.fuzzy(source_lang, lang, segment.en, options.fuzzy_threshold,
                                               options.max_suggestions, tenant=tenant, checkpoint=check):
@@ -49,12 +50,23 @@ def _no_check(_work: str) -> None:
     """No deadline: the CLI and batch run unbounded."""
 
 
+def segment_matches(store: MemoryLookup, source_lang: str, target_lang: str, source: str, *, threshold: float,
+                    limit: int, tenant: Tenant = OPERATOR) -> list[MemoryMatch]:
+    """The memories' translations of ``source`` that ``tenant`` may read: the exact match first, then up to
+    ``limit`` in all of the fuzzy ones at or above ``threshold``, best first."""
+    exact = store.exact(source_lang, target_lang, [source], tenant=tenant).get(match_key(source))
+    found = [exact] if exact is not None else []
+    if len(found) < limit:
+        found += store.fuzzy(source_lang, target_lang, source, threshold, limit - len(found), tenant=tenant)
+    return found
+
+
 def replace_translation(brief: Brief, segment_id: str, lang: str, text: str, provenance: str) -> list[BriefWarning]:
     """Put ``text`` in as the translation, move entity mentions onto it, and report what the glossary misses.
 
-    Warnings about the replaced text (repairs, alignment, suggestions) are dropped from the brief;
-    returns the new ones (the caller adds them): a glossary rendering the new text lacks, for an
-    entity the English sentence mentions.
+    Warnings about the replaced text (repairs, alignment, suggestions) are dropped from the brief
+    (``brief.meta.warnings`` is a new list afterwards); returns the new ones, which the caller adds
+    in a second statement: a glossary rendering the new text lacks, for an entity the English mentions.
     """
     segment = next(s for s in brief.units() if s.id == segment_id)
     brief.meta.warnings = [w for w in brief.meta.warnings if not (w.segment == segment_id and w.lang == lang)]

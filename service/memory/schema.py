@@ -8,8 +8,11 @@ no AUTOINCREMENT, ISO-8601 UTC timestamps as text.
 """
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import Connection, text
 
+from service.memory.listing import listing
 from service.storage.db import Migration
 
 MIGRATIONS_TABLE = "tm_schema_version"
@@ -70,6 +73,28 @@ def _wider_name_keys(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE tm_memories ALTER COLUMN name_key TYPE VARCHAR(200)"))
 
 
+_LISTING = (
+    "ALTER TABLE stored_briefs ADD COLUMN title TEXT",
+    "ALTER TABLE stored_briefs ADD COLUMN target_langs TEXT",
+    "ALTER TABLE stored_briefs ADD COLUMN segment_count INTEGER",
+    "ALTER TABLE stored_briefs ADD COLUMN segments_confirmed INTEGER",
+    "ALTER TABLE stored_briefs ADD COLUMN translation_count INTEGER",
+    "ALTER TABLE stored_briefs ADD COLUMN translations_confirmed INTEGER",
+    "CREATE INDEX stored_briefs_by_created ON stored_briefs (created_at)",
+)
+
+
+def _listing_columns(conn: Connection) -> None:
+    """A stored brief's title, languages and review counts as columns, filled in for the briefs already stored."""
+    _run(_LISTING)(conn)
+    for bid, body in conn.execute(text("SELECT id, body FROM stored_briefs")).all():
+        columns = listing(json.loads(body)).columns()
+        conn.execute(text("UPDATE stored_briefs SET title = :title, target_langs = :target_langs, "
+                          "segment_count = :segment_count, segments_confirmed = :segments_confirmed, "
+                          "translation_count = :translation_count, translations_confirmed = :translations_confirmed "
+                          "WHERE id = :id"), {**columns, "id": bid})
+
+
 def _run(statements: tuple[str, ...]) -> Migration:
     def migration(conn: Connection) -> None:
         for statement in statements:
@@ -82,4 +107,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     _run(_STORED_BRIEFS),   # 2: briefs kept for review and each reviewer edit with the text it replaced
     _run(_OWNERS),          # 3: who owns a memory or stored brief (NULL: shared, single-user data)
     _wider_name_keys,       # 4: room for the owner scope in a memory's unique name key
+    _listing_columns,       # 5: a stored brief's title, languages and review progress, for lists
 )

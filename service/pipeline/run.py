@@ -252,7 +252,7 @@ def _assemble(article: _Article, outcome: GlossaryOutcome, job: _Job) -> Brief:
     units = [
         AlignedSegment(id=sid, source_index=index, en=text,
                        translations={lang: outcome.translations[lang][n] for lang in langs},
-                       provenance=dict.fromkeys(langs, "model"))
+                       provenance=dict.fromkeys(langs, "model"), status=dict.fromkeys(langs, "draft"))
         for n, (sid, index, text) in enumerate(article.units())
     ]
     title = units.pop(0) if article.title is not None else None

@@ -1,4 +1,5 @@
-"""Tenancy of stored briefs (/v1/briefs/{id}, its edits, its view and its deletion): a key reads and
+"""Tenancy of stored briefs (/v1/briefs/{id}, its edits and confirmations, its memory matches, the list
+and its deletion): a key reads and
 edits its own (its team's) briefs and the shared ones; another tenant's brief answers exactly as a
 missing one (404) for every read, change and delete; a reader changes nothing and stores nothing
 (403); shared briefs change only with an admin key. Nothing refused changes anything."""
@@ -29,8 +30,9 @@ def version(app, bid: str) -> tuple[int, int]:
 ACCESS = {
     "get-json": ("GET", "/v1/briefs/{id}", None),
     "get-xliff": ("GET", "/v1/briefs/{id}?format=xliff", None),
-    "view": ("GET", "/v1/briefs/{id}/view", None),
+    "matches": ("GET", "/v1/briefs/{id}/segments/s1/matches?lang=ja", None),
     "edit": ("PATCH", "/v1/briefs/{id}/segments/s1", EDIT),
+    "confirm": ("PATCH", "/v1/briefs/{id}/segments/s1", {"lang": "ja", "confirmed": True}),
     "delete": ("DELETE", "/v1/briefs/{id}", None),
 }
 
@@ -61,7 +63,7 @@ def test_another_tenants_brief_is_404_exactly_as_a_missing_one_and_unchanged(tea
     assert app.extensions["briefs"].memories.list_memories() == [], "a refused edit teaches no memory"
 
 
-@pytest.mark.parametrize("action", ["edit", "delete"])
+@pytest.mark.parametrize("action", ["edit", "confirm", "delete"])
 def test_a_reader_changes_no_brief(team_keyed, action):
     app, client, h = team_keyed
     bid = store_brief(client, h["desk"])
@@ -76,6 +78,19 @@ def test_a_reader_stores_no_brief(team_keyed):
     assert_problem(client.post("/v1/briefs", json={**BODY, "store": True}, headers=h["reader"]), 403, "forbidden")
     assert app.extensions["briefs"].memories.briefs.list_briefs() == []
     assert client.post("/v1/briefs", json=BODY, headers=h["reader"]).status_code == 200, "it may still brief"
+
+
+def test_the_list_holds_the_tenants_briefs_and_the_shared_ones(team_keyed):
+    app, client, h = team_keyed
+    mine = store_brief(client, h["desk"])
+    theirs = store_brief(client, h["wire"])
+    stored = app.extensions["briefs"].memories.briefs
+    shared = stored.save(stored.get(mine).brief)
+    for who, expected in (("desk2", {mine, shared}), ("reader", {mine, shared}), ("wire", {theirs, shared}),
+                          ("solo", {shared})):
+        body = client.get("/v1/briefs", headers=h[who]).get_json()
+        assert {b["id"] for b in body["briefs"]} == expected, who
+        assert body["total"] == len(expected)
 
 
 @pytest.mark.parametrize("action", ["edit", "delete"])

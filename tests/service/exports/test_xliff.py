@@ -125,3 +125,18 @@ def test_xliff12_unit_without_source_names_the_unit():
             b"<trans-unit id='s9'><target>x</target></trans-unit></body></file></xliff>")
     with pytest.raises(ExchangeFileError, match="s9"):
         read_xliff(data)
+
+
+@pytest.mark.parametrize(("status", "state2", "state12", "approved"), [
+    ("confirmed", "final", "final", "yes"),
+    ("edited", "translated", "needs-review-translation", "no"),
+    ("draft", "translated", "needs-review-translation", "no"),
+    (None, "translated", "needs-review-translation", "no"),  # a brief without statuses: drafts
+])
+def test_only_confirmed_translations_export_as_final(make_brief, status, state2, state12, approved):
+    brief = make_brief(sentences=2, langs=("ja",))
+    brief.segments[0].status = {"ja": status} if status else {}
+    unit2 = next(etree.fromstring(write_xliff2(brief, "ja")).iter(f"{{{XLIFF2_NS}}}segment"))
+    unit12 = next(etree.fromstring(write_xliff12(brief, "ja")).iter(f"{{{XLIFF12_NS}}}trans-unit"))
+    assert unit2.get("state") == state2
+    assert (unit12.find(f"{{{XLIFF12_NS}}}target").get("state"), unit12.get("approved")) == (state12, approved)

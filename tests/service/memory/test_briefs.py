@@ -189,3 +189,45 @@ def test_concurrent_edits_of_one_brief_lose_none(store):
     assert all(s.translations["ja"] == f"訳{s.id[1:]}" and s.provenance["ja"] == "edited"
                for s in stored.brief.segments)
     assert store.get("edits").unit_count == segments
+
+
+def test_an_edit_drops_the_replaced_texts_warnings_and_keeps_the_others(store):
+    from service.brief import BriefWarning
+
+    brief = make_brief(2)
+    brief.meta.warnings = [BriefWarning("glossary-repair-dropped", "dropped", "s1", "ja"),
+                           BriefWarning("alignment-multiple", "two sentences", "s2", "ja")]
+    bid = store.briefs.save(brief)
+    edited = store.briefs.edit(bid, "s1", "ja", "フェリー再開。")
+    assert [(w.code, w.segment) for w in edited.brief.meta.warnings] == [("alignment-multiple", "s2")]
+
+
+def test_confirm_reopen_and_the_listing_counts(store):
+    bid = store.briefs.save(make_brief(2))
+    [info] = store.briefs.list_briefs()
+    assert (info.listing.title, info.listing.target_langs) == (f"{SOURCE} (1)", ("ja",))
+    assert (info.listing.segments, info.listing.segments_confirmed, info.listing.translations_confirmed) == (2, 0, 0)
+    confirmed = store.briefs.review(bid, "s2", "ja", confirmed=True, memory="desk-review")
+    assert (confirmed.version, confirmed.brief.segments[1].status) == (2, {"ja": "confirmed"})
+    assert confirmed.history == [], "a confirmation is no edit"
+    assert store.exact("en", "ja", [f"{SOURCE} (2)"])[f"{SOURCE} (2)"].target == "モデル訳2"
+    assert store.get("desk-review").unit_count == 1
+    [info] = store.briefs.list_briefs()
+    assert (info.listing.segments_confirmed, info.listing.translations_confirmed, info.version) == (1, 1, 2)
+    reopened = store.briefs.review(bid, "s2", "ja", confirmed=False)
+    assert reopened.brief.segments[1].status == {"ja": "draft"}
+    assert store.briefs.list_briefs()[0].listing.translations_confirmed == 0
+
+
+def test_a_change_needs_text_or_confirmed(store):
+    bid = store.briefs.save(make_brief())
+    with pytest.raises(BadInputError):
+        store.briefs.review(bid, "s1", "ja")
+    assert store.briefs.get(bid).version == 1
+
+
+def test_the_list_pages_newest_first(store):
+    ids = [store.briefs.save(make_brief()) for _ in range(3)]
+    assert [i.id for i in store.briefs.list_briefs(limit=2)] == ids[::-1][:2]
+    assert [i.id for i in store.briefs.list_briefs(limit=2, offset=2)] == [ids[0]]
+    assert store.briefs.count() == 3

@@ -100,6 +100,16 @@ def test_a_tenant_reuses_its_own_and_shared_memories_never_another_tenants(brief
     assert not any("他チーム" in w.message or "다른 팀" in w.message for w in brief.meta.warnings)
 
 
+def test_an_exact_match_drops_the_model_texts_warnings_of_that_cell(brief, store):
+    from service.brief import BriefWarning
+
+    brief.meta.warnings += [BriefWarning("glossary-repair-dropped", "the model dropped 'Tokyo'", "s1", "ja"),
+                            BriefWarning("glossary-repair-dropped", "the model dropped 'Tokyo'", "s1", "ko")]
+    store.add_units("desk", [MemoryUnit("en", "ja", "Officials met in Tokyo on Monday.", "月曜日に東京で会談。")])
+    apply_memory([brief], store, OPTIONS)
+    assert [(w.segment, w.lang) for w in brief.meta.warnings if w.code.startswith("glossary-repair")] == [("s1", "ko")]
+
+
 def test_the_title_reuses_a_memory_like_any_segment(tmp_path, store):
     settings = make_settings(tmp_path)
     resources = Resources(settings, models=FakeModelManager(settings))

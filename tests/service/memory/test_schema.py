@@ -52,3 +52,13 @@ def test_a_store_newer_than_the_service_is_refused(tmp_path):
     conn.close()
     with pytest.raises(RuntimeError, match="newer than this service"):
         MemoryStore(path).list_memories()
+
+
+def test_migration_5_fills_the_listing_of_briefs_stored_before(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    make_old_store(path, with_briefs=True)
+    store = MemoryStore(path)
+    [info] = store.briefs.list_briefs()
+    assert (info.id, info.listing.title, info.listing.target_langs) == ("b1", "Ferries resumed at Port Alder.", ("ja",))
+    assert (info.listing.segments, info.listing.translations, info.listing.translations_confirmed) == (1, 1, 0)
+    store.close()
