@@ -90,7 +90,7 @@ class HttpOptions:
     max_queue_wait_s: float = 10.0  # expected wait for a slot beyond which a request is shed (503)
     admin_keys: tuple[str, ...] = ()  # key ids that may change shipped data (the default glossary)
     # gunicorn's control socket (gunicornc): "" = one of this instance's own, named after host and port,
-    # in $XDG_RUNTIME_DIR (else the temp dir); "none" = no control socket; or a path.
+    # in the temp dir; "none" = no control socket; or a path.
     control_socket: str = ""
 
 
@@ -111,7 +111,7 @@ class BatchOptions:
 class DocumentOptions:
     """Document jobs (DeepL's /v2/document): durable rows in the store, run under leases by any worker."""
 
-    workers: int = 2  # documents translated at once per worker process
+    workers: int = 2  # documents translated at once per worker process (0: none; `python -m service worker`)
     max_pending: int = 8  # queued and translating documents of all tenants together (429 beyond)
     max_pending_per_tenant: int = 2  # of one tenant (team or key); keys off: the global cap only
     lease_s: float = 30.0  # renewed every lease_s / 3 while a job runs; an expired lease is picked up again

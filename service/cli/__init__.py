@@ -35,13 +35,15 @@ def build_parser() -> argparse.ArgumentParser:
         serve_cmd,
         store_cmd,
         tm_cmd,
+        worker_cmd,
     )
 
     parser = argparse.ArgumentParser(prog="python -m service", description="Aligned bilingual news briefs.")
     parser.add_argument("--config", help="extra settings file (TOML) layered over config/default.toml")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and debug details")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (brief_cmd, models_cmd, glossary_cmd, keys_cmd, serve_cmd, tm_cmd, batch_cmd, store_cmd):
+    for module in (brief_cmd, models_cmd, glossary_cmd, keys_cmd, serve_cmd, worker_cmd, tm_cmd, batch_cmd,
+                   store_cmd):
         module.register(sub)
     return parser
 

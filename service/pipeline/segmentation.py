@@ -50,7 +50,6 @@ _MAX_HEADLINE_WORDS = 30
 _MAX_SUBHEADING_WORDS = 20
 
 
-
 @dataclass(frozen=True)
 class Sentence:
     """One sentence; ``start``/``end`` index the text given to :func:`split_sentences`.

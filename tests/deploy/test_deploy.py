@@ -33,6 +33,17 @@ def test_each_http_instance_has_its_own_port_and_control_socket():
     assert "BRIEFS_HTTP_CONTROL_SOCKET=/run/briefs/%i.ctl" in environment
 
 
+def test_the_worker_units_command_exists():
+    """The command the worker unit and container run is a real one (``python -m service worker --help``)."""
+    from service.cli import build_parser
+
+    command = _unit("briefs-worker.service")["ExecStart"][0].split()
+    assert command[1:4] == ["-m", "service", "worker"]
+    with pytest.raises(SystemExit) as done:
+        build_parser().parse_args([*command[3:], "--help"])
+    assert done.value.code == 0
+
+
 def test_compose_runs_the_service_postgresql_redis_and_the_worker():
     compose = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
     services = compose["services"]
@@ -42,5 +53,7 @@ def test_compose_runs_the_service_postgresql_redis_and_the_worker():
     assert api["environment"]["BRIEFS_HTTP_CONTROL_SOCKET"] == "none"
     assert api["environment"]["BRIEFS_STORE_URL"].startswith("postgresql://")
     assert api["environment"]["BRIEFS_HTTP_RATE_LIMIT_STORAGE"].startswith("redis://redis")
-    assert worker["command"] == ["python", "-m", "service", "worker"]
+    assert worker["command"][:4] == ["python", "-m", "service", "worker"]
+    assert api["environment"]["BRIEFS_DOCUMENTS_WORKERS"] == "0"  # documents run in the worker
+    assert worker["environment"]["BRIEFS_STORE_URL"] == api["environment"]["BRIEFS_STORE_URL"]
     assert {"postgres", "redis"} <= set(api["depends_on"])

@@ -3,7 +3,8 @@
 An upload is parsed (bounded, see :mod:`document_formats`) and charged at once, then stored as a job:
 the upload itself, what to do with it and whose it is (:mod:`document_store`). Every worker process
 runs ``documents.workers`` threads that claim queued jobs (or jobs whose lease ran out: their
-worker died) and one thread that renews the leases of the jobs this process runs. A graceful stop
+worker died) and one thread that renews the leases of the jobs this process runs; with
+``documents.workers = 0`` HTTP workers run none and ``python -m service worker`` runs them all. A graceful stop
 gives its jobs back at once; a killed worker's jobs are picked up ``documents.lease_s`` later.
 
 A job translates chunk by chunk (``limits.max_chars`` each) through the same pipeline as text, each
@@ -70,6 +71,7 @@ class DocumentJobs:
                  observe: Callable[[dict[str, float]], None] | None = None) -> None:
         self.resources = resources
         self.options = resources.settings.documents
+        self.threads = self.options.workers  # job threads :meth:`start` runs (0: none; the job worker's own)
         self.max_pending = self.options.max_pending
         self.slots, self.refund, self.observe = slots, refund, observe
         self._store = DocumentStore(resources.settings.database_url, ttl_s=self.options.result_ttl_s,
@@ -148,13 +150,16 @@ class DocumentJobs:
     # -- running jobs -------------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Start this process's job threads (once; after a gunicorn worker forks, never before)."""
+        """Start this process's job threads (once; after a gunicorn worker forks, never before); none when
+        :attr:`threads` is 0 (``documents.workers = 0``: ``python -m service worker`` runs the jobs)."""
+        if self.threads < 1:
+            return
         self.worker_id  # noqa: B018 - named before any thread needs it
         with self._lock:
             if self._threads or self._stopping.is_set():
                 return
             workers = [threading.Thread(target=self._work_loop, name=f"documents-{n}", daemon=True)
-                       for n in range(max(1, self.options.workers))]
+                       for n in range(self.threads)]
             self._threads = [*workers, threading.Thread(target=self._lease_loop, name="documents-leases",
                                                         daemon=True)]
             for thread in self._threads:
