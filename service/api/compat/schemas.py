@@ -90,7 +90,7 @@ class SmallCount(fields.Field):
                                              {"type": "string", "pattern": f"^[0-{most}]$"}]}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
-        if isinstance(value, str) and len(value) == 1 and value.isdigit():
+        if isinstance(value, str) and len(value) == 1 and "0" <= value <= "9":  # "²" and "٣" are digits too
             value = int(value)
         whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
         if isinstance(value, bool) or not whole or not 0 <= value <= self.most:
