@@ -66,8 +66,9 @@ class GlossaryStore(GlossaryStoreBase):
 
     @contextmanager
     def _transaction(self, write: bool = False) -> Iterator[Connection]:
-        """One transaction on a pooled connection; writers hold the store's write lock."""
-        with transaction(self._ready_engine(), write=write, lock=WRITE_LOCK) as conn:
+        """One transaction on a pooled connection; writers hold the store's write lock, readers read one
+        snapshot (a glossary's row and its entries are always one version, on PostgreSQL too)."""
+        with transaction(self._ready_engine(), write=write, lock=WRITE_LOCK, snapshot=not write) as conn:
             yield conn
 
     @property

@@ -129,12 +129,16 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 @contextmanager
-def transaction(engine: Engine, *, write: bool = False, lock: str = "") -> Iterator[Connection]:
+def transaction(engine: Engine, *, write: bool = False, lock: str = "", snapshot: bool = False
+                ) -> Iterator[Connection]:
     """One transaction: everything inside commits together or not at all.
 
     ``write`` with a ``lock`` name serialises writers of one component: SQLite's BEGIN IMMEDIATE
     does that for the whole file; on PostgreSQL a transaction-scoped advisory lock does it, so a
     read-modify-write (next version, merged entries) never loses a concurrent update.
+    ``snapshot``: every statement reads the same committed state (a row and its children are one
+    version): SQLite's read transactions do; PostgreSQL's default (READ COMMITTED) takes a fresh
+    snapshot per statement, so such a transaction runs at REPEATABLE READ there.
     A database that cannot be reached, is read-only or full raises StoreUnavailableError (503), never a
     raw driver error; the idle connections are then dropped, so the store heals by itself when the fault
     ends, and each outage is logged once as it starts and once as it ends (:class:`StoreHealth`).
@@ -145,6 +149,8 @@ def transaction(engine: Engine, *, write: bool = False, lock: str = "") -> Itera
             if write:
                 conn = conn.execution_options(write=True)
             with conn.begin():
+                if snapshot and not is_sqlite(engine):
+                    conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
                 if write and lock and not is_sqlite(engine):
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(lock)})
                 conn.info.pop(WROTE, None)
