@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-PARTS = ("translation", "service", "brief", "many", "cache", "summarizer", "segmentation", "quality")
+PARTS = ("translation", "service", "brief", "many", "cache", "summarizer", "segmentation", "quality",
+         "entities", "jobs", "stream")
 # Parts that need no translation models (the models are built only when a part needing them runs).
 MODEL_FREE = ("summarizer", "segmentation")
 # Full run: the set-up. Quick: the same paths on less work (CI smoke test, < 3 minutes).
@@ -67,6 +68,9 @@ def run(parts: list[str], plan: dict[str, Any], quick: bool, out: Path | None = 
                                                                         quick, say),
             "segmentation": lambda: _part("segmentation", "run_segmentation")(plan["passes"], say),
             "quality": lambda: _part("quality.part", "run_quality")(models, tmp, plan["passes"], quick, say),
+            "entities": lambda: _part("entities", "run_entities")(models, tmp, plan["passes"], quick, say),
+            "jobs": lambda: _part("jobs", "run_jobs")(models, tmp, plan["articles"], plan["passes"] + 1, say),
+            "stream": lambda: _part("jobs", "run_stream")(models, tmp, plan["passes"], say),
         }
         failed = []
         for name in [p for p in PARTS if p in parts]:

@@ -6,6 +6,7 @@ import platform
 from importlib import metadata
 from typing import Any
 
+from bench.jobs import render_jobs, render_stream
 from models.threads import available_cores
 
 LIBRARIES = ("ctranslate2", "torch", "transformers", "gunicorn", "flask")
@@ -85,10 +86,16 @@ def render(results: dict[str, Any]) -> str:
     lines += _brief(results.get("brief"))
     lines += _many(results.get("many"), translation)
     lines += _cache(results.get("cache"))
+    lines += render_jobs(results.get("jobs"))
+    lines += render_stream(results.get("stream"))
     if results.get("summarizer"):
         from bench.summarizer import render_summarizer
 
         lines += render_summarizer(results["summarizer"])
+    if results.get("entities"):
+        from bench.entities import render_entities
+
+        lines += render_entities(results["entities"])
     if results.get("segmentation"):
         from bench.segmentation import render_segmentation
 

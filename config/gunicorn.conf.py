@@ -43,20 +43,24 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """Load the configured models once in this worker, before it takes requests; start its document jobs."""
-    from service.api.serving import preload_worker_models, start_background_work
+    """Load the configured models once in this worker, before it takes requests; start its document jobs and
+    its job workers."""
+    from service.api.serving import preload_worker_models, start_background_work, start_job_workers
 
     preload_worker_models(worker.wsgi)
     start_background_work(worker.wsgi)
+    start_job_workers(worker.wsgi)
 
 
 def worker_exit(server, worker):
-    """In the worker, as it stops: its running document jobs go back to the queue for another worker."""
-    from service.api.serving import stop_background_work
+    """A worker stopping (restart, shutdown): its running document jobs go back to the queue for another
+    worker, its job workers stop after their current step."""
+    from service.api.serving import stop_background_work, stop_job_workers
 
-    app = getattr(worker, "wsgi", None)
+    app = getattr(worker, "wsgi", None)  # a worker that failed to load has no app
     if app is not None:
         stop_background_work(app)
+        stop_job_workers(app)
 
 
 def child_exit(server, worker):

@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from models.engines.base import Scored, Translator, translate_scored
 from models.registry import ModelRegistry, ModelSpec, original_spec
@@ -17,10 +17,14 @@ from models.threads import plan_threads
 from service.errors import DependencyMissingError, ModelCorruptError, ModelMissingError
 from service.settings import Settings, SummaryOptions, TranslationOptions
 
+if TYPE_CHECKING:
+    from models.ner import SpacyNer
+
 log = logging.getLogger(__name__)
 
 TranslatorFactory = Callable[[ModelSpec, Path, TranslationOptions], Translator]
 SummarizerFactory = Callable[[ModelSpec, Path, SummaryOptions], Summarizer]
+NerFactory = Callable[[ModelSpec, Path, int], "SpacyNer"]
 T = TypeVar("T")
 # After a failed auto-pull, requests fail from memory for this long instead of probing the hub again.
 PULL_RETRY_AFTER_S = 60.0
@@ -41,6 +45,12 @@ def _default_translator_factory(spec: ModelSpec, path: Path, options: Translatio
     from models.engines import create_translator
 
     return create_translator(spec, path, options)
+
+
+def _default_ner_factory(spec: ModelSpec, path: Path, batch_size: int) -> SpacyNer:
+    from models.ner import load_spacy_ner
+
+    return load_spacy_ner(path, batch_size=batch_size)
 
 
 def _default_summarizer_factory(spec: ModelSpec, path: Path, options: SummaryOptions) -> Summarizer:
@@ -80,12 +90,14 @@ class ModelManager:
         store: ModelStore | None = None,
         translator_factory: TranslatorFactory | None = None,
         summarizer_factory: SummarizerFactory | None = None,
+        ner_factory: NerFactory | None = None,
     ) -> None:
         self.settings = settings
         self.registry = ModelRegistry(settings)
         self.store = store or ModelStore(settings)
         self._translator_factory = translator_factory or _default_translator_factory
         self._summarizer_factory = summarizer_factory or _default_summarizer_factory
+        self._ner_factory = ner_factory or _default_ner_factory
         self._router = PairRouter(self)
         self._instances: dict[tuple[str, ...], Any] = {}
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
@@ -124,6 +136,20 @@ class ModelManager:
         return self._once(("summarizer", name), lambda: self._load(
             spec, lambda path: self._summarizer_factory(spec, path, self._summary_options())))
 
+    def ner(self, *, required: bool = False) -> SpacyNer | None:
+        """The NER pipeline (``[models.ner.*]``), loaded on first use; None when it is not installed
+        (the heuristic detector serves then) unless ``required``: then ModelMissingError. A corrupt
+        pipeline always raises, naming the bad file."""
+        spec = self.registry.ner_spec()
+        if spec is None:
+            if required:
+                raise ModelMissingError("no NER pipeline is configured ([models.ner.en] in the settings)")
+            return None
+        if not required and self.store.state(spec) == "missing":
+            return None
+        return self._once(("ner", spec.key), lambda: self._load(
+            spec, lambda path: self._ner_factory(spec, path, self.settings.entities.batch_size)))
+
     def _summary_options(self) -> SummaryOptions:
         """The summary settings with the embedding conversion's folder resolved (under models_dir)."""
         options = self.settings.summary
@@ -155,6 +181,11 @@ class ModelManager:
         for name in summarizers if summarizers is not None else [self.settings.summarizer]:
             try:
                 self.summarizer(name)
+            except Exception as exc:  # noqa: BLE001 - raised below
+                failures.append(exc)
+        if self.settings.entities.detector in ("auto", "ner"):
+            try:
+                self.ner(required=self.settings.entities.detector == "ner")
             except Exception as exc:  # noqa: BLE001 - raised below
                 failures.append(exc)
         if failures:
@@ -290,8 +321,8 @@ class ModelManager:
         convert_spec(self.store, spec, force=True)
 
     def _may_pull(self, spec: ModelSpec) -> bool:
-        # Tiny models and the packaged embedding model are not on the hub.
-        return self.settings.auto_pull and not spec.tiny and spec.engine != "sentence-embeddings"
+        # Tiny models, the packaged embedding model and spaCy pipelines (not a hub model) are not on the hub.
+        return self.settings.auto_pull and not spec.tiny and spec.engine not in ("sentence-embeddings", "spacy")
 
     def _pull(self, spec: ModelSpec) -> None:
         from models.pull import pull_model

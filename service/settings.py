@@ -121,12 +121,53 @@ class DocumentOptions:
 
 
 @dataclass(frozen=True)
+class JobsOptions:
+    """``/v1/jobs``: archives run in the background on the batch runner (service/jobs)."""
+
+    # "auto": procrastinate when store_url is PostgreSQL, else the embedded queue (the store's job table).
+    queue: str = "auto"
+    worker_threads: int = 1  # job workers started inside each serve/gunicorn worker process; 0 = none
+    engine: str = "local"  # the batch runner's engine for jobs: local | ray
+    ray_address: str = ""  # Ray cluster for engine = "ray" ("" = a local Ray instance per job)
+    ray_workers: int = 2
+    work_dir: str = ""  # where workers unpack inputs and build outputs; "" = <store dir>/jobs
+    poll_s: float = 1.0  # embedded queue: how often an idle worker looks for jobs in the store
+    lease_s: float = 30.0  # a running job whose worker sent no heartbeat for this long is taken over
+    heartbeat_s: float = 2.0  # heartbeat (and cancel check) interval of a running job
+    keep_results_s: float = 7 * 86400.0  # finished jobs and their results are removed after this
+    max_concurrent: int = 4  # queued or running jobs per tenant
+    max_archive_bytes: int = 200_000_000  # one uploaded archive (or JSON body)
+    max_articles: int = 20_000  # entries of one job's input
+    callback_hosts: tuple[str, ...] = ()  # "host" or "host:port" a callback_url may name; empty = no callbacks
+    callback_attempts: int = 5  # webhook deliveries tried per job
+    callback_backoff_s: float = 2.0  # wait before the first retry; doubled after each failure
+    callback_timeout_s: float = 10.0
+    # Per-tenant overrides of max_concurrent, max_archive_bytes, max_articles: {"team:news": {"max_articles": 50000}}.
+    tenant_limits: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
 class MemoryOptions:
     """Translation-memory reuse in briefs (service/memory)."""
 
     enabled: bool = True
     fuzzy_threshold: float = 0.75   # similarity in [0, 1] from which a stored translation is suggested
     max_suggestions: int = 1
+
+
+@dataclass(frozen=True)
+class EntityOptions:
+    """Finding names no glossary knows (service/glossary/detection.py)."""
+
+    # auto: the spaCy NER pipeline when one is installed (models.ner), else the heuristic detector;
+    # ner: the pipeline, an error without one; heuristic: never the pipeline; off: glossary entries only.
+    detector: str = "auto"
+    # Where `models pull ner` fetches spaCy's official pipelines (a mirror URL otherwise).
+    pull_url: str = "https://github.com/explosion/spacy-models/releases/download"
+    batch_size: int = 64  # texts per spaCy nlp.pipe batch
+
+
+DETECTOR_SETTINGS = ("auto", "ner", "heuristic", "off")
 
 
 @dataclass(frozen=True)
@@ -190,7 +231,9 @@ class Settings:
     memory: MemoryOptions = field(default_factory=MemoryOptions)
     documents: DocumentOptions = field(default_factory=DocumentOptions)
     batch: BatchOptions = field(default_factory=BatchOptions)
+    entities: EntityOptions = field(default_factory=EntityOptions)
     quality: QualityOptions = field(default_factory=QualityOptions)
+    jobs: JobsOptions = field(default_factory=JobsOptions)
     # Raw model registry tables; models.registry turns them into ModelSpecs.
     models: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -225,7 +268,11 @@ def load_settings(
     tiny_file = models_dir / MODELS_DIR_SETTINGS
     if tiny_file.is_file():
         layers.append(_rebase_paths(_read_toml(tiny_file), models_dir))
-    return _build(Settings, _merge(*layers, *tail))
+    settings: Settings = _build(Settings, _merge(*layers, *tail))
+    if settings.entities.detector not in DETECTOR_SETTINGS:
+        raise ValueError(f"setting entities.detector must be one of {', '.join(DETECTOR_SETTINGS)}, "
+                         f"got {settings.entities.detector!r}")
+    return settings
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -252,7 +299,8 @@ def _rebase_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
 def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
     """Map BRIEFS_KEY and BRIEFS_SECTION_KEY variables onto the settings tree."""
     layer: dict[str, Any] = {}
-    sections = ("limits", "translation", "summary", "http", "batch", "memory", "quality", "documents")
+    sections = ("limits", "translation", "summary", "http", "batch", "memory", "quality", "entities", "jobs",
+                "documents")
     for name, value in env.items():
         if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
             continue
@@ -307,7 +355,7 @@ def _coerce(name: str, hint: Any, value: Any) -> Any:
     if hint == tuple[str, ...]:
         items = value.split(",") if isinstance(value, str) else value
         return tuple(str(v).strip() for v in items if str(v).strip())
-    if name == "models":
+    if name in ("models", "tenant_limits"):
         return _freeze(json.loads(value) if isinstance(value, str) else value)
     return value
 

@@ -66,3 +66,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 # PostgreSQL and Redis on loopback for the store and scale-out tests (tests/servers.py).
 from tests.servers import postgres_server, postgres_url, redis_server, store_url  # noqa: E402,F401
+
+
+@pytest.fixture(scope="session")
+def tiny_ner_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny spaCy NER pipeline (real architecture) trained once per session on the tests' own sentences."""
+    from models.tiny_ner import train_ner
+    from tests.ner_sentences import training_examples
+
+    return train_ner(training_examples(), tmp_path_factory.mktemp("tiny-ner") / "en_tiny_ner", epochs=40, seed=7)

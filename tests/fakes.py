@@ -45,8 +45,9 @@ class LeadSummarizer:
 class FakeModelManager:
     """The ModelManager surface the pipeline uses, over injected doubles."""
 
-    def __init__(self, settings, translator=None, summarizer=None) -> None:
+    def __init__(self, settings, translator=None, summarizer=None, ner=None) -> None:
         self.registry = ModelRegistry(settings)
+        self._ner = ner  # a loaded NER pipeline (models.ner.SpacyNer) or None: not installed
         self._translator = translator or TaggingTranslator()
         self._summarizer = summarizer or LeadSummarizer()
         self.is_tiny = False
@@ -72,9 +73,13 @@ class FakeModelManager:
     def summarizer_spec(self, name: str) -> ModelSpec:
         return self.registry.summarizer_spec(name)
 
+    def ner(self, *, required: bool = False):
+        return self._ner
+
     def status(self) -> list[dict]:
-        return [{"task": s.task, "key": s.key, "model": s.model, "engine": s.engine,
-                 "license": s.license, "installed": True, "loaded": True} for s in self.registry.specs()]
+        return [{"task": s.task, "key": s.key, "model": s.model, "engine": s.engine, "license": s.license,
+                 "installed": s.task != "ner" or self._ner is not None,
+                 "loaded": s.task != "ner" or self._ner is not None} for s in self.registry.specs()]
 
 
 class ScoringTranslator(TaggingTranslator):

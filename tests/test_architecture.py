@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("service.glossary", "service.memory", "service.exports", "service.quality"),
     ("service.runtime",),
     ("service.pipeline",),
-    ("service.batch",),
+    ("service.batch", "service.jobs"),
     ("service.api",),
     ("service.cli", "service.__main__"),
 )

@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
         docs,
         glossaries,
         health,
+        jobs,
         memories,
         meta,
         metrics_view,
@@ -91,13 +92,14 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     register_error_handlers(app)
     metrics_view.init_request_metrics(app)
     budget.init_admission(app, settings)  # under overload: refused before the body is read or anything charged
+    jobs.init_jobs(app)  # a submit's larger body limit, before anything reads a body
     init_strict_json(app)  # before the key check, which reads JSON bodies
     init_url_keys(app)  # a key in the URL is refused, not checked
     init_security_headers(app)
     access.init_access(app, settings)
     budget.init_budget(app, settings)
     api = ProblemApi(app)
-    for module in (briefs, translate, glossaries, memories, meta, health, metrics_view):
+    for module in (briefs, translate, glossaries, memories, jobs, meta, health, metrics_view):
         api.register_blueprint(module.blp)
     register_compat(api, app, resources)
     tell_the_truth(api, settings)  # problem+json errors and cross-field constraints in the document

@@ -54,12 +54,11 @@ def log_texts(texts: Iterable[str], settings: Settings) -> None:
         current_app.logger.debug("request with %d text(s) (text logging off)", len(list(texts)))
 
 
-def run_scoped(body: dict[str, Any], texts: Sequence[str], stage: Stage, *,
-               stores: bool = False) -> tuple[list[Brief], BriefRequest]:
-    """One /v1 run: the body's request scoped to the key's tenant and checked (unknown glossaries 404, an
-    unserved pair 422, and with ``stores`` a tenant that may not store briefs 403, before any work), then
-    admission and the charge for the texts and inline glossary, the text log, the pipeline and the stage
-    timings in /metrics."""
+def scoped_request(body: dict[str, Any], texts: Sequence[str], *, stores: bool = False) -> BriefRequest:
+    """The body's request scoped to the key's tenant and checked (unknown glossaries 404, an unserved pair
+    422, and with ``stores`` a tenant that may not store briefs 403, before any work), then admission and
+    the charge for the texts and inline glossary, and the text log: what every /v1 run does before the
+    pipeline."""
     resources = get_resources()
     request = tenant_glossaries().scoped_request(brief_request(body, resources.settings))
     request = resolve_request(request, resources)  # an unknown language or unserved pair: 422 before any charge
@@ -67,6 +66,14 @@ def run_scoped(body: dict[str, Any], texts: Sequence[str], stage: Stage, *,
         require_create(request.tenant, noun="stored brief")
     access.charge(request_characters(body))  # admitted first; refunded if the request ends refused or failed
     log_texts(texts, resources.settings)
+    return request
+
+
+def run_scoped(body: dict[str, Any], texts: Sequence[str], stage: Stage, *,
+               stores: bool = False) -> tuple[list[Brief], BriefRequest]:
+    """One /v1 run: :func:`scoped_request`, the pipeline and the stage timings in /metrics."""
+    resources = get_resources()
+    request = scoped_request(body, texts, stores=stores)
     briefs = stage(texts, request, resources)
     observe_timings(briefs[0].meta.timings_ms)
     observe_quality(briefs)  # quality scores, flags and segments needing review

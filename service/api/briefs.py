@@ -21,6 +21,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 from werkzeug.exceptions import NotAcceptable
 
 from service.api.bodies import brief_body, run_scoped
+from service.api.brief_stream import stream_brief, wants_stream
 from service.api.context import get_resources
 from service.api.glossary_schemas import NAME
 from service.api.media import JSON, require_body_types
@@ -187,7 +188,14 @@ def file_response(briefs: list[Brief], fmt: str, stem: str = "brief") -> Respons
 @blp.response(200, StoredBriefSchema, description="one brief; a JSON array of briefs when `texts` was given")
 @blp.doc(responses={"200": {"content": {JSON: {"schema": StoredBriefSchema}, **FILE_RESPONSES}}})
 def create_briefs(body: dict[str, Any], format: str | None = None) -> ResponseReturnValue:
-    """Summarize each article and pair every summary sentence with its translations."""
+    """Summarize each article and pair every summary sentence with its translations.
+
+    With ``Accept: text/event-stream`` (and one ``text``) the brief comes as server-sent events:
+    ``summary``, a ``segment`` per sentence as it is translated, ``entities``, ``meta``, ``done``
+    (or ``error``).
+    """
+    if format is None and wants_stream():
+        return stream_brief(body)
     fmt = requested_format(format)
     articles = body["texts"] if "texts" in body else [body["text"]]
     briefs, brief_req = run_scoped(body, articles, build_briefs, stores=body["store"])

@@ -20,7 +20,14 @@ from flask import Flask, current_app, g, request
 from flask_limiter.util import get_remote_address
 
 from service.api.access import GUARDED_PREFIXES, current_key
-from service.runtime.request_budget import Deadline, ModelSlots, RequestBudget, close_budget, open_budget
+from service.runtime.request_budget import (
+    Deadline,
+    ModelSlots,
+    RequestBudget,
+    close_budget,
+    detach_budget,
+    open_budget,
+)
 from service.settings import Settings
 
 # The views that run the models (directly, or for a document upload): refused early under overload.
@@ -115,6 +122,14 @@ def _close(_error: BaseException | None) -> None:
     token = g.pop("budget_token", None)
     if token is not None:
         close_budget(token)
+
+
+def hand_over_budget() -> RequestBudget | None:
+    """Take this request's budget out of the request's hands, its model slot still held: a streamed answer
+    runs after the view returns, so it opens the budget again around the stream and closes it (giving
+    the slot back) when the last event is sent, not when the view returns."""
+    token = g.pop("budget_token", None)
+    return detach_budget(token) if token is not None else None
 
 
 def init_admission(app: Flask, settings: Settings) -> None:

@@ -37,6 +37,9 @@ def readyz() -> ResponseReturnValue:
     rows = {r["key"]: r for r in resources.models.status() if r["task"] == "translation"}
     states = [_model_state(p, rows.get(p, {}), resources.models) for p in pairs]
     reasons = [_model_reason(s) for s in states if not s["loaded"]]
+    entities = _entities_state(settings.entities.detector, resources.models.status())
+    if entities.get("reason"):
+        reasons.append(entities.pop("reason"))
     try:
         resources.glossaries.list_glossaries()
     except StoreUnavailableError as exc:  # the store logs its outage once
@@ -48,8 +51,26 @@ def readyz() -> ResponseReturnValue:
     if limiter_problem:
         reasons.append(limiter_problem)
     if reasons:
-        return problem(503, "not-ready", "Not ready", "; ".join(reasons), models=states)
-    return {"status": "ready", "models": states}
+        return problem(503, "not-ready", "Not ready", "; ".join(reasons), models=states, entities=entities)
+    return {"status": "ready", "models": states, "entities": entities}
+
+
+def _entities_state(mode: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Which detector finds names no glossary knows, and the NER pipeline's state; ``reason`` when not ready."""
+    row = next((r for r in rows if r.get("task") == "ner"), None)
+    if mode in ("off", "heuristic") or row is None:
+        return {"detector": "heuristic" if mode != "off" else "off", "ner": None}
+    state = row.get("state") or ("installed" if row.get("installed") else "missing")
+    ner = {"model": row.get("model"), "state": state, "loaded": bool(row.get("loaded"))}
+    out: dict[str, Any] = {"detector": "ner" if state == "installed" else "heuristic", "ner": ner}
+    if state == "corrupt":
+        out["reason"] = "the NER pipeline is corrupt: reinstall it (`python -m service models pull ner --force`)"
+    elif state == "missing" and mode == "ner":
+        out["reason"] = ("entities.detector is ner but no NER pipeline is installed: `python -m service models "
+                         "pull ner`, or `models import DIR --for ner`")
+    elif state == "installed" and not ner["loaded"]:
+        out["reason"] = "the NER pipeline is installed but not loaded yet"
+    return out
 
 
 def _model_state(pair: str, row: dict[str, Any], models: Any) -> dict[str, Any]:

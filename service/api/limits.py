@@ -55,10 +55,12 @@ def entry_characters(entry: Any) -> int:
     if isinstance(entry, Mapping):
         source, aliases = entry.get("source", ""), entry.get("aliases", ())
         renderings, notes = entry.get("renderings", {}), entry.get("notes", "")
+        short = entry.get("short_renderings") or {}
     else:
         source, aliases, renderings, notes = entry.source, entry.aliases, entry.renderings, entry.notes
+        short = entry.short_renderings
     return (len(source) + sum(len(a) for a in aliases) + len(notes)
-            + sum(len(k) + len(v) for k, v in dict(renderings).items()))
+            + sum(len(k) + len(v) for k, v in [*dict(renderings).items(), *dict(short).items()]))
 
 
 def check_inline_glossary(entries: Iterable[Any]) -> None:

@@ -33,7 +33,7 @@ NOT_BLANK = Contains(r"\S", error="must not be blank")
 # Some text that stays once bidi and control characters are removed (as /v1/briefs refuses an article of
 # nothing else): a character that is neither white space nor one of those.
 HAS_TEXT = Contains(r"[^\s\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]",
-                           error="must hold text other than white space, control and bidi characters")
+                    error="must hold text other than white space, control and bidi characters")
 _LANG_CODE = re.compile(r"[a-z]{2,3}")
 
 
@@ -75,6 +75,10 @@ class InlineEntrySchema(Schema):
     aliases = fields.List(fields.Str(), load_default=list, validate=LimitedLength("max_list_items"))
     notes = fields.Str(load_default="")
     case_sensitive = json_bool(load_default=True)
+    short_renderings = fields.Dict(keys=fields.Str(), values=fields.Str(validate=NOT_BLANK), load_default=dict,
+                                   metadata={"description": "a person's short rendering per language, used when "
+                                                            "the text names them by family name alone",
+                                             "example": {"ja": "岸田", "ko": "기시다"}})
 
     @post_load
     def make_entry(self, data: dict, **_: object) -> GlossaryEntry:
@@ -191,12 +195,17 @@ class MentionSchema(Schema):
 class EntitySchema(Schema):
     source = fields.Str()
     type = fields.Str()
-    resolution = fields.Str(metadata={"description": "glossary | learned | unresolved"})
+    resolution = fields.Str(metadata={"description": "glossary | cldr | learned | unresolved"})
     glossary = fields.Str(allow_none=True)
     renderings = fields.Dict(keys=fields.Str(), values=fields.Str())
     mentions = fields.List(fields.Nested(MentionSchema))
+    detector = fields.Str(allow_none=True, metadata={
+        "description": "what found the name: glossary | cldr | ner (a spaCy pipeline) | heuristic"})
     rendered_by = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={
-        "description": "per language, what gave the rendering: the glossary that won, or learned"})
+        "description": "per language: the glossary whose rendering was used (the first that has that "
+                       "language), cldr, or learned (the name translated on its own)"})
+    short_renderings = fields.Dict(keys=fields.Str(), values=fields.Str(), metadata={
+        "description": "per language: the rendering used where the text names the person by family name alone"})
 
 
 class WarningSchema(Schema):
@@ -280,6 +289,9 @@ class UsageSchema(Schema):
 class HealthSchema(Schema):
     status = fields.Str()
     models = fields.List(fields.Dict(), metadata={"description": "readiness of each configured pair"})
+    entities = fields.Dict(metadata={
+        "description": "which detector finds names no glossary knows (ner | heuristic | off) and the NER "
+                       "pipeline's state (model, state, loaded), null when none is configured"})
 
 
 class FieldErrorSchema(Schema):

@@ -59,3 +59,15 @@ def control_socket_for(http: HttpOptions, folder: str | None = None) -> tuple[st
         return chosen, False
     host = "".join(c if c.isalnum() else "-" for c in http.host)
     return str(Path(folder or tempfile.gettempdir()) / f"briefs-gunicorn-{host}-{http.port}.ctl"), False
+
+
+def start_job_workers(app: Flask) -> None:
+    """``jobs.worker_threads`` job workers in this process, on its models (none when 0)."""
+    app.extensions["briefs.jobs"].start_threads(app.extensions["briefs"])
+
+
+def stop_job_workers(app: Flask) -> None:
+    """Stop this process's job workers after their current step (a running job resumes after its lease)."""
+    jobs = getattr(app, "extensions", {}).get("briefs.jobs")  # a worker that failed to load has no app
+    if jobs is not None:
+        jobs.stop_threads()

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_smorest import Api
 
+from service.api.brief_stream import document_stream
 from service.api.compat.openapi import document_doors
 from service.api.errors import PROBLEM_MIMETYPE
 from service.glossary.validation import MAX_NOTE_CHARS, MAX_TERM_CHARS
@@ -52,6 +53,7 @@ def tell_the_truth(api: Api, settings: Settings) -> None:
                     PROBLEM_MIMETYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}})
     _request_constraints(spec.components.schemas, settings)
     _briefs_answer(spec._paths.get("/v1/briefs", {}))
+    document_stream(spec, spec._paths.get("/v1/briefs", {}).get("post", {}))
     _store_answers(spec._paths)
     document_doors(spec, translation_pairs(settings), sorted(LANGUAGES), settings.limits.max_chars)
 
@@ -166,7 +168,7 @@ def _entry_terms(properties: dict[str, Any]) -> None:
 
 def _request_constraints(schemas: dict[str, Any], settings: Settings) -> None:
     targets = target_languages(settings)
-    for name in ("BriefsRequest", "TranslateRequest"):
+    for name in ("BriefsRequest", "TranslateRequest", "JobJson", "JobUpload"):
         properties = schemas.get(name, {}).get("properties", {})
         if targets and "target_langs" in properties:
             properties["target_langs"]["items"]["enum"] = targets
@@ -174,6 +176,12 @@ def _request_constraints(schemas: dict[str, Any], settings: Settings) -> None:
             properties["source_lang"]["enum"] = [settings.source_lang]
     for name in ("InlineEntry", "Entry"):
         _entry_terms(schemas.get(name, {}).get("properties", {}))
+    if "JobJson" in schemas:  # (not on the multipart JobUpload: schemathesis cannot judge a binary part there)
+        schemas["JobJson"]["not"] = {"required": ["sentences", "ratio"]}
+        schemas["JobJson"]["oneOf"] = [{"required": ["texts"], "not": {"required": ["articles"]}},
+                                       {"required": ["articles"], "not": {"required": ["texts"]}}]
+        schemas["JobJson"]["example"] = {"texts": ["The harbor reopened on Monday. Ferries run again."],
+                                         "sentences": 1}
     edit = schemas.get("SegmentEdit")
     if edit:  # text, confirmed or both
         edit["anyOf"] = [{"required": ["text"]}, {"required": ["confirmed"]}]

@@ -15,15 +15,16 @@ from typing import Any, TypeVar
 
 from service.batch.extract import Article
 from service.brief import Brief
-from service.errors import BriefsError, DependencyMissingError, ModelMissingError
+from service.errors import BriefsError, DependencyMissingError, JobCancelledError, ModelMissingError
 from service.pipeline import BriefRequest, build_briefs
 from service.runtime.resources import Resources
 
 log = logging.getLogger(__name__)
 
 INTERNAL_ERROR = ("internal-error", "unexpected internal error (run with -v for details)")
-# Errors that stop the job rather than fail an article: no article can succeed without the model.
-JOB_ERRORS: tuple[type[BriefsError], ...] = (ModelMissingError, DependencyMissingError)
+# Errors that stop the job rather than fail an article: no article can succeed without the model,
+# and a cancelled job runs no further article.
+JOB_ERRORS: tuple[type[BriefsError], ...] = (ModelMissingError, DependencyMissingError, JobCancelledError)
 
 T = TypeVar("T")
 

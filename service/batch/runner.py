@@ -9,7 +9,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +43,11 @@ log = logging.getLogger(__name__)
 
 LEARNED_TBX_NAME = "learned.tbx"
 _MAX_SETTLED_PER_GROUP = 1000  # a resumed run still reports progress while it skips
+
+# Told of each manifest line once it is on disk, with the characters of the article's text when it
+# was built (0 otherwise): background jobs copy the line and outputs into the store and charge it.
+# Raising stops the run there (a cancelled job, a quota spent); the manifest keeps the line.
+RecordHook = Callable[[dict[str, Any], int], None]
 
 
 @dataclass(frozen=True)
@@ -93,7 +98,8 @@ class LocalEngine:
 
 
 def run_batch(job: BatchJob, settings: Settings, *, resources: Resources | None = None,
-              stream: TextIO | None = None, quiet: bool = False) -> BatchSummary:
+              stream: TextIO | None = None, quiet: bool = False, on_record: RecordHook | None = None
+              ) -> BatchSummary:
     """Run the job; return its summary (also written to ``summary.json``). Unsafe input writes nothing."""
     if job.out.exists() and not job.out.is_dir():
         raise BadInputError(f"--out {job.out} exists and is not a folder")
@@ -113,7 +119,7 @@ def run_batch(job: BatchJob, settings: Settings, *, resources: Resources | None 
         started = time.monotonic()
         try:
             with _engine(job, settings, resources, request, active, book) as engine:
-                writer = _Writer(job, manifest, options, summary, progress)
+                writer = _Writer(job, manifest, options, summary, progress, on_record)
                 reader = _groups(source, dict(manifest.records), options, job, settings)
                 for group, outcomes in engine.run(prefetch(reader, settings.batch.prefetch_groups)):
                     writer.record(group, outcomes)
@@ -193,9 +199,9 @@ class _Writer:
     """Outputs, manifest lines, counts and progress for each finished article (main thread only)."""
 
     def __init__(self, job: BatchJob, manifest: Manifest, options: str, summary: BatchSummary,
-                 progress: BatchProgress) -> None:
+                 progress: BatchProgress, on_record: RecordHook | None = None) -> None:
         self.job, self.manifest, self.options = job, manifest, options
-        self.summary, self.progress = summary, progress
+        self.summary, self.progress, self.on_record = summary, progress, on_record
 
     def record(self, group: Group, outcomes: list[Outcome]) -> None:
         for item in group.settled:
@@ -246,7 +252,7 @@ class _Writer:
         title = outcome.brief.title.en if outcome.brief.title is not None else None
         review = _review(outcome.brief)
         self._line(article, OK, None, outputs=outputs, sentences=sentences, timings_ms=timings, title=title,
-                   review=review)
+                   review=review, characters=len(article.text or ""))
         self.summary.count_review(review)
         self.summary.ok += 1
         self.summary.sentences += sentences
@@ -260,15 +266,18 @@ class _Writer:
 
     def _line(self, article: Article, status: str, error: tuple[str, str] | None, *,
               outputs: list[str] | None = None, sentences: int = 0, timings_ms: dict[str, float] | None = None,
-              title: str | None = None, review: dict[str, Any] | None = None) -> None:
-        self.manifest.append({
+              title: str | None = None, review: dict[str, Any] | None = None, characters: int = 0) -> None:
+        record = {
             "id": article.id, "source": article.source, "status": status,
             "error": {"code": error[0], "message": error[1]} if error else None,
             "sha256": article.sha256, "options": self.options, "outputs": outputs or [], "title": title,
             "sentences": sentences, "timings_ms": timings_ms or {}, "engine": self.job.engine,
             "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
             **({"needs_review": review} if review is not None else {}),
-        })
+        }
+        self.manifest.append(record)
+        if self.on_record is not None:
+            self.on_record(record, characters)
 
 
 def _review(brief: Brief) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from typing import IO, Any, Protocol
 
 from models.engines.base import Translator
 from service.glossary.learned import LearnedGlossary
-from service.glossary.model import GlossaryEntry
+from service.glossary.model import ENTRY_TYPES, GlossaryEntry
 
 LEARNED_STATE_NAME = "learned.jsonl"
 
@@ -122,7 +122,7 @@ class SpellingBook:
 
 
 def _entry_type(kind: str | None) -> str:
-    return kind if kind in ("person", "term") else "term"
+    return kind if kind in ENTRY_TYPES else "term"
 
 
 class JobLearnedGlossary(LearnedGlossary):

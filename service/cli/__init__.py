@@ -30,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
         batch_cmd,
         brief_cmd,
         glossary_cmd,
+        jobs_cmd,
         keys_cmd,
         models_cmd,
         serve_cmd,
@@ -42,8 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", help="extra settings file (TOML) layered over config/default.toml")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and debug details")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (brief_cmd, models_cmd, glossary_cmd, keys_cmd, serve_cmd, worker_cmd, tm_cmd, batch_cmd,
-                   store_cmd):
+    for module in (brief_cmd, models_cmd, glossary_cmd, keys_cmd, serve_cmd, tm_cmd, batch_cmd, store_cmd,
+                   worker_cmd, jobs_cmd):
         module.register(sub)
     return parser
 

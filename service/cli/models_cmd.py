@@ -144,6 +144,9 @@ def run_pull(args: argparse.Namespace, settings: Settings) -> int:
         if spec.tiny:
             print(f"{ref}: {spec.model} is a tiny model; rebuild it with `models build-tiny`")
             continue
+        if spec.engine == "spacy":
+            _pull_spacy(spec, store, settings, force=args.force)
+            continue
         if store.is_installed(spec) and not args.force:
             print(f"{ref}: {spec.model} already installed at {store.path(spec)}")
             continue
@@ -155,6 +158,21 @@ def run_pull(args: argparse.Namespace, settings: Settings) -> int:
             print(f"{ref}: pulled {spec.model} into {path}")
         _convert_default(store, spec)
     return 0
+
+
+def _pull_spacy(spec: ModelSpec, store: ModelStore, settings: Settings, *, force: bool) -> None:
+    """A spaCy pipeline comes from spaCy's releases (``entities.pull_url``), not the model hub."""
+    from models.pull import pull_spacy_pipeline, spacy_wheel_url
+
+    ref = spec_ref(spec)
+    if store.is_installed(spec) and not force:
+        print(f"{ref}: {spec.model} already installed at {store.path(spec)}")
+        return
+    url = spacy_wheel_url(spec, settings.entities.pull_url)
+    print(f"{ref}: pulling {spec.model} {spec.revision} from {url} (~{spec.size_mb:g} MB)", file=sys.stderr)
+    path = pull_spacy_pipeline(spec, store.install_path(spec), base_url=settings.entities.pull_url,
+                               timeout_s=max(settings.pull_timeout_s, 1.0))
+    print(f"{ref}: pulled {spec.model} into {path}")
 
 
 def _convert_default(store: ModelStore, spec: ModelSpec) -> None:

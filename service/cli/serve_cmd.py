@@ -22,12 +22,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     """Build the app, preload models, serve until interrupted."""
     from service.api.app import create_app
-    from service.api.serving import preload_worker_models
+    from service.api.serving import preload_worker_models, start_job_workers, stop_job_workers
 
     app = create_app(settings)
     if not args.no_preload:
         preload_worker_models(app)
+    start_job_workers(app)
     host = args.host or settings.http.host
     port = settings.http.port if args.port is None else args.port
-    app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+    try:
+        app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+    finally:
+        stop_job_workers(app)
     return 0

@@ -53,8 +53,21 @@ def _print(report: StoreReport, args: argparse.Namespace, verb: str) -> int:
     return 0
 
 
+def _migrate_all(url: str) -> dict[str, int]:
+    """Every store of the service at ``url``, background jobs included (their package sits above runtime)."""
+    from service.jobs.store import JobStore
+
+    versions = migrate_stores(url)
+    jobs = JobStore(url)
+    try:
+        versions["jobs"] = jobs.schema_version()
+    finally:
+        jobs.close()
+    return versions
+
+
 def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    return _print(migrate(_url(args, settings), migrate_stores), args, "migrated")
+    return _print(migrate(_url(args, settings), _migrate_all), args, "migrated")
 
 
 def run_check(args: argparse.Namespace, settings: Settings) -> int:
@@ -68,8 +81,8 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_export(args: argparse.Namespace, settings: Settings) -> int:
-    return _print(export_store(_url(args, settings), args.file, migrate_stores), args, f"exported to {args.file}")
+    return _print(export_store(_url(args, settings), args.file, _migrate_all), args, f"exported to {args.file}")
 
 
 def run_import(args: argparse.Namespace, settings: Settings) -> int:
-    return _print(import_store(_url(args, settings), args.file, migrate_stores), args, f"imported {args.file.name}")
+    return _print(import_store(_url(args, settings), args.file, _migrate_all), args, f"imported {args.file.name}")

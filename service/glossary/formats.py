@@ -4,7 +4,8 @@
   ``source,target[,source_lang,target_lang]`` (CSV, RFC 4180), no header.
 * Full files start with a header ``source, type, <lang>..., aliases, notes,
   case_sensitive, source_ref`` and carry every language of an entry (the
-  shipped default glossary is one).
+  shipped default glossary is one). Optional columns follow: ``variants`` and
+  ``short_<lang>`` (a person's short rendering, ``short_ja``: ブリンケン).
 * TBX (via translate-toolkit, see :mod:`service.glossary.formats_tbx`) carries all languages.
 
 Every problem raises :class:`GlossaryFormatError` naming the file and line.
@@ -28,6 +29,7 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 FULL_LEADING = ("source", "type")
 FULL_TRAILING = ("aliases", "notes", "case_sensitive", "source_ref")
 FULL_OPTIONAL = ("variants",)  # written only when an entry has variants: ``ja:キエフ|ko:키예프``
+SHORT_PREFIX = "short_"  # ``short_ja``: short renderings, written only when an entry has one
 PREFERRED_LANG_ORDER = ("ja", "ko")
 _TRUE = {"true", "yes", "1", "y"}
 _FALSE = {"false", "no", "0", "n"}
@@ -208,12 +210,15 @@ def _full_columns(header: Sequence[str], line: int, file: str | None) -> list[st
     for cell in header:
         name = cell.strip().lower()
         if name not in FULL_LEADING + FULL_TRAILING + FULL_OPTIONAL:
+            short = name.startswith(SHORT_PREFIX)
             try:
-                name = "lang:" + validate_lang(name)
+                code = validate_lang(name.removeprefix(SHORT_PREFIX))
             except UnknownLanguageError:
                 raise GlossaryFormatError(f"unknown column {cell!r}: expected {', '.join(FULL_LEADING)}, "
-                                          f"language codes, {', '.join(FULL_TRAILING)}",
+                                          f"language codes, {', '.join(FULL_TRAILING)}, "
+                                          f"{', '.join(FULL_OPTIONAL)} or {SHORT_PREFIX}<language code>",
                                           line=line, file=file) from None
+            name = ("short:" if short else "lang:") + code
         if name in columns:
             raise GlossaryFormatError(f"column {cell!r} appears twice", line=line, file=file)
         columns.append(name)
@@ -237,10 +242,11 @@ def _full_entry(cells: dict[str, str], line: int, file: str | None) -> GlossaryE
     if flag and flag not in _TRUE | _FALSE:
         raise GlossaryFormatError(f"case_sensitive must be true or false, not {flag!r}", line=line, file=file)
     aliases = tuple(a.strip() for a in cells.get("aliases", "").split("|") if a.strip())
+    short = {c[6:]: v for c, v in cells.items() if c.startswith("short:") and v}
     return make_entry(line, file, source=source, renderings=renderings, type=kind, aliases=aliases,
                       notes=cells.get("notes", ""), case_sensitive=flag not in _FALSE,
                       source_ref=cells.get("source_ref", ""),
-                      variants=_parse_variants(cells.get("variants", ""), line, file))
+                      variants=_parse_variants(cells.get("variants", ""), line, file), short_renderings=short)
 
 
 def _parse_variants(cell: str, line: int, file: str | None) -> dict[str, tuple[str, ...]]:
@@ -259,11 +265,14 @@ def _full_rows(entries: Sequence[GlossaryEntry]) -> list[list[str]]:
     present = {lang for e in entries for lang in e.renderings}
     langs = [x for x in PREFERRED_LANG_ORDER if x in present] + sorted(present - set(PREFERRED_LANG_ORDER))
     with_variants = any(e.variants for e in entries)
-    rows = [[*FULL_LEADING, *langs, *FULL_TRAILING, *(FULL_OPTIONAL if with_variants else ())]]
+    short_langs = [lang for lang in langs if any(lang in e.short_renderings for e in entries)]
+    rows = [[*FULL_LEADING, *langs, *FULL_TRAILING, *(FULL_OPTIONAL if with_variants else ()),
+             *(SHORT_PREFIX + lang for lang in short_langs)]]
     for e in entries:
         row = [e.source, e.type, *(e.renderings.get(lang, "") for lang in langs), "|".join(e.aliases),
                e.notes, "true" if e.case_sensitive else "false", e.source_ref]
         if with_variants:
             row.append("|".join(f"{lang}:{v}" for lang, texts in sorted(e.variants.items()) for v in texts))
+        row += [e.short_renderings.get(lang, "") for lang in short_langs]
         rows.append(row)
     return rows

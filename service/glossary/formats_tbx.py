@@ -1,7 +1,9 @@
 """TBX glossaries through translate-toolkit: one termEntry per entry, one langSet per language.
 
 The source langSet holds the source term first and its aliases as further terms;
-each target langSet holds that language's rendering first and its known variants after. Entry metadata travels as
+each target langSet holds that language's rendering first and its known variants after, then
+a person's short rendering as a term marked ``<termNote type="termType">shortForm</termNote>``
+(TBX's own mark for a short form). Entry metadata travels as
 ``<descrip type="entityType|caseSensitive|source">`` and notes as ``<note>``.
 Untrusted input is parsed with entity resolution and network access off, and a
 document that declares entities is refused outright (no XXE, no entity bombs).
@@ -18,6 +20,7 @@ from service.languages import validate_lang
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TYPE_NOTE, CASE_NOTE, REF_NOTE = "entityType", "caseSensitive", "source"
+TERM_TYPE, SHORT_FORM = "termType", "shortForm"
 MAX_TBX_BYTES = 50_000_000
 
 
@@ -82,18 +85,25 @@ def parse_tbx(data: bytes, *, source_lang: str = "en", target_lang: str | None =
 def _unit_entry(unit: Any, source_lang: str, target_lang: str | None, line: int,
                 file: str | None) -> GlossaryEntry | None:
     terms: dict[str, list[str]] = {}
+    short_renderings: dict[str, str] = {}
     for node in unit.getlanguageNodes():
         raw = node.get(XML_LANG) or ""
         lang = _lang_of(raw, node.sourceline, file)
         if lang in terms:
             raise GlossaryFormatError(f"language {lang!r} appears twice in one termEntry", line=node.sourceline,
                                       file=file)
-        terms[lang] = [t.text.strip() for t in unit.get_target_terms(raw) if t.text.strip()]
+        found = [t for t in unit.get_target_terms(raw) if t.text.strip()]
+        terms[lang] = [t.text.strip() for t in found if not _is_short_form(t)]
+        shorts = [t.text.strip() for t in found if _is_short_form(t)]
+        if shorts:
+            short_renderings[lang] = shorts[0]
     sources = terms.pop(source_lang, [])
+    short_renderings.pop(source_lang, None)
     if not sources:
         raise GlossaryFormatError(f"termEntry has no {source_lang!r} term", line=line, file=file)
     if target_lang is not None:
         terms = {k: v for k, v in terms.items() if k == target_lang}
+    short_renderings = {k: v for k, v in short_renderings.items() if terms.get(k)}
     renderings = {lang: values[0] for lang, values in terms.items() if values}
     variants = {lang: tuple(values[1:]) for lang, values in terms.items() if len(values) > 1}
     if not renderings:
@@ -104,7 +114,12 @@ def _unit_entry(unit: Any, source_lang: str, target_lang: str | None, line: int,
     return make_entry(line, file, source=sources[0], aliases=tuple(sources[1:]), renderings=renderings,
                       type=meta.get(TYPE_NOTE, "term").strip() or "term", notes=" ".join(notes),
                       case_sensitive=flag not in ("false", "no", "0"), source_ref=meta.get(REF_NOTE, ""),
-                      variants=variants)
+                      variants=variants, short_renderings=short_renderings)
+
+
+def _is_short_form(term: Any) -> bool:
+    """Whether a TBX term carries ``<termNote type="termType">shortForm</termNote>``."""
+    return any(n.scope == "term" and n.category == TERM_TYPE and n.text.strip() == SHORT_FORM for n in term.notes)
 
 
 def _lang_of(raw: str, line: int, file: str | None) -> str:
@@ -143,7 +158,11 @@ def serialise_tbx(entries: Sequence[GlossaryEntry], *, source_lang: str = "en",
         unit = store.addsourceunit(entry.source)
         unit.set_source_terms([entry.source, *entry.aliases])
         for lang in langs:
-            unit.set_target_terms([entry.renderings[lang], *entry.variants.get(lang, ())], lang=lang)
+            short = entry.short_renderings.get(lang)
+            unit.set_target_terms([entry.renderings[lang], *entry.variants.get(lang, ()),
+                                   *((short,) if short else ())], lang=lang)
+            if short:
+                _mark_short_form(unit, lang)
         first_lang_set = unit.getlanguageNodes()[0]
         # (element, its type attribute or None, text): metadata as <descrip type=...>, notes as <note>
         fields: list[tuple[str, str | None, str]] = [
@@ -157,3 +176,12 @@ def serialise_tbx(entries: Sequence[GlossaryEntry], *, source_lang: str = "en",
             element.text = text
             first_lang_set.addprevious(element)
     return bytes(store)
+
+
+def _mark_short_form(unit: Any, lang: str) -> None:
+    """Mark the last term of ``lang``'s langSet (the short rendering just written) as a short form."""
+    from lxml import etree
+
+    tig = unit.get_target_dom(lang).findall(unit.namespaced("tig"))[-1]
+    note = etree.SubElement(tig, unit.namespaced("termNote"), type=TERM_TYPE)
+    note.text = SHORT_FORM

@@ -23,11 +23,25 @@ _JOINER = r"(?:\s*[-\u2010-\u2015\u2212]\s*|\s+)"
 _TOKEN_SPLIT = re.compile(r"\s+|\s*[-\u2010-\u2015\u2212]\s*")
 _ACRONYM = re.compile(r"^(?:[A-Z]{2,5}|(?:[A-Z]\.){2,5})$")
 _CACHE_SIZE = 32
+_WORD = re.compile(rf"[{WORD_CHARS}]+")  # a word as the matcher's boundaries see it (CJK next to it is none)
+
+
+@dataclass(frozen=True)
+class Fallback:
+    """An entry of a later glossary layer that names the same entity (shares a source or alias)."""
+
+    entry: GlossaryEntry
+    glossary: str
+    layer: int
 
 
 @dataclass(frozen=True)
 class EntityMatch:
-    """One mention: ``text[start:end] == surface``, attributed to ``entry`` of glossary ``glossary``."""
+    """One mention: ``text[start:end] == surface``, attributed to ``entry`` of glossary ``glossary``.
+
+    ``fallbacks``: the same entity in later layers, in layer order; a language the entry has no
+    rendering for is taken from the first of them that has one (per-language fallback).
+    """
 
     start: int
     end: int
@@ -35,6 +49,7 @@ class EntityMatch:
     entry: GlossaryEntry
     glossary: str
     layer: int = 0
+    fallbacks: tuple[Fallback, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,7 @@ class _Term:
     order: int
     probe: str  # a lower-case piece every match contains; skips the regex on texts without it
     surface: str = ""  # the form as written in the glossary, for near-miss (typo) lookups
+    fallbacks: tuple[Fallback, ...] = ()
 
 
 def _token_pattern(token: str) -> str:
@@ -81,8 +97,8 @@ def _regex(tokens: list[str], case_sensitive: bool) -> tuple[str, int]:
 
 
 def _probe(tokens: list[str]) -> str:
-    runs = [r for t in tokens if not _ACRONYM.match(t) for r in re.findall(r"[^\W_]+", t)]
-    return max(runs, key=len, default="").casefold()
+    runs = [r for t in tokens if not _ACRONYM.match(t) for r in _WORD.findall(t.casefold())]
+    return max(runs, key=len, default="")
 
 
 class EntityMatcher:
@@ -95,8 +111,9 @@ class EntityMatcher:
         self._compiled: dict[int, re.Pattern[str]] = {}
         seen: set[str] = set()
         order = 0
+        fallbacks = _fallbacks(active)
         for layer, glossary in enumerate(active.layers):
-            for entry in glossary.entries:
+            for position, entry in enumerate(glossary.entries):
                 for tokens in _surface_forms(entry):
                     # The same source/alias in a later layer (or a later entry) is shadowed.
                     key = _term_key(tokens, case_sensitive=False)
@@ -105,8 +122,13 @@ class EntityMatcher:
                     seen.add(key)
                     regex, flags = _regex(tokens, entry.case_sensitive)
                     self._terms.append(_Term(regex, flags, entry, glossary.name, layer, order, _probe(tokens),
-                                             " ".join(tokens)))
+                                             " ".join(tokens), fallbacks.get((layer, position), ())))
                     order += 1
+
+        self._by_probe: dict[str, list[_Term]] = {}
+        for term in self._terms:
+            self._by_probe.setdefault(term.probe, []).append(term)
+        self._unprobed = self._by_probe.pop("", [])
 
     def __len__(self) -> int:
         return len(self._terms)
@@ -122,10 +144,12 @@ class EntityMatcher:
         if not isinstance(text, str):
             raise TypeError(f"text must be str, not {type(text).__name__}")
         folded = text.casefold()
+        words = set(_WORD.findall(folded))
+        # Only terms whose probe word is in the text (or that have none): a dict lookup per word of the
+        # text, not a scan of every term (the CLDR layer alone has ~1,000 forms).
+        terms = [*self._unprobed, *(t for w in words for t in self._by_probe.get(w, ()))]
         candidates: list[tuple[int, int, int, int, _Term]] = []
-        for term in self._terms:
-            if term.probe and term.probe not in folded:
-                continue
+        for term in terms:
             for m in self._pattern(term).finditer(text):
                 candidates.append((-(m.end() - m.start()), m.start(), term.layer, term.order, term))
         candidates.sort(key=lambda c: c[:4])
@@ -136,7 +160,8 @@ class EntityMatcher:
             if any(start < e and s < end for s, e in taken):
                 continue
             taken.append((start, end))
-            chosen.append(EntityMatch(start, end, text[start:end], term.entry, term.glossary, term.layer))
+            chosen.append(EntityMatch(start, end, text[start:end], term.entry, term.glossary, term.layer,
+                                      term.fallbacks))
         return sorted(chosen, key=lambda m: m.start)
 
 
@@ -157,6 +182,25 @@ class EntityMatcher:
             if 0 < _edit_distance(folded, form.casefold(), limit=2) <= 2:
                 return EntityMatch(0, len(name), name, term.entry, term.glossary, term.layer)
         return None
+
+
+def _fallbacks(active: ActiveGlossary) -> dict[tuple[int, int], tuple[Fallback, ...]]:
+    """For each (layer, position) entry: the entries of later layers sharing one of its terms."""
+    owners: dict[str, list[tuple[int, int, GlossaryEntry, str]]] = {}
+    keys: dict[tuple[int, int], set[str]] = {}
+    for layer, glossary in enumerate(active.layers):
+        for position, entry in enumerate(glossary.entries):
+            terms = {_term_key(_tokens(t), case_sensitive=False) for t in (entry.source, *entry.aliases)}
+            keys[(layer, position)] = terms
+            for key in terms:
+                owners.setdefault(key, []).append((layer, position, entry, glossary.name))
+    found: dict[tuple[int, int], tuple[Fallback, ...]] = {}
+    for (layer, position), terms in keys.items():
+        later = {(lay, pos): (entry, name) for key in terms for lay, pos, entry, name in owners[key] if lay > layer}
+        if later:
+            found[(layer, position)] = tuple(Fallback(entry, name, lay) for (lay, _pos), (entry, name)
+                                             in sorted(later.items(), key=lambda item: item[0]))
+    return found
 
 
 def _edit_distance(a: str, b: str, *, limit: int) -> int:

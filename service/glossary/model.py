@@ -20,6 +20,9 @@ class GlossaryEntry:
     # Known other spellings per target language (a model's own transliteration); enforcement
     # rewrites them into the rendering instead of leaving two spellings side by side.
     variants: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # A person's short rendering per language (ブリンケン for Antony Blinken): used for a later
+    # mention by family name alone ("Secretary Blinken"); service.glossary.shortref derives one where safe.
+    short_renderings: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.source.strip():

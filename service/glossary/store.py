@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, RowMapping, text
 
 from service.errors import BadInputError, ConflictError, GlossaryNotFoundError, NotFoundError
 from service.glossary.model import Glossary, GlossaryEntry, GlossaryInfo
-from service.glossary.store_api import INLINE_NAME, GlossaryStoreBase, GlossaryStoreProtocol
+from service.glossary.store_api import INLINE_NAME, RESERVED_NAMES, GlossaryStoreBase, GlossaryStoreProtocol
 from service.glossary.store_schema import (
     DEFAULT_NAME,
     INSERT_OWNED_GLOSSARY,
@@ -172,9 +172,10 @@ class GlossaryStore(GlossaryStoreBase):
             GlossaryEntry(source=e["source"], renderings=renderings.get(e["id"], {}), type=e["entry_type"],
                           aliases=tuple(json.loads(e["aliases"])), notes=e["notes"],
                           case_sensitive=bool(e["case_sensitive"]), source_ref=e["source_ref"],
-                          variants={k: tuple(v) for k, v in json.loads(e["variants"]).items()})
+                          variants={k: tuple(v) for k, v in json.loads(e["variants"]).items()},
+                          short_renderings=json.loads(e["short_renderings"]))
             for e in conn.execute(text(
-                "SELECT id, source, aliases, entry_type, notes, case_sensitive, source_ref, variants "
+                "SELECT id, source, aliases, entry_type, notes, case_sensitive, source_ref, variants, short_renderings "
                 "FROM glossary_entries WHERE glossary_id = :gid ORDER BY position"), {"gid": row["id"]}).mappings())
         return Glossary(name=row["name"], entries=entries, id=row["id"], source_lang=row["source_lang"],
                         description=row["description"], version=row["version"], created_at=row["created_at"],
@@ -192,8 +193,9 @@ class GlossaryStore(GlossaryStoreBase):
         ``display_name``: shown beside the name (None: a new glossary has none, a replaced one keeps its own).
         """
         validate_name(name)
-        if name.casefold() == INLINE_NAME:
-            raise BadInputError(f"{INLINE_NAME!r} is reserved for a request's own entries")
+        if name.casefold() in RESERVED_NAMES:
+            raise BadInputError(f"{name.casefold()!r} is reserved for a layer of every request (a request's own "
+                                "entries, the CLDR place names)")
         entries = check_entries(entries)
         description = check_description(description)
         if display_name is not None:

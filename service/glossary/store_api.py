@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Protocol
 
 from service.errors import BadInputError, GlossaryNotFoundError
+from service.glossary.cldr import CLDR_NAME, cldr_glossary
 from service.glossary.formats import check_format, format_from_path, parse_glossary, serialise_glossary
 from service.glossary.model import ActiveGlossary, Glossary, GlossaryEntry, GlossaryInfo
 from service.glossary.store_schema import DEFAULT_DESCRIPTION, DEFAULT_NAME, load_default_entries
@@ -23,8 +24,10 @@ from service.languages import validate_lang
 from service.storage.tenancy import OPERATOR, Tenant
 
 INLINE_NAME = "inline"  # the layer of a request's own entries; no stored glossary may take this name
+RESERVED_NAMES = (INLINE_NAME, CLDR_NAME)  # layer names of every request, never of a stored glossary
 
-__all__ = ["DEFAULT_NAME", "INLINE_NAME", "GlossaryStoreBase", "GlossaryStoreProtocol", "inline_glossary"]
+__all__ = ["CLDR_NAME", "DEFAULT_NAME", "INLINE_NAME", "RESERVED_NAMES", "GlossaryStoreBase", "GlossaryStoreProtocol",
+           "inline_glossary"]
 
 
 class GlossaryStoreProtocol(Protocol):
@@ -116,7 +119,7 @@ class GlossaryStoreBase(ABC):
         """A new glossary (ConflictError if the name exists, unless ``replace``: then id kept, version+1)."""
 
     def resolve(self, names: Sequence[str], inline: Sequence[GlossaryEntry] = ()) -> ActiveGlossary:
-        """The layers one request uses: inline entries, then ``names`` in order, then ``default``."""
+        """The layers one request uses: inline entries, then ``names`` in order, then ``default``, then CLDR."""
         if isinstance(names, str):
             raise TypeError("names must be a sequence of glossary names, not a string")
         layers: list[Glossary] = []
@@ -134,6 +137,7 @@ class GlossaryStoreBase(ABC):
             default = None
         if default is not None and default.id not in seen:
             layers.append(default)
+        layers.append(cldr_glossary())  # every country and territory, below default (service/glossary/cldr.py)
         return ActiveGlossary(layers=tuple(layers))
 
     def export(self, name: str, fmt: str, target_lang: str | None = None) -> bytes:
@@ -176,7 +180,8 @@ class GlossaryStoreBase(ABC):
 def inline_glossary(entries: Sequence[GlossaryEntry]) -> Glossary:
     """A request's own entries; its version is derived from the content so cache keys tell them apart."""
     checked = check_entries(entries)
-    payload = json.dumps([[e.source, sorted(e.renderings.items()), e.type, list(e.aliases), e.case_sensitive]
+    payload = json.dumps([[e.source, sorted(e.renderings.items()), e.type, list(e.aliases), e.case_sensitive,
+                           *([sorted(e.short_renderings.items())] if e.short_renderings else [])]
                           for e in checked], ensure_ascii=False)
     digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
     return Glossary(name=INLINE_NAME, entries=tuple(checked), id=f"inline-{digest[:16]}",

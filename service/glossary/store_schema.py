@@ -24,10 +24,11 @@ import hashlib
 import json
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, TextClause, text
 
 from service.glossary.formats import parse_glossary
 from service.glossary.model import GlossaryEntry
@@ -107,15 +108,22 @@ def next_version(conn: Connection, owner: str | None, name: str, *, after: int =
     return version
 
 
-_INSERT_ENTRY = text(
-    "INSERT INTO glossary_entries (id, glossary_id, position, source, source_key, aliases, entry_type, notes, "
-    "case_sensitive, source_ref, variants) VALUES (:id, :gid, :position, :source, :source_key, :aliases, "
-    ":entry_type, :notes, :case_sensitive, :source_ref, :variants)")
+_ENTRY_COLUMNS = ("id", "glossary_id", "position", "source", "source_key", "aliases", "entry_type", "notes",
+                  "case_sensitive", "source_ref", "variants", "short_renderings")
+
+
+def _insert_entry(columns: Sequence[str]) -> TextClause:
+    values = ", ".join(":gid" if c == "glossary_id" else f":{c}" for c in columns)
+    return text(f"INSERT INTO glossary_entries ({', '.join(columns)}) VALUES ({values})")
 _INSERT_RENDERING = text("INSERT INTO glossary_renderings (entry_id, lang, text) VALUES (:eid, :lang, :text)")
 
 
-def insert_entries(conn: Connection, gid: str, entries: Sequence[GlossaryEntry]) -> None:
-    """Insert entries (with their renderings) at positions 0.. of glossary ``gid``."""
+def insert_entries(conn: Connection, gid: str, entries: Sequence[GlossaryEntry], *,
+                   columns: Sequence[str] = _ENTRY_COLUMNS) -> None:
+    """Insert entries (with their renderings) at positions 0.. of glossary ``gid``.
+
+    ``columns``: the entry columns the schema has so far (a migration before the last writes fewer).
+    """
     rows: list[dict[str, object]] = []
     renderings: list[dict[str, object]] = []
     for position, entry in enumerate(entries):
@@ -126,11 +134,14 @@ def insert_entries(conn: Connection, gid: str, entries: Sequence[GlossaryEntry])
                      "notes": entry.notes, "case_sensitive": 1 if entry.case_sensitive else 0,
                      "source_ref": entry.source_ref,
                      "variants": json.dumps({k: list(v) for k, v in sorted(entry.variants.items())},
-                                            ensure_ascii=False)})
+                                            ensure_ascii=False),
+                     "short_renderings": json.dumps(dict(sorted(entry.short_renderings.items())),
+                                                    ensure_ascii=False)})
         renderings.extend({"eid": eid, "lang": lang, "text": value}
                           for lang, value in sorted(entry.renderings.items()))
     if rows:
-        conn.execute(_INSERT_ENTRY, rows)
+        conn.execute(_insert_entry(columns), [{k: v for k, v in row.items() if k in columns or k == "gid"}
+                                              for row in rows])
     if renderings:
         conn.execute(_INSERT_RENDERING, renderings)
 
@@ -138,6 +149,11 @@ def insert_entries(conn: Connection, gid: str, entries: Sequence[GlossaryEntry])
 def _add_variants(conn: Connection) -> None:
     """Known other spellings per language (JSON object lang -> list), used by enforcement."""
     conn.execute(text("ALTER TABLE glossary_entries ADD COLUMN variants TEXT NOT NULL DEFAULT '{}'"))
+
+
+def _add_short_renderings(conn: Connection) -> None:
+    """A person's short rendering per language (JSON object lang -> text), for family-name mentions."""
+    conn.execute(text("ALTER TABLE glossary_entries ADD COLUMN short_renderings TEXT NOT NULL DEFAULT '{}'"))
 
 
 def _create_tables(conn: Connection) -> None:
@@ -200,7 +216,9 @@ def _seed_default(conn: Connection) -> None:
                                    "description": DEFAULT_DESCRIPTION, "source_lang": "en",
                                    "version": next_version(conn, None, DEFAULT_NAME), "created_at": stamp,
                                    "updated_at": stamp})
-    insert_entries(conn, gid, load_default_entries())
+    # The schema of this migration's time (short renderings came later; refresh_default adds them).
+    insert_entries(conn, gid, [replace(e, short_renderings={}) for e in load_default_entries()],
+                   columns=_ENTRY_COLUMNS[:-1])
 
 
 def _add_store_meta(conn: Connection) -> None:
@@ -244,4 +262,4 @@ def _count_versions_per_owner(conn: Connection) -> None:
 
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _create_tables, _add_variants, _seed_default, _add_store_meta, _add_owner, _add_display_name,
-    _count_versions_per_owner)
+    _add_short_renderings, _count_versions_per_owner)

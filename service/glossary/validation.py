@@ -49,6 +49,7 @@ def clean_entry(entry: GlossaryEntry, removed: Removed) -> GlossaryEntry:
     cleaned = dataclasses.replace(
         entry, source=removed.clean(entry.source), aliases=tuple(removed.clean(a) for a in entry.aliases),
         renderings={lang: removed.clean(t) for lang, t in entry.renderings.items()},
+        short_renderings={lang: removed.clean(t) for lang, t in entry.short_renderings.items()},
         notes=removed.clean(entry.notes), source_ref=removed.clean(entry.source_ref),
         variants={lang: tuple(removed.clean(t) for t in ts) for lang, ts in entry.variants.items()})
     return cleaned if removed.bidi + removed.other != before else entry
@@ -99,6 +100,12 @@ def _metadata_problem(entry: GlossaryEntry) -> str | None:
         for text in texts:
             if not text.strip() or text != text.strip() or _CONTROL.search(text) or "|" in text:
                 return f"bad {lang} variant {text!r}"
+    for lang, short in entry.short_renderings.items():
+        if lang not in entry.renderings:
+            return f"a short {lang} rendering, but no {lang} rendering"
+        if not isinstance(short, str) or not short.strip() or short != short.strip() or _CONTROL.search(short) \
+                or "|" in short or len(short) > MAX_TERM_CHARS:
+            return f"bad short {lang} rendering {short!r}"
     for what, text in (("notes", entry.notes), ("source_ref", entry.source_ref)):
         if _CONTROL.search(text) or len(text) > MAX_NOTE_CHARS:
             return f"{what} must be one line of at most {MAX_NOTE_CHARS} characters"

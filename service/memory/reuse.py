@@ -78,6 +78,10 @@ def replace_translation(brief: Brief, segment_id: str, lang: str, text: str, pro
         entity.mentions = [m for m in entity.mentions if not (m.segment == segment_id and m.lang == lang)]
         rendering = entity.renderings.get(lang, "")
         found = _occurrences(text, rendering) if rendering else []
+        short = entity.short_renderings.get(lang, "")
+        if short and short != rendering:  # a mention by family name alone was rendered short (朴 for Park Jin)
+            found += [span for span in _occurrences(text, short)
+                      if not any(start <= span[0] < end for start, end in found)]
         entity.mentions += [EntityMention(segment_id, lang, start, end) for start, end in found]
         if in_source and rendering and not found:
             kind = "glossary" if entity.resolution == "glossary" else "learned name"

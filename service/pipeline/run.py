@@ -65,11 +65,12 @@ class _Article:
     summary: list[SummarySentence]
     title: str | None = None
     dropped: list[DroppedLine] = field(default_factory=list)
+    first: int = 1  # the number of the first summary sentence ("s1"; later in a streamed part, stream.py)
 
     def units(self) -> list[tuple[str, int | None, str]]:
         """(segment id, source index, English) of every unit to translate: the title first."""
         units: list[tuple[str, int | None, str]] = [(TITLE_ID, 0, self.title)] if self.title is not None else []
-        return units + [(f"s{n}", s.source_index, s.text) for n, s in enumerate(self.summary, 1)]
+        return units + [(f"s{n}", s.source_index, s.text) for n, s in enumerate(self.summary, self.first)]
 
 
 @dataclass
@@ -155,7 +156,9 @@ def build_briefs(
         summaries = [_summarize(document, job) for document in documents]
     _notify(progress, "summarized")
     with timer.stage("translate"):
-        outcomes = _translate(summaries, job, learned)
+        contexts = [[sentence.content for sentence in doc.sentences] for doc in documents]
+        outcomes = _translate(summaries, job, learned, contexts)
+    timer.timings_ms["entities"] = outcomes[0].detect_ms  # the part of "translate" spent finding entities
     _notify(progress, "translated")
     with timer.stage("align"):
         briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
@@ -190,6 +193,7 @@ def translate_segments(
     summary = _Article([SummarySentence(text=s, source_index=i) for i, (s, _) in enumerate(cleaned)])
     with timer.stage("translate"):
         (outcome,) = _translate([summary], job, learned)
+    timer.timings_ms["entities"] = outcome.detect_ms
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
         apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant,
@@ -234,16 +238,21 @@ def _dropped(document: Segmentation) -> list[DroppedLine]:
     return sorted(dropped, key=lambda line: line.start)
 
 
-def _translate(articles: Sequence[_Article], job: _Job, learned: LearnedGlossary | None) -> list[GlossaryOutcome]:
-    """Every article's title and summary in one batch through the glossary layer; one outcome per article."""
+def _translate(articles: Sequence[_Article], job: _Job, learned: LearnedGlossary | None,
+               contexts: Sequence[Sequence[str]] | None = None) -> list[GlossaryOutcome]:
+    """Every article's title and summary in one batch through the glossary layer; one outcome per article.
+
+    ``contexts``: each article's sentences, where names the summary only refers to are introduced.
+    """
     request = job.request
     active = job.resources.glossaries.resolve(request.glossaries, request.inline_glossary)
+    detector = job.resources.name_detector()
     translator = GlossaryTranslator(bounded_translator(job.resources.translator()), active, learned=learned,
-                                    checkpoint=check_deadline)
+                                    detector=detector, detect_names=detector is not None, checkpoint=check_deadline)
     units = [article.units() for article in articles]
     texts = [text for article in units for _, _, text in article]
     groups = [[sid for sid, _, _ in article] for article in units]
-    return translator.translate_groups(texts, request.source_lang, request.target_langs, groups)
+    return translator.translate_groups(texts, request.source_lang, request.target_langs, groups, contexts)
 
 
 def _assemble(article: _Article, outcome: GlossaryOutcome, job: _Job) -> Brief:

@@ -24,6 +24,13 @@ def model_provenance(
         spec = manager.spec_for("translation", pair)
         models[pair] = spec.signature()
         engines[pair] = spec.engine
+    detector = resources.name_detector()
+    if detector is not None:  # which detector found the names no glossary knows
+        pipeline = getattr(detector, "model", None)
+        models["entities"] = {"detector": detector.name, "model": getattr(pipeline, "name", detector.name),
+                              "revision": __version__ if pipeline is None else "", "engine": "spacy" if pipeline
+                              else "rules"}
+        engines["entities"] = detector.name
     return models, engines
 
 

@@ -207,6 +207,14 @@ def close_budget(token: Token[RequestBudget | None]) -> None:
     _budget.reset(token)
 
 
+def detach_budget(token: Token[RequestBudget | None]) -> RequestBudget | None:
+    """Restore the previous budget like :func:`close_budget` but keep this one's model slot: the caller
+    owns it now (a streamed answer opens it again around the stream and closes it at the end)."""
+    budget = _budget.get()
+    _budget.reset(token)
+    return budget
+
+
 def check_deadline(before: str) -> None:
     """503 (DeadlineExceededError) when the current request is past its deadline."""
     budget = _budget.get()

@@ -22,6 +22,8 @@ from service.runtime.store_cache import CacheObserver
 from service.settings import Settings
 
 if TYPE_CHECKING:
+    from service.glossary.detection import NameDetector
+    from service.glossary.ner import NerModel
     from service.glossary.store_api import GlossaryStoreProtocol
     from service.memory.store import MemoryStore
     from service.runtime.summary_cache import SummaryCache
@@ -56,6 +58,10 @@ class ModelProvider(Protocol):
 
     def status(self) -> list[dict[str, Any]]:
         """One row per configured model: installed, loaded, engine, licence."""
+        ...
+
+    def ner(self, *, required: bool = False) -> NerModel | None:
+        """The NER pipeline, loaded on first use; None when none is installed (unless ``required``)."""
         ...
 
     def spec_for(self, task: str, key: str) -> ModelSpec:
@@ -103,6 +109,7 @@ class Resources:
         glossaries: GlossaryStoreProtocol | None = None,
         translator_wrapper: TranslatorWrapper | None = None,
         cache_observers: CacheObservers | None = None,
+        detector: NameDetector | None = None,
     ) -> None:
         self.settings = settings
         self.cache_observers = cache_observers or CacheObservers()
@@ -113,6 +120,8 @@ class Resources:
         self._translation_cache: Lazy[TranslationCache] = Lazy(self._make_translation_cache)
         self._summary_cache: Lazy[SummaryCache] = Lazy(self._make_summary_cache)
         self._translator: Lazy[Translator] = Lazy(self._make_translator)
+        self._detector: Lazy[tuple[NameDetector | None]] = Lazy(
+            self._make_detector, (detector,) if detector is not None else None)
         self._summarizers: dict[str, Summarizer] = {}
         self._summarizers_lock = threading.Lock()
 
@@ -146,6 +155,11 @@ class Resources:
         translation cache unless ``settings.cache`` is off."""
         return self._translator.get()
 
+    def name_detector(self) -> NameDetector | None:
+        """What finds names no glossary knows (``entities.detector``): the spaCy NER pipeline when one is
+        installed ("auto") or required ("ner"), else the heuristic detector; None when "off"."""
+        return self._detector.get()[0]
+
     def summarizer(self, name: str | None = None) -> Summarizer:
         """The named (or default) summarizer, under the summary cache unless ``settings.cache`` is off."""
         name = name or self.settings.summarizer
@@ -165,6 +179,16 @@ class Resources:
         from models.manager import ModelManager
 
         return ModelManager(self.settings)
+
+    def _make_detector(self) -> tuple[NameDetector | None]:
+        from service.glossary.heuristic import HeuristicDetector
+        from service.glossary.ner import NerDetector
+
+        mode = self.settings.entities.detector
+        if mode == "off":
+            return (None,)
+        pipeline = self.models.ner(required=mode == "ner") if mode != "heuristic" else None
+        return (NerDetector(pipeline) if pipeline is not None else HeuristicDetector(),)
 
     def _make_glossaries(self) -> GlossaryStoreProtocol:
         from service.glossary.store import GlossaryStore

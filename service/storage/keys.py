@@ -207,21 +207,8 @@ class KeyStore:
         One conditional UPDATE does the check and the addition, so concurrent requests on any
         worker or host can never together pass the quota.
         """
-        day = today()
-        params = {"k": key_id, "d": day, "r": requests, "c": characters, "q": quota if characters else 0}
         with self._connect(write=True) as conn:
-            conn.execute(text("INSERT INTO api_key_usage (key_id, day, requests, characters) "
-                              "VALUES (:k, :d, 0, 0) ON CONFLICT (key_id, day) DO NOTHING"), params)
-            added = conn.execute(text(
-                "UPDATE api_key_usage SET requests = requests + :r, characters = characters + :c "
-                "WHERE key_id = :k AND day = :d AND (:q = 0 OR characters + :c <= :q)"), params).rowcount
-            row = conn.execute(text("SELECT requests, characters FROM api_key_usage WHERE key_id = :k AND day = :d"),
-                               params).one()
-        if not added:
-            raise QuotaExceededError(
-                f"this request has {characters} characters; the key has used {row[1]} of "
-                f"its {quota} characters today (UTC)", retry_after=_seconds_to_midnight())
-        return Usage(key_id, day, row[0], row[1])
+            return add_usage(conn, key_id, requests=requests, characters=characters, quota=quota)
 
     def refund(self, key_id: str, day: str, *, requests: int = 1, characters: int = 0) -> None:
         """Take back what :meth:`record` added on ``day`` for a request that was refused or failed
@@ -231,6 +218,31 @@ class KeyStore:
                 "UPDATE api_key_usage SET requests = CASE WHEN requests > :r THEN requests - :r ELSE 0 END, "
                 "characters = CASE WHEN characters > :c THEN characters - :c ELSE 0 END "
                 "WHERE key_id = :k AND day = :d"), {"k": key_id, "d": day, "r": requests, "c": characters})
+
+
+def key_quota(conn: Connection, key_id: str, default: int) -> int:
+    """The key's characters per day (its own quota, else ``default``); 0 means unlimited."""
+    row = conn.execute(text("SELECT char_quota FROM api_keys WHERE id = :k"), {"k": key_id}).first()
+    return default if row is None or row[0] is None else int(row[0])
+
+
+def add_usage(conn: Connection, key_id: str, *, requests: int = 1, characters: int = 0, quota: int = 0) -> Usage:
+    """:meth:`KeyStore.record` on an open write transaction, so a caller charges together with its own writes
+    (a background job charges each article in the transaction that records it)."""
+    day = today()
+    params = {"k": key_id, "d": day, "r": requests, "c": characters, "q": quota if characters else 0}
+    conn.execute(text("INSERT INTO api_key_usage (key_id, day, requests, characters) "
+                      "VALUES (:k, :d, 0, 0) ON CONFLICT (key_id, day) DO NOTHING"), params)
+    added = conn.execute(text(
+        "UPDATE api_key_usage SET requests = requests + :r, characters = characters + :c "
+        "WHERE key_id = :k AND day = :d AND (:q = 0 OR characters + :c <= :q)"), params).rowcount
+    row = conn.execute(text("SELECT requests, characters FROM api_key_usage WHERE key_id = :k AND day = :d"),
+                       params).one()
+    if not added:
+        raise QuotaExceededError(
+            f"this request has {characters} characters; the key has used {row[1]} of "
+            f"its {quota} characters today (UTC)", retry_after=_seconds_to_midnight())
+    return Usage(key_id, day, row[0], row[1])
 
 
 def _seconds_to_midnight() -> int:

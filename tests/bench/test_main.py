@@ -69,7 +69,7 @@ def test_quick_plan_is_smaller_than_the_full_one():
 
     assert all(QUICK[key] <= FULL[key] for key in FULL)
     assert set(PARTS) == {"translation", "service", "brief", "many", "cache", "summarizer", "segmentation",
-                          "quality"}
+                          "quality", "entities", "jobs", "stream"}
 
 
 @pytest.mark.slow
@@ -78,7 +78,7 @@ def test_quick_bench_runs_and_prints_the_tables(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bench", "--quick", "--out", str(out)], cwd=REPO,
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    for head in (*TABLE_HEADS, "## Abstractive summarizer", "## Segmentation"):
+    for head in (*TABLE_HEADS, "## Abstractive summarizer", "## Segmentation", "## Entities"):
         assert head in proc.stdout
     assert "| path | greedy sent/s | beam 4 sent/s |" in proc.stdout
     assert out.read_text(encoding="utf-8") in proc.stdout + "\n"
@@ -99,3 +99,27 @@ def test_report_shows_the_summarizer_backends_embeddings_batch_runner_and_summar
     assert "batch runner" in text
     assert "| its share of the engine limit (beam 4) | 0.80 |" in text
     assert "| summarize stage ms | 2.0 | 80.0 | 40.0× |" in text
+
+
+def test_report_shows_entities_per_detector_set_and_the_brief_share():
+    results = _results()
+    row = {"set": "glossary + CLDR + heuristic", "recall": 0.977, "precision": 0.974, "learned": 271,
+           "short_linked": 0.99, "short": 99, "ambiguous_linked": 0, "ambiguous": 0, "ms_per_1000_words": 100.0,
+           "missed": ["a: X"], "wrong": []}
+    results["entities"] = {"articles": 14, "rows": [row],
+                           "share": [{"detector": "heuristic", "brief_ms": 1000.0, "entities_ms": 20.0, "share": 0.02}]}
+    text = render(results)
+    assert "## Entities (14 annotated articles" in text
+    assert "| glossary + CLDR + heuristic | 0.977 | 0.974 (271 names) | 0.990 (99) | 0 of 0 | 100.0 |" in text
+    assert "| heuristic | 1000.0 | 20.0 | 0.020 |" in text
+    assert "no NER row" in text
+    assert "- missed a: X" in text
+
+
+def test_the_jobs_and_stream_tables_show_their_ratios():
+    text = render({**_results(), "jobs": {"articles": 32, "rounds": 2, "batch_s": 20.0, "job_s": 21.0,
+                                          "batch_per_s": 1.6, "job_per_s": 1.52, "ratio": 0.95},
+                   "stream": {"passes": 3, "json_ms": 3000.0, "first_segment_ms": 900.0, "stream_done_ms": 5000.0,
+                              "first_over_json": 0.3, "stream_over_json": 1.67}})
+    assert "| **job throughput / batch throughput** | | **0.95** |" in text
+    assert "| first `segment` event of the stream | 900 | **0.30** |" in text

@@ -54,6 +54,7 @@ def test_compose_runs_the_service_postgresql_redis_and_the_worker():
     assert api["environment"]["BRIEFS_STORE_URL"].startswith("postgresql://")
     assert api["environment"]["BRIEFS_HTTP_RATE_LIMIT_STORAGE"].startswith("redis://redis")
     assert worker["command"][:4] == ["python", "-m", "service", "worker"]
-    assert api["environment"]["BRIEFS_DOCUMENTS_WORKERS"] == "0"  # documents run in the worker
+    assert api["environment"]["BRIEFS_DOCUMENTS_WORKERS"] == "0"  # documents and jobs run in the worker
+    assert api["environment"]["BRIEFS_JOBS_WORKER_THREADS"] == "0"
     assert worker["environment"]["BRIEFS_STORE_URL"] == api["environment"]["BRIEFS_STORE_URL"]
     assert {"postgres", "redis"} <= set(api["depends_on"])

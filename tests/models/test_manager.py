@@ -279,7 +279,8 @@ def test_status_rows(manager: ModelManager) -> None:
     manager.translator().translate_batch(["a"], "en", "ja")
     rows = {(r["task"], r["key"]): r for r in manager.status()}
     assert set(rows) == {("translation", "en-ja"), ("translation", "en-ko"),
-                         ("summarization", "abstractive"), ("embedding", "extractive")}
+                         ("summarization", "abstractive"), ("embedding", "extractive"), ("ner", "en")}
+    assert rows[("ner", "en")]["engine"] == "spacy"
     ja = rows[("translation", "en-ja")]
     assert {"task", "key", "model", "engine", "license", "non_commercial", "installed", "loaded",
             "size_mb", "path"} <= set(ja)

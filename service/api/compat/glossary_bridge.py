@@ -122,7 +122,8 @@ def merge(entries: tuple[GlossaryEntry, ...], target: str, new: dict[str, str], 
         if renderings:
             variants = {k: v for k, v in entry.variants.items() if k in renderings}
             index[entry.source.casefold()] = len(merged)
-            merged.append(replace(entry, renderings=renderings, variants=variants))
+            short = {k: v for k, v in entry.short_renderings.items() if k in renderings}
+            merged.append(replace(entry, renderings=renderings, variants=variants, short_renderings=short))
     for source, rendering in new.items():
         at = index.get(source.casefold())
         if at is None:

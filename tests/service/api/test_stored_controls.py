@@ -91,6 +91,16 @@ def test_glossary_entries_lose_their_controls_with_a_warning(client, how):
     assert _clean(client.get("/v1/glossaries/desk", headers={"Accept": "text/tab-separated-values"}).data)
 
 
+def test_a_short_rendering_loses_its_controls_too(client):
+    response = client.post("/v1/glossaries", json={"name": "desk", "entries": [
+        {"source": "Kenji Aoyama", "type": "person", "renderings": {"ja": "青山健二"},
+         "short_renderings": {"ja": f"青{RLO}山{C1}"}}]})
+    assert response.status_code == 201, response.data
+    assert response.get_json()["warnings"][0]["code"] == "controls-removed"
+    [entry] = client.get("/v1/glossaries/desk").get_json()["entries"]
+    assert entry["short_renderings"] == {"ja": "青山"}
+
+
 def test_an_entry_of_nothing_but_controls_is_refused(client):
     response = client.post("/v1/glossaries", json={"name": "desk", "entries": [
         {"source": f"{RLO}{NUL}", "renderings": {"ja": "港"}}]})

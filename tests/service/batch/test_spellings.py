@@ -91,7 +91,8 @@ def test_save_learned_promotes_the_names_into_a_glossary(run_job, tmp_path, batc
     assert NAME in {e.source for e in glossary.entries}
 
 
-@pytest.mark.parametrize(("kinds", "expected"), [({"A B": "person"}, "person"), ({"A B": "place"}, "term")])
+@pytest.mark.parametrize(("kinds", "expected"), [({"A B": "person"}, "person"), ({"A B": "place"}, "place"),
+                                                  ({"A B": "GPE"}, "term")])
 def test_entry_types_stay_within_what_a_glossary_accepts(kinds, expected):
     book = SpellingBook()
     book.settle("ko", {"A B": "에이"}, kinds)

@@ -1,5 +1,5 @@
-"""``python -m service worker``: runs the store's document jobs apart from the HTTP workers (which run none
-with ``documents.workers = 0``), and gives running jobs back when stopped."""
+"""``python -m service worker``: also runs the store's document jobs, apart from the HTTP workers (which run
+none with ``documents.workers = 0``), and stops cleanly on SIGTERM."""
 from __future__ import annotations
 
 import json
@@ -19,10 +19,9 @@ WAIT_S = 120
 LINE = "The harbor authority reopened pier number {n} on Monday after a month of repairs.\n"
 
 
-def test_worker_needs_at_least_one_thread(run_cli):
-    code, _, err = run_cli("worker", "--threads", "0")
-    assert code != 0
-    assert "--threads must be at least 1" in err
+def test_worker_refuses_a_negative_document_thread_count(run_cli):
+    with pytest.raises(ValueError, match="--document-threads must be 0 or more"):
+        run_cli("worker", "--document-threads", "-1")
 
 
 def _post(url: str, body: bytes, content_type: str) -> tuple[int, bytes]:
@@ -61,8 +60,8 @@ def test_the_worker_runs_documents_the_http_workers_leave_and_stops_cleanly(tiny
         time.sleep(1.0)
         assert _status(server.base, handle) == "queued"  # no HTTP worker runs it
         env = {"BRIEFS_CONFIG": str(server.config), "PATH": str(BIN), "HOME": str(tmp_path), "PYTHONPATH": str(REPO)}
-        worker = subprocess.Popen([sys.executable, "-m", "service", "worker", "--threads", "1"], cwd=REPO, env=env,
-                                  text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        command = [sys.executable, "-m", "service", "worker", "--document-threads", "1"]
+        worker = subprocess.Popen(command, cwd=REPO, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         try:
             deadline = time.monotonic() + WAIT_S
             while (status := _status(server.base, handle)) != "done":
@@ -77,8 +76,8 @@ def test_the_worker_runs_documents_the_http_workers_leave_and_stops_cleanly(tiny
                 worker.kill()
                 worker.wait(timeout=10)
         assert worker.returncode == 0, err
-        assert "document worker: 1 thread(s)" in out
-        assert "document worker: stopped" in out
+        assert "1 document thread(s)" in out
+        assert "worker: stopped" in out
         status, result = _post(f"{server.base}/v2/document/{handle['document_id']}/result",
                                json.dumps({"document_key": handle["document_key"]}).encode(), "application/json")
         assert status == 200

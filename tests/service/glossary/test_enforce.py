@@ -382,11 +382,11 @@ def test_the_adjective_of_a_glossary_place_is_neither_a_typo_nor_a_learned_name(
 
 
 def test_the_learned_matcher_is_rebuilt_only_when_a_name_is_learned(monkeypatch: pytest.MonkeyPatch) -> None:
-    import service.glossary.enforce as enforce
+    import service.glossary.entities as entities
 
     builds = []
-    real = enforce.EntityMatcher
-    monkeypatch.setattr(enforce, "EntityMatcher", lambda active: builds.append(active) or real(active))
+    real = entities.EntityMatcher
+    monkeypatch.setattr(entities, "EntityMatcher", lambda active: builds.append(active) or real(active))
     segments = ["Harold Quimby met officials on Monday."] * 5 + ["They met Edna Pruitt later."] * 5
     outcome = run(TagTranslator(), segments)
     assert {"Harold Quimby", "Edna Pruitt"} <= {e.source for e in outcome.entities}

@@ -224,3 +224,31 @@ def test_format_from_path_refuses_unknown(name):
 def test_unknown_format_is_refused():
     with pytest.raises(BadInputError, match="unknown glossary format"):
         parse_glossary(b"x\ty\n", "xlsx", target_lang="ja")
+
+
+SHORT = [GlossaryEntry("Antony Blinken", {"ja": "アントニー・ブリンケン", "ko": "토니 블링컨"}, type="person",
+                       aliases=("Blinken",), short_renderings={"ja": "ブリンケン", "ko": "블링컨"}),
+         GlossaryEntry("Park Jin", {"ja": "朴振", "ko": "박진"}, type="person", short_renderings={"ko": "박"}),
+         GlossaryEntry("Tokyo", {"ja": "東京"}, type="place")]
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "tbx"])
+def test_short_renderings_round_trip(fmt: str) -> None:
+    assert parse_glossary(serialise_glossary(SHORT, fmt), fmt) == SHORT
+
+
+def test_short_renderings_are_columns_and_a_tbx_short_form() -> None:
+    tsv = serialise_glossary(SHORT, "tsv").decode()
+    assert tsv.splitlines()[0].endswith("\tshort_ja\tshort_ko")
+    assert "shortForm" in serialise_glossary(SHORT, "tbx").decode()
+    assert "short_ja" not in serialise_glossary(SHORT[2:], "tsv").decode()  # written only when an entry has one
+
+
+@pytest.mark.parametrize(("header", "row", "message"), [
+    ("short_xx", "x", "unknown column"),
+    ("short_zh", "奎尔", "short zh rendering, but no zh rendering"),
+])
+def test_bad_short_columns_name_the_problem(header: str, row: str, message: str) -> None:
+    data = f"{FULL_HEADER.rstrip()}\t{header}\n{full_row('Tokyo').rstrip()}\t{row}\n".encode()
+    with pytest.raises(GlossaryFormatError, match=message):
+        parse_glossary(data, "tsv")

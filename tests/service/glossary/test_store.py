@@ -208,13 +208,13 @@ def test_resolve_precedence(store):
     store.create("team", [GlossaryEntry("Tokyo", {"ja": "トーキョー"})])
     inline = [GlossaryEntry("Tokyo", {"ja": "東京"})]
     active = store.resolve(["team", "news"], inline)
-    assert [g.name for g in active.layers] == ["inline", "team", "news", "default"]
+    assert [g.name for g in active.layers] == ["inline", "team", "news", "default", "cldr"]
     assert active.layers[0].entries == tuple(inline)
 
 
 def test_resolve_does_not_repeat_default(store):
-    assert [g.name for g in store.resolve(["default", "news"]).layers] == ["default", "news"]
-    assert [g.name for g in store.resolve([]).layers] == ["default"]
+    assert [g.name for g in store.resolve(["default", "news"]).layers] == ["default", "news", "cldr"]
+    assert [g.name for g in store.resolve([]).layers] == ["default", "cldr"]
 
 
 def test_resolve_unknown_name_raises(store):
@@ -448,3 +448,16 @@ def test_concurrent_versioned_edits_never_lose_one(store_url):
     assert final.version == 33
     for s in stores:
         s.close()
+
+
+def test_short_renderings_are_stored_and_an_old_store_gets_the_default_ones(tmp_path, store):
+    entry = GlossaryEntry("Miriam Quayle", {"ja": "ミリアム・クエール", "ko": "미리엄 퀘일"}, type="person",
+                          short_renderings={"ja": "クエール", "ko": "퀘일"})
+    assert store.create("people", [entry]).entries == (entry,)
+    assert store.get("people").entries[0].short_renderings == {"ja": "クエール", "ko": "퀘일"}
+    path = tmp_path / "old.sqlite3"
+    shutil.copy(PRE_SQLALCHEMY_STORE, path)
+    old = GlossaryStore(path)
+    blinken = next(e for e in old.get("default").entries if e.source == "Antony Blinken")
+    assert blinken.short_renderings == {"ja": "ブリンケン", "ko": "블링컨"}
+    old.close()

@@ -62,7 +62,7 @@ def test_shared_half_resets_the_default_and_resolves_layers(dict_store):
     dict_store.import_file(b"Tokyo\t\xe3\x83\x88\xe3\x83\xbc\xe3\x82\xad\xe3\x83\xa7\xe3\x83\xbc\n", name="desk",
                            fmt="tsv", target_lang="ja")
     active = dict_store.resolve(["desk"], [GlossaryEntry("Osaka", {"ja": "大阪"})])
-    assert [g.name for g in active.layers] == ["inline", "desk", "default"]
+    assert [g.name for g in active.layers] == ["inline", "desk", "default", "cldr"]
     assert dict_store.export("desk", "csv", target_lang="ja") == "Tokyo,トーキョー\r\n".encode()
 
 

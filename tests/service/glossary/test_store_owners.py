@@ -91,28 +91,26 @@ def test_a_glossary_given_to_another_owner_goes_on_counting_its_versions(store):
     assert store.add_entries("bridges", NEWS[2:], tenant=NEWS_DESK).version == moved.version + 1
 
 
-def test_a_store_at_schema_6_counts_versions_per_owner_without_repeating_one(tmp_path):
+def test_a_store_from_before_per_owner_versions_repeats_no_version(tmp_path):
+    """Before, versions were counted per bare name across owners: a team's glossary at version 2 whose name
+    had reached 5 (others' glossaries, deleted ones). Its own versions go on from 5; a new name starts at 1."""
     from service.glossary.store import MIGRATIONS_TABLE
     from service.storage.db import make_engine, run_migrations
 
-    path = tmp_path / "v6.sqlite3"
+    path = tmp_path / "before.sqlite3"
     engine = make_engine(path)
-    run_migrations(engine, MIGRATIONS_TABLE, MIGRATIONS[:6])
-    engine.dispose()
-    old = GlossaryStore(path)
-    made = old.create("bridges", NEWS[:1])
-    old.delete("bridges")
-    again = old.create("bridges", NEWS[:1])  # the shared counter of the name stands at 2
-    old.close()
-    engine = make_engine(path)  # as schema 6 left them: a team's glossary counted on the shared counter
+    run_migrations(engine, MIGRATIONS_TABLE, MIGRATIONS[:-1])  # the last one counts versions per owner
     with engine.begin() as conn:
-        conn.execute(text("UPDATE glossaries SET owner = 'team:news', name_key = 'team:news/bridges' "
-                          "WHERE id = :gid"), {"gid": again.id})
+        conn.execute(text("INSERT INTO glossaries (id, name, name_key, owner, description, source_lang, version, "
+                          "created_at, updated_at) VALUES ('g1', 'bridges', 'team:news/bridges', 'team:news', '', "
+                          "'en', 2, '2026-01-01', '2026-01-01')"))
+        conn.execute(text("INSERT INTO glossary_names (name_key, last_version) VALUES ('bridges', 5)"))
     engine.dispose()
     store = GlossaryStore(path)
     assert store.schema_version() == len(MIGRATIONS)
-    assert store.add_entries("bridges", NEWS[1:2], tenant=NEWS_DESK).version == again.version + 1 > made.version
+    assert store.add_entries("bridges", NEWS[:1], tenant=NEWS_DESK).version == 6
     assert store.create("bridges", NEWS[:1], tenant=SPORTS_DESK).version == 1
+    assert store.create("piers", NEWS[:1], tenant=NEWS_DESK).version == 1
     store.close()
 
 

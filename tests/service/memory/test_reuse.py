@@ -122,3 +122,15 @@ def test_the_title_reuses_a_memory_like_any_segment(tmp_path, store):
     assert titled.title.provenance["ko"] == "model"
     [mention] = [m for m in _tokyo(titled).mentions if m.segment == "title" and m.lang == "ja"]
     assert titled.title.translations["ja"][mention.start:mention.end] == "東京"
+
+
+def test_an_edit_keeping_a_short_rendering_keeps_the_mention() -> None:
+    from service.brief import AlignedSegment, Brief, BriefMeta, EntityMention, EntityReport
+
+    segment = AlignedSegment("s1", 0, "Foreign Minister Park said so.", {"ko": "박 장관이 말했다."})
+    entity = EntityReport("Park Jin", "person", "glossary", "default", {"ko": "박진"},
+                          [EntityMention("s1", "en", 17, 21), EntityMention("s1", "ko", 0, 1)],
+                          short_renderings={"ko": "박"})
+    brief = Brief([segment], [entity], BriefMeta(target_langs=["ko"]))
+    assert replace_translation(brief, "s1", "ko", "박 외교장관이 그렇게 말했다.", "edited") == []
+    assert [m for m in entity.mentions if m.lang == "ko"] == [EntityMention("s1", "ko", 0, 1)]

@@ -40,7 +40,8 @@ def test_brief_pairs_each_summary_sentence_with_each_language(resources):
 
 def test_meta_carries_models_engines_timings_and_signature(resources):
     meta = build_brief(ARTICLE, request(sentences=1), resources).meta
-    assert set(meta.timings_ms) == {"segment", "summarize", "translate", "align", "quality"}
+    assert set(meta.timings_ms) == {"segment", "summarize", "translate", "entities", "align", "quality"}
+    assert meta.timings_ms["entities"] <= meta.timings_ms["translate"]  # finding entities is part of translating
     assert meta.models["en-ja"]["model"] == "Helsinki-NLP/opus-tatoeba-en-ja"
     assert meta.engines["en-ko"] == "ctranslate2"
     assert "en-ja:Helsinki-NLP/opus-tatoeba-en-ja@main/ctranslate2" in meta.signature

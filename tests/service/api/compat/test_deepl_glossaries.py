@@ -126,6 +126,13 @@ def test_merge_adds_replaces_and_drops_empty_entries():
     assert added[1].renderings == {"ko": "하야시", "ja": "林"}
 
 
+def test_replacing_a_dictionary_drops_its_short_renderings_too():
+    person = GlossaryEntry("Park Jin", {"ja": "朴振", "ko": "박진"}, type="person",
+                           short_renderings={"ja": "朴", "ko": "박"})
+    (merged,) = merge((person,), "ko", {}, replace_target=True)
+    assert (merged.renderings, merged.short_renderings) == ({"ja": "朴振"}, {"ja": "朴"})
+
+
 @pytest.mark.parametrize("glossary_id", ["%0A", "%20"])
 def test_a_blank_glossary_id_is_not_found(client, glossary_id):
     for path in (f"/v2/glossaries/{glossary_id}", f"/v3/glossaries/{glossary_id}"):
