@@ -108,6 +108,7 @@ def keep_charge() -> Charge | None:
     """Hand this request's charge to work that outlives it (a document job): the request no longer refunds
     it, whatever it answers; the job refunds it if it fails."""
     charged: Charge | None = g.pop("briefs_charge", None)
+    g.briefs_charge_kept = charged is not None  # counted already: the answer adds no request of its own
     return charged
 
 
@@ -130,7 +131,8 @@ def _settle_usage(response: Response) -> Response:
         refund(charged)
         return response
     key = current_key()
-    if key is not None and charged is None and request.path.startswith(GUARDED_PREFIXES):
+    if key is not None and charged is None and not g.get("briefs_charge_kept") \
+            and request.path.startswith(GUARDED_PREFIXES):
         try:
             current_app.extensions["briefs.keys"].record(key.id)
         except StoreUnavailableError:  # a usage counter must not turn a success into a failure; the store

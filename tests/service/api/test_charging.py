@@ -159,3 +159,45 @@ def test_a_served_request_is_charged_once(tmp_path, method, path, kwargs):
     assert after[1] == before[1] + 2  # the request and the first /v2/usage call
     assert after[2] > before[2]
     assert after[0] == after[2]
+
+
+def test_a_served_document_upload_counts_one_request(tmp_path):
+    app, key, headers = _keyed_app(tmp_path)
+    client, store = app.test_client(), app.extensions["briefs.keys"]
+    before = _usage(client, store, key.id, headers)
+    assert client.post("/v2/document", headers=headers, **_document()()).status_code == 200
+    after = _usage(client, store, key.id, headers)
+    assert after[1] == before[1] + 2  # the upload (its job keeps the charge) and the first /v2/usage call
+    assert after[2] == before[2] + len("Officials met in Tokyo.The talks continue.")
+
+
+class BreakingTranslator(TaggingTranslator):
+    """Once ``broken`` is set, every engine call fails (a model gone mid-way)."""
+
+    broken = False
+
+    def translate_batch(self, texts, source_lang, target_lang):
+        if self.broken:
+            raise RuntimeError("the engine broke")
+        return super().translate_batch(texts, source_lang, target_lang)
+
+
+@pytest.mark.parametrize("breaks", [False, True], ids=["served", "failed-mid-stream"])
+def test_a_streamed_brief_is_charged_once_or_not_at_all(tmp_path, breaks):
+    """A stream answers 200 before its brief is done: one that ends in an ``error`` event gives its charge back."""
+    translator = BreakingTranslator()
+    app, key, headers = _keyed_app(tmp_path, translator)
+    client, store = app.test_client(), app.extensions["briefs.keys"]
+    before = _usage(client, store, key.id, headers)
+    translator.broken = breaks
+    response = client.post("/v1/briefs", json={"text": ARTICLE, "sentences": 2},
+                           headers={**headers, "Accept": "text/event-stream"})
+    assert response.status_code == 200
+    events = response.get_data(as_text=True)
+    assert ("event: error" in events) is breaks
+    after = _usage(client, store, key.id, headers)
+    if breaks:
+        assert after == _plus_requests(before, 1)  # only the first /v2/usage call
+    else:
+        assert after[1] == before[1] + 2
+        assert after[2] > before[2]
