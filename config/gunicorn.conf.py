@@ -10,6 +10,7 @@ so ``/metrics`` on any worker reports the whole host.
 import os
 import shutil
 
+from service.api.serving import control_socket_for
 from service.settings import load_settings
 
 _settings = load_settings()
@@ -23,6 +24,9 @@ graceful_timeout = _settings.http.graceful_timeout_s
 preload_app = False
 limit_request_line = 8190
 accesslog = "-"
+# Each instance its own control socket (gunicornc), or none: two instances on one host must not share one,
+# or stopping either removes the other's.
+control_socket, control_socket_disable = control_socket_for(_settings.http)
 # Keys in query strings and the Authorization header never reach the access log.
 logger_class = "service.api.url_keys.RedactingLogger"
 
@@ -39,18 +43,24 @@ def on_starting(server):
 
 
 def post_worker_init(worker):
-    """Load the configured models once in this worker, before it takes requests; start its job workers."""
-    from service.api.serving import preload_worker_models, start_job_workers
+    """Load the configured models once in this worker, before it takes requests; start its document jobs and
+    its job workers."""
+    from service.api.serving import preload_worker_models, start_background_work, start_job_workers
 
     preload_worker_models(worker.wsgi)
+    start_background_work(worker.wsgi)
     start_job_workers(worker.wsgi)
 
 
 def worker_exit(server, worker):
-    """A worker stopping (restart, shutdown): its job workers stop after their current step."""
-    from service.api.serving import stop_job_workers
+    """A worker stopping (restart, shutdown): its running document jobs go back to the queue for another
+    worker, its job workers stop after their current step."""
+    from service.api.serving import stop_background_work, stop_job_workers
 
-    stop_job_workers(worker.wsgi)
+    app = getattr(worker, "wsgi", None)  # a worker that failed to load has no app
+    if app is not None:
+        stop_background_work(app)
+        stop_job_workers(app)
 
 
 def child_exit(server, worker):

@@ -14,7 +14,7 @@ from models.registry import ModelRegistry, ModelSpec, original_spec
 from models.store import ModelStore, spec_ref
 from models.summarizers.base import Summarizer
 from models.threads import plan_threads
-from service.errors import ModelCorruptError, ModelMissingError
+from service.errors import DependencyMissingError, ModelCorruptError, ModelMissingError
 from service.settings import Settings, SummaryOptions, TranslationOptions
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ NerFactory = Callable[[ModelSpec, Path, int], "SpacyNer"]
 T = TypeVar("T")
 # After a failed auto-pull, requests fail from memory for this long instead of probing the hub again.
 PULL_RETRY_AFTER_S = 60.0
+# After a model failed to load (or to verify), requests fail from memory, naming the file, for this long.
+LOAD_RETRY_AFTER_S = 60.0
 
 
 def _silence_load_progress() -> None:
@@ -101,6 +103,7 @@ class ModelManager:
         self._locks: dict[tuple[str, ...], threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self._pull_failures: dict[str, tuple[float, ModelMissingError]] = {}
+        self._load_failures: dict[str, tuple[float, ModelCorruptError]] = {}  # "task.key" -> (when, error)
         self._loaded: set[str] = set()
         self.load_times_ms: dict[str, float] = {}
 
@@ -154,19 +157,57 @@ class ModelManager:
             return options
         return dataclasses.replace(options, embedding_cache_dir=str(self.settings.models_dir / ".cache" / "embeddings"))
 
-    def preload(self, pairs: Iterable[str] | None = None, *, summarizers: Iterable[str] | None = None) -> None:
-        """Load models eagerly (gunicorn workers, readiness); defaults to the configured targets."""
+    def preload(self, pairs: Iterable[str] | None = None, *, summarizers: Iterable[str] | None = None,
+                verify: bool = False) -> None:
+        """Load models eagerly (gunicorn workers, readiness); defaults to the configured targets.
+
+        ``verify`` first re-hashes each translation model against its manifest, so changed weights that
+        would still load are caught at start. Every model is tried; a failure is remembered (``status``
+        names the bad file) and the first is raised once all were tried.
+        """
         if pairs is None:
             pairs = [f"{self.settings.source_lang}-{t}" for t in self.settings.target_langs]
+        failures: list[Exception] = []
         for pair in pairs:
             source, sep, target = pair.partition("-")
             if not sep:
                 raise ValueError(f"language pair must look like 'en-ja', got {pair!r}")
-            self.translator_for(source, target)
+            try:
+                if verify:
+                    self.verify_installed(self.spec_for("translation", pair))
+                self.translator_for(source, target)
+            except Exception as exc:  # noqa: BLE001 - the other models still load; raised below
+                failures.append(exc)
         for name in summarizers if summarizers is not None else [self.settings.summarizer]:
-            self.summarizer(name)
+            try:
+                self.summarizer(name)
+            except Exception as exc:  # noqa: BLE001 - raised below
+                failures.append(exc)
         if self.settings.entities.detector in ("auto", "ner"):
-            self.ner(required=self.settings.entities.detector == "ner")
+            try:
+                self.ner(required=self.settings.entities.detector == "ner")
+            except Exception as exc:  # noqa: BLE001 - raised below
+                failures.append(exc)
+        if failures:
+            raise failures[0]
+
+    def verify_installed(self, spec: ModelSpec) -> None:
+        """Re-hash an installed model against its manifest; ModelCorruptError naming the first changed or
+        missing file (remembered, as a failed load). Nothing for a model that is not installed or has no
+        manifest (``models verify`` reports those)."""
+        try:
+            problems = self.store.verify(spec)
+        except ModelMissingError:
+            return
+        changed = [p for p in problems if not p.startswith(".briefs-manifest.json") and ": extra" not in p]
+        if changed:
+            ref = f"{spec.task}.{spec.key}"
+            error = ModelCorruptError(
+                f"model {spec.model} for {spec_ref(spec)} is corrupt: {changed[0]}; reinstall it with "
+                f"`python -m service models pull {spec.key} --force`", file=changed[0].split(":", 1)[0],
+                model=spec.model, pair=spec_ref(spec))
+            self._load_failures[ref] = (time.monotonic(), error)
+            raise error
 
     def status(self) -> list[dict[str, Any]]:
         """One row per configured model: what it is, whether it is installed and loaded."""
@@ -183,11 +224,20 @@ class ModelManager:
                 "installed": state == "installed",
                 "state": state,
                 "loaded": f"{spec.task}.{spec.key}" in self._loaded,
+                **self._failure_row(spec),
                 "size_mb": self.store.size_mb(spec),
                 "path": str(self.store.path(spec)),
                 "tiny": spec.tiny or self.is_tiny,
             })
         return rows
+
+    def _failure_row(self, spec: ModelSpec) -> dict[str, Any]:
+        """A model that failed to load or verify: corrupt, with the file its error names."""
+        failed = self._load_failures.get(f"{spec.task}.{spec.key}")
+        if failed is None:
+            return {}
+        file = failed[1].extra.get("file")
+        return {"state": "corrupt", "installed": False, **({"file": Path(str(file)).name} if file else {})}
 
     def summarizer_spec(self, name: str) -> ModelSpec:
         """The spec that serves a summarizer name (``ModelRegistry.summarizer_spec``)."""
@@ -203,16 +253,49 @@ class ModelManager:
         return self._load(spec, build)
 
     def _load(self, spec: ModelSpec, build: Callable[[Path], T]) -> T:
+        ref = f"{spec.task}.{spec.key}"
+        failed = self._load_failures.get(ref)
+        if failed and time.monotonic() - failed[0] < LOAD_RETRY_AFTER_S:
+            raise failed[1]
         path = self._installed_path(spec)
         _silence_load_progress()
         started = time.perf_counter()
-        instance = build(path)
+        try:
+            instance = build(path)
+        except (ModelCorruptError, DependencyMissingError) as exc:
+            if isinstance(exc, ModelCorruptError):
+                self._load_failures[ref] = (time.monotonic(), self._named(spec, exc))
+                raise self._load_failures[ref][1] from exc
+            raise
+        except ModelMissingError:
+            raise
+        except Exception as exc:  # an engine that cannot read its files fails in its own ways (IndexError, ...)
+            error = self._named(spec, ModelCorruptError(
+                f"model {spec.model} for {spec_ref(spec)} at {path} cannot be loaded ({type(exc).__name__}); "
+                f"reinstall it with `python -m service models pull {spec.key} --force`",
+                model=spec.model, pair=spec_ref(spec)))
+            self._load_failures[ref] = (time.monotonic(), error)
+            raise error from exc
+        self._load_failures.pop(ref, None)
         elapsed_ms = (time.perf_counter() - started) * 1000
-        ref = f"{spec.task}.{spec.key}"
         self.load_times_ms[ref] = round(elapsed_ms, 1)
         self._loaded.add(ref)
         log.info("loaded %s (%s, %s) from %s in %.0f ms", ref, spec.model, spec.engine, path, elapsed_ms)
         return instance
+
+    def _named(self, spec: ModelSpec, error: ModelCorruptError) -> ModelCorruptError:
+        """``error`` naming its file: the one it names, else the first the manifest says has changed."""
+        if error.extra.get("file"):
+            return error
+        try:
+            changed = [p for p in self.store.verify(spec) if ": changed" in p or ": missing" in p]
+        except Exception:  # naming is a courtesy; the load failure is what counts
+            log.debug("could not verify %s", spec_ref(spec), exc_info=True)
+            changed = []
+        if not changed:
+            return error
+        return ModelCorruptError(f"{error.detail} ({changed[0]})", **{**error.extra,
+                                                                     "file": changed[0].split(":", 1)[0]})
 
     def _installed_path(self, spec: ModelSpec) -> Path:
         original = original_spec(spec)

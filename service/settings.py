@@ -37,6 +37,10 @@ class Limits:
     max_inline_chars: int = 20_000  # characters of all inline_glossary entries together
     max_import_entries: int = 20_000  # entries of one glossary import or replace
     max_json_depth: int = 32  # nesting of a JSON request body
+    max_glossaries: int = 16  # glossary names in one request
+    max_list_items: int = 100  # any other list in a request (target languages, aliases, tags, ...)
+    max_document_chars: int = 300_000  # text of one uploaded document (/v2/document; /translate_file: max_chars)
+    max_document_bytes: int = 10_000_000  # one document as parsed: a .docx's parts uncompressed together
 
 
 @dataclass(frozen=True)
@@ -85,6 +89,9 @@ class HttpOptions:
     model_slots: int = 4  # requests in the model stages at once, per worker; 0 = unbounded
     max_queue_wait_s: float = 10.0  # expected wait for a slot beyond which a request is shed (503)
     admin_keys: tuple[str, ...] = ()  # key ids that may change shipped data (the default glossary)
+    # gunicorn's control socket (gunicornc): "" = one of this instance's own, named after host and port,
+    # in the temp dir; "none" = no control socket; or a path.
+    control_socket: str = ""
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,19 @@ class BatchOptions:
     group_articles: int = 32  # articles per pipeline call; their sentences share engine batches
     prefetch_groups: int = 2  # groups read ahead while the previous one is translated
     log_every_s: float = 10.0  # plain progress lines when stderr is not a terminal
+
+
+@dataclass(frozen=True)
+class DocumentOptions:
+    """Document jobs (DeepL's /v2/document): durable rows in the store, run under leases by any worker."""
+
+    workers: int = 2  # documents translated at once per worker process (0: none; `python -m service worker`)
+    max_pending: int = 8  # queued and translating documents of all tenants together (429 beyond)
+    max_pending_per_tenant: int = 2  # of one tenant (team or key); keys off: the global cap only
+    lease_s: float = 30.0  # renewed every lease_s / 3 while a job runs; an expired lease is picked up again
+    max_attempts: int = 3  # a document whose worker died this many times fails instead of running again
+    deadline_s: float = 900.0  # one document's translation; past it the job fails (and is refunded)
+    result_ttl_s: float = 3600.0  # finished documents (and their results) are kept this long
 
 
 @dataclass(frozen=True)
@@ -209,6 +229,7 @@ class Settings:
     summary: SummaryOptions = field(default_factory=SummaryOptions)
     http: HttpOptions = field(default_factory=HttpOptions)
     memory: MemoryOptions = field(default_factory=MemoryOptions)
+    documents: DocumentOptions = field(default_factory=DocumentOptions)
     batch: BatchOptions = field(default_factory=BatchOptions)
     entities: EntityOptions = field(default_factory=EntityOptions)
     quality: QualityOptions = field(default_factory=QualityOptions)
@@ -278,7 +299,8 @@ def _rebase_paths(data: dict[str, Any], base: Path) -> dict[str, Any]:
 def _env_layer(env: Mapping[str, str]) -> dict[str, Any]:
     """Map BRIEFS_KEY and BRIEFS_SECTION_KEY variables onto the settings tree."""
     layer: dict[str, Any] = {}
-    sections = ("limits", "translation", "summary", "http", "batch", "memory", "quality", "entities", "jobs")
+    sections = ("limits", "translation", "summary", "http", "batch", "memory", "quality", "entities", "jobs",
+                "documents")
     for name, value in env.items():
         if not name.startswith(ENV_PREFIX) or name == ENV_PREFIX + "CONFIG":
             continue

@@ -61,7 +61,7 @@ class FakeModelManager:
         self.spec_for("translation", f"{source_lang}-{target_lang}")
         return self._translator
 
-    def preload(self, pairs=None, *, summarizers=None) -> None:
+    def preload(self, pairs=None, *, summarizers=None, verify=False) -> None:
         self.preloaded.extend(pairs or [s.key for s in self.registry.specs() if s.task == "translation"])
 
     def summarizer(self, name: str | None = None):

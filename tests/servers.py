@@ -19,7 +19,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,13 +275,15 @@ class GunicornServer:
 
 def start_gunicorn(root: Path, models_dir: Path, *, name: str = "serve", ready_path: str | None = "/healthz",
                    settings: Mapping[str, object] | None = None, http: Mapping[str, object] | None = None,
-                   tables: Mapping[str, Mapping[str, object]] | None = None) -> GunicornServer:
+                   tables: Mapping[str, Mapping[str, object]] | None = None,
+                   command_prefix: Sequence[str] = ()) -> GunicornServer:
     """gunicorn on a free loopback port, settings from ``root/<name>.toml``, log in ``root/<name>.log``.
 
-    ``settings`` are top-level settings, ``http`` the ``[http]`` table and ``tables`` other tables
-    (``{"jobs": {...}}``), over these defaults: the
+    ``settings`` are top-level settings (a dict value is a table, e.g. ``documents``), ``http`` the
+    ``[http]`` table and ``tables`` other tables (``{"jobs": {...}}``), over these defaults: the
     tiny models in ``models_dir``, an SQLite store in ``root``, no hub, one worker, rate limits out of
-    the way. Waits until ``ready_path`` answers 200 (None: does not wait).
+    the way. Waits until ``ready_path`` answers 200 (None: does not wait). ``command_prefix`` runs
+    gunicorn under another command (e.g. ``setpriv``).
     """
     port = free_port()
     top = {"models_dir": str(models_dir), "store_path": str(root / f"{name}.sqlite3"), "auto_pull": False,
@@ -289,15 +291,15 @@ def start_gunicorn(root: Path, models_dir: Path, *, name: str = "serve", ready_p
     table = {"host": "127.0.0.1", "port": port, "workers": 1, "threads": 8, "rate_limit": "1000000/minute",
              "timeout_s": 120, "graceful_timeout_s": 5, **(http or {})}
     config = root / f"{name}.toml"
-    extra = "".join(f"[{section}]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in values.items())
-                    for section, values in (tables or {}).items())
-    config.write_text("".join(f"{k} = {_toml_value(v)}\n" for k, v in top.items()) + "[http]\n"
-                      + "".join(f"{k} = {_toml_value(v)}\n" for k, v in table.items()) + extra, encoding="utf-8")
+    sections = {"http": table, **{k: v for k, v in top.items() if isinstance(v, Mapping)}, **(tables or {})}
+    config.write_text("".join(f"{k} = {_toml_value(v)}\n" for k, v in top.items() if not isinstance(v, Mapping))
+                      + "".join(f"[{section}]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in values.items())
+                                for section, values in sections.items()), encoding="utf-8")
     env = {"BRIEFS_CONFIG": str(config), "PATH": str(BIN), "HOME": str(root), "PYTHONPATH": str(REPO)}
     log = root / f"{name}.log"
     with log.open("w") as out:
-        process = subprocess.Popen([str(BIN / "gunicorn"), "wsgi:app", "-c", "config/gunicorn.conf.py"],
-                                   cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        command = [*command_prefix, str(BIN / "gunicorn"), "wsgi:app", "-c", "config/gunicorn.conf.py"]
+        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     server = GunicornServer(process=process, base=f"http://127.0.0.1:{table['port']}", config=config, log=log)
     if ready_path is not None:
         server.wait_answering(ready_path)

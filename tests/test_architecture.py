@@ -13,7 +13,8 @@ PACKAGES = ("service", "models")
 MODELS_MAY_IMPORT = {"service.errors", "service.settings"}
 # The package map of docs/ARCHITECTURE.md, lowest layer first: a module may import its own layer and those below.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("service", "service.errors", "service.settings", "service.languages", "service.fileio", "service.brief"),
+    ("service", "service.errors", "service.settings", "service.languages", "service.fileio", "service.brief",
+     "service.text"),
     ("models",),
     ("service.storage",),
     ("service.glossary", "service.memory", "service.exports", "service.quality"),

@@ -7,12 +7,14 @@ DeepL/LibreTranslate-compatible doors) are guarded; health, metrics and docs are
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from service.errors import AuthError, StoreUnavailableError
+from service.runtime.request_budget import admit
 from service.settings import Settings
 from service.storage.keys import ApiKey, KeyStore
 
@@ -74,24 +76,76 @@ def quota_for(key: ApiKey, settings: Settings) -> int:
     return settings.http.char_quota if key.char_quota is None else key.char_quota
 
 
-def charge(characters: int) -> None:
-    """Count this request's characters against the caller's daily quota (429 past it)."""
+@dataclass(frozen=True)
+class Charge:
+    """What one request added to a key's usage, so that it can be taken back."""
+
+    key_id: str
+    day: str
+    characters: int
+
+
+def charge(characters: int) -> Charge | None:
+    """Admit the request to the model stages, then count its characters against the caller's daily quota.
+
+    Admission first (a model slot of this worker, or 503 overloaded): a request refused for load is
+    never charged. Past the quota: 429 (DeepL: 456), nothing charged. A request that then ends in a
+    refusal or a failure (any status of 400 or more) gets the charge back when its answer is made
+    (:func:`_settle_usage`); None when no key is in use.
+    """
+    admit()
     key = current_key()
     if key is None:
-        return
+        return None
     settings: Settings = current_app.extensions["briefs"].settings
-    current_app.extensions["briefs.keys"].record(key.id, characters=characters, quota=quota_for(key, settings))
-    g.usage_recorded = True
+    usage = current_app.extensions["briefs.keys"].record(key.id, characters=characters,
+                                                         quota=quota_for(key, settings))
+    g.briefs_charge = Charge(key.id, usage.day, characters)
+    return g.briefs_charge
 
 
-def _count_request(response: Response) -> Response:
+def keep_charge() -> Charge | None:
+    """Hand this request's charge to work that outlives it (a document job): the request no longer refunds
+    it, whatever it answers; the job refunds it if it fails."""
+    charged: Charge | None = g.pop("briefs_charge", None)
+    g.briefs_charge_kept = charged is not None  # counted already: the answer adds no request of its own
+    return charged
+
+
+def refund(charged: Charge | None) -> None:
+    """Give a charge back (a refused request, a failed document job); logged, never raised."""
+    if charged is None:
+        return
+    try:
+        current_app.extensions["briefs.keys"].refund(charged.key_id, charged.day, characters=charged.characters)
+    except Exception as exc:  # the store is down: the refusal itself must still be answered
+        log.warning("could not refund %d characters to key %s: %s", charged.characters, charged.key_id,
+                    type(exc).__name__, exc_info=not isinstance(exc, StoreUnavailableError))
+
+
+def _settle_usage(response: Response) -> Response:
+    """A served request counts once for its key; a refused or failed one (400 and up) leaves usage unchanged."""
+    g.briefs_settled = True
+    charged: Charge | None = g.pop("briefs_charge", None)
+    if response.status_code >= 400:
+        refund(charged)
+        return response
     key = current_key()
-    if key is not None and not g.get("usage_recorded"):
+    if key is not None and charged is None and not g.get("briefs_charge_kept") \
+            and request.path.startswith(GUARDED_PREFIXES):
         try:
             current_app.extensions["briefs.keys"].record(key.id)
-        except Exception:  # a usage counter must not turn a success into a failure
+        except StoreUnavailableError:  # a usage counter must not turn a success into a failure; the store
+            pass  # logs its outage once, not once per request
+        except Exception:
             log.warning("could not record usage of key %s", key.id, exc_info=True)
     return response
+
+
+def _settle_on_teardown(error: BaseException | None) -> None:
+    """A request that ended without an answer (an error past every handler) gives its charge back."""
+    if not g.get("briefs_settled"):
+        refund(g.pop("briefs_charge", None))
 
 
 def _retry_after_only_when_refused(response: Response) -> Response:
@@ -129,7 +183,8 @@ def init_access(app: Flask, settings: Settings) -> Limiter:
         _check_store_at_start(keys, settings.store_url)
     app.extensions["briefs.keys"] = keys
     app.before_request(_authenticate)
-    app.after_request(_count_request)
+    app.after_request(_settle_usage)
+    app.teardown_request(_settle_on_teardown)
     app.after_request(_retry_after_only_when_refused)  # registered first, so it runs after the limiter's
     storage = settings.http.rate_limit_storage or "memory://"
     limiter = Limiter(

@@ -91,6 +91,7 @@ def create_app(settings: Settings | None = None, *, resources: Resources | None 
     service_metrics.watch_model_loads(lambda: dict(resources.models.load_times_ms))
     register_error_handlers(app)
     metrics_view.init_request_metrics(app)
+    budget.init_admission(app, settings)  # under overload: refused before the body is read or anything charged
     jobs.init_jobs(app)  # a submit's larger body limit, before anything reads a body
     init_strict_json(app)  # before the key check, which reads JSON bodies
     init_url_keys(app)  # a key in the URL is refused, not checked

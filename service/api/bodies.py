@@ -14,7 +14,7 @@ from service.api.limits import request_characters
 from service.api.metrics_view import observe_quality, observe_timings
 from service.api.tenancy import tenant_glossaries
 from service.brief import Brief
-from service.pipeline import BriefRequest
+from service.pipeline import BriefRequest, resolve_request
 from service.runtime.resources import Resources
 from service.settings import Settings
 from service.storage.tenancy import require_create
@@ -55,14 +55,16 @@ def log_texts(texts: Iterable[str], settings: Settings) -> None:
 
 
 def scoped_request(body: dict[str, Any], texts: Sequence[str], *, stores: bool = False) -> BriefRequest:
-    """The body's request scoped to the key's tenant (unknown glossaries 404, and with ``stores`` a
-    tenant that may not store briefs 403, before any work), then the charge for the texts and inline
-    glossary and the text log: what every /v1 run does before the pipeline."""
+    """The body's request scoped to the key's tenant and checked (unknown glossaries 404, an unserved pair
+    422, and with ``stores`` a tenant that may not store briefs 403, before any work), then admission and
+    the charge for the texts and inline glossary, and the text log: what every /v1 run does before the
+    pipeline."""
     resources = get_resources()
     request = tenant_glossaries().scoped_request(brief_request(body, resources.settings))
+    request = resolve_request(request, resources)  # an unknown language or unserved pair: 422 before any charge
     if stores:
         require_create(request.tenant, noun="stored brief")
-    access.charge(request_characters(body))
+    access.charge(request_characters(body))  # admitted first; refunded if the request ends refused or failed
     log_texts(texts, resources.settings)
     return request
 

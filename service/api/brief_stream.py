@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from flask import Response, request, stream_with_context
 from marshmallow import Schema, fields
 
+from service.api import access
 from service.api.bodies import scoped_request
 from service.api.budget import hand_over_budget
 from service.api.context import get_resources
@@ -58,24 +59,27 @@ def stream_brief(body: dict[str, Any]) -> Response:
     brief_request = scoped_request(body, [body["text"]], stores=body["store"])
     stream = BriefStream(body["text"], brief_request, resources)  # the summary: takes the model slot
     budget = hand_over_budget()  # held (deadline and slot) until the last event, not the view's return
-    events = _events(stream, body, brief_request.tenant, budget)
+    charged = access.keep_charge()  # the answer's 200 settles nothing: an error event gives the charge back
+    events = _events(stream, body, brief_request.tenant, budget, charged)
     response = Response(stream_with_context(events), mimetype=EVENT_STREAM)
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Accel-Buffering"] = "no"  # proxies (nginx) pass each event on at once
     return response
 
 
-def _events(stream: BriefStream, body: dict[str, Any], tenant: Any, budget: RequestBudget | None
-            ) -> Iterator[bytes]:
+def _events(stream: BriefStream, body: dict[str, Any], tenant: Any, budget: RequestBudget | None,
+            charged: access.Charge | None) -> Iterator[bytes]:
     token = open_budget(budget) if budget is not None else None
     try:
-        yield from _run(stream, body, tenant)
+        if not (yield from _run(stream, body, tenant)):
+            access.refund(charged)  # a failed brief is not charged, streamed or not
     finally:
         if token is not None:
             close_budget(token)
 
 
-def _run(stream: BriefStream, body: dict[str, Any], tenant: Any) -> Iterator[bytes]:
+def _run(stream: BriefStream, body: dict[str, Any], tenant: Any) -> Generator[bytes, None, bool]:
+    """The events after the summary; returns whether the brief was finished (False: an error event)."""
     number = 1
     yield encode(stream.summary_event(), number)
     try:
@@ -90,6 +94,7 @@ def _run(stream: BriefStream, body: dict[str, Any], tenant: Any) -> Iterator[byt
             done["id"] = get_resources().memories.briefs.save(stream.brief, tenant=tenant)
         observe_timings(stream.brief.meta.timings_ms)
         yield encode(BriefEvent(DONE, done), number + 1)
+        return True
     except BriefsError as exc:
         yield encode(BriefEvent(ERROR, _problem(exc.status, exc.code, exc.title, exc.detail)), number + 1)
     except Exception:  # the client gets an error event; the log gets the failure (no article text)
@@ -97,6 +102,7 @@ def _run(stream: BriefStream, body: dict[str, Any], tenant: Any) -> Iterator[byt
         yield encode(BriefEvent(ERROR, _problem(500, "internal-error", "Internal error",
                                                 "the server failed to finish the brief; the failure was logged")),
                      number + 1)
+    return False
 
 
 def _problem(status: int, code: str, title: str, detail: str) -> dict[str, Any]:

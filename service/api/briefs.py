@@ -25,7 +25,7 @@ from service.api.brief_stream import stream_brief, wants_stream
 from service.api.context import get_resources
 from service.api.glossary_schemas import NAME
 from service.api.media import JSON, require_body_types
-from service.api.schemas import BriefSchema, BriefsRequestSchema, RequestSchema, json_bool
+from service.api.schemas import HAS_TEXT, BriefSchema, BriefsRequestSchema, RequestSchema, json_bool
 from service.api.tenancy import current_tenant
 from service.brief import Brief
 from service.exports import ALL_FORMATS, MIMETYPES, export_brief
@@ -73,10 +73,10 @@ class SegmentEditSchema(RequestSchema):
     """One reviewer change: new text, a confirmation, or both (at least one)."""
 
     lang = fields.Str(required=True, metadata={"example": "ja"})
-    text = fields.Str(validate=[validate.Length(min=1, max=MAX_EDIT_CHARS),
-                                validate.Regexp(r"\S", error="must not be blank")],
+    text = fields.Str(validate=[validate.Length(min=1, max=MAX_EDIT_CHARS), HAS_TEXT],
                       metadata={"description": "the reviewer's translation (status edited; the old text kept in "
-                                               "history); the current text is no edit"})
+                                               "history; bidi and control characters removed, with a warning); "
+                                               "the current text is no edit"})
     confirmed = json_bool(metadata={"description": "true: the translation is approved (status confirmed); "
                                                    "false: reopened (edited or draft again)"})
     memory = fields.Str(load_default=EDITS_MEMORY, validate=NAME, metadata={

@@ -3,12 +3,23 @@
 The budget is opened before the view and closed after it (``service.runtime.request_budget`` holds the
 mechanism the pipeline checks). Only the doors that translate or store get one; health, metrics
 and docs do not.
+
+Under overload a refusal must cost almost nothing: before the body is read, the key checked or
+anything charged, a request to a door that needs the models is refused at once (503 overloaded,
+``Retry-After``) when its tenant's expected wait for a model slot is already too long
+(:func:`_refuse_when_overloaded`); a client that comes back before its Retry-After has that
+refusal held until its time (:class:`RetryTimes`). Slots are shared fairly between tenants (an API
+key's team or key, else the client address; :func:`fairness_identity`).
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
+import threading
+import time
 
-from service.api.access import GUARDED_PREFIXES
+from flask import Flask, current_app, g, request
+from flask_limiter.util import get_remote_address
+
+from service.api.access import GUARDED_PREFIXES, current_key
 from service.runtime.request_budget import (
     Deadline,
     ModelSlots,
@@ -19,13 +30,91 @@ from service.runtime.request_budget import (
 )
 from service.settings import Settings
 
+# The views that run the models (directly, or for a document upload): refused early under overload.
+MODEL_ENDPOINTS = frozenset({"briefs.create_briefs", "translate.translate", "deepl.translate",
+                             "deepl_documents.upload", "libretranslate.translate", "libretranslate.translate_file"})
+_KNOWN_SCOPES_MAX = 10_000
+_known_scopes: dict[str, str] = {}  # key id -> its tenant scope, learnt from verified keys (for early refusals)
+
+
+def _scope_of(key_id: str, team: str | None) -> str:
+    return f"team:{team}" if team else f"key:{key_id}"
+
+
+def fairness_identity() -> str:
+    """Whose turn a request takes: its key's tenant (a team, or the key), else the client's address.
+
+    Before the key is verified (the early refusal) the key id in the Authorization header stands in,
+    mapped to its team once this process has seen the key verified; a forged id only affects itself.
+    """
+    key = current_key()
+    if key is not None:
+        return _scope_of(key.id, key.team)
+    scheme, _, value = request.headers.get("Authorization", "").partition(" ")
+    key_id = value.strip().split(".", 1)[0]
+    if scheme and key_id:
+        return _known_scopes.get(key_id, f"key:{key_id}")
+    return f"addr:{get_remote_address()}"
+
+
+def _deadline() -> Deadline | None:
+    http = current_app.extensions["briefs"].settings.http
+    return Deadline.after(http.request_deadline_s) if http.request_deadline_s > 0 else None
+
+
+class RetryTimes:
+    """When each client was told it may retry (Retry-After): a client back before that does not back off.
+
+    Its next refusal is held until its time comes (at most ``http.max_queue_wait_s``, the wait any request
+    may get), so a client that retries at once costs one refusal per Retry-After, not a busy loop of them
+    eating the CPU that serves everyone; a client that honours Retry-After is never held.
+    """
+
+    MAX_CLIENTS = 10_000
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until: dict[str, float] = {}
+
+    def hold_for(self, identity: str, retry_after_s: float, max_hold_s: float) -> float:
+        """Record this refusal's Retry-After; how long to hold it (0 for a client that waited as told)."""
+        now = time.monotonic()
+        with self._lock:
+            early = self._until.get(identity, 0.0) - now
+            if len(self._until) >= self.MAX_CLIENTS:
+                self._until.clear()
+            held = min(max(0.0, early), max_hold_s)
+            self._until[identity] = now + held + retry_after_s
+        return held
+
+
+def _refuse_when_overloaded() -> None:
+    """Before anything else reads the request: 503 at once when the model slots are saturated for its tenant
+    (held first for a client that came back before its Retry-After)."""
+    slots: ModelSlots | None = current_app.extensions.get("briefs.model_slots")
+    if slots is None or request.method != "POST" or request.endpoint not in MODEL_ENDPOINTS:
+        return
+    identity = fairness_identity()
+    refusal = slots.refusal(identity, _deadline())
+    if refusal is not None:
+        retry_after = float(refusal.extra.get("retry_after") or 1)  # type: ignore[arg-type]
+        held = current_app.extensions["briefs.retry_times"].hold_for(identity, retry_after, slots.max_wait_s)
+        if held > 0:
+            time.sleep(held)
+        raise refusal
+
 
 def _open() -> None:
     if not request.path.startswith(GUARDED_PREFIXES):
         return
+    key = current_key()
+    if key is not None:
+        if len(_known_scopes) >= _KNOWN_SCOPES_MAX:
+            _known_scopes.clear()
+        _known_scopes[key.id] = _scope_of(key.id, key.team)
     http = current_app.extensions["briefs"].settings.http
-    deadline = Deadline.after(http.request_deadline_s) if http.request_deadline_s > 0 else None
-    budget = RequestBudget(deadline, current_app.extensions.get("briefs.model_slots"), http.batch_max_size)
+    budget = RequestBudget(_deadline(), current_app.extensions.get("briefs.model_slots"), http.batch_max_size,
+                           tenant=fairness_identity())
     g.budget_token = open_budget(budget)
 
 
@@ -43,10 +132,17 @@ def hand_over_budget() -> RequestBudget | None:
     return detach_budget(token) if token is not None else None
 
 
-def init_budget(app: Flask, settings: Settings) -> None:
-    """One ModelSlots per app (so per worker process); a budget around every API request."""
+def init_admission(app: Flask, settings: Settings) -> None:
+    """One ModelSlots per app (so per worker process), and the early refusal: register before anything
+    that reads the body (strict JSON, the key check)."""
     http = settings.http
-    slots = ModelSlots(http.model_slots, http.max_queue_wait_s) if http.model_slots else None
-    app.extensions["briefs.model_slots"] = slots
+    app.extensions["briefs.model_slots"] = ModelSlots(http.model_slots, http.max_queue_wait_s) if http.model_slots \
+        else None
+    app.extensions["briefs.retry_times"] = RetryTimes()
+    app.before_request(_refuse_when_overloaded)
+
+
+def init_budget(app: Flask, settings: Settings) -> None:
+    """A budget around every API request (after the key check, which names the tenant)."""
     app.before_request(_open)
     app.teardown_request(_close)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Response, request
+from flask import Response, g, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
@@ -30,7 +30,9 @@ from service.api.tenancy import tenant_glossaries
 from service.api.versioning import expected_version
 from service.errors import BadInputError
 from service.glossary.formats import parse_glossary
-from service.glossary.model import Glossary
+from service.glossary.model import Glossary, GlossaryEntry
+from service.glossary.validation import clean_entries
+from service.text import CONTROLS_REMOVED, Removed
 
 blp = Blueprint("glossaries", __name__, url_prefix="/v1/glossaries", description="Named glossaries")
 blp.before_request(require_body_types(files=True))
@@ -54,7 +56,8 @@ def _load(schema: type) -> dict[str, Any]:
 def _import_upload(fmt: str, *, name: str, source_lang: str = "en", target_lang: str | None = None,
                    replace: bool = False) -> Glossary:
     """An uploaded file as a glossary, refused (nothing stored) past ``limits.max_import_entries``."""
-    entries = parse_glossary(request.get_data(), fmt, source_lang=source_lang, target_lang=target_lang, file="upload")
+    entries = parse_glossary(_without_controls(request.get_data()), fmt, source_lang=source_lang,
+                             target_lang=target_lang, file="upload")
     try:
         LimitedLength("max_import_entries")(entries)
     except ValidationError as exc:
@@ -62,10 +65,46 @@ def _import_upload(fmt: str, *, name: str, source_lang: str = "en", target_lang:
     return tenant_glossaries().create(name, entries, source_lang=source_lang, replace=replace)
 
 
+def _without_controls(data: bytes) -> bytes:
+    """An uploaded UTF-8 file without bidi and control characters (tabs and line breaks stay), counted for
+    the answer's warning; other encodings (a TBX may declare one) are cleaned entry by entry by the store."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data
+    cleaned = _removed().clean(text)
+    return cleaned.encode("utf-8") if cleaned != text else data
+
+
+def _removed() -> Removed:
+    """This request's count of removed control characters (one warning in the answer)."""
+    if "controls_removed" not in g:
+        g.controls_removed = Removed()
+    removed: Removed = g.controls_removed
+    return removed
+
+
+def _clean(entries: list[GlossaryEntry]) -> list[GlossaryEntry]:
+    """JSON entries lose bidi and C1 controls (with a warning); C0 ones are refused, as the schema says."""
+    removed = _removed()
+    json_removed = Removed(c0=False)
+    cleaned = clean_entries(entries, json_removed)
+    removed.bidi, removed.other = removed.bidi + json_removed.bidi, removed.other + json_removed.other
+    return cleaned
+
+
+def with_warnings(body: dict[str, Any]) -> dict[str, Any]:
+    """``body`` with a ``controls-removed`` warning when the request's texts lost control characters."""
+    removed: Removed | None = g.get("controls_removed")
+    if removed:
+        body["warnings"] = [{"code": CONTROLS_REMOVED, "message": removed.message("from the entries")}]
+    return body
+
+
 def glossary_body(glossary: Glossary) -> dict[str, Any]:
     data = asdict(glossary)
     data["entry_count"] = len(glossary.entries)
-    return data
+    return with_warnings(data)
 
 
 def _file_or_json(glossary: Glossary, target_lang: str | None) -> Any:
@@ -98,7 +137,7 @@ def create_glossary(**query: Any) -> ResponseReturnValue:
             raise BadInputError("a glossary file upload needs ?name=")
         return glossary_body(_import_upload(fmt, **query))
     body = _load(GlossaryCreateSchema)
-    return glossary_body(store.create(body["name"], body["entries"], description=body["description"],
+    return glossary_body(store.create(body["name"], _clean(body["entries"]), description=body["description"],
                                       replace=body["replace"], display_name=body.get("display_name")))
 
 
@@ -122,7 +161,7 @@ def replace_glossary(name: str, **query: Any) -> ResponseReturnValue:
         query.update(name=name, replace=True)
         return glossary_body(_import_upload(fmt, **query))
     body = _load(GlossaryReplaceSchema)
-    return glossary_body(store.create(name, body["entries"], description=body["description"], replace=True,
+    return glossary_body(store.create(name, _clean(body["entries"]), description=body["description"], replace=True,
                                       expected_version=expected_version(), display_name=body.get("display_name")))
 
 
@@ -148,9 +187,9 @@ def list_entries(name: str) -> ResponseReturnValue:
 @blp.response(200, EntryListSchema)
 def add_entries(name: str) -> ResponseReturnValue:
     """Add entries (an entry with the same source replaces the old one)."""
-    glossary = tenant_glossaries().add_entries(name, _load(EntriesSchema)["entries"],
+    glossary = tenant_glossaries().add_entries(name, _clean(_load(EntriesSchema)["entries"]),
                                                       expected_version=expected_version())
-    return {"name": glossary.name, "version": glossary.version, "entries": glossary.entries}
+    return with_warnings({"name": glossary.name, "version": glossary.version, "entries": glossary.entries})
 
 
 @blp.route("/<name>/entries", methods=["DELETE"])

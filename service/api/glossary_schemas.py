@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from service.api.limits import LimitedLength
-from service.api.schemas import InlineEntrySchema, RequestSchema, json_bool
+from service.api.schemas import InlineEntrySchema, RequestSchema, WarningSchema, json_bool
 from service.glossary.validation import DISPLAY_NAME_PATTERN, MAX_DISPLAY_NAME_CHARS
 
 NAME = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
@@ -46,6 +46,8 @@ class GlossaryListSchema(Schema):
 
 class GlossarySchema(GlossarySummarySchema):
     entries = fields.List(fields.Nested(EntrySchema))
+    warnings = fields.List(fields.Nested(WarningSchema), metadata={
+        "description": "after a change: what was done to the entries (controls-removed)"})
 
 
 class GlossaryCreateSchema(RequestSchema):
@@ -71,10 +73,12 @@ class EntryListSchema(Schema):
     name = fields.Str()
     version = fields.Int()
     entries = fields.List(fields.Nested(EntrySchema))
+    warnings = fields.List(fields.Nested(WarningSchema), metadata={
+        "description": "after a change: what was done to the entries (controls-removed)"})
 
 
 class EntrySourcesSchema(RequestSchema):
-    sources = fields.List(fields.Str(), required=True, validate=validate.Length(min=1),
+    sources = fields.List(fields.Str(), required=True, validate=LimitedLength("max_import_entries", min=1),
                           metadata={"description": "source terms of the entries to delete"})
 
 

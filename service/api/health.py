@@ -13,7 +13,7 @@ from service.api.access import rate_limit_storage_problem
 from service.api.context import get_resources
 from service.api.errors import problem
 from service.api.schemas import HealthSchema
-from service.errors import ModelCorruptError
+from service.errors import ModelCorruptError, StoreUnavailableError
 
 log = logging.getLogger(__name__)
 blp = Blueprint("health", __name__, description="Liveness and readiness")
@@ -42,6 +42,8 @@ def readyz() -> ResponseReturnValue:
         reasons.append(entities.pop("reason"))
     try:
         resources.glossaries.list_glossaries()
+    except StoreUnavailableError as exc:  # the store logs its outage once
+        reasons.append(f"the glossary store is not available: {exc.detail}")
     except Exception as exc:  # readiness reports, it does not crash
         log.warning("glossary store not reachable: %s", type(exc).__name__, exc_info=True)
         reasons.append("the glossary store is not reachable")
@@ -76,7 +78,7 @@ def _model_state(pair: str, row: dict[str, Any], models: Any) -> dict[str, Any]:
     state = row.get("state") or ("installed" if row.get("installed") else "missing")
     out = {"pair": pair, "installed": state == "installed", "state": state, "loaded": bool(row.get("loaded"))}
     if state == "corrupt":
-        out["file"] = _corrupt_file(pair, models)
+        out["file"] = row.get("file") or _corrupt_file(pair, models)
     return out
 
 

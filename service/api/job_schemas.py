@@ -7,7 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from service.api.limits import DEFAULTS as DEFAULT_LIMITS
 from service.api.limits import LimitedLength
-from service.api.schemas import NOT_BLANK, RequestSchema
+from service.api.schemas import NOT_BLANK, RequestSchema, lang_code
 from service.batch.outputs import output_formats
 from service.jobs.model import STATES
 
@@ -28,17 +28,18 @@ class CommaList(fields.List):
 class JobOptionsSchema(RequestSchema):
     """The batch command's options, for every article of the job."""
 
-    target_langs = CommaList(fields.Str(), validate=validate.Length(min=1),
+    target_langs = CommaList(fields.Str(validate=lang_code), validate=LimitedLength("max_list_items", min=1),
                              metadata={"description": "default: the service's configured targets", "example": ["ja"]})
-    source_lang = fields.Str(metadata={"description": "default: the service's source language (en)"})
+    source_lang = fields.Str(validate=lang_code,
+                             metadata={"description": "default: the service's source language (en)"})
     sentences = fields.Int(validate=validate.Range(min=1, max=1000), metadata={"description": "summary length"})
     ratio = fields.Float(validate=validate.Range(min=0, max=1, min_inclusive=False),
                          metadata={"description": "share of each article's sentences to keep"})
-    glossaries = CommaList(fields.Str(validate=NOT_BLANK), load_default=list,
+    glossaries = CommaList(fields.Str(validate=NOT_BLANK), load_default=list, validate=LimitedLength("max_glossaries"),
                            metadata={"description": "named glossaries, highest precedence first"})
     summarizer = fields.Str(validate=validate.OneOf(("extractive", "abstractive")))
     formats = CommaList(fields.Str(validate=validate.OneOf(output_formats())), load_default=lambda: ["json"],
-                        validate=validate.Length(min=1),
+                        validate=LimitedLength("max_list_items", min=1),
                         metadata={"description": "output files per article, as `python -m service batch --format`"})
     text_field = fields.Str(load_default="text", validate=validate.Length(min=1, max=100),
                             metadata={"description": "JSON field holding an article's text (JSON/JSONL inputs)"})

@@ -18,6 +18,7 @@ from werkzeug.exceptions import NotAcceptable, UnsupportedMediaType
 
 from service.api.context import get_resources
 from service.api.media import JSON
+from service.api.schemas import WarningSchema
 from service.api.tenancy import current_tenant
 from service.exports import MIMETYPES
 from service.memory.store import MemoryInfo
@@ -37,6 +38,8 @@ class MemorySchema(Schema):
     updated_at = fields.Str()
     owner = fields.Str(allow_none=True, metadata={
         "description": "the owner scope (team:<team> or key:<key id>); null for shared memories"})
+    warnings = fields.List(fields.Nested(WarningSchema), metadata={
+        "description": "after an import: what was done to the units (controls-removed)"})
 
 
 class MemoryListSchema(Schema):
@@ -44,7 +47,11 @@ class MemoryListSchema(Schema):
 
 
 def _body(info: MemoryInfo) -> dict[str, Any]:
-    return asdict(info)
+    body = asdict(info)
+    warnings = body.pop("warnings")
+    if warnings:
+        body["warnings"] = [{k: v for k, v in w.items() if v is not None} for w in warnings]
+    return body
 
 
 @blp.before_request

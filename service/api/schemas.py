@@ -5,6 +5,7 @@ Briefs mirror ``service.brief.Brief.to_dict()``; glossary shapes are in
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
@@ -16,7 +17,32 @@ from service.glossary.model import ENTRY_TYPES, GlossaryEntry
 from service.pipeline.line_kinds import KINDS as DROPPED_KINDS
 
 BRIEF_PARTS = ("entities", "meta")
-NOT_BLANK = validate.Regexp(r"\S", error="must not be blank")
+
+
+class Contains(validate.Regexp):
+    """``validate.Regexp`` the way JSON Schema reads its ``pattern`` (which apispec copies from it): found
+    anywhere in the value, not only at its start (" Hello" holds a non-blank character too)."""
+
+    def __call__(self, value: Any) -> Any:
+        if self.regex.search(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
+NOT_BLANK = Contains(r"\S", error="must not be blank")
+# Some text that stays once bidi and control characters are removed (as /v1/briefs refuses an article of
+# nothing else): a character that is neither white space nor one of those.
+HAS_TEXT = Contains(r"[^\s\x00-\x08\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]",
+                    error="must hold text other than white space, control and bidi characters")
+_LANG_CODE = re.compile(r"[a-z]{2,3}")
+
+
+def lang_code(value: str) -> str:
+    """A language code as /openapi.json lists them (``en``, ``ja``): no other letter case, no spaces and not
+    empty. A well-formed code the service does not serve is refused later, as an unknown language or pair."""
+    if not _LANG_CODE.fullmatch(value):
+        raise ValidationError("must be a language code in lower case, such as 'en', 'ja' or 'ko'")
+    return value
 
 
 class JsonBool(fields.Boolean):
@@ -43,10 +69,10 @@ class InlineEntrySchema(Schema):
 
     source = fields.Str(required=True, validate=NOT_BLANK)
     renderings = fields.Dict(keys=fields.Str(), values=fields.Str(validate=NOT_BLANK), required=True,
-                             validate=validate.Length(min=1),
+                             validate=LimitedLength("max_list_items", min=1),
                              metadata={"example": {"ja": "岸田文雄", "ko": "기시다 후미오"}})
     type = fields.Str(load_default="term", validate=validate.OneOf(ENTRY_TYPES))
-    aliases = fields.List(fields.Str(), load_default=list)
+    aliases = fields.List(fields.Str(), load_default=list, validate=LimitedLength("max_list_items"))
     notes = fields.Str(load_default="")
     case_sensitive = json_bool(load_default=True)
     short_renderings = fields.Dict(keys=fields.Str(), values=fields.Str(validate=NOT_BLANK), load_default=dict,
@@ -63,16 +89,18 @@ class InlineEntrySchema(Schema):
 
 
 class _TranslationOptions(RequestSchema):
-    target_langs = fields.List(fields.Str(), validate=validate.Length(min=1),
+    target_langs = fields.List(fields.Str(validate=lang_code), validate=LimitedLength("max_list_items", min=1),
                                metadata={"description": "default: the service's configured targets",
                                          "example": ["ja", "ko"]})
-    source_lang = fields.Str(metadata={"description": "default: the service's source language (en)"})
-    glossaries = fields.List(fields.Str(), load_default=list,
+    source_lang = fields.Str(validate=lang_code,
+                             metadata={"description": "default: the service's source language (en)"})
+    glossaries = fields.List(fields.Str(), load_default=list, validate=LimitedLength("max_glossaries"),
                              metadata={"description": "named glossaries, highest precedence first"})
     inline_glossary = fields.List(fields.Nested(InlineEntrySchema), load_default=list,
                                   validate=LimitedLength("max_inline_entries"),
                                   metadata={"description": limit_note("max_inline_chars", "all entries together")})
     include = fields.List(fields.Str(validate=validate.OneOf(BRIEF_PARTS)), load_default=lambda: list(BRIEF_PARTS),
+                          validate=LimitedLength("max_list_items"),
                           metadata={"description": "optional parts of the brief to return"})
 
 
@@ -104,7 +132,7 @@ class BriefsRequestSchema(_TranslationOptions):
 
 
 class TranslateRequestSchema(_TranslationOptions):
-    segments = fields.List(fields.Str(validate=[LimitedLength("max_segment_chars"), NOT_BLANK]), required=True,
+    segments = fields.List(fields.Str(validate=[LimitedLength("max_segment_chars"), HAS_TEXT]), required=True,
                            validate=LimitedLength("max_segments", min=1), metadata={
                                "description": "sentences to translate as given (no summarizing); "
                                               + limit_note("max_total_chars", "together")})

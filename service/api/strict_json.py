@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from flask import Flask, current_app, request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from service.api.media import is_json
 
@@ -103,6 +103,11 @@ def check_json_body() -> None:
     data = request.get_data(cache=True)
     if not data:
         return
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if request.content_length is None and limit and len(data) >= limit:
+        # A chunked body has no length to refuse up front; werkzeug stops reading it at the limit, so a
+        # body that reaches it was cut there: 413, as for a body that says its length.
+        raise RequestEntityTooLarge()
     strict_loads(data, max_depth=current_app.extensions["briefs"].settings.limits.max_json_depth)
 
 

@@ -134,11 +134,15 @@ def run_batch(job: BatchJob, settings: Settings, *, resources: Resources | None 
 
 def job_options(request: BriefRequest, active: ActiveGlossary, formats: tuple[str, ...]) -> str:
     """The fingerprint an article's manifest line carries: a rerun with other options redoes it."""
-    return options_key({
+    options = {
         "source_lang": request.source_lang, "target_langs": list(request.target_langs),
         "sentences": request.sentences, "ratio": request.ratio, "summarizer": request.summarizer,
         "glossaries": active.key(), "inline": len(request.inline_glossary), "formats": sorted(formats),
-    })
+    }
+    owned = [g.id for g in active.layers if g.owner is not None]
+    if owned:  # a team's name@version counts within its team: another team's glossary of the name may match it
+        options["owned_glossary_ids"] = owned
+    return options_key(options)
 
 
 def _engine(job: BatchJob, settings: Settings, resources: Resources, request: BriefRequest,

@@ -9,7 +9,7 @@ repair becomes a BriefWarning; every mention gets exact offsets.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from models.engines.base import Translator, translate_scored
@@ -72,7 +72,7 @@ class GlossaryTranslator:
 
     def __init__(self, inner: Translator, active: ActiveGlossary | None = None, *,
                  learned: LearnedGlossary | None = None, detect_names: bool = True,
-                 detector: NameDetector | None = None) -> None:
+                 detector: NameDetector | None = None, checkpoint: Callable[[str], None] | None = None) -> None:
         if not hasattr(inner, "translate_batch"):
             raise TypeError(f"inner must be a Translator, not {type(inner).__name__}")
         self.inner = inner
@@ -81,7 +81,9 @@ class GlossaryTranslator:
         self.detect_names = detect_names
         self.detector = (detector or HeuristicDetector()) if detect_names else None
         self.learned = learned if learned is not None else LearnedGlossary()
-        self.finder = EntityFinder(self.matcher, self.detector, self.learned)
+        # Called for every segment matched and restored: the request's deadline stops a long batch there.
+        self.checkpoint = checkpoint or (lambda _work: None)
+        self.finder = EntityFinder(self.matcher, self.detector, self.learned, checkpoint=self.checkpoint)
 
     def translate_batch(self, texts: Sequence[str], source_lang: str, target_lang: str) -> list[str]:
         """Translator interface: glossary-enforced translations, one per text."""
@@ -227,6 +229,7 @@ class GlossaryTranslator:
                 f"the {source_lang}-{lang} translator returned {len(outputs)} outputs for {len(prepared)} inputs")
         results = []
         for position, ((_source, protected), output) in enumerate(zip(prepared, outputs, strict=True)):
+            self.checkpoint("glossary restoring")
             restored = restore(output if isinstance(output, str) else "", protected, scheme, lang)
             for mention, start, end in restored.spans:
                 entities[mention.entity].mentions.append(PlacedMention(position, lang, start, end))

@@ -10,7 +10,7 @@ links to neither, with a warning for the reviewer.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from service.brief import BriefWarning
@@ -93,11 +93,14 @@ class _Person:
 class EntityFinder:
     """Finds every entity mention of a batch with one glossary matcher and one detector (or none)."""
 
-    def __init__(self, matcher: EntityMatcher, detector: NameDetector | None, learned: LearnedGlossary) -> None:
+    def __init__(self, matcher: EntityMatcher, detector: NameDetector | None, learned: LearnedGlossary, *,
+                 checkpoint: Callable[[str], None] | None = None) -> None:
         self.matcher = matcher
         self.detector = detector
         self.learned = learned
         self._learned_cache: tuple[int, EntityMatcher] | None = None
+        # Called for every text matched and every segment placed: the request's deadline stops a long batch.
+        self.checkpoint = checkpoint or (lambda _work: None)
 
     def find(self, segments: Sequence[str], groups: Sequence[range],
              contexts: Sequence[Sequence[str] | None]) -> Findings:
@@ -112,7 +115,7 @@ class EntityFinder:
 
     def _find_group(self, positions: list[int], texts: list[str], context: list[str], findings: Findings) -> None:
         everything = list(dict.fromkeys([*texts, *context]))
-        matches = {t: self._extend_suffixes(t, self.matcher.find(t)) for t in everything}
+        matches = {t: self._matches(t) for t in everything}
         own = list(dict.fromkeys(texts))
         detected = self._detect(own, matches, context)
         # The rest of the article is searched only where a lone word of the segments may be introduced
@@ -128,10 +131,15 @@ class EntityFinder:
             for word in person.words:
                 owners.setdefault(word, []).append(person)
         for position, text in zip(positions, texts, strict=True):
+            self.checkpoint("glossary matching")
             mentions = self._segment(position, text, matches[text], detected.get(text, []), owners, findings)
             findings.mentions[position] = mentions
             for m in mentions:
                 findings.entities[m.entity].mentions.append(PlacedMention(position, "en", m.start, m.end))
+
+    def _matches(self, text: str) -> list[EntityMatch]:
+        self.checkpoint("glossary matching")
+        return self._extend_suffixes(text, self.matcher.find(text))
 
     @staticmethod
     def _lone_words(texts: list[str], matches: dict[str, list[EntityMatch]],

@@ -103,7 +103,8 @@ def decode_utf8(data: bytes, file: str | None = None) -> str:
 def _rows(text: str, fmt: str, file: str | None) -> list[Row]:
     """Non-blank rows with their 1-based starting line numbers."""
     if fmt == "tsv":
-        rows = [(n, line.rstrip("\r").split("\t")) for n, line in enumerate(text.split("\n"), 1)]
+        rows = [(n, [restore_formula(c) for c in line.rstrip("\r").split("\t")])
+                for n, line in enumerate(text.split("\n"), 1)]
     else:
         rows = []
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -120,20 +121,20 @@ def _rows(text: str, fmt: str, file: str | None) -> list[Row]:
 
 
 def _write_rows(rows: Iterable[Sequence[str]], fmt: str) -> str:
-    if fmt == "tsv":
-        return "".join("\t".join(row) + "\n" for row in rows)
+    if fmt == "tsv":  # spreadsheets open TSV as readily as CSV: the same formula guard
+        return "".join("\t".join(neutralize_formula(c) for c in row) + "\n" for row in rows)
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([[neutralize_formula(c) for c in row] for row in rows])
     return out.getvalue()
 
 
 def neutralize_formula(cell: str) -> str:
-    """A CSV cell a spreadsheet would run as a formula (``=HYPERLINK(...)``) gets a leading apostrophe."""
+    """A CSV or TSV cell a spreadsheet would run as a formula (``=HYPERLINK(...)``) gets a leading apostrophe."""
     return "'" + cell if cell.startswith(FORMULA_PREFIXES) else cell
 
 
 def restore_formula(cell: str) -> str:
-    """Undo :func:`neutralize_formula` when a CSV export is imported again."""
+    """Undo :func:`neutralize_formula` when a CSV or TSV export is imported again."""
     return cell[1:] if cell.startswith("'") and cell[1:2] and cell[1] in FORMULA_PREFIXES else cell
 
 

@@ -66,8 +66,9 @@ class GlossaryStore(GlossaryStoreBase):
 
     @contextmanager
     def _transaction(self, write: bool = False) -> Iterator[Connection]:
-        """One transaction on a pooled connection; writers hold the store's write lock."""
-        with transaction(self._ready_engine(), write=write, lock=WRITE_LOCK) as conn:
+        """One transaction on a pooled connection; writers hold the store's write lock, readers read one
+        snapshot (a glossary's row and its entries are always one version, on PostgreSQL too)."""
+        with transaction(self._ready_engine(), write=write, lock=WRITE_LOCK, snapshot=not write) as conn:
             yield conn
 
     @property
@@ -219,7 +220,7 @@ class GlossaryStore(GlossaryStoreBase):
             owner = existing["owner"] if existing else tenant.owner
             gid = existing["id"] if existing else uuid.uuid4().hex
             stamp = now()
-            version = next_version(conn, name)
+            version = next_version(conn, owner, name, after=existing["version"] if existing else 0)
             if existing:
                 conn.execute(text("DELETE FROM glossary_entries WHERE glossary_id = :gid"), {"gid": gid})
                 conn.execute(text("UPDATE glossaries SET name = :name, name_key = :key, description = :description, "
@@ -307,8 +308,11 @@ class GlossaryStore(GlossaryStoreBase):
             return self._bump(conn, row)  # a new version: no cached copy keeps the old owner
 
     def _bump(self, conn: Connection, row: RowMapping) -> Glossary:
+        """A new version of the glossary ``row`` found, counted for its owner now (``set_owner`` changes it)."""
+        current = self._row(conn, row["id"])
+        version = next_version(conn, current["owner"], current["name"], after=current["version"])
         conn.execute(text("UPDATE glossaries SET version = :v, updated_at = :at WHERE id = :gid"),
-                     {"v": next_version(conn, row["name"]), "at": now(), "gid": row["id"]})
+                     {"v": version, "at": now(), "gid": row["id"]})
         return self._load(conn, self._row(conn, row["id"]))
 
 

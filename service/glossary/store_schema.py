@@ -10,9 +10,13 @@ Migrations run in order, each in its own transaction, and are recorded in
 scope ``team:<team>`` or ``key:<key id>``; NULL = shared: ``default``, glossaries made before
 tenancy, in single-user mode or with the CLI). Names are unique *per owner*: ``name_key`` is the
 casefolded name for shared glossaries and ``<owner>/<casefolded name>`` for owned ones (names
-never contain ``/``), so the existing unique index keeps holding. Versions stay counted per bare
-name across owners (``glossary_names``), so ``name@version`` (cache keys, brief signatures) never
-means two different glossaries, even when two teams each have a glossary of that name.
+never contain ``/``), so the existing unique index keeps holding.
+
+**Versions** are counted per owner and name (``glossary_names``, keyed like ``name_key``; migration 7):
+a tenant's new glossary starts at 1 whatever other tenants did with that name, so a version tells a
+tenant nothing about another tenant's glossaries. Within one owner a name's versions never repeat,
+even across delete and re-create, and one glossary's versions only grow (also when it changes owner):
+``id@version`` names one content for the caches, ``name@version`` one content within a tenant.
 """
 from __future__ import annotations
 
@@ -84,15 +88,17 @@ def name_key(owner: str | None, name: str) -> str:
     return name.casefold() if owner is None else f"{owner}/{name.casefold()}"
 
 
-def next_version(conn: Connection, name: str) -> int:
-    """Versions never repeat for a name, even across delete and re-create (cache keys rely on it).
+def next_version(conn: Connection, owner: str | None, name: str, *, after: int = 0) -> int:
+    """The next version of ``owner``'s glossary ``name``: past every version that owner's name had (so
+    none repeats, even across delete and re-create) and past ``after`` (the glossary's current version,
+    so one glossary's versions only grow). Other owners' glossaries of that name do not count.
 
     Callers hold the store's write lock, so read-then-write here never hands one version out twice.
     """
-    key = name.casefold()
+    key = name_key(owner, name)
     row = conn.execute(text("SELECT last_version FROM glossary_names WHERE name_key = :key"),
                        {"key": key}).mappings().first()
-    version = (row["last_version"] if row else 0) + 1
+    version = max(row["last_version"] if row else 0, after) + 1
     if row:
         conn.execute(text("UPDATE glossary_names SET last_version = :v WHERE name_key = :key"),
                      {"v": version, "key": key})
@@ -173,7 +179,7 @@ def refresh_default(conn: Connection) -> bool:
     stamp = now()
     found = conn.execute(text("SELECT id FROM glossaries WHERE name_key = :key"),
                          {"key": DEFAULT_NAME}).mappings().first()
-    version = next_version(conn, DEFAULT_NAME)
+    version = next_version(conn, None, DEFAULT_NAME)
     if found is None:
         gid = uuid.uuid4().hex
         conn.execute(INSERT_GLOSSARY, {"id": gid, "name": DEFAULT_NAME, "name_key": DEFAULT_NAME,
@@ -208,7 +214,7 @@ def _seed_default(conn: Connection) -> None:
     gid = uuid.uuid4().hex
     conn.execute(INSERT_GLOSSARY, {"id": gid, "name": DEFAULT_NAME, "name_key": DEFAULT_NAME,
                                    "description": DEFAULT_DESCRIPTION, "source_lang": "en",
-                                   "version": next_version(conn, DEFAULT_NAME), "created_at": stamp,
+                                   "version": next_version(conn, None, DEFAULT_NAME), "created_at": stamp,
                                    "updated_at": stamp})
     # The schema of this migration's time (short renderings came later; refresh_default adds them).
     insert_entries(conn, gid, [replace(e, short_renderings={}) for e in load_default_entries()],
@@ -236,6 +242,24 @@ def _add_display_name(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE glossaries ADD COLUMN display_name TEXT"))
 
 
+def _count_versions_per_owner(conn: Connection) -> None:
+    """Versions counted per owner and name (before: per bare name, across owners, which told a tenant how
+    often others changed glossaries of its name). Each owned glossary's counter starts where its name's
+    shared counter stood, so no version handed out before repeats; new names start at 1. Owned keys are
+    ``<owner>/<name>``: a wider ``name_key`` on PostgreSQL, as for the glossaries."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE glossary_names ALTER COLUMN name_key TYPE VARCHAR(200)"))
+    counters = {r["name_key"]: int(r["last_version"])
+                for r in conn.execute(text("SELECT name_key, last_version FROM glossary_names")).mappings()}
+    owned = conn.execute(text("SELECT name, owner, version FROM glossaries WHERE owner IS NOT NULL")).mappings()
+    for row in list(owned):
+        key = name_key(row["owner"], row["name"])
+        if key not in counters:
+            counters[key] = max(counters.get(name_key(None, row["name"]), 0), int(row["version"]))
+            conn.execute(text("INSERT INTO glossary_names (name_key, last_version) VALUES (:key, :v)"),
+                         {"key": key, "v": counters[key]})
+
+
 MIGRATIONS: tuple[Callable[[Connection], None], ...] = (
     _create_tables, _add_variants, _seed_default, _add_store_meta, _add_owner, _add_display_name,
-    _add_short_renderings)
+    _add_short_renderings, _count_versions_per_owner)

@@ -7,6 +7,8 @@ bodies get :class:`BadInputError` naming the entry (``check_entries``).
 """
 from __future__ import annotations
 
+import dataclasses
+import logging
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -14,6 +16,9 @@ from typing import Any
 from service.errors import BadInputError, GlossaryFormatError, UnknownLanguageError
 from service.glossary.model import GlossaryEntry
 from service.languages import validate_lang
+from service.text import Removed
+
+log = logging.getLogger(__name__)
 
 MAX_TERM_CHARS = 500
 MAX_NOTE_CHARS = 2000
@@ -32,7 +37,38 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 __all__ = ["DISPLAY_NAME_PATTERN", "MAX_DESCRIPTION_CHARS", "MAX_DISPLAY_NAME_CHARS", "MAX_NAME_CHARS",
            "MAX_NOTE_CHARS", "MAX_TERM_CHARS", "TermIndex", "check_description", "check_display_name",
-           "check_entries", "entry_problem", "make_entry", "validate_name"]
+           "check_entries", "clean_entries", "clean_entry", "entry_problem", "make_entry", "validate_name"]
+
+
+def clean_entry(entry: GlossaryEntry, removed: Removed) -> GlossaryEntry:
+    """``entry`` without bidi controls and NUL/control characters in any of its texts (counted in ``removed``).
+
+    Tabs and line breaks stay: they are refused by :func:`entry_problem` (they break the file formats).
+    """
+    before = removed.bidi + removed.other
+    cleaned = dataclasses.replace(
+        entry, source=removed.clean(entry.source), aliases=tuple(removed.clean(a) for a in entry.aliases),
+        renderings={lang: removed.clean(t) for lang, t in entry.renderings.items()},
+        short_renderings={lang: removed.clean(t) for lang, t in entry.short_renderings.items()},
+        notes=removed.clean(entry.notes), source_ref=removed.clean(entry.source_ref),
+        variants={lang: tuple(removed.clean(t) for t in ts) for lang, ts in entry.variants.items()})
+    return cleaned if removed.bidi + removed.other != before else entry
+
+
+def clean_entries(entries: Iterable[GlossaryEntry], removed: Removed | None = None) -> list[GlossaryEntry]:
+    """Every entry cleaned by :func:`clean_entry`; a log warning when anything was removed. By default bidi
+    and C1 controls go and C0 ones stay, for :func:`entry_problem` to refuse (a JSON entry documents that)."""
+    removed = removed if removed is not None else Removed(c0=False)
+    before = removed.bidi + removed.other
+    cleaned = []
+    for entry in entries:
+        try:
+            cleaned.append(clean_entry(entry, removed) if isinstance(entry, GlossaryEntry) else entry)
+        except ValueError as exc:  # nothing but controls: no text is left
+            raise BadInputError(f"entry {entry.source!r}: {exc}") from None
+    if removed.bidi + removed.other != before:
+        log.warning("glossary entries: %s", removed.message("before storing them"))
+    return cleaned
 
 
 def entry_problem(entry: GlossaryEntry) -> str | None:
@@ -124,7 +160,7 @@ class TermIndex:
 def make_entry(line: int, file: str | None, **fields: Any) -> GlossaryEntry:
     """Build and check one entry read from a file; any problem becomes a GlossaryFormatError on ``line``."""
     try:
-        entry = GlossaryEntry(**fields)
+        entry = clean_entry(GlossaryEntry(**fields), Removed())
     except ValueError as exc:
         raise GlossaryFormatError(str(exc), line=line, file=file) from None
     problem = entry_problem(entry)
@@ -134,13 +170,13 @@ def make_entry(line: int, file: str | None, **fields: Any) -> GlossaryEntry:
 
 
 def check_entries(entries: Iterable[GlossaryEntry]) -> list[GlossaryEntry]:
-    """Entries that can be stored together: each well-formed, no term used by two of them.
+    """Entries that can be stored together: each well-formed (controls removed), no term used by two of them.
 
     BadInputError names the entry; TypeError if an item is not a GlossaryEntry (a programming error).
     """
     index = TermIndex()
     out = []
-    for entry in entries:
+    for entry in clean_entries(entries):
         if not isinstance(entry, GlossaryEntry):
             raise TypeError(f"expected GlossaryEntry, got {type(entry).__name__}")
         problem = entry_problem(entry)
@@ -182,4 +218,4 @@ def check_description(description: str) -> str:
     """The description, stripped; BadInputError unless it is text of at most MAX_DESCRIPTION_CHARS."""
     if not isinstance(description, str) or len(description) > MAX_DESCRIPTION_CHARS:
         raise BadInputError(f"a description is text of at most {MAX_DESCRIPTION_CHARS} characters")
-    return description.strip()
+    return Removed().clean(description).strip()

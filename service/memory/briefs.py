@@ -38,6 +38,7 @@ from service.memory.reuse import replace_translation
 from service.quality.review import reassess_segment
 from service.settings import QualityOptions
 from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
+from service.text import CONTROLS_REMOVED, Removed
 
 EDITS_MEMORY = "edits"
 MAX_EDIT_CHARS = 5000
@@ -181,9 +182,14 @@ class BriefStore:
 
         ``tenant``'s own memory ``memory`` learns the translation an edit or a confirmation leaves, in the
         same transaction. Text equal to the current one is an edit too: the reviewer keeps it as theirs.
+        Bidi and control characters are removed from ``text`` before anything else (a ``controls-removed``
+        warning on the segment says so).
         """
         if text is None and confirmed is None:
             raise BadInputError("a segment change needs text, confirmed or both")
+        removed = Removed()
+        if text is not None:
+            text = removed.clean(text)  # stored text never carries bidi or control characters
         if text is not None and not text.strip():
             raise BadInputError("an edited translation must not be empty")
         if text is not None and len(text) > MAX_EDIT_CHARS:
@@ -196,6 +202,9 @@ class BriefStore:
             edited = text is not None  # the same text again is a reviewer's text too (judged as human text)
             if edited:
                 self._record_edit(conn, bid, brief, segment, lang, str(text), stamp)
+                if removed:
+                    brief.meta.warnings.append(BriefWarning(CONTROLS_REMOVED, removed.message("from the edit"),
+                                                            segment_id, lang))
                 reassess_segment(brief, segment_id, lang, quality or QualityOptions())
             status = _status_after(segment, lang, edited=edited, confirmed=confirmed)
             if not edited and status == segment.status.get(lang, "draft"):

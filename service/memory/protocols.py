@@ -1,13 +1,16 @@
 """What the memory stage and stored briefs need from a memory store (MemoryStore provides both)."""
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
 from service.memory.files import MemoryMatch, MemoryUnit
 from service.storage.tenancy import OPERATOR, Tenant
+
+# Called inside loops that grow with the input, naming the work: raises to stop it (the request's deadline).
+Checkpoint = Callable[[str], None]
 
 
 class MemoryLookup(Protocol):
@@ -17,7 +20,8 @@ class MemoryLookup(Protocol):
               tenant: Tenant = OPERATOR) -> dict[str, MemoryMatch]: ...
 
     def fuzzy(self, source_lang: str, target_lang: str, text: str, threshold: float,
-              limit: int = 1, *, tenant: Tenant = OPERATOR) -> list[MemoryMatch]: ...
+              limit: int = 1, *, tenant: Tenant = OPERATOR, checkpoint: Checkpoint | None = None
+              ) -> list[MemoryMatch]: ...
 
 
 class MemoryWriter(Protocol):

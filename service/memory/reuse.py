@@ -12,17 +12,18 @@ from collections.abc import Sequence
 
 from service.brief import Brief, BriefWarning, EntityMention
 from service.memory.files import MemoryMatch, match_key
-from service.memory.protocols import MemoryLookup
+from service.memory.protocols import Checkpoint, MemoryLookup
 from service.settings import MemoryOptions
 from service.storage.tenancy import OPERATOR, Tenant
 
 
 def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOptions, *,
-                 tenant: Tenant = OPERATOR) -> None:
+                 tenant: Tenant = OPERATOR, checkpoint: Checkpoint | None = None) -> None:
     """Reuse exact matches and add fuzzy suggestions in each brief, in place, from the memories
     ``tenant`` may read (its own and the shared ones; the default, the operator: every memory)."""
     if not options.enabled:
         return
+    check = checkpoint or _no_check
     for brief in briefs:
         source_lang = brief.meta.source_lang or "en"
         for lang in brief.meta.target_langs:
@@ -31,6 +32,7 @@ def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOp
             units = brief.units()
             exact = store.exact(source_lang, lang, [s.en for s in units], tenant=tenant)
             for segment in units:
+                check("translation-memory matching")
                 match = exact.get(match_key(segment.en))
                 if match is not None:
                     if segment.translations.get(lang) != match.target or segment.provenance.get(lang) != "tm-exact":
@@ -38,10 +40,14 @@ def apply_memory(briefs: Sequence[Brief], store: MemoryLookup, options: MemoryOp
                         brief.meta.warnings.extend(found)  # after it dropped the model text's warnings
                     continue
                 for suggestion in store.fuzzy(source_lang, lang, segment.en, options.fuzzy_threshold,
-                                              options.max_suggestions, tenant=tenant):
+                                              options.max_suggestions, tenant=tenant, checkpoint=check):
                     brief.meta.warnings.append(BriefWarning(
                         "tm-suggestion", f"translation memory {suggestion.memory} has a {suggestion.score:.0%} match "
                         f"({suggestion.source!r}): {suggestion.target}", segment.id, lang))
+
+
+def _no_check(_work: str) -> None:
+    """No deadline: the CLI and batch run unbounded."""
 
 
 def segment_matches(store: MemoryLookup, source_lang: str, target_lang: str, source: str, *, threshold: float,

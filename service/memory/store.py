@@ -8,6 +8,7 @@ make is ForbiddenError. A memory is created in the tenant's scope (``owner``).
 """
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,16 +19,20 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, bindparam, text
 from sqlalchemy import text as sql
 
+from service.brief import BriefWarning
 from service.errors import ConflictError, NotFoundError
 from service.glossary.validation import validate_name
 from service.memory.db import MemoryDatabase, name_key, now
 from service.memory.files import MemoryMatch, MemoryUnit, match_key, read_memory_file, write_memory_tmx
+from service.memory.protocols import Checkpoint
 from service.storage.tenancy import OPERATOR, Tenant, may_read, require_change, require_create, visible_clause
+from service.text import CONTROLS_REMOVED, Removed
 
 if TYPE_CHECKING:
     from service.memory.briefs import BriefStore
 
 MAX_CANDIDATES = 5000
+CHECK_EVERY = 200  # fuzzy candidates scored between two deadline checks
 KEY_CHUNK = 500  # match keys per IN (...) query
 
 
@@ -43,11 +48,28 @@ class MemoryInfo:
     created_at: str
     updated_at: str
     owner: str | None = None  # the owner scope ("team:x", "key:bk_.."); None: shared data
+    warnings: tuple[BriefWarning, ...] = ()  # after an import: what was done to the units (controls-removed)
 
 
 def validate_memory_name(name: str) -> str:
     """``name`` if it can name a memory, else BadInputError (the same rules as glossary names)."""
     return validate_name(name, "translation memory")
+
+
+def clean_units(units: Sequence[MemoryUnit]) -> tuple[list[MemoryUnit], Removed]:
+    """The units without bidi controls and NUL/control characters (every stored text is clean), and how many
+    were removed. A unit left with no source or no translation is dropped: it can match nothing."""
+    removed = Removed()
+
+    def clean(value: str) -> str:
+        return removed.clean(value) if isinstance(value, str) else value  # the database refuses a non-text
+
+    def blank(value: str) -> bool:
+        return isinstance(value, str) and not value.strip()
+
+    cleaned = [dataclasses.replace(u, source=clean(u.source), target=clean(u.target), origin=clean(u.origin))
+               for u in units]
+    return [u for u in cleaned if not (blank(u.source) or blank(u.target))], removed
 
 
 def _not_found(name: str) -> MemoryNotFoundError:
@@ -131,6 +153,7 @@ class MemoryStore:
                           "at": stamp})
         else:
             conn.execute(text("UPDATE tm_memories SET updated_at = :at WHERE id = :id"), {"at": stamp, "id": mid})
+        units, removed = clean_units(units)
         for unit in units:
             key = match_key(unit.source)
             params = {"mid": mid, "sl": unit.source_lang, "tl": unit.target_lang, "key": key}
@@ -141,7 +164,11 @@ class MemoryStore:
                               ":length, :target, :origin, :at)"),
                          {**params, "id": uuid.uuid4().hex, "source": unit.source, "length": len(key),
                           "target": unit.target, "origin": unit.origin[:200], "at": stamp})
-        return self._info(conn, mid)
+        info = self._info(conn, mid)
+        if removed:
+            return dataclasses.replace(info, warnings=(BriefWarning(CONTROLS_REMOVED, removed.message(
+                "from the units before storing them")),))
+        return info
 
     def list_memories(self, *, tenant: Tenant = OPERATOR) -> list[MemoryInfo]:
         """The memories ``tenant`` may read (its own and the shared ones; the operator: all), by name."""
@@ -234,8 +261,9 @@ class MemoryStore:
         return found
 
     def fuzzy(self, source_lang: str, target_lang: str, text: str, threshold: float,
-              limit: int = 1, *, tenant: Tenant = OPERATOR) -> list[MemoryMatch]:
-        """The best stored translations of sentences similar to ``text`` (score ≥ threshold, < 1)."""
+              limit: int = 1, *, tenant: Tenant = OPERATOR, checkpoint: Checkpoint | None = None) -> list[MemoryMatch]:
+        """The best stored translations of sentences similar to ``text`` (score ≥ threshold, < 1);
+        ``checkpoint`` is called every ``CHECK_EVERY`` candidates (the request's deadline)."""
         key = match_key(text)
         if not key or limit < 1:
             return []
@@ -249,7 +277,9 @@ class MemoryStore:
                 {"sl": source_lang, "tl": target_lang, "low": low, "high": high, "key": key,
                  "limit": MAX_CANDIDATES, **params}).all()
         matches = []
-        for memory, source, candidate, target in rows:
+        for number, (memory, source, candidate, target) in enumerate(rows):
+            if checkpoint is not None and number % CHECK_EVERY == 0:
+                checkpoint("translation-memory matching")
             matcher = SequenceMatcher(None, key, candidate, autojunk=False)
             if matcher.real_quick_ratio() < threshold or matcher.quick_ratio() < threshold:
                 continue

@@ -148,7 +148,7 @@ def build_briefs(
     job = _Job(resolve_request(request, resources), resources)
     timer = _Timer()
     with timer.stage("segment"):
-        documents = [segment_text(text) for text in texts]
+        documents = [_segment(text) for text in texts]
         if not any(document.sentences for document in documents):
             raise EmptyTextError("no sentences found in the article text")
     _notify(progress, f"segmented {len(articles)} article(s)")
@@ -163,7 +163,8 @@ def build_briefs(
     with timer.stage("align"):
         briefs = [_assemble(summary, outcome, job) for summary, outcome in zip(summaries, outcomes, strict=True)]
         # Human translations from memories replace or accompany the model's (service/memory/reuse.py).
-        apply_memory(briefs, resources.memories, resources.settings.memory, tenant=job.request.tenant)
+        apply_memory(briefs, resources.memories, resources.settings.memory, tenant=job.request.tenant,
+                     checkpoint=check_deadline)
     with timer.stage("quality", bounded=False):  # milliseconds: never worth refusing finished work
         for brief, summary, outcome in zip(briefs, summaries, outcomes, strict=True):
             assess_brief(brief, resources.settings.quality, _confidences(summary, outcome))
@@ -195,12 +196,19 @@ def translate_segments(
     timer.timings_ms["entities"] = outcome.detect_ms
     with timer.stage("align"):
         brief = _assemble(summary, outcome, job)
-        apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant)
+        apply_memory([brief], resources.memories, resources.settings.memory, tenant=job.request.tenant,
+                     checkpoint=check_deadline)
     with timer.stage("quality", bounded=False):  # milliseconds: never worth refusing finished work
         assess_brief(brief, resources.settings.quality, _confidences(summary, outcome))
     brief.meta.timings_ms = dict(timer.timings_ms)
     brief.meta.warnings += [replace(w, segment=f"s{n}") for n, (_, w) in enumerate(cleaned, 1) if w]
     return brief
+
+
+def _segment(text: str) -> Segmentation:
+    """One article segmented (the deadline checked before each article: segmenting grows with the text)."""
+    check_deadline("segmenting")
+    return segment_text(text)
 
 
 def _summarize(document: Segmentation, job: _Job) -> _Article:
@@ -240,7 +248,7 @@ def _translate(articles: Sequence[_Article], job: _Job, learned: LearnedGlossary
     active = job.resources.glossaries.resolve(request.glossaries, request.inline_glossary)
     detector = job.resources.name_detector()
     translator = GlossaryTranslator(bounded_translator(job.resources.translator()), active, learned=learned,
-                                    detector=detector, detect_names=detector is not None)
+                                    detector=detector, detect_names=detector is not None, checkpoint=check_deadline)
     units = [article.units() for article in articles]
     texts = [text for article in units for _, _, text in article]
     groups = [[sid for sid, _, _ in article] for article in units]

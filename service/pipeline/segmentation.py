@@ -39,6 +39,7 @@ from dataclasses import dataclass, field, replace
 from service.brief import DroppedLine
 from service.pipeline.line_kinds import PHOTO_CREDIT, dateline_end, line_kind, trailing_credit
 from service.pipeline.sentence_bounds import CLOSERS, OPENERS, list_marker, split_run
+from service.text import remove_controls  # input normalization removes them (every stored text too)
 
 __all__ = ["Segmentation", "Sentence", "remove_controls", "segment_text", "split_sentences"]
 
@@ -47,12 +48,6 @@ _NEWLINE_RE = re.compile(r"\r\n|[\n\r\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e]")
 _TERMINATORS = ".!?…"
 _MAX_HEADLINE_WORDS = 30
 _MAX_SUBHEADING_WORDS = 20
-
-# Bidi embeddings, overrides, isolates and marks make text display otherwise than it reads
-# ("Trojan Source"); NUL and the other C0/C1 controls (tab and line breaks aside) break
-# files, terminals and engines. Both are removed from input, and the brief says so.
-_BIDI_CONTROLS = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -106,13 +101,6 @@ class _Run:
     @property
     def end(self) -> int:
         return self.lines[-1][1]
-
-
-def remove_controls(text: str) -> tuple[str, int, int]:
-    """``text`` without bidi controls and NUL/control characters, with how many of each were removed."""
-    text, bidi = _BIDI_CONTROLS.subn("", text)
-    text, other = _CONTROL_CHARS.subn("", text)
-    return text, bidi, other
 
 
 def split_sentences(text: str) -> list[Sentence]:

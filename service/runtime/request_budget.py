@@ -10,9 +10,11 @@ request is refused at once (503 + Retry-After) instead of queuing. Callers that 
 """
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -22,6 +24,7 @@ from models.engines.base import Scored, Translator, translate_scored
 from service.errors import DeadlineExceededError, OverloadedError
 
 MODEL_STAGES = frozenset({"summarize", "translate"})
+MAX_TRACKED_TENANTS = 10_000  # tenants whose last turn is remembered (forgotten all at once beyond)
 
 
 @dataclass(frozen=True)
@@ -47,57 +50,112 @@ class Deadline:
 
 
 class ModelSlots:
-    """At most ``slots`` requests in the model stages of one worker; the others wait, or are shed.
+    """At most ``slots`` requests in the model stages of one worker; the others wait their turn, or are shed.
 
-    The expected wait of a newcomer is the queue ahead of it times the mean time a slot is
-    held, divided by the slots. Past ``max_wait_s`` (or past the request's deadline) it is
-    refused at once; a request that does wait never waits longer than either.
+    Turns are fair between tenants (an API key's tenant, or a client address): a freed slot goes to
+    the waiting tenant that holds the fewest slots, then the one served least recently, so one
+    tenant's flood queues behind its own requests, not in front of everyone's.
+
+    The expected wait of a newcomer is the turns before its own, under that rule, times the mean
+    time a slot is held, divided by the slots. Past ``max_wait_s`` (or past the request's deadline)
+    it is refused at once; a request that does wait never waits longer than either.
     """
 
     def __init__(self, slots: int, max_wait_s: float) -> None:
         if slots < 1:
             raise ValueError(f"slots must be at least 1, got {slots}")
         self.slots, self.max_wait_s = slots, max_wait_s
-        self._free = threading.Semaphore(slots)
-        self._lock = threading.Lock()
+        self._turns = threading.Condition()
+        self._queues: dict[str, deque[int]] = {}  # tenant -> tickets of its waiting requests, oldest first
+        self._busy_by: Counter[str] = Counter()
+        self._served_at: dict[str, int] = {}  # tenant -> when it last got a slot (a ticket number)
+        self._tickets = itertools.count()
         self.busy = 0
-        self.waiting = 0
         self.mean_hold_s = 0.0
 
-    def expected_wait(self) -> float:
-        """Seconds a request arriving now should expect to wait for a slot."""
-        with self._lock:
-            return self._expected_wait()
+    @property
+    def waiting(self) -> int:
+        """Requests waiting for a slot, every tenant's."""
+        return sum(len(queue) for queue in self._queues.values())
 
-    def _expected_wait(self) -> float:
+    def expected_wait(self, tenant: str = "") -> float:
+        """Seconds a request of ``tenant`` arriving now should expect to wait for a slot."""
+        with self._turns:
+            return self._expected_wait(tenant)
+
+    def refusal(self, tenant: str = "", deadline: Deadline | None = None) -> OverloadedError | None:
+        """The 503 a request of ``tenant`` arriving now would get, or None: for refusing before any work."""
+        with self._turns:
+            expected = self._expected_wait(tenant)
+        return self._shed(expected) if expected > self._limit(deadline) else None
+
+    def _limit(self, deadline: Deadline | None) -> float:
+        return self.max_wait_s if deadline is None else min(self.max_wait_s, deadline.remaining())
+
+    def _expected_wait(self, tenant: str) -> float:
         if self.busy + self.waiting < self.slots:
             return 0.0
-        return (self.waiting + 1) * self.mean_hold_s / self.slots
+        # Under fair turns another tenant goes before this request at most as often as this tenant
+        # has requests in (busy, waiting, and this one).
+        own = self._queues.get(tenant, ())
+        share = len(own) + self._busy_by[tenant] + 1
+        ahead = len(own) + sum(min(len(q), share) for t, q in self._queues.items() if t != tenant)
+        return (ahead + 1) * self.mean_hold_s / self.slots
+
+    def _next_tenant(self) -> str | None:
+        """Whose request gets the next free slot: fewest slots held, then the one served least recently
+        (turns go round), then the longest wait."""
+        if not self._queues:
+            return None
+        return min(self._queues, key=lambda t: (self._busy_by[t], self._served_at.get(t, -1), self._queues[t][0]))
+
+    def _may_start(self, tenant: str, ticket: int) -> bool:
+        return (self.busy < self.slots and self._queues[tenant][0] == ticket
+                and self._next_tenant() == tenant)
 
     @contextmanager
-    def hold(self, deadline: Deadline | None = None) -> Iterator[None]:
-        limit = self.max_wait_s if deadline is None else min(self.max_wait_s, deadline.remaining())
-        with self._lock:
-            expected = self._expected_wait()
+    def hold(self, deadline: Deadline | None = None, tenant: str = "") -> Iterator[None]:
+        limit = self._limit(deadline)
+        with self._turns:
+            expected = self._expected_wait(tenant)
             if expected > limit:
                 raise self._shed(expected)
-            self.waiting += 1
-        acquired = self._free.acquire(timeout=max(0.0, limit))
-        with self._lock:
-            self.waiting -= 1
-            self.busy += acquired
-        if not acquired:
-            raise self._shed(limit)
+            ticket = next(self._tickets)
+            self._queues.setdefault(tenant, deque()).append(ticket)
+            ends = time.monotonic() + max(0.0, limit)
+            try:
+                while not self._may_start(tenant, ticket):
+                    left = ends - time.monotonic()
+                    if left <= 0:
+                        raise self._shed(limit)
+                    self._turns.wait(left)
+            finally:
+                self._leave_queue(tenant, ticket)
+            self.busy += 1
+            self._busy_by[tenant] += 1
+            if len(self._served_at) >= MAX_TRACKED_TENANTS:
+                self._served_at.clear()
+            self._served_at[tenant] = next(self._tickets)
         start = time.monotonic()
         try:
             yield
         finally:
             held = time.monotonic() - start
-            with self._lock:
+            with self._turns:
                 self.busy -= 1
+                self._busy_by[tenant] -= 1
+                if self._busy_by[tenant] <= 0:
+                    del self._busy_by[tenant]
                 # An exponential mean follows the load without keeping history.
                 self.mean_hold_s = held if self.mean_hold_s == 0 else 0.8 * self.mean_hold_s + 0.2 * held
-            self._free.release()
+                self._turns.notify_all()
+
+    def _leave_queue(self, tenant: str, ticket: int) -> None:
+        queue = self._queues[tenant]
+        queue.remove(ticket)
+        if not queue:
+            del self._queues[tenant]
+        self._turns.notify_all()  # the next tenant in turn may be another one now
 
     def _shed(self, wait_s: float) -> OverloadedError:
         return OverloadedError(
@@ -117,12 +175,13 @@ class RequestBudget:
     deadline: Deadline | None = None
     slots: ModelSlots | None = None
     batch_size: int = 32
+    tenant: str = ""  # whose turn it is when slots are scarce (ModelSlots shares them fairly)
     _release: Callable[[], object] | None = field(default=None, repr=False)
 
     def take_slot(self) -> None:
         if self.slots is None or self._release is not None:
             return
-        holding = self.slots.hold(self.deadline)
+        holding = self.slots.hold(self.deadline, self.tenant)
         holding.__enter__()
         self._release = lambda: holding.__exit__(None, None, None)
 
@@ -161,6 +220,14 @@ def check_deadline(before: str) -> None:
     budget = _budget.get()
     if budget is not None and budget.deadline is not None:
         budget.deadline.check(before)
+
+
+def admit() -> None:
+    """Take the current request's model slot now (503 overloaded when it would wait too long), so that
+    it is admitted before it is charged; nothing without a budget, or when it already holds one."""
+    budget = _budget.get()
+    if budget is not None:
+        budget.take_slot()
 
 
 @contextmanager

@@ -51,7 +51,8 @@ class ModelProvider(Protocol):
         """The named (or default) summarizer, loaded on first use."""
         ...
 
-    def preload(self, pairs: Iterable[str] | None = None, *, summarizers: Iterable[str] | None = None) -> None:
+    def preload(self, pairs: Iterable[str] | None = None, *, summarizers: Iterable[str] | None = None,
+                verify: bool = False) -> None:
         """Load the given (or all configured) models now."""
         ...
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, text
 
+from service.errors import StoreUnavailableError
 from service.storage.db import MigratedEngine, Migration, normalise_url, transaction
 
 # Pruning counts rows, so it runs once per this share of the bound of new entries.
@@ -73,7 +74,15 @@ class StoreCache:
         return {key: row[self.value_column] for key, row in self.get_rows(keys).items()}
 
     def get_rows(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """The value and extra columns of those ``keys`` that have an entry, by column name; marks them used."""
+        """The value and extra columns of those ``keys`` that have an entry, by column name; marks them used.
+        A store that cannot serve (down, read-only, full: it logs that once) is a miss: the cache never fails
+        a request."""
+        try:
+            return self._get_rows(keys)
+        except StoreUnavailableError:
+            return {}
+
+    def _get_rows(self, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
         unique = list(dict.fromkeys(keys))
         if not unique:
@@ -99,7 +108,13 @@ class StoreCache:
 
     def put_rows(self, rows: Mapping[str, Mapping[str, Any]]) -> None:
         """Store entries (key -> value and extra columns by name; a missing extra is NULL), then drop the
-        least recently used beyond the bound."""
+        least recently used beyond the bound; nothing when the store cannot take them now (only a cache)."""
+        try:
+            self._put_rows(rows)
+        except StoreUnavailableError:
+            return
+
+    def _put_rows(self, rows: Mapping[str, Mapping[str, Any]]) -> None:
         if not rows:
             return
         table, columns = self.table, (self.value_column, *self.extra_columns)

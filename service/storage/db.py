@@ -11,7 +11,10 @@ migrate itself on first use without a separate deployment step or an extra depen
 """
 from __future__ import annotations
 
+import logging
 import threading
+import time
+import weakref
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,6 +29,7 @@ from sqlalchemy.pool import StaticPool
 from service.errors import StoreUnavailableError
 
 Migration = Callable[[Connection], None]
+log = logging.getLogger(__name__)
 
 __all__ = ["MigratedEngine", "Migration", "StoreUnavailableError", "applied_migrations", "is_sqlite",
            "make_engine", "normalise_url", "run_migrations", "transaction"]
@@ -51,8 +55,19 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+# Every engine of this process by store URL, so that an outage drops the connections of them all.
+_ENGINES: dict[str, weakref.WeakSet[Engine]] = {}
+
+
 def make_engine(url_or_path: str | Path, *, pool_size: int = 5, timeout_s: float = 30.0) -> Engine:
     """An engine for this URL; SQLite gets WAL, a busy timeout, foreign keys and BEGIN IMMEDIATE writers."""
+    engine = _new_engine(url_or_path, pool_size=pool_size, timeout_s=timeout_s)
+    _note_writes(engine)
+    _ENGINES.setdefault(str(engine.url), weakref.WeakSet()).add(engine)
+    return engine
+
+
+def _new_engine(url_or_path: str | Path, *, pool_size: int, timeout_s: float) -> Engine:
     url = normalise_url(url_or_path)
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -81,7 +96,7 @@ def _sqlite_events(engine: Engine, timeout_s: float) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
-        if cursor.execute("PRAGMA journal_mode").fetchone()[0] != "memory":
+        if cursor.execute("PRAGMA journal_mode").fetchone()[0] not in ("memory", "wal"):  # a read-only file reads
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never corrupt
         cursor.close()
@@ -93,36 +108,65 @@ def _sqlite_events(engine: Engine, timeout_s: float) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("write") else "BEGIN")
 
 
+WROTE = "briefs_wrote"  # in a connection's info: its transaction changed a row (ends a read-only outage)
+_WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def _note_writes(engine: Engine) -> None:
+    """Mark a connection whose statement changed rows: only such a write proves a read-only store writable
+    again (SQLite lets a write transaction that changes nothing, or a CREATE TABLE IF NOT EXISTS, pass)."""
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _after(conn: Connection, cursor: Any, statement: str, parameters: Any, context: Any,
+               executemany: bool) -> None:
+        if statement.lstrip()[:6].upper() in _WRITES and getattr(cursor, "rowcount", 0) != 0:
+            conn.info[WROTE] = True
+
+
 def is_sqlite(engine: Engine) -> bool:
     """Whether this engine is the embedded SQLite backend."""
     return engine.dialect.name == "sqlite"
 
 
 @contextmanager
-def transaction(engine: Engine, *, write: bool = False, lock: str = "") -> Iterator[Connection]:
+def transaction(engine: Engine, *, write: bool = False, lock: str = "", snapshot: bool = False
+                ) -> Iterator[Connection]:
     """One transaction: everything inside commits together or not at all.
 
     ``write`` with a ``lock`` name serialises writers of one component: SQLite's BEGIN IMMEDIATE
     does that for the whole file; on PostgreSQL a transaction-scoped advisory lock does it, so a
     read-modify-write (next version, merged entries) never loses a concurrent update.
-    A database that cannot be reached raises StoreUnavailableError (503), never a raw driver error.
+    ``snapshot``: every statement reads the same committed state (a row and its children are one
+    version): SQLite's read transactions do; PostgreSQL's default (READ COMMITTED) takes a fresh
+    snapshot per statement, so such a transaction runs at REPEATABLE READ there.
+    A database that cannot be reached, is read-only or full raises StoreUnavailableError (503), never a
+    raw driver error; the idle connections are then dropped, so the store heals by itself when the fault
+    ends, and each outage is logged once as it starts and once as it ends (:class:`StoreHealth`).
     """
+    wrote = False
     try:
         with engine.connect() as conn:
             if write:
                 conn = conn.execution_options(write=True)
             with conn.begin():
+                if snapshot and not is_sqlite(engine):
+                    conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"))
                 if write and lock and not is_sqlite(engine):
                     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _lock_key(lock)})
+                conn.info.pop(WROTE, None)
                 yield conn
+                wrote = bool(conn.info.pop(WROTE, False))
     except (OperationalError, DBAPIError) as exc:
-        if _read_only(exc):  # an operator's doing; retrying soon will not help, so a longer Retry-After
-            raise StoreUnavailableError("the store database is read-only: reads work, changes are refused "
-                                        "until it is writable again", retry_after=60) from exc
-        if _unreachable(exc):
-            raise StoreUnavailableError("the store database cannot be reached; retry shortly",
-                                        retry_after=5) from exc
-        raise
+        outage = _outage(exc)
+        if outage is None:
+            raise
+        kind, message, retry_after = outage
+        STORE_HEALTH.failed(engine, kind)
+        # Connections opened during the outage keep it (SQLite opens a read-only file read-only for good, a
+        # PostgreSQL session keeps a read-only default): drop the idle ones, so the next call opens afresh.
+        _reopen(engine)
+        raise StoreUnavailableError(message, retry_after=retry_after) from exc
+    STORE_HEALTH.succeeded(engine, wrote=wrote)
 
 
 def _lock_key(name: str) -> int:
@@ -133,6 +177,87 @@ def _read_only(exc: DBAPIError) -> bool:
     """A write refused because the database is read-only (SQLite file or URL mode, PostgreSQL 25006)."""
     message = str(exc.orig).lower()
     return "readonly database" in message or getattr(exc.orig, "sqlstate", None) == "25006"
+
+
+def _full(exc: DBAPIError) -> bool:
+    """A write refused for want of space (SQLite's "database or disk is full", PostgreSQL 53100)."""
+    message = str(exc.orig).lower()
+    return "disk is full" in message or getattr(exc.orig, "sqlstate", None) == "53100"
+
+
+def _outage(exc: DBAPIError) -> tuple[str, str, int] | None:
+    """(kind, message, Retry-After) when ``exc`` means the store cannot serve now; None for a real error."""
+    if _read_only(exc):  # an operator's doing; retrying soon will not help, so a longer Retry-After
+        return ("read-only", "the store database is read-only: reads work, changes are refused until it is "
+                "writable again", 60)
+    if _full(exc):
+        return ("full", "the store's disk is full: reads work, changes are refused until there is space again", 30)
+    if _unreachable(exc):
+        return "unreachable", "the store database cannot be reached; retry shortly", 5
+    return None
+
+
+def _reopen(engine: Engine) -> None:
+    """Close the idle connections of every engine on this store (checked-out ones close when returned).
+
+    Every engine, not only this one: SQLite shares one WAL index per file among all connections of a
+    process, so one connection opened while the file was read-only keeps them all read-only. An
+    in-memory database, which lives in its one connection, is kept.
+    """
+    for same in list(_ENGINES.get(str(engine.url), ())):
+        if not isinstance(same.pool, StaticPool):
+            same.dispose(close=True)
+
+
+class StoreHealth:
+    """Outages of each store as this process saw them: logged once when one starts and once when it ends.
+
+    A read-only or full store still reads, so only a write that changes rows ends those; any successful
+    transaction ends an outage of reachability.
+    """
+
+    WRITE_OUTAGES = ("read-only", "full")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._down: dict[tuple[str, str], float] = {}  # (store, kind) -> when it started (monotonic)
+
+    @staticmethod
+    def _name(engine: Engine) -> str:
+        return engine.url.render_as_string(hide_password=True)
+
+    def failed(self, engine: Engine, kind: str) -> None:
+        """Record a failure of ``kind``; the first of an outage is logged."""
+        key = (self._name(engine), kind)
+        with self._lock:
+            if key in self._down:
+                return
+            self._down[key] = time.monotonic()
+        log.warning("store %s is %s: requests that need it answer 503 with Retry-After until it recovers; "
+                    "this is logged again when it does", key[0], kind)
+
+    def succeeded(self, engine: Engine, *, wrote: bool) -> None:
+        """Record a successful transaction (``wrote``: it changed rows); the end of each outage it proves
+        over is logged."""
+        if not self._down:  # the common case costs one dict check
+            return
+        name = self._name(engine)
+        ended = []
+        with self._lock:
+            for (store, kind), started in list(self._down.items()):
+                if store == name and (wrote or kind not in self.WRITE_OUTAGES):
+                    ended.append((kind, time.monotonic() - started))
+                    del self._down[(store, kind)]
+        for kind, lasted in ended:
+            log.warning("store %s is no longer %s (after %.1f s)", name, kind, lasted)
+
+    def outages(self) -> list[tuple[str, str]]:
+        """(store, kind) of every outage not over yet."""
+        with self._lock:
+            return sorted(self._down)
+
+
+STORE_HEALTH = StoreHealth()
 
 
 def _unreachable(exc: DBAPIError) -> bool:

@@ -210,6 +210,15 @@ class KeyStore:
         with self._connect(write=True) as conn:
             return add_usage(conn, key_id, requests=requests, characters=characters, quota=quota)
 
+    def refund(self, key_id: str, day: str, *, requests: int = 1, characters: int = 0) -> None:
+        """Take back what :meth:`record` added on ``day`` for a request that was refused or failed
+        (never below zero: a day's counts are never negative)."""
+        with self._connect(write=True) as conn:
+            conn.execute(text(
+                "UPDATE api_key_usage SET requests = CASE WHEN requests > :r THEN requests - :r ELSE 0 END, "
+                "characters = CASE WHEN characters > :c THEN characters - :c ELSE 0 END "
+                "WHERE key_id = :k AND day = :d"), {"k": key_id, "d": day, "r": requests, "c": characters})
+
 
 def key_quota(conn: Connection, key_id: str, default: int) -> int:
     """The key's characters per day (its own quota, else ``default``); 0 means unlimited."""

@@ -16,7 +16,15 @@ def register_compat(api: Api, app: Flask, resources: Resources) -> None:
     from service.api.compat.errors import install_door_fallbacks
 
     metrics = app.extensions.get("briefs.metrics")
-    app.extensions["briefs.documents"] = DocumentJobs(resources, observe=metrics.observe_timings if metrics else None)
+    keys = app.extensions.get("briefs.keys")
+
+    def refund(key_id: str, day: str, characters: int) -> None:
+        if keys is not None:
+            keys.refund(key_id, day, characters=characters)
+
+    app.extensions["briefs.documents"] = DocumentJobs(resources, slots=app.extensions.get("briefs.model_slots"),
+                                                      refund=refund,
+                                                      observe=metrics.observe_timings if metrics else None)
     app.extensions["briefs.document_usage"] = DocumentUsage(resources.settings.database_url)
     for blueprint in (deepl.blp, *deepl_glossaries.BLUEPRINTS, deepl_documents.blp, libretranslate.blp):
         api.register_blueprint(blueprint)

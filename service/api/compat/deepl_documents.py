@@ -13,12 +13,13 @@ from service.api.compat.document_formats import (
     MIMETYPES,
     UPLOAD_ENCODING,
     UPLOAD_FILE,
+    DocumentLimits,
     UnsupportedFileType,
     format_of,
     read_document,
 )
 from service.api.compat.document_store import DocumentRecord
-from service.api.compat.documents import get_jobs
+from service.api.compat.documents import Charged, get_jobs
 from service.api.compat.engine import TextJob
 from service.api.compat.errors import PeerError, install_peer_errors
 from service.api.compat.langcodes import check_pair
@@ -78,7 +79,7 @@ def upload() -> ResponseReturnValue:
     source, target = check_pair(body.get("source_lang"), body["target_lang"], resources)
     if body.get("glossary_id") and source is None:
         raise PeerError(400, "Use of a glossary requires the source_lang parameter to be set.")
-    document = read_document(data, fmt, target)
+    document = read_document(data, fmt, target, DocumentLimits.of(resources.settings.limits))
     if source is None:
         candidates = detection_candidates(resources, target)
         source = get_detector().sources([sample(" ".join(document.texts))], candidates)[0].language
@@ -87,13 +88,14 @@ def upload() -> ResponseReturnValue:
         if source not in candidates:
             raise PeerError(400, f"Detected source language {source.upper()} is not supported for "
                                  f"target_lang {target.upper()}; set 'source_lang'.")
-    access.charge(sum(len(t) for t in document.texts))
     glossary = body.get("glossary_id")
     if glossary:
         glossary = visible_glossary_id(glossary)  # unknown or another tenant's: fails the upload, not the job
+    charged = access.charge(sum(len(t) for t in document.texts))  # admitted first; refunded on any refusal
     job = TextJob(source_lang=source or "", target_lang=target, glossaries=(glossary,) if glossary else (),
                   tenant=current_tenant())  # the job runs later, outside the request: it carries the tenant
-    handle = get_jobs().submit(document, filename, job)
+    handle = get_jobs().submit(data, document, filename, job, Charged(charged.key_id, charged.day) if charged else None)
+    access.keep_charge()  # queued: the job refunds it if the translation fails
     key = access.current_key()
     if key is not None:  # /v2/usage reports it as document_count
         current_app.extensions["briefs.document_usage"].add(key.id)
@@ -138,7 +140,7 @@ def result(document_id: str) -> ResponseReturnValue:
 
 def _record(document_id: str) -> DocumentRecord:
     """The job of this id and key (from the body); 404 when there is none, or it was downloaded."""
-    record = get_jobs().get(document_id, load_body(DocumentKeySchema())["document_key"])
+    record = get_jobs().get(document_id, load_body(DocumentKeySchema())["document_key"], current_tenant())
     if record.status == DOWNLOADED:
         raise PeerError(404, "Document not found: a translated document can be downloaded once.")
     return record

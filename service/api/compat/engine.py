@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from service.api.compat.markup import MarkedText, parse_markup
+from service.brief import Brief
 from service.pipeline import BriefRequest, translate_segments
 from service.pipeline.segmentation import split_sentences
 from service.runtime.resources import Resources
@@ -77,12 +78,14 @@ def _batches(segments: list[str], max_chars: int) -> list[list[str]]:
 
 
 def translate_texts(texts: Sequence[str], job: TextJob, resources: Resources, *,
-                    observe: Callable[[dict[str, float]], None] | None = None, chunked: bool = False) -> list[str]:
+                    observe: Callable[[dict[str, float]], None] | None = None, chunked: bool = False,
+                    run_chunk: Callable[[Callable[[], Brief]], Brief] | None = None) -> list[str]:
     """Translate each text (plain or marked up) through the pipeline; order and count kept.
 
     ``observe`` receives the pipeline's stage timings (the HTTP metrics). ``chunked``
     (documents) sends the sentences in pipeline calls of at most ``limits.max_chars``
-    characters; otherwise one call, which refuses more.
+    characters; otherwise one call, which refuses more. ``run_chunk`` runs each pipeline
+    call (a document job: under a model slot and its deadline, again when shed).
     """
     marked: list[MarkedText | None] = []
     runs: list[str] = []
@@ -103,7 +106,10 @@ def translate_texts(texts: Sequence[str], job: TextJob, resources: Resources, *,
     for batch in batches:
         if not batch:
             continue
-        brief = translate_segments(batch, request, resources)
+        def call(batch: list[str] = batch) -> Brief:
+            return translate_segments(batch, request, resources)
+
+        brief = run_chunk(call) if run_chunk is not None else call()
         translated.extend(segment.translations[job.target_lang] for segment in brief.segments)
         if observe is not None:
             observe(brief.meta.timings_ms)

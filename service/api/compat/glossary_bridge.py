@@ -29,6 +29,7 @@ from service.api.compat.errors import PeerError
 from service.api.compat.langcodes import our_code
 from service.api.tenancy import STORE_ID, TenantGlossaries
 from service.errors import BadInputError, ConflictError
+from service.glossary.formats import neutralize_formula, restore_formula
 from service.glossary.model import Glossary, GlossaryEntry
 from service.glossary.store_api import INLINE_NAME
 from service.glossary.validation import MAX_NAME_CHARS, check_display_name, validate_name
@@ -52,15 +53,17 @@ def parse_entries(data: str, fmt: str) -> dict[str, str]:
             continue
         if len(row) < 2 or not row[0].strip() or not row[1].strip():
             raise PeerError(400, f"Invalid glossary entries: line {number} needs a source and a target term.")
-        entries[row[0].strip()] = row[1].strip()
+        entries[restore_formula(row[0].strip())] = restore_formula(row[1].strip())
     if not entries:
         raise PeerError(400, "Invalid glossary entries: no entries given.")
     return entries
 
 
 def entries_tsv(glossary: Glossary, target: str) -> str:
-    """One dictionary's entries as DeepL's TSV."""
-    return "\n".join(f"{e.source}\t{e.renderings[target]}" for e in glossary.entries if target in e.renderings)
+    """One dictionary's entries as DeepL's TSV; a cell a spreadsheet would run as a formula gets a leading
+    apostrophe, as in our CSV and TSV exports (entries sent back in that form are read without it)."""
+    return "\n".join(f"{neutralize_formula(e.source)}\t{neutralize_formula(e.renderings[target])}"
+                     for e in glossary.entries if target in e.renderings)
 
 
 def timestamp(value: str) -> str:

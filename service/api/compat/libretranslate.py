@@ -14,6 +14,7 @@ from service.api.compat.document_formats import (
     MIMETYPES,
     UPLOAD_ENCODING,
     UPLOAD_FILE,
+    DocumentLimits,
     UnsupportedFileType,
     format_of,
     read_document,
@@ -192,7 +193,10 @@ def translate_file() -> ResponseReturnValue:
     except UnsupportedFileType as exc:
         raise PeerError(400, f"Invalid request: file format not supported (use {exc.supported})") from None
     source, target = _languages(body["source"], body["target"])
-    document = read_document(sent.read(), fmt, target)
+    # Translated inside the request: bounded as one article (limits.max_chars, the advertised charLimit).
+    settings = get_resources().settings
+    document = read_document(sent.read(), fmt, target,
+                             DocumentLimits.of(settings.limits, max_chars=settings.limits.max_chars))
     if source == "auto":
         source = _detected([sample(" ".join(document.texts))], "text", target)[0]["language"]
     if source == target:
@@ -203,7 +207,7 @@ def translate_file() -> ResponseReturnValue:
     outputs = translate_texts(document.texts, TextJob(source_lang=source, target_lang=target, tenant=current_tenant()),
                               get_resources(),
                               observe=observe_timings, chunked=True)
-    handle = get_jobs().add_done(sent.filename, fmt, document.render(outputs), billed)
+    handle = get_jobs().add_done(sent.filename, fmt, document.render(outputs), billed, owner=current_tenant().owner)
     url = url_for("libretranslate.download_file", token=handle.key, filename=sent.filename, _external=True)
     return {"translatedFileUrl": url}
 

@@ -11,6 +11,8 @@ from typing import Any
 from flask import request
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from service.api.limits import DEFAULTS as DEFAULT_LIMITS
+from service.api.limits import LimitedLength
 from service.glossary.validation import DISPLAY_NAME_PATTERN, MAX_DISPLAY_NAME_CHARS
 
 
@@ -26,10 +28,12 @@ REQUIRED = fields.Field.default_error_messages["required"]
 
 
 class StringOrList(fields.Field):
-    """A non-empty string or a non-empty list of strings (LibreTranslate's ``q``)."""
+    """A non-empty string or a non-empty list of strings (LibreTranslate's ``q``): at most ``limits.max_segments``
+    items."""
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(metadata={"anyOf": [{"type": "string", "minLength": 1}, STRINGS]}, **kwargs)
+        items = {**STRINGS, "maxItems": DEFAULT_LIMITS.max_segments}
+        super().__init__(metadata={"anyOf": [{"type": "string", "minLength": 1}, items]}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str | list[str]:
         if value in ("", []):
@@ -37,7 +41,7 @@ class StringOrList(fields.Field):
         if isinstance(value, str):
             return value
         if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return value
+            return LimitedLength("max_segments")(value)
         raise ValidationError("must be a string or a non-empty list of strings")
 
 
@@ -52,7 +56,8 @@ class TagList(fields.Field):
         items = value if isinstance(value, list) else [value]
         if not all(isinstance(v, str) for v in items):
             raise ValidationError("must be a list of tag names or a comma-separated string")
-        return [tag.strip() for item in items for tag in item.split(",") if tag.strip()]
+        tags = [tag.strip() for item in items for tag in item.split(",") if tag.strip()]
+        return LimitedLength("max_list_items")(tags)
 
 
 FLAG_STRINGS = ("0", "1", "true", "false")
@@ -85,7 +90,7 @@ class SmallCount(fields.Field):
                                              {"type": "string", "pattern": f"^[0-{most}]$"}]}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
-        if isinstance(value, str) and len(value) == 1 and value.isdigit():
+        if isinstance(value, str) and len(value) == 1 and "0" <= value <= "9":  # "²" and "٣" are digits too
             value = int(value)
         whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
         if isinstance(value, bool) or not whole or not 0 <= value <= self.most:
@@ -311,12 +316,13 @@ class DictionaryEntriesSchema(PeerSchema):
 
 class MultilingualCreateSchema(PeerSchema):
     name = glossary_name(required=True)
-    dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema), required=True)
+    dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema), required=True,
+                               validate=LimitedLength("max_list_items"))
 
 
 class MultilingualPatchSchema(PeerSchema):
     name = glossary_name()
-    dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema))
+    dictionaries = fields.List(fields.Nested(DictionaryEntriesSchema), validate=LimitedLength("max_list_items"))
 
 
 class DictionaryInfoSchema(Schema):

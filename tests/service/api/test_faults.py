@@ -1,7 +1,9 @@
 """Faults, on 127.0.0.1 with the tiny models: what a client and the store see when things break.
 
 (a) a gunicorn worker SIGKILLed mid-request; (b) kill -9 of ``python -m service glossary import``
-during a large import; (c) a corrupt (truncated) and a missing model; (d) a read-only store.
+during a large import; (c) a corrupt (truncated) and a missing model; (d) a read-only store;
+(e) a worker killed (or restarted) while it translates documents; (f) a store made read-only under a
+running server, then writable again.
 Every wait is bounded; the outcome of each is in docs/RELIABILITY.md.
 """
 from __future__ import annotations
@@ -210,6 +212,37 @@ def test_a_corrupt_and_a_missing_model_are_named_and_answer_503(tiny_models_dir,
     assert bad_file in lines[0], done.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["header", "weights"])
+def test_a_model_file_changed_in_place_is_named_by_readyz_and_answers_503(tiny_models_dir, tmp_path, where):
+    """Same size, other bytes: the folder check passes; loading fails (a header) or would serve garbage
+    (weights): the worker verifies its models against their manifests at start and names the file."""
+    models = tmp_path / "models"
+    shutil.copytree(tiny_models_dir, models, ignore=shutil.ignore_patterns(".cache"))
+    weights = next(models.glob("briefs-tiny--marian-en-ja--ct2-*")) / "model.bin"
+    data = bytearray(weights.read_bytes())
+    at = 0 if where == "header" else len(data) // 2
+    data[at:at + 64] = bytes(64)
+    weights.write_bytes(bytes(data))
+    with running_gunicorn(tmp_path, models) as server:
+        status, _, raw = call(server.base + "/readyz")
+        ready = json.loads(raw)
+        assert status == 503, ready
+        states = {m["pair"]: m for m in ready["models"]}
+        assert (states["en-ja"]["state"], states["en-ja"]["file"]) == ("corrupt", "model.bin"), ready
+        assert states["en-ko"]["state"] == "installed"
+        assert states["en-ko"]["loaded"]
+        assert "model.bin" in ready["detail"]
+        assert "installed but not loaded" not in ready["detail"]
+        status, _, raw = call(server.base + "/v1/briefs", "POST",
+                              {"text": ARTICLE, "sentences": 1, "target_langs": ["ja"]})
+        assert status == 503, raw[:300]
+        assert json.loads(raw)["code"] == "model-corrupt"
+        assert "model.bin" in json.loads(raw)["detail"]
+        assert call(server.base + "/v1/briefs", "POST",
+                    {"text": ARTICLE, "sentences": 1, "target_langs": ["ko"]})[0] == 200
+
+
 def test_a_read_only_store_refuses_writes_with_503_and_still_reads(tmp_path, monkeypatch):
     """Root ignores file modes, so the store is opened read-only by its URL (SQLite ``mode=ro``)."""
     writable = make_settings(tmp_path)  # glossaries need no models
@@ -233,3 +266,122 @@ def test_a_read_only_store_refuses_writes_with_503_and_still_reads(tmp_path, mon
         assert "read-only" in problem["detail"]
         assert int(response.headers["Retry-After"]) > 0
     assert client.get("/v1/glossaries/desk").get_json()["version"] == 1  # nothing changed
+
+
+DOCUMENT_LINE = "The harbor authority reopened pier number {n} on Monday after a month of repairs.\n"
+DOCUMENT_CAP = 2  # documents.max_pending of the test server
+
+
+def _upload(base: str, text: str) -> tuple[int, dict[str, Any]]:
+    boundary = "briefs-test-boundary"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"target_lang\"\r\n\r\nJA\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"source_lang\"\r\n\r\nEN\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"harbor.txt\"\r\n"
+            f"Content-Type: text/plain\r\n\r\n{text}\r\n--{boundary}--\r\n").encode()
+    request = urllib.request.Request(base + "/v2/document", data=body, method="POST",
+                                     headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+    try:
+        with urllib.request.urlopen(request, timeout=WAIT_S) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def _document_status(base: str, handle: dict[str, Any]) -> str:
+    status, _, raw = call(f"{base}/v2/document/{handle['document_id']}", "POST",
+                          {"document_key": handle["document_key"]})
+    return json.loads(raw)["status"] if status == 200 else f"http-{status}"
+
+
+def _statuses(base: str, handles: list[dict[str, Any]]) -> list[str]:
+    return [_document_status(base, h) for h in handles]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", ["kill-9", "restart"])
+def test_a_killed_or_restarted_workers_documents_are_finished_by_its_successor(tiny_models_dir, tmp_path, how):
+    """Documents a worker was translating (and those queued behind them) finish after it dies or is restarted,
+    and stop counting toward documents.max_pending: the next upload is accepted."""
+    text = "".join(DOCUMENT_LINE.format(n=n) for n in range(1_500))  # ~125,000 characters: a second of work
+    options = {"documents": {"lease_s": 2.0, "workers": 1, "max_pending": DOCUMENT_CAP}}
+    with running_gunicorn(tmp_path, tiny_models_dir, ready_path="/readyz", settings=options) as server:
+        for _attempt in range(3):  # bounded: until the worker goes while a document is being translated
+            uploads = [_upload(server.base, text) for _ in range(DOCUMENT_CAP)]
+            assert [status for status, _ in uploads] == [200] * DOCUMENT_CAP, uploads
+            handles = [handle for _, handle in uploads]
+            assert _upload(server.base, "One more.")[0] == 429  # the cap is full
+            deadline = time.monotonic() + WAIT_S
+            while "translating" not in (seen := _statuses(server.base, handles)) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            (worker,) = children(server.process.pid)
+            os.kill(*((worker, signal.SIGKILL) if how == "kill-9" else (server.process.pid, signal.SIGHUP)))
+            if "translating" in seen:
+                break
+            _wait_for_new_worker(server, worker)
+        assert "translating" in seen, f"no document was being translated when the worker went: {seen}"
+        if how == "kill-9":
+            _wait_for_new_worker(server, worker)
+        deadline = time.monotonic() + WAIT_S * 2
+        while (finished := _statuses(server.base, handles)) != ["done"] * DOCUMENT_CAP:
+            assert "error" not in finished, finished
+            assert time.monotonic() < deadline, f"documents not finished after the worker went: {finished}"
+            time.sleep(0.2)
+        assert worker not in children(server.process.pid)
+        assert _upload(server.base, "One more.")[0] == 200  # nothing orphaned counts toward the cap
+        status, _, result = call(f"{server.base}/v2/document/{handles[0]['document_id']}/result", "POST",
+                                 {"document_key": handles[0]["document_key"]})
+        assert status == 200
+        assert result.decode().count("\n") == text.count("\n")
+
+
+def _without_file_permission_override() -> list[str]:
+    """A command prefix under which file modes bind this process too (root ignores them otherwise)."""
+    if os.geteuid() != 0:
+        return []
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv (util-linux): file modes cannot make the store read-only")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def _set_modes(folder: Path, file_mode: int, folder_mode: int) -> None:
+    for path in folder.iterdir():
+        path.chmod(file_mode)
+    folder.chmod(folder_mode)
+
+
+@pytest.mark.slow
+def test_a_store_made_read_only_refuses_writes_then_heals_within_5_s_of_being_writable(tmp_path):
+    store_dir = tmp_path / "store"
+    store_dir.mkdir()
+    entries = {"entries": OLD_ENTRIES}
+    with running_gunicorn(tmp_path, tmp_path / "no-models", settings={"store_path": str(store_dir / "s.sqlite3")},
+                          http={"preload_models": False}, command_prefix=_without_file_permission_override()
+                          ) as server:
+        assert call(server.base + "/v1/glossaries", "POST", {"name": "desk", **entries})[0] == 201
+        _set_modes(store_dir, 0o444, 0o555)
+        try:
+            (worker,) = children(server.process.pid)
+            os.kill(server.process.pid, signal.SIGHUP)  # a restart: the new worker opens the store read-only
+            _wait_for_new_worker(server, worker)
+            for _ in range(20):  # a client that keeps trying meanwhile
+                status, headers, raw = call(server.base + "/v1/glossaries", "POST", {"name": "late", **entries})
+                assert status == 503, raw[:300]
+                assert json.loads(raw)["code"] == "store-unavailable"
+                assert "read-only" in json.loads(raw)["detail"]
+                assert int(headers["Retry-After"]) > 0
+            assert call(server.base + "/v1/glossaries/desk")[0] == 200  # reads work
+        finally:
+            _set_modes(store_dir, 0o644, 0o755)
+        writable_at = time.monotonic()
+        while (answer := call(server.base + "/v1/glossaries", "POST", {"name": "late", **entries}))[0] != 201:
+            assert answer[0] == 503, answer
+            assert time.monotonic() - writable_at < 10, (f"writes still refused 10 s after the store became "
+                                                         f"writable: {answer}\n{server.log_text()}")
+            time.sleep(0.2)
+        healed_s = time.monotonic() - writable_at
+        assert healed_s <= 5, f"writes came back {healed_s:.1f} s after the store became writable"
+        log = server.log_text()
+    assert log.count("is read-only") == 1, log
+    assert log.count("is no longer read-only") == 1, log
+    assert "Traceback" not in log

@@ -65,3 +65,41 @@ def test_term_patterns_agree_with_the_store(source, alias, rendering, storable):
     entry = GlossaryEntry(source=source, aliases=(alias,), renderings={"ja": rendering})
     assert documented is storable
     assert (entry_problem(entry) is None) is storable
+
+
+@pytest.mark.parametrize(("field", "value", "documented"), [
+    ("source_lang", "en", True), ("source_lang", "", False), ("source_lang", "EN", False),
+    ("source_lang", " en", False), ("target_langs", ["ja"], True), ("target_langs", [""], False),
+    ("target_langs", ["JA"], False), ("target_langs", ["ja\n"], False),
+])
+def test_language_codes_are_taken_exactly_as_documented(client, spec, field, value, documented):
+    """An empty source_lang is not an omitted one; letter case and spaces are not guessed at."""
+    schema = spec["components"]["schemas"]["TranslateRequest"]["properties"][field]
+    allowed = schema["enum"] if field == "source_lang" else schema["items"]["enum"]
+    assert all(v in allowed for v in (value if isinstance(value, list) else [value])) is documented
+    response = client.post("/v1/translate", json={"segments": ["The port reopened."], field: value})
+    assert response.status_code == (200 if documented else 422), response.data
+
+
+@pytest.mark.parametrize("text", [" The port reopened.", "\u202eThe port reopened.", "\tIt did."])
+def test_text_documented_by_a_pattern_is_taken_wherever_the_pattern_finds_it(client, spec, text):
+    """JSON Schema finds a ``pattern`` anywhere in the value: so does the server (leading space included)."""
+    pattern = spec["components"]["schemas"]["TranslateRequest"]["properties"]["segments"]["items"]["pattern"]
+    assert re.search(pattern, text)
+    assert client.post("/v1/translate", json={"segments": [text], "target_langs": ["ja"]}).status_code == 200
+    stored = client.post("/v1/briefs", json={"text": "The port reopened on Monday.", "target_langs": ["ja"],
+                                             "store": True}).get_json()
+    edit_pattern = spec["components"]["schemas"]["SegmentEdit"]["properties"]["text"]["pattern"]
+    assert re.search(edit_pattern, text)
+    edited = client.patch(f"/v1/briefs/{stored['id']}/segments/s1", json={"lang": "ja", "text": text})
+    assert edited.status_code == 200, edited.data
+
+
+@pytest.mark.parametrize("text", ["\u0093", "\u202e\u2066 ", "\x00\t"])
+def test_an_edit_of_nothing_but_controls_is_refused_by_its_documented_pattern(client, spec, text):
+    pattern = spec["components"]["schemas"]["SegmentEdit"]["properties"]["text"]["pattern"]
+    assert not re.search(pattern, text)
+    stored = client.post("/v1/briefs", json={"text": "The port reopened on Monday.", "target_langs": ["ja"],
+                                             "store": True}).get_json()
+    edited = client.patch(f"/v1/briefs/{stored['id']}/segments/s1", json={"lang": "ja", "text": text})
+    assert edited.status_code == 422, edited.data

@@ -143,6 +143,30 @@ def test_two_teams_may_each_have_a_glossary_of_one_name(desk, news_glossary):
         assert [e["source"] for e in entries] == [source]
 
 
+def test_glossary_versions_say_nothing_about_another_tenants_glossaries(desk, news_glossary):
+    """A version counts one tenant's changes to its own glossary of a name: that another tenant uses the
+    name, and how often it changed it, shows nowhere (not in the version, not in the list)."""
+    fresh = desk.make("sports", "piers")  # a name no one used: where a new glossary's versions start
+    for _ in range(3):
+        edit = desk.call("news", "POST", "/v1/glossaries/bridges/entries", json={"entries": [OTHER_ENTRY]})
+        assert edit.status_code == 200
+    assert desk.call("news", "DELETE", "/v1/glossaries/bridges").status_code == 204
+    desk.make("news", "bridges")  # and again, so the name has a long history at news
+    theirs = desk.make("sports", "bridges", entries=[OTHER_ENTRY])
+    assert theirs["version"] == fresh["version"]
+    edited = desk.call("sports", "POST", "/v1/glossaries/bridges/entries", json={"entries": [ENTRY]}).get_json()
+    assert edited["version"] == fresh["version"] + 1
+    listed = {g["name"]: g["version"] for g in desk.call("sports", "GET", "/v1/glossaries").get_json()["glossaries"]}
+    assert listed["bridges"] == listed["piers"] + 1
+
+
+def test_a_tenants_versions_of_one_name_never_repeat_across_delete_and_recreate(desk, news_glossary):
+    """If-Match and caches rely on a version naming one content: a re-made glossary goes on counting."""
+    assert desk.call("news", "DELETE", "/v1/glossaries/bridges").status_code == 204
+    again = desk.make("news", "bridges", entries=[OTHER_ENTRY])
+    assert again["version"] > news_glossary["version"]
+
+
 def test_keys_of_one_team_share_their_glossaries(desk, news_glossary):
     response = desk.call("news2", "POST", "/v1/glossaries/bridges/entries", json={"entries": [OTHER_ENTRY]})
     assert response.status_code == 200

@@ -30,7 +30,6 @@ BAD_FILES = [
     ("tsv-duplicate-source", "tsv", "ja", "Tokyo\t東京\nOsaka\t大阪\ntokyo\t東京都\n".encode(), 3, "Tokyo"),
     ("tsv-empty-source", "tsv", "ja", "Tokyo\t東京\n\t大阪\n".encode(), 2, "empty source"),
     ("tsv-empty-target", "tsv", "ja", "Tokyo\t東京\n\nOsaka\t \n".encode(), 3, "empty target"),
-    ("tsv-control-char", "tsv", "ja", "Tokyo\t東\x07京\n".encode(), 1, "control character"),
     ("csv-bad-utf8", "csv", "ja", b"Tokyo,x\n\nOsaka,\xc3\x28\n", 3, "UTF-8"),
     ("csv-one-column", "csv", "ja", "Tokyo,東京\nOsaka\n".encode(), 2, "expected 2 or 4 columns"),
     ("csv-three-columns", "csv", "ja", "Tokyo,東京\nOsaka,大阪,x\n".encode(), 2, "found 3"),
@@ -75,6 +74,11 @@ BAD_FILES = [
                                     '</termEntry>\n' + TBX_TAIL).encode(), 4, "no 'en' term"),
     ("tbx-not-tbx", "tbx", None, b'<?xml version="1.0"?>\n<html><body/></html>\n', 2, "not a TBX file"),
 ]
+
+
+def test_control_and_bidi_characters_are_removed_from_file_entries():
+    [entry] = parse_glossary("Tok\u202eyo\t東\x07京\n".encode(), "tsv", target_lang="ja", file="dirty.tsv")
+    assert (entry.source, entry.renderings) == ("Tokyo", {"ja": "東京"})
 
 
 @pytest.mark.parametrize(("fmt", "target", "data", "line", "fragment"),

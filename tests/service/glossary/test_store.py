@@ -173,6 +173,27 @@ def test_default_cannot_be_deleted_but_can_be_reset(store):
     assert store.get("news").entries == tuple(NEWS)
 
 
+def test_a_read_sees_one_version_while_another_writer_commits(store, store_url, monkeypatch):
+    """The row and its entries come from one snapshot: an edit committed between reading the version and
+    reading the entries is not half seen (PostgreSQL reads each statement afresh unless told otherwise)."""
+    before = store.get("news")
+    other = GlossaryStore(store_url)  # another worker, its own connections
+    load = GlossaryStore._load
+
+    def edit_meanwhile(conn, row):
+        monkeypatch.setattr(GlossaryStore, "_load", staticmethod(load))  # once
+        other.add_entries("news", [GlossaryEntry("Seoul", {"ko": "서울"})])
+        return load(conn, row)
+
+    store._cache.clear()
+    monkeypatch.setattr(GlossaryStore, "_load", staticmethod(edit_meanwhile))
+    read = store.get("news")
+    assert (read.version, read.entries) == (before.version, before.entries)
+    after = store.get("news")
+    assert (after.version, len(after.entries)) == (before.version + 1, len(before.entries) + 1)
+    other.close()
+
+
 def test_versions_grow_and_never_repeat_for_a_name(store):
     versions = [store.get("news").version]
     versions.append(store.add_entries("news", [GlossaryEntry("Seoul", {"ko": "서울"})]).version)

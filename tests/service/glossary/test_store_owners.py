@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from sqlalchemy import text
 
 from service.errors import ConflictError, ForbiddenError, GlossaryNotFoundError
 from service.glossary.model import GlossaryEntry
@@ -66,19 +67,51 @@ def test_another_tenants_glossary_is_not_found(store, call, ref):
     assert snapshot(store) == before
 
 
-def test_names_are_unique_per_owner_and_versions_per_name_across_owners(store):
+def test_names_are_unique_per_owner_and_versions_counted_per_owner(store):
     news = store.create("bridges", NEWS[:1], tenant=NEWS_DESK)
+    store.add_entries("bridges", NEWS[1:2], tenant=NEWS_DESK)
     sports = store.create("Bridges", NEWS[1:2], tenant=SPORTS_DESK)
     assert news.id != sports.id
-    assert store.get("bridges", tenant=NEWS_DESK).entries == (NEWS[0],)
+    assert store.get("bridges", tenant=NEWS_DESK).entries == tuple(NEWS[:2])
     assert store.get("BRIDGES", tenant=SPORTS_DESK).entries == (NEWS[1],)
-    assert sports.version != news.version  # name@version (cache keys, signatures) never means two glossaries
+    assert sports.version == news.version == 1  # news's glossary of the name shows nowhere in sports's
     with pytest.raises(ConflictError):
         store.create("bridges", NEWS[:1], tenant=NEWS_DESK)
     replaced = store.create("bridges", NEWS[2:], replace=True, tenant=SPORTS_DESK)
     assert replaced.id == sports.id
-    assert replaced.owner == "team:sports"
-    assert store.get("bridges", tenant=NEWS_DESK).entries == (NEWS[0],)
+    assert (replaced.owner, replaced.version) == ("team:sports", 2)
+    assert store.get("bridges", tenant=NEWS_DESK).entries == tuple(NEWS[:2])
+
+
+def test_a_glossary_given_to_another_owner_goes_on_counting_its_versions(store):
+    bridges = store.create("bridges", NEWS[:1])
+    store.add_entries("bridges", NEWS[1:2])
+    moved = store.set_owner(bridges.id, "team:news")
+    assert moved.version == bridges.version + 2  # id@version (caches) never names two contents
+    assert store.add_entries("bridges", NEWS[2:], tenant=NEWS_DESK).version == moved.version + 1
+
+
+def test_a_store_from_before_per_owner_versions_repeats_no_version(tmp_path):
+    """Before, versions were counted per bare name across owners: a team's glossary at version 2 whose name
+    had reached 5 (others' glossaries, deleted ones). Its own versions go on from 5; a new name starts at 1."""
+    from service.glossary.store import MIGRATIONS_TABLE
+    from service.storage.db import make_engine, run_migrations
+
+    path = tmp_path / "before.sqlite3"
+    engine = make_engine(path)
+    run_migrations(engine, MIGRATIONS_TABLE, MIGRATIONS[:-1])  # the last one counts versions per owner
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO glossaries (id, name, name_key, owner, description, source_lang, version, "
+                          "created_at, updated_at) VALUES ('g1', 'bridges', 'team:news/bridges', 'team:news', '', "
+                          "'en', 2, '2026-01-01', '2026-01-01')"))
+        conn.execute(text("INSERT INTO glossary_names (name_key, last_version) VALUES ('bridges', 5)"))
+    engine.dispose()
+    store = GlossaryStore(path)
+    assert store.schema_version() == len(MIGRATIONS)
+    assert store.add_entries("bridges", NEWS[:1], tenant=NEWS_DESK).version == 6
+    assert store.create("bridges", NEWS[:1], tenant=SPORTS_DESK).version == 1
+    assert store.create("piers", NEWS[:1], tenant=NEWS_DESK).version == 1
+    store.close()
 
 
 def test_a_tenant_cannot_take_a_shared_name(store):

@@ -110,5 +110,6 @@ def test_the_quality_stage_never_refuses_finished_work_at_the_deadline(tmp_path,
 
     monkeypatch.setattr(run, "check_deadline", deadline_passed_after_align)
     brief = translate_segments(SENTENCES, BriefRequest(target_langs=("ja",)), resources(tmp_path, DictTranslator(GOOD)))
-    assert checked == ["translate", "align"]
+    # The stages check before they start (the loops inside them check too: glossary and memory matching).
+    assert [c for c in checked if c in ("translate", "align", "quality")] == ["translate", "align"]
     assert brief.meta.quality is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from service.errors import StoreUnavailableError
 from service.glossary.model import GlossaryEntry
@@ -126,3 +126,33 @@ def test_a_failed_migration_leaves_no_engine_and_the_next_call_tries_again(tmp_p
     assert database.current is None
     assert database.get() is database.current
     assert len(attempts) == 2
+
+
+def test_a_full_store_refuses_writes_with_503_logs_it_once_and_heals_when_there_is_room(tmp_path, caplog):
+    engine = make_engine(tmp_path / "full.sqlite3")
+    room = {"pages": 1_000_000}
+
+    @event.listens_for(engine, "connect")
+    def _limit(dbapi_connection, _record):  # a disk with ``pages`` pages of room for this file
+        dbapi_connection.execute(f"PRAGMA max_page_count = {room['pages']}")
+
+    with transaction(engine, write=True) as conn:
+        conn.execute(text("CREATE TABLE t (x TEXT)"))
+    room["pages"] = 1
+    engine.dispose()  # the disk fills up under the running service
+
+    def write() -> None:
+        with transaction(engine, write=True) as conn:
+            conn.execute(text("INSERT INTO t VALUES (:x)"), {"x": "x" * 100_000})
+
+    caplog.set_level("WARNING", logger="service.storage.db")
+    for _ in range(3):
+        with pytest.raises(StoreUnavailableError, match="disk is full") as caught:
+            write()
+        assert caught.value.extra["retry_after"] > 0
+    room["pages"] = 1_000_000  # room again: the connections opened meanwhile are not kept
+    write()
+    write()
+    messages = [r.getMessage() for r in caplog.records]
+    assert sum("is full" in m for m in messages) == 1, messages
+    assert sum("is no longer full" in m for m in messages) == 1, messages

@@ -129,6 +129,13 @@ def test_libre_bad_parameters_are_400(client, body, fragment):
     assert fragment in libre_error(client.post("/translate", json=body), 400)
 
 
+@pytest.mark.parametrize("count", ["\u00b2", "\u0663", "\uff12", "x"])
+def test_libre_alternatives_that_are_not_ascii_digits_are_400_from_a_form_too(client, count):
+    """Other scripts' digits (superscript two, Arabic-Indic three, full-width two) are no count: 400, not 500."""
+    body = {"q": TEXT, "source": "en", "target": "ja", "alternatives": count}
+    assert "alternatives" in libre_error(client.post("/translate", data=body), 400)
+
+
 def test_libre_unsupported_detected_language_is_400(client):
     body = {"q": "Les responsables se sont réunis lundi pour parler du commerce.", "source": "auto", "target": "ja"}
     libre_error(client.post("/translate", json=body), 400)
