@@ -50,7 +50,9 @@ def test_memory_matching_stops_at_the_deadline(big_memory_app, path, body, code_
     took = time.monotonic() - started
     assert response.status_code == 503, response.data[:300]
     assert int(response.headers["Retry-After"]) >= 1
-    assert took < DEADLINE_S + 1.5, f"answered {took:.1f} s after a {DEADLINE_S} s deadline"
+    # Without checks inside the matching loop this answered after minutes (356 s at a 60 s deadline); the
+    # bound is loose so a busy CI machine cannot fail it, and tight enough to tell the two apart.
+    assert took < DEADLINE_S + 10, f"answered {took:.1f} s after a {DEADLINE_S} s deadline"
     if code_field == "code":
         assert_problem(response, 503, "deadline-exceeded")
     else:
@@ -63,5 +65,5 @@ def test_glossary_matching_and_restoring_check_the_deadline_for_every_segment():
     translator = GlossaryTranslator(TaggingTranslator(), ActiveGlossary((Glossary("desk", entries),)),
                                     checkpoint=seen.append)
     translator.translate_batch([f"Pier {n} reopened." for n in range(3)], "en", "ja")
-    assert seen.count("glossary matching") == 3
+    assert seen.count("glossary matching") >= 3  # at least once per segment (matches, then mentions)
     assert seen.count("glossary restoring") == 3
