@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Callable
 from typing import Protocol
 
-from service.errors import BriefsError
+from service.errors import BriefsError, StoreUnavailableError
 from service.jobs.execute import JobRunner
 from service.jobs.model import FINISHED, status_body
 from service.jobs.store import JobStore
@@ -148,7 +148,9 @@ class EmbeddedQueue:
                 worker.sweep()
                 busy = worker.run_next()
                 busy = worker.deliver_due() or busy
-            except BriefsError as exc:  # the store is away: wait and try again
+            except StoreUnavailableError as exc:  # the store logs each outage once, as it starts and ends
+                log.debug("job worker: %s", exc.detail)
+            except BriefsError as exc:
                 log.warning("job worker: %s", exc.detail)
             except Exception:  # a worker thread must outlive any one failure
                 log.exception("job worker step failed")

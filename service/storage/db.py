@@ -12,6 +12,7 @@ migrate itself on first use without a separate deployment step or an extra depen
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 import weakref
@@ -233,8 +234,9 @@ class StoreHealth:
             if key in self._down:
                 return
             self._down[key] = time.monotonic()
-        log.warning("store %s is %s: requests that need it answer 503 with Retry-After until it recovers; "
-                    "this is logged again when it does", key[0], kind)
+        # Each process logs its own view (workers of one server share a log): the process id tells them apart.
+        log.warning("store %s is %s (process %d): requests that need it answer 503 with Retry-After until it "
+                    "recovers; this is logged again when it does", key[0], kind, os.getpid())
 
     def succeeded(self, engine: Engine, *, wrote: bool) -> None:
         """Record a successful transaction (``wrote``: it changed rows); the end of each outage it proves
@@ -249,7 +251,7 @@ class StoreHealth:
                     ended.append((kind, time.monotonic() - started))
                     del self._down[(store, kind)]
         for kind, lasted in ended:
-            log.warning("store %s is no longer %s (after %.1f s)", name, kind, lasted)
+            log.warning("store %s is no longer %s (process %d, after %.1f s)", name, kind, os.getpid(), lasted)
 
     def outages(self) -> list[tuple[str, str]]:
         """(store, kind) of every outage not over yet."""

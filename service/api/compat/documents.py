@@ -29,7 +29,7 @@ from service.api.compat.document_store import DocumentRecord, DocumentStore, Doc
 from service.api.compat.engine import TextJob, translate_texts
 from service.api.compat.errors import PeerError
 from service.brief import Brief
-from service.errors import BriefsError, DeadlineExceededError, OverloadedError
+from service.errors import BriefsError, DeadlineExceededError, OverloadedError, StoreUnavailableError
 from service.runtime.request_budget import Deadline, ModelSlots, RequestBudget, close_budget, open_budget
 from service.runtime.resources import Resources
 from service.storage.tenancy import Tenant
@@ -84,6 +84,7 @@ class DocumentJobs:
         self._running: set[str] = set()
         self._lost: set[str] = set()
         self._worker = ""
+        self._claimed = False  # whether this process ever held a job's lease (shutdown gives them back)
 
     @property
     def store(self) -> DocumentStore:
@@ -169,10 +170,13 @@ class DocumentJobs:
         """Stop taking work and give this process's running jobs back, so another worker runs them now."""
         self._stopping.set()
         self._wake.set()
-        if not self._worker:
-            return
+        if not self._worker or not self._claimed:
+            return  # it never held a job: nothing to give back (and no write on a store that may be away)
         try:
             released = self.store.release(self.worker_id)
+        except StoreUnavailableError as exc:  # the outage is logged by the store; the leases run out by themselves
+            log.info("could not give back the document jobs of %s: %s", self.worker_id, exc.detail)
+            return
         except Exception:  # a stopping worker must stop: the leases then run out by themselves
             log.warning("could not give back the document jobs of %s", self.worker_id, exc_info=True)
             return
@@ -220,6 +224,8 @@ class DocumentJobs:
             return None
         for failed in claim.failed:
             self._refund(failed)
+        if claim.work is not None:
+            self._claimed = True
         return claim.work
 
     def _run(self, work: DocumentWork) -> None:

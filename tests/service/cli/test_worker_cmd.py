@@ -20,8 +20,9 @@ LINE = "The harbor authority reopened pier number {n} on Monday after a month of
 
 
 def test_worker_refuses_a_negative_document_thread_count(run_cli):
-    with pytest.raises(ValueError, match="--document-threads must be 0 or more"):
-        run_cli("worker", "--document-threads", "-1")
+    code, _out, err = run_cli("worker", "--document-threads", "-1")
+    assert code == 2
+    assert err.strip() == "error: --document-threads must be 0 or more"
 
 
 def _post(url: str, body: bytes, content_type: str) -> tuple[int, bytes]:
