@@ -84,7 +84,7 @@ class _Text:
         self.evidence = evidence
 
     def names(self) -> list[DetectedName]:
-        if is_headline(self.text):
+        if is_headline(self.text, self.evidence):
             return []  # Title Case capitalises every word; nothing there marks a name
         found: list[DetectedName] = []
         dateline = dateline_end(self.text)
