@@ -74,6 +74,15 @@ def test_the_word_after_a_dateline_opens_the_sentence(text: str, expected: list[
     assert names(text, context=[text]) == expected
 
 
+# "and" joins the parts of one institution's name, not one title to the next person's title.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("He met the US Secretary of Defense and South Korean Defense Minister Shin Won-sik.", ["US", "Shin Won-sik"]),
+    ("The Ministry of Oceans and Fisheries said so.", ["Ministry of Oceans and Fisheries"]),
+])
+def test_and_before_a_peoples_adjective_ends_the_name(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
 # A short Title Case headline: its common words are no name; a name alone on a line still is one.
 ARTICLE = ["The ferry strike ends after a month.", "Port talks resume next week, officials said."]
 
