@@ -84,7 +84,7 @@ class _Text:
         self.evidence = evidence
 
     def names(self) -> list[DetectedName]:
-        if is_headline(self.text):
+        if is_headline(self.text, self.evidence):
             return []  # Title Case capitalises every word; nothing there marks a name
         found: list[DetectedName] = []
         dateline = dateline_end(self.text)
@@ -167,8 +167,8 @@ class _Text:
             return j - i
         if words[0] in ("de", "da", "van", "von", "bin", "al", "del", "der", "du", "la", "le", "dos", "das"):
             return j - i
-        if words == ["and"] and (self._heads_after(tokens, j) or (self._in_complement(current)
-                                                                  and self._generic(tokens[j]))):
+        if words == ["and"] and not self._demonym_after(tokens, j) and (
+                self._heads_after(tokens, j) or (self._in_complement(current) and self._generic(tokens[j]))):
             return 1
         return 0
 
@@ -191,6 +191,16 @@ class _Text:
         while k < len(tokens) and self._generic(tokens[k]):
             k += 1
         return k < len(tokens) and tokens[k].text == "and" and self._heads_after(tokens, k + 1)
+
+    def _demonym_after(self, tokens: list[Token], j: int) -> bool:
+        """Whether the capitalised words from ``j`` start with a people's adjective: "and South Korean
+        Defense Minister ..." begins someone else's title, not the rest of "Secretary of Defense"."""
+        k = j
+        while k < len(tokens) and k - j < 3 and self._name_like(tokens[k]):
+            if is_demonym(tokens[k].word):
+                return True
+            k += 1
+        return False
 
     def _heads_after(self, tokens: list[Token], j: int) -> bool:
         """Whether the capitalised words from ``j`` end in an institution or instrument word."""

@@ -69,12 +69,13 @@ class Evidence:
 
 def tokenize(text: str, known: Sequence[KnownSpan]) -> list[Token]:
     tokens = []
+    opening = dateline_end(text)  # the first word after a dateline opens the sentence ("TOKYO (AP) — Ports ...")
     for match in _TOKEN.finditer(text):
         start, end, raw = match.start(), match.end(), match.group(0)
         if raw.endswith(".") and not (raw[:-1] in ABBREVIATIONS or (len(raw) == 2 and raw[0].isupper())
                                       or re.fullmatch(r"(?:[A-Z]\.){2,}", raw)):
             end, raw = end - 1, raw[:-1]
-        initial = bool(_SENTENCE_START.search(text[:start]))
+        initial = start == opening or bool(_SENTENCE_START.search(text[:start]))
         inside = any(k.start <= start and end <= k.end for k in known)
         tokens.append(Token(start, end, raw, inside, initial))
     return tokens
@@ -96,10 +97,14 @@ def is_demonym_of(name: str, place: str) -> bool:
     return name.startswith(stem) and 0 < len(name) - len(stem) <= 5 and " " not in name[len(stem):]
 
 
-def is_headline(text: str) -> bool:
-    """Title Case with no full stop at the end: a headline, where capitals mark no names."""
+def is_headline(text: str, evidence: Evidence | None = None) -> bool:
+    """Title Case with no full stop at the end: a headline, where capitals mark no names. Two or three
+    words are one only when the article has one of them in lower case ("Ferry Strike Ends" over a text
+    on "the strike"): a name alone on a line ("Kim Tong-hyung") has none."""
     words = [w for w in re.findall(r"[A-Za-z]{3,}", text) if w.lower() not in _TITLE_CASE_LOWER]
-    return len(words) >= 4 and all(w[0].isupper() for w in words) and not text.rstrip().endswith(".")
+    if not words or not all(w[0].isupper() for w in words) or text.rstrip().endswith((".", "!", "?")):
+        return False
+    return len(words) >= 4 or (len(words) >= 2 and evidence is not None and any(evidence.common(w) for w in words))
 
 
 def phrase_head(run: list[Token]) -> Token:

@@ -63,6 +63,39 @@ def test_all_caps_headings_are_not_names(text: str) -> None:
     assert names(text) == []
 
 
+# A word after a wire dateline opens its sentence: capitalised there, it is no name ("Ports" was learned).
+@pytest.mark.parametrize(("text", "expected"), [
+    ("TOKYO (AP) — Ports across the region reopened.", []),
+    ("NEW YORK — Markets rallied on Friday.", []),
+    ("SEOUL, Dec. 3 (Yonhap) -- Talks resumed on Monday.", []),
+    ("TOKYO (AP) — Ports near Osaka reopened.", ["Osaka"]),
+])
+def test_the_word_after_a_dateline_opens_the_sentence(text: str, expected: list[str]) -> None:
+    assert names(text, context=[text]) == expected
+
+
+# "and" joins the parts of one institution's name, not one title to the next person's title.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("He met the US Secretary of Defense and South Korean Defense Minister Shin Won-sik.", ["US", "Shin Won-sik"]),
+    ("The Ministry of Oceans and Fisheries said so.", ["Ministry of Oceans and Fisheries"]),
+])
+def test_and_before_a_peoples_adjective_ends_the_name(text: str, expected: list[str]) -> None:
+    assert names(text) == expected
+
+
+# A short Title Case headline: its common words are no name; a name alone on a line still is one.
+ARTICLE = ["The ferry strike ends after a month.", "Port talks resume next week, officials said."]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Ferry Strike Ends", []),
+    ("Port Talks Resume", []),
+    ("Kim Tong-hyung", ["Kim Tong-hyung"]),  # no word of it in lower case in the article
+])
+def test_a_short_headline_is_not_a_name(text: str, expected: list[str]) -> None:
+    assert names(text, context=ARTICLE) == expected
+
+
 def test_a_title_joined_to_a_name_stays_with_the_name() -> None:
     assert found("Foreign Minister Park briefed the press.") == {"Park": ("person", True)}
     assert found("Then Secretary Blinken and Foreign Minister Park Jin spoke.") == {
