@@ -16,7 +16,7 @@ from flask_limiter.util import get_remote_address
 from service.errors import AuthError, StoreUnavailableError
 from service.runtime.request_budget import admit
 from service.settings import Settings
-from service.storage.keys import ApiKey, KeyStore
+from service.storage.keys import ApiKey, KeyStore, quota_exceeded
 
 log = logging.getLogger(__name__)
 
@@ -88,18 +88,23 @@ class Charge:
 def charge(characters: int) -> Charge | None:
     """Admit the request to the model stages, then count its characters against the caller's daily quota.
 
-    Admission first (a model slot of this worker, or 503 overloaded): a request refused for load is
-    never charged. Past the quota: 429 (DeepL: 456), nothing charged. A request that then ends in a
+    A key already past its quota is refused first (429, DeepL: 456), before it waits for a model slot;
+    then admission (a model slot of this worker, or 503 overloaded): a request refused for load is
+    never charged; then the charge, checked against the quota again atomically. A request that then ends in a
     refusal or a failure (any status of 400 or more) gets the charge back when its answer is made
     (:func:`_settle_usage`); None when no key is in use.
     """
-    admit()
     key = current_key()
+    settings: Settings = current_app.extensions["briefs"].settings
+    quota = quota_for(key, settings) if key is not None else 0
+    if key is not None and quota and characters:  # a key past its quota learns so now, not after a turn's wait
+        used = current_app.extensions["briefs.keys"].usage(key.id).characters
+        if used + characters > quota:
+            raise quota_exceeded(characters, used, quota)
+    admit()
     if key is None:
         return None
-    settings: Settings = current_app.extensions["briefs"].settings
-    usage = current_app.extensions["briefs.keys"].record(key.id, characters=characters,
-                                                         quota=quota_for(key, settings))
+    usage = current_app.extensions["briefs.keys"].record(key.id, characters=characters, quota=quota)
     g.briefs_charge = Charge(key.id, usage.day, characters)
     return g.briefs_charge
 

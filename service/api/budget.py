@@ -45,7 +45,9 @@ def fairness_identity() -> str:
     """Whose turn a request takes: its key's tenant (a team, or the key), else the client's address.
 
     Before the key is verified (the early refusal) the key id in the Authorization header stands in,
-    mapped to its team once this process has seen the key verified; a forged id only affects itself.
+    mapped to its team once this process has seen the key verified. Which requests are held for coming
+    back early is decided by that and the client's address together (:func:`_early_identity`), so a
+    forged id holds only the forger's own requests.
     """
     key = current_key()
     if key is not None:
@@ -68,13 +70,27 @@ class RetryTimes:
     Its next refusal is held until its time comes (at most ``http.max_queue_wait_s``, the wait any request
     may get), so a client that retries at once costs one refusal per Retry-After, not a busy loop of them
     eating the CPU that serves everyone; a client that honours Retry-After is never held.
+
+    At most ``max_holding`` refusals are held at once in a process: past that a refusal is sent at once,
+    so clients that never back off cannot keep the worker's threads asleep.
     """
 
     MAX_CLIENTS = 10_000
 
-    def __init__(self) -> None:
+    def __init__(self, max_holding: int = 2) -> None:
         self._lock = threading.Lock()
         self._until: dict[str, float] = {}
+        self._holding = threading.BoundedSemaphore(max(1, max_holding))
+
+    def hold(self, seconds: float) -> bool:
+        """Sleep ``seconds`` if a holding place is free (True), else at once False."""
+        if seconds <= 0 or not self._holding.acquire(blocking=False):
+            return False
+        try:
+            time.sleep(seconds)
+        finally:
+            self._holding.release()
+        return True
 
     def hold_for(self, identity: str, retry_after_s: float, max_hold_s: float) -> float:
         """Record this refusal's Retry-After; how long to hold it (0 for a client that waited as told)."""
@@ -98,10 +114,14 @@ def _refuse_when_overloaded() -> None:
     refusal = slots.refusal(identity, _deadline())
     if refusal is not None:
         retry_after = float(refusal.extra.get("retry_after") or 1)  # type: ignore[arg-type]
-        held = current_app.extensions["briefs.retry_times"].hold_for(identity, retry_after, slots.max_wait_s)
-        if held > 0:
-            time.sleep(held)
+        retry_times: RetryTimes = current_app.extensions["briefs.retry_times"]
+        retry_times.hold(retry_times.hold_for(_early_identity(identity), retry_after, slots.max_wait_s))
         raise refusal
+
+
+def _early_identity(identity: str) -> str:
+    """Who is held for coming back early: the unverified tenant and the client's address together."""
+    return f"{identity}|{get_remote_address()}"
 
 
 def _open() -> None:
@@ -138,7 +158,8 @@ def init_admission(app: Flask, settings: Settings) -> None:
     http = settings.http
     app.extensions["briefs.model_slots"] = ModelSlots(http.model_slots, http.max_queue_wait_s) if http.model_slots \
         else None
-    app.extensions["briefs.retry_times"] = RetryTimes()
+    # Half a worker's threads at most hold refusals; the rest stay free to serve (and to refuse at once).
+    app.extensions["briefs.retry_times"] = RetryTimes(max_holding=http.threads // 2)
     app.before_request(_refuse_when_overloaded)
 
 

@@ -239,10 +239,14 @@ def add_usage(conn: Connection, key_id: str, *, requests: int = 1, characters: i
     row = conn.execute(text("SELECT requests, characters FROM api_key_usage WHERE key_id = :k AND day = :d"),
                        params).one()
     if not added:
-        raise QuotaExceededError(
-            f"this request has {characters} characters; the key has used {row[1]} of "
-            f"its {quota} characters today (UTC)", retry_after=_seconds_to_midnight())
+        raise quota_exceeded(characters, row[1], quota)
     return Usage(key_id, day, row[0], row[1])
+
+
+def quota_exceeded(characters: int, used: int, quota: int) -> QuotaExceededError:
+    """The refusal of a request of ``characters`` when ``used`` of ``quota`` are gone today."""
+    return QuotaExceededError(f"this request has {characters} characters; the key has used {used} of "
+                              f"its {quota} characters today (UTC)", retry_after=_seconds_to_midnight())
 
 
 def _seconds_to_midnight() -> int:

@@ -1,6 +1,8 @@
 """DeepL-compatible documents: upload, poll the status, download the result (503 until ready)."""
 from __future__ import annotations
 
+import logging
+
 from flask import Response, current_app, request
 from flask.typing import ResponseReturnValue
 from flask_smorest import Blueprint
@@ -35,7 +37,9 @@ from service.api.compat.schemas import (
 from service.api.compat.served import detection_candidates
 from service.api.context import get_resources
 from service.api.tenancy import current_tenant, visible_glossary_id
+from service.errors import StoreUnavailableError
 
+log = logging.getLogger(__name__)
 blp = Blueprint("deepl_documents", __name__, url_prefix="/v2/document",
                 description="DeepL-compatible document translation (.txt, .html, .docx, .xlf)")
 install_peer_errors(blp, deepl=True)
@@ -98,7 +102,10 @@ def upload() -> ResponseReturnValue:
     access.keep_charge()  # queued: the job refunds it if the translation fails
     key = access.current_key()
     if key is not None:  # /v2/usage reports it as document_count
-        current_app.extensions["briefs.document_usage"].add(key.id)
+        try:
+            current_app.extensions["briefs.document_usage"].add(key.id)
+        except StoreUnavailableError:  # the job is queued and charged: a count must not turn it into a 503
+            log.warning("document %s: its upload was not counted in document_count (store unavailable)", handle.id)
     return {"document_id": handle.id, "document_key": handle.key}
 
 

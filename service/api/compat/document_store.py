@@ -208,13 +208,16 @@ class DocumentStore:
             self._finish(conn, job_id, status, time.time(), result=result, error=error)
         return True
 
-    def release(self, worker: str) -> int:
-        """Give back every job ``worker`` holds (a graceful stop): queued again at once, the attempt not counted."""
+    def release(self, worker: str, job_id: str | None = None) -> int:
+        """Give back every job ``worker`` holds (a graceful stop), or only ``job_id``: queued again at once,
+        the attempt not counted."""
+        only = " AND id = :id" if job_id is not None else ""
         with transaction(self._db(), write=True, lock=LOCK) as conn:
             return int(conn.execute(text(
                 f"UPDATE {TABLE} SET status = 'queued', lease_owner = NULL, lease_until = NULL, "
                 "attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END "
-                "WHERE lease_owner = :worker AND status = 'translating'"), {"worker": worker}).rowcount)
+                f"WHERE lease_owner = :worker AND status = 'translating'{only}"),
+                {"worker": worker, "id": job_id}).rowcount)
 
     def update(self, job_id: str, status: str) -> None:
         """Set a finished job's status, dropping its result (``downloaded``: DeepL's result is delivered once)."""

@@ -84,7 +84,7 @@ class DocumentJobs:
         self._running: set[str] = set()
         self._lost: set[str] = set()
         self._worker = ""
-        self._claimed = False  # whether this process ever held a job's lease (shutdown gives them back)
+        self._claiming = 0  # claims in flight: each may take a job (shutdown gives those back too)
 
     @property
     def store(self) -> DocumentStore:
@@ -170,8 +170,10 @@ class DocumentJobs:
         """Stop taking work and give this process's running jobs back, so another worker runs them now."""
         self._stopping.set()
         self._wake.set()
-        if not self._worker or not self._claimed:
-            return  # it never held a job: nothing to give back (and no write on a store that may be away)
+        with self._lock:
+            holding = bool(self._running or self._claiming)
+        if not self._worker or not holding:
+            return  # it holds no job: nothing to give back (and no write on a store that may be away)
         try:
             released = self.store.release(self.worker_id)
         except StoreUnavailableError as exc:  # the outage is logged by the store; the leases run out by themselves
@@ -197,8 +199,8 @@ class DocumentJobs:
                 log.debug("could not renew document leases", exc_info=True)
                 continue
             if lost:
-                with self._lock:
-                    self._lost.update(lost)
+                with self._lock:  # a job that finished meanwhile is not lost (its id could come back later)
+                    self._lost.update(set(lost) & self._running)
 
     def _work_loop(self) -> None:
         while not self._stopping.is_set():
@@ -207,44 +209,74 @@ class DocumentJobs:
                 self._wake.wait(self._interval)
                 self._wake.clear()
                 continue
-            with self._lock:
-                self._running.add(work.id)
             try:
-                self._run(work)
+                if not self._run(work):
+                    self._wake.wait(self._interval)  # given back while the store or the models are busy
+            except Exception:  # a job thread outlives any one failure (the job's lease runs out; it runs again)
+                log.exception("document %s: the job thread failed", work.id)
             finally:
                 with self._lock:
                     self._running.discard(work.id)
                     self._lost.discard(work.id)
 
     def _claim(self) -> DocumentWork | None:
+        with self._lock:
+            self._claiming += 1
         try:
-            claim = self.store.claim(self.worker_id)
-        except Exception:  # the store is down: retried next round
-            log.debug("could not claim a document job", exc_info=True)
-            return None
+            try:
+                claim = self.store.claim(self.worker_id)
+            except Exception:  # the store is down: retried next round
+                log.debug("could not claim a document job", exc_info=True)
+                return None
+            if claim.work is not None:
+                with self._lock:  # running before the claim stops counting: a stop sees one or the other
+                    self._running.add(claim.work.id)
+        finally:
+            with self._lock:
+                self._claiming -= 1
         for failed in claim.failed:
             self._refund(failed)
-        if claim.work is not None:
-            self._claimed = True
         return claim.work
 
-    def _run(self, work: DocumentWork) -> None:
+    def _run(self, work: DocumentWork) -> bool:
+        """Run one job to its end; False when it was given back to the queue to run later."""
         try:
             result = self._translate(work)
-        except (_LeaseLost, _Stopping):
-            log.info("document %s: %s", work.id, "given back" if self._stopping.is_set() else "taken over")
-            return
+        except _LeaseLost:
+            log.info("document %s: taken over by another worker", work.id)
+            return True
+        except (_Stopping, StoreUnavailableError, OverloadedError) as exc:  # nothing wrong with the job itself
+            self._give_back(work, "this worker is stopping" if isinstance(exc, _Stopping) else exc.detail)
+            return False
         except (BriefsError, PeerError) as exc:
             self._fail(work, exc.detail if isinstance(exc, BriefsError) else exc.message)
         except Exception:  # a worker must record the failure, not die with it
             log.exception("document %s failed", work.id)
             self._fail(work, "the document could not be translated; the failure was logged")
         else:
-            if not self.store.finish(work.id, self.worker_id, "done", result=result):
-                log.info("document %s: finished after another worker took it over; result dropped", work.id)
+            try:
+                if not self.store.finish(work.id, self.worker_id, "done", result=result):
+                    log.info("document %s: finished after another worker took it over; result dropped", work.id)
+            except StoreUnavailableError as exc:  # the lease runs out and the job runs again
+                log.info("document %s: its result could not be stored (%s); it runs again", work.id, exc.detail)
+        return True
+
+    def _give_back(self, work: DocumentWork, why: str) -> None:
+        """Queue ``work`` again at once (its attempt not counted); if the store cannot take that now, the
+        lease runs out and another worker takes the job then."""
+        try:
+            self.store.release(self.worker_id, work.id)
+            log.info("document %s: given back to the queue (%s)", work.id, why)
+        except StoreUnavailableError:
+            log.info("document %s: given back when its lease runs out (%s)", work.id, why)
 
     def _fail(self, work: DocumentWork, message: str) -> None:
-        if self.store.finish(work.id, self.worker_id, "error", error=message):
+        try:
+            failed = self.store.finish(work.id, self.worker_id, "error", error=message)
+        except StoreUnavailableError as exc:  # the lease runs out and the job runs again
+            log.info("document %s: its failure could not be stored (%s); it runs again", work.id, exc.detail)
+            return
+        if failed:
             self._refund(work)
 
     def _refund(self, work: DocumentWork) -> None:

@@ -72,3 +72,35 @@ def test_only_a_client_back_before_its_retry_after_is_held():
     assert 1.5 < held <= 2
     assert times.hold_for("eager2", retry_after_s=30, max_hold_s=0.5) == 0
     assert times.hold_for("eager2", retry_after_s=30, max_hold_s=0.5) == 0.5  # never past max_queue_wait_s
+
+
+def test_only_so_many_refusals_are_held_at_once():
+    """Clients that never back off cannot keep every thread of a worker asleep: past ``max_holding``
+    held refusals, a refusal goes out at once."""
+    times = RetryTimes(max_holding=1)
+    holder = threading.Thread(target=times.hold, args=(2.0,))
+    holder.start()
+    for _ in range(500):  # until the holder is asleep in the one place (bounded)
+        if times._holding._value == 0:
+            break
+        time.sleep(0.01)
+    assert times.hold(0.5) is False  # no place free: not held
+    holder.join(5)
+    assert times.hold(0.01) is True  # the place is free again
+
+
+@pytest.mark.parametrize(("header", "address", "held"), [
+    ("Bearer victim.forged-secret", "10.0.0.9", False),  # the victim's key id sent from elsewhere
+    ("Bearer victim.real-secret", "10.0.0.1", True),  # the victim itself, back early
+], ids=["forged-elsewhere", "same-client"])
+def test_a_forged_key_id_does_not_hold_its_owner(header, address, held):
+    from flask import Flask
+
+    from service.api.budget import _early_identity, fairness_identity
+
+    app, times = Flask(__name__), RetryTimes()
+    with app.test_request_context(headers={"Authorization": "Bearer victim.real-secret"},
+                                  environ_base={"REMOTE_ADDR": "10.0.0.1"}):
+        times.hold_for(_early_identity(fairness_identity()), retry_after_s=5, max_hold_s=10)
+    with app.test_request_context(headers={"Authorization": header}, environ_base={"REMOTE_ADDR": address}):
+        assert (times.hold_for(_early_identity(fairness_identity()), retry_after_s=5, max_hold_s=10) > 0) is held

@@ -11,15 +11,16 @@ from typing import Any
 import pytest
 
 from service.api.app import create_app
+from service.errors import StoreUnavailableError
 from service.runtime.resources import Resources
 from service.storage.keys import KeyStore
 from tests.fakes import FakeModelManager, TaggingTranslator
 from tests.helpers import make_settings
-from tests.service.api.helpers import ARTICLE
+from tests.service.api.helpers import ARTICLE, assert_problem
 
 MAX_CHARS = 300
 LONG = "The harbor reopened on Monday. " * 12  # over MAX_CHARS
-DEADLINE_S = 0.2
+DEADLINE_S = 1.0  # the warm-up request before the slow one must fit in it on a busy machine
 
 
 class SlowTranslator(TaggingTranslator):
@@ -140,6 +141,17 @@ def test_overloaded_is_503_and_not_charged(tmp_path, method, path, kwargs):
                    before_sending=lambda: busy.enter_context(app.extensions["briefs.model_slots"].hold()))
 
 
+def test_a_key_past_its_quota_is_told_so_without_waiting_for_a_model_slot(tmp_path):
+    """Busy models: a key whose quota is used up gets its 429 at once, not a turn's wait and then 503."""
+    app, _key, _headers = _keyed_app(tmp_path, model_slots=1, max_queue_wait_s=30, request_deadline_s=2)
+    _spent, secret = app.extensions["briefs.keys"].create("spent", char_quota=5)
+    client = app.test_client()
+    with app.extensions["briefs.model_slots"].hold():  # the worker's one slot is busy
+        response = client.post("/v1/translate", json={"segments": ["The harbor reopened."], "target_langs": ["ja"]},
+                               headers={"Authorization": f"Bearer {secret}"})
+    assert_problem(response, 429, "quota-exceeded")
+
+
 @pytest.mark.parametrize(("method", "path", "kwargs"), [r[1:] for r in SERVABLE], ids=[r[0] for r in SERVABLE])
 def test_past_the_deadline_is_503_and_not_charged(tmp_path, method, path, kwargs):
     translator = SlowTranslator()
@@ -168,6 +180,22 @@ def test_a_served_document_upload_counts_one_request(tmp_path):
     assert client.post("/v2/document", headers=headers, **_document()()).status_code == 200
     after = _usage(client, store, key.id, headers)
     assert after[1] == before[1] + 2  # the upload (its job keeps the charge) and the first /v2/usage call
+    assert after[2] == before[2] + len("Officials met in Tokyo.The talks continue.")
+
+
+def test_an_upload_whose_document_count_fails_is_still_answered_and_charged_once(tmp_path, monkeypatch):
+    """The job is queued and charged before the document count is written: a store hiccup there must not
+    turn the upload into a 503 the client would retry (a second job, a second charge)."""
+    app, key, headers = _keyed_app(tmp_path)
+    client, store = app.test_client(), app.extensions["briefs.keys"]
+    before = _usage(client, store, key.id, headers)
+
+    def unavailable(key_id):
+        raise StoreUnavailableError("the store database cannot be reached")
+
+    monkeypatch.setattr(app.extensions["briefs.document_usage"], "add", unavailable)
+    assert client.post("/v2/document", headers=headers, **_document()()).status_code == 200
+    after = _usage(client, store, key.id, headers)
     assert after[2] == before[2] + len("Officials met in Tokyo.The talks continue.")
 
 

@@ -111,3 +111,14 @@ def test_jobs_from_before_leases_fail_and_old_finished_ones_expire(store_url, cl
     clock[0] += 11
     _queue(store, "LATER")
     assert store.get("OLD", "k1") is None
+
+
+def test_one_job_can_be_given_back_and_the_workers_others_stay(store_url):
+    store = _store(store_url)
+    _queue(store, "ID1")
+    _queue(store, "ID2")
+    first, second = store.claim("worker-a").work, store.claim("worker-a").work
+    assert store.release("worker-a", first.id) == 1
+    assert store.release("worker-a", first.id) == 0  # not held any more
+    assert store.get(second.id, f"key-{second.id}").status == "translating"
+    assert store.claim("worker-b").work.id == first.id

@@ -8,6 +8,7 @@ import time
 import pytest
 
 from service.api.app import create_app
+from service.errors import StoreUnavailableError
 from service.runtime.resources import Resources
 from tests.fakes import FakeModelManager, TaggingTranslator
 from tests.helpers import make_settings
@@ -117,3 +118,50 @@ def test_upload_without_a_file_is_400(gated):
     client, _ = gated
     response = client.post("/v2/document", data={"target_lang": "JA"}, content_type="multipart/form-data")
     assert response.status_code == 400
+
+
+def test_a_store_outage_mid_job_gives_the_job_back_and_it_finishes_later(gated, monkeypatch):
+    """The store went away while a document was translating: nothing is wrong with the job, so it is
+    queued again (not failed) and the same job thread runs it once the store is back."""
+    client, translator = gated
+    jobs = client.application.extensions["briefs.documents"]
+    translate, outages = jobs._translate, [StoreUnavailableError("the store database cannot be reached")]
+
+    def flaky(work):
+        if outages:
+            raise outages.pop()
+        return translate(work)
+
+    monkeypatch.setattr(jobs, "_translate", flaky)
+    handle = upload(client).get_json()
+    translator.gate.set()
+    assert wait_for(client, handle, "done")["status"] == "done"
+    assert not outages
+
+
+@pytest.fixture
+def short_leases(tmp_path):
+    settings = make_settings(tmp_path, http={"rate_limit": "1000/minute"}, documents={"lease_s": 0.6})
+    translator = GatedTranslator()
+    app = create_app(settings, resources=Resources(settings, models=FakeModelManager(settings, translator=translator)))
+    yield app.test_client(), translator
+    translator.gate.set()
+    app.extensions["briefs.documents"].shutdown()
+
+
+def test_a_store_that_cannot_record_a_result_does_not_end_the_job_thread(short_leases, monkeypatch):
+    client, translator = short_leases
+    jobs = client.application.extensions["briefs.documents"]
+    finish, failures = jobs.store.finish, [StoreUnavailableError("the store database is read-only")]
+
+    def flaky(*args, **kwargs):
+        if failures:
+            raise failures.pop()
+        return finish(*args, **kwargs)
+
+    monkeypatch.setattr(jobs.store, "finish", flaky)  # the unrecorded job runs again when its lease runs out
+    translator.gate.set()
+    first = upload(client).get_json()
+    assert wait_for(client, first, "done")["status"] == "done"  # run again after its lease ran out
+    assert not failures
+    assert all(thread.is_alive() for thread in jobs._threads)
