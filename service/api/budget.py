@@ -158,8 +158,9 @@ def init_admission(app: Flask, settings: Settings) -> None:
     http = settings.http
     app.extensions["briefs.model_slots"] = ModelSlots(http.model_slots, http.max_queue_wait_s) if http.model_slots \
         else None
-    # Half a worker's threads at most hold refusals; the rest stay free to serve (and to refuse at once).
-    app.extensions["briefs.retry_times"] = RetryTimes(max_holding=http.threads // 2)
+    # All but an eighth of a worker's threads (at least 2) may hold refusals; those stay free to serve
+    # other clients and health checks (and to refuse at once).
+    app.extensions["briefs.retry_times"] = RetryTimes(max_holding=http.threads - max(2, http.threads // 8))
     app.before_request(_refuse_when_overloaded)
 
 
