@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 
 from service.brief import DroppedLine
 from service.pipeline.line_kinds import PHOTO_CREDIT, dateline_end, line_kind, trailing_credit
-from service.pipeline.sentence_bounds import CLOSERS, OPENERS, list_marker, split_run
+from service.pipeline.sentence_bounds import CLOSERS, OPENERS, list_marker, split_run, trim_span
 from service.text import remove_controls  # input normalization removes them (every stored text too)
 
 __all__ = ["Segmentation", "Sentence", "remove_controls", "segment_text", "split_sentences"]
@@ -139,20 +139,12 @@ def _lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _raw_blocks(text: str) -> list[list[tuple[int, int]]]:
     """Runs of non-blank lines, each line trimmed."""
     blocks: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     for start, end in _lines(text):
-        start, end = _trim(text, start, end)
+        start, end = trim_span(text, start, end)
         if start == end:
             if current:
                 blocks.append(current)
@@ -173,7 +165,7 @@ def _read_blocks(text: str) -> tuple[list[_Run], list[DroppedLine]]:
         current: _Run | None = None
         for start, end in lines:
             credit = trailing_credit(text, start, end)
-            line_end = _trim(text, start, credit)[1] if credit is not None else end
+            line_end = trim_span(text, start, credit)[1] if credit is not None else end
             # A short line in capitals opening the text is its headline; inside a sentence, a wrapped line.
             prose_goes_on = current is not None and not _ends_sentence(text, *current.lines[-1])
             kind = line_kind(text[start:line_end], previous_kind, capitals_are_labels=bool(runs) and not prose_goes_on)

@@ -154,12 +154,12 @@ def _split_piece(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue  # "1." or "a." opening an item is no sentence end
         boundary = _sentence_end(text, sentence_start, match, end)
         if boundary is not None and boundary > sentence_start:
-            first, last = _trim(text, sentence_start, boundary)
+            first, last = trim_span(text, sentence_start, boundary)
             if first < last:
                 spans.append((first, last))
             sentence_start = boundary
             marker = list_marker(text, _skip_space(text, boundary, end), end)
-    first, last = _trim(text, sentence_start, end)
+    first, last = trim_span(text, sentence_start, end)
     if first < last:
         spans.append((first, last))
     return spans
@@ -171,7 +171,8 @@ def _skip_space(text: str, pos: int, end: int) -> int:
     return pos
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` without the white space at either end, as offsets into ``text``."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
